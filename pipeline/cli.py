@@ -1,0 +1,107 @@
+"""Command line: a thin layer over `pipeline.stages` and `pipeline.evaluate`.
+
+    python -m pipeline run     --input DIR --output DIR [--n-process N] [--engine local|dask]
+    python -m pipeline parse   --input DIR --output DIR
+    python -m pipeline extract --output DIR [--n-process N]
+    python -m pipeline link    --output DIR
+    python -m pipeline eval    --output DIR --gold FILE_OR_DIR
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from pipeline import config
+
+
+def _add_io(p: argparse.ArgumentParser, need_input: bool) -> None:
+    if need_input:
+        p.add_argument("--input", type=Path, default=config.RAW_DIR,
+                       help=f"folder (or file) of raw dumps, *.txt (default {config.RAW_DIR.relative_to(config.ROOT)})")
+    p.add_argument("--output", type=Path, default=config.PROCESSED_DIR,
+                   help=f"folder for tables (default {config.PROCESSED_DIR.relative_to(config.ROOT)})")
+
+
+def _add_extract(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--n-process", type=int, default=config.N_PROCESS, help="spaCy worker processes")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local: nlp.pipe here; dask: partitions on a Dask cluster")
+    p.add_argument("--scheduler", default=None,
+                   help="Dask scheduler address (tcp://host:8786); default: start a local cluster")
+    p.add_argument("--cache-dir", type=Path, default=None,
+                   help=f"per-article extraction cache (default {config.CACHE_DIR})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="UN news articles -> linked Parquet tables. Stages: parse -> extract -> link; eval scores.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("run", help="all stages: parse, extract, link")
+    _add_io(p, True)
+    _add_extract(p)
+    p = sub.add_parser("parse", help="raw dumps -> articles.parquet, rejects.parquet")
+    _add_io(p, True)
+    p = sub.add_parser("extract", help="articles -> per-article extractions (spaCy + rules, cached)")
+    _add_io(p, False)
+    _add_extract(p)
+    p = sub.add_parser("link", help="extractions -> mentions, entities, figures, dates, roles, quotes tables")
+    _add_io(p, False)
+    p = sub.add_parser("eval", help="score the tables against gold JSONL; writes eval.json")
+    _add_io(p, False)
+    p.add_argument("--gold", type=Path, default=config.GOLD_DIR / "dev.jsonl", help="gold JSONL file or folder")
+    return parser
+
+
+def _print_summary(summary: dict, seconds: float, out_dir: Path) -> None:
+    parse = summary.get("parse")
+    if parse:
+        print(f"parse:   {parse['articles']} articles, {parse['rejects']} rejected"
+              + (f" {parse['reject_reasons']}" if parse["rejects"] else "")
+              + (f", warnings {parse['warnings']}" if parse["warnings"] else ""))
+    ext = summary.get("extract")
+    if ext:
+        print(f"extract: {ext.get('computed', 0)} articles processed, {ext.get('cached', 0)} from cache")
+    link = summary.get("link")
+    if link:
+        print("link:    " + ", ".join(f"{k} {v}" for k, v in link.items()))
+    manifest = out_dir / "manifest.json"
+    if manifest.exists():
+        secs = json.loads(manifest.read_text()).get("seconds", {})
+        print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in secs.items()))
+    print(f"done in {seconds:.1f}s -> {out_dir}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from pipeline import stages
+
+    t0 = time.perf_counter()
+    out_dir: Path = args.output
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if args.command == "run":
+        summary = stages.run_all(args.input, out_dir, n_process=args.n_process, engine=args.engine,
+                                 scheduler=args.scheduler, cache_dir=args.cache_dir)
+    elif args.command == "parse":
+        summary = {"parse": stages.parse_stage(args.input, out_dir)}
+    elif args.command == "extract":
+        summary = {"extract": stages.extract_stage(out_dir, n_process=args.n_process, engine=args.engine,
+                                                   scheduler=args.scheduler, cache_dir=args.cache_dir)}
+    elif args.command == "link":
+        summary = {"link": stages.link_stage(out_dir)}
+    elif args.command == "eval":
+        from pipeline.evaluate import evaluate, format_report, write_report
+
+        report = evaluate(out_dir, args.gold)
+        print(format_report(report))
+        print(f"\nwrote {write_report(report, out_dir)}")
+        return 0
+    _print_summary(summary, time.perf_counter() - t0, out_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Ways of mapping extract over articles: in this process (local) or on a Dask cluster."""

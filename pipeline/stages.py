@@ -1,0 +1,146 @@
+"""The stages as plain functions over folders: parse -> extract -> link (+ manifest).
+
+Each stage reads what the previous one wrote in the output folder, so `make` can rerun one alone.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow.parquet as pq
+
+from pipeline import __version__, config, tables
+from pipeline.records import Extraction
+
+EXTRACTIONS_FILE = "extractions.jsonl"
+MANIFEST_FILE = "manifest.json"
+
+
+def _progress(total: int, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="art", disable=not sys.stderr.isatty(), leave=False)
+
+
+def _update_manifest(out_dir: Path, **parts) -> None:
+    path = Path(out_dir) / MANIFEST_FILE
+    manifest = json.loads(path.read_text()) if path.exists() else {}
+    for key, value in parts.items():
+        if isinstance(value, dict) and isinstance(manifest.get(key), dict):
+            manifest[key].update(value)
+        else:
+            manifest[key] = value
+    manifest["pipeline_version"] = __version__
+    manifest["row_counts"] = {name: pq.ParquetFile(Path(out_dir) / f"{name}.parquet").metadata.num_rows
+                              for name in config.TABLE_NAMES if (Path(out_dir) / f"{name}.parquet").exists()}
+    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".json.tmp")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(manifest, fh, indent=2, sort_keys=True, default=str)
+        fh.write("\n")
+    os.replace(tmp, path)
+
+
+def parse_stage(input_dir: Path, out_dir: Path) -> dict:
+    from pipeline.parse import list_raw_files, parse_corpus
+
+    t0 = time.perf_counter()
+    result = parse_corpus(input_dir)
+    tables.write_table("articles", result.articles, out_dir)
+    tables.write_table("rejects", result.rejects, out_dir)
+    base = Path(input_dir) if Path(input_dir).is_dir() else Path(input_dir).parent
+    inputs = {p.relative_to(base).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in list_raw_files(input_dir)}
+    summary = {"articles": len(result.articles), "rejects": len(result.rejects),
+               "reject_reasons": dict(Counter(r["reason"].split(" (")[0] for r in result.rejects)),
+               "warnings": dict(result.warnings)}
+    _update_manifest(out_dir, inputs=inputs, parse=summary,
+                     seconds={"parse": round(time.perf_counter() - t0, 3)})
+    return summary
+
+
+def iter_articles(out_dir: Path, batch_rows: int = 1024) -> Iterator[dict]:
+    """Articles from articles.parquet, streamed in row batches."""
+    pf = pq.ParquetFile(Path(out_dir) / "articles.parquet")
+    for batch in pf.iter_batches(batch_size=batch_rows,
+                                 columns=["article_id", "text", "published", "content_sha256", "n_words"]):
+        yield from batch.to_pylist()
+
+
+def count_articles(out_dir: Path) -> int:
+    return pq.ParquetFile(Path(out_dir) / "articles.parquet").metadata.num_rows
+
+
+def extract_stage(out_dir: Path, n_process: int = config.N_PROCESS, engine: str = "local",
+                  scheduler: str | None = None, cache_dir: Path | None = None,
+                  batch_size: int = config.BATCH_SIZE) -> dict:
+    from pipeline.extract import default_cache, pipeline_fingerprint, rules_hash
+
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    cache = default_cache(cache_dir)
+    stats: dict = {}
+    total = count_articles(out_dir)
+    if engine == "dask":
+        from pipeline.engines.dask import extract_with_dask
+        extractions = extract_with_dask(iter_articles(out_dir), cache=cache, scheduler=scheduler,
+                                        batch_size=batch_size, stats=stats)
+    else:
+        from pipeline.engines.local import extract_local
+        extractions = extract_local(iter_articles(out_dir), cache=cache, n_process=n_process,
+                                    batch_size=batch_size, stats=stats, progress=_progress(total, "extract"))
+    path = out_dir / EXTRACTIONS_FILE
+    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".jsonl.tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        for ex in extractions:
+            fh.write(json.dumps(ex.to_dict(), ensure_ascii=False, separators=(",", ":")))
+            fh.write("\n")
+    os.replace(tmp, path)
+    from pipeline.nlp.build import base_model_name
+    import spacy
+    import importlib.metadata as md
+
+    model = base_model_name()
+    _update_manifest(out_dir, extract={**stats, "engine": engine, "n_process": n_process,
+                                       "fingerprint": pipeline_fingerprint()},
+                     spacy_version=spacy.__version__,
+                     model={"name": model, "version": md.version(model.replace("_", "-"))},
+                     rules_hash=rules_hash(),
+                     seconds={"extract": round(time.perf_counter() - t0, 3)})
+    return stats
+
+
+def iter_extractions(out_dir: Path) -> Iterator[Extraction]:
+    with open(Path(out_dir) / EXTRACTIONS_FILE, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield Extraction.from_dict(json.loads(line))
+
+
+def link_stage(out_dir: Path) -> dict:
+    from pipeline.link import link_corpus
+
+    t0 = time.perf_counter()
+    out = link_corpus(iter_extractions(out_dir))
+    counts = {}
+    for name in ("mentions", "entities", "article_entities", "merges", "figures", "dates", "roles", "quotes"):
+        rows = out.get(name, [])
+        tables.write_table(name, rows, out_dir)
+        counts[name] = len(rows)
+    _update_manifest(out_dir, seconds={"link": round(time.perf_counter() - t0, 3)})
+    return counts
+
+
+def run_all(input_dir: Path, out_dir: Path, n_process: int = config.N_PROCESS, engine: str = "local",
+            scheduler: str | None = None, cache_dir: Path | None = None) -> dict:
+    summary = {"parse": parse_stage(input_dir, out_dir)}
+    summary["extract"] = extract_stage(out_dir, n_process=n_process, engine=engine, scheduler=scheduler,
+                                       cache_dir=cache_dir)
+    summary["link"] = link_stage(out_dir)
+    return summary
