@@ -30,7 +30,7 @@ RAW_GLOB = "**/*.txt"
 # BOILERPLATE_MIN_ARTICLES of them) is site furniture when it sits at the head or tail of a body.
 BOILERPLATE_MIN_SHARE = 0.2
 BOILERPLATE_MIN_ARTICLES = 4
-BOILERPLATE_FILE = RULES_DIR / "boilerplate.json"
+BOILERPLATE_FILE = MODELS_DIR / "parse" / "boilerplate.json"
 
 TABLE_NAMES = (
     "articles",

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,9 +67,25 @@ def doc_to_extraction(doc: Doc, article_id: str, published: dt.date | None) -> E
 # Fingerprint and cache
 
 
+# What an article's extraction depends on besides its text and date: the NLP code and its data.
+FINGERPRINT_CODE = ("pipeline/nlp", "pipeline/extract.py", "pipeline/records.py", "pipeline/kb.py")
+FINGERPRINT_DATA = ("models/kb", "models/rules")
+
+
+def _hash_paths(paths: tuple[str, ...], h) -> None:
+    for rel in paths:
+        root = config.ROOT / rel
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix in {".pyc", ".tmp"}:
+                continue
+            h.update(path.relative_to(config.ROOT).as_posix().encode())
+            h.update(path.read_bytes())
+
+
 @lru_cache(maxsize=1)
 def pipeline_fingerprint() -> str:
-    """Hash of the package version, the package's code, every file under models/ and the spaCy model."""
+    """Hash of the package version, the NLP code, its rules and knowledge bases, and the spaCy model."""
     from pipeline.nlp.build import base_model_name
     import importlib.metadata as md
 
@@ -79,21 +96,14 @@ def pipeline_fingerprint() -> str:
         h.update(f"{model}=={md.version(model.replace('_', '-'))}".encode())
     except md.PackageNotFoundError:
         h.update(model.encode())
-    for root in (config.MODELS_DIR, Path(__file__).parent):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".json", ".jsonl", ".txt", ".tsv", ".csv"} \
-                    and "__pycache__" not in path.parts:
-                h.update(path.relative_to(config.ROOT).as_posix().encode())
-                h.update(path.read_bytes())
+    _hash_paths(FINGERPRINT_CODE + FINGERPRINT_DATA, h)
     return h.hexdigest()[:16]
 
 
 def rules_hash() -> str:
+    """Hash of every rule and knowledge-base file under models/ (recorded in the manifest)."""
     h = hashlib.sha256()
-    for path in sorted(config.MODELS_DIR.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(config.ROOT).as_posix().encode())
-            h.update(path.read_bytes())
+    _hash_paths(("models",), h)
     return h.hexdigest()[:16]
 
 
@@ -137,18 +147,16 @@ def default_cache(cache_dir: Path | None = None) -> ExtractionCache:
 # --------------------------------------------------------------------------------------------
 # Running the NLP
 
+# A run of this many cached articles in a row ends the current `nlp.pipe`, so that their results can be
+# handed on instead of queueing behind documents still in flight; the next uncached article starts a
+# new pipe (with n_process > 1 that restarts the workers, hence a long run).
+MAX_CACHED_RUN = 2048
+
 
 def extract_batch(articles: list[dict], nlp=None, n_process: int = 1,
                   batch_size: int = config.BATCH_SIZE) -> list[Extraction]:
-    """Run the spaCy pipeline over articles (in order) and convert each Doc."""
-    if not articles:
-        return []
-    if nlp is None:
-        from pipeline.nlp.build import shared_nlp
-        nlp = shared_nlp()
-    texts = (a["text"] for a in articles)
-    docs = nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
-    return [doc_to_extraction(doc, a["article_id"], a.get("published")) for doc, a in zip(docs, articles)]
+    """Run the spaCy pipeline over articles (in order) and convert each Doc; no cache."""
+    return list(extract_articles(articles, cache=None, nlp=nlp, n_process=n_process, batch_size=batch_size))
 
 
 def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = None, nlp=None,
@@ -156,34 +164,69 @@ def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = N
                      progress=None, stats: dict | None = None) -> Iterator[Extraction]:
     """Extractions for every article, in input order; cached ones are not recomputed.
 
-    Articles stream through in chunks so memory stays flat whatever the corpus size.
+    The uncached articles flow through ONE long-lived `nlp.pipe` (one worker pool when n_process > 1)
+    fed by a generator, so the workers never sit idle between chunks and memory holds only the
+    documents in flight. spaCy returns documents in input order, which is what lets a plain queue
+    pair each document with its article.
     """
     stats = stats if stats is not None else {}
     stats.setdefault("cached", 0)
     stats.setdefault("computed", 0)
-    chunk_size = max(batch_size * max(1, n_process) * 4, 256)
-    chunk: list[dict] = []
+    source = iter(articles)
+    pending: deque[list] = deque()   # [article, extraction or None] in input order
+    in_pipe: deque[list] = deque()   # the entries of `pending` whose text went into nlp.pipe
 
-    def flush(chunk: list[dict]) -> Iterator[Extraction]:
-        results: list[Extraction | None] = [cache.get(a) if cache else None for a in chunk]
-        todo = [a for a, r in zip(chunk, results) if r is None]
-        computed = iter(extract_batch(todo, nlp=nlp, n_process=n_process, batch_size=batch_size))
-        for a, r in zip(chunk, results):
-            if r is None:
-                r = next(computed)
-                if cache:
-                    cache.put(a, r)
-                stats["computed"] += 1
+    def lookup(article: dict) -> Extraction | None:
+        return cache.get(article) if cache is not None else None
+
+    def feed(first: dict) -> Iterator[str]:
+        entry = [first, None]
+        pending.append(entry)
+        in_pipe.append(entry)
+        yield first["text"]
+        run = 0
+        for article in source:
+            entry = [article, lookup(article)]
+            pending.append(entry)
+            if entry[1] is None:
+                in_pipe.append(entry)
+                run = 0
+                yield article["text"]
             else:
                 stats["cached"] += 1
+                run += 1
+                if run >= MAX_CACHED_RUN:
+                    return
+
+    def ready() -> Iterator[Extraction]:
+        while pending and pending[0][1] is not None:
+            yield pending.popleft()[1]
             if progress is not None:
                 progress.update(1)
-            yield r
 
-    for article in articles:
-        chunk.append(article)
-        if len(chunk) >= chunk_size:
-            yield from flush(chunk)
-            chunk = []
-    if chunk:
-        yield from flush(chunk)
+    while True:
+        first = None
+        for article in source:   # cached articles before any uncached one need no pipe at all
+            hit = lookup(article)
+            if hit is None:
+                first = article
+                break
+            stats["cached"] += 1
+            if progress is not None:
+                progress.update(1)
+            yield hit
+        if first is None:
+            return
+        if nlp is None:
+            from pipeline.nlp.build import shared_nlp
+            nlp = shared_nlp()
+        for doc in nlp.pipe(feed(first), batch_size=batch_size, n_process=n_process):
+            entry = in_pipe.popleft()
+            article = entry[0]
+            extraction = doc_to_extraction(doc, article["article_id"], article.get("published"))
+            if cache is not None:
+                cache.put(article, extraction)
+            stats["computed"] += 1
+            entry[1] = extraction
+            yield from ready()
+        yield from ready()

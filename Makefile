@@ -1,0 +1,75 @@
+# UN news pipeline. `make help` lists the targets.
+# Stages are real file targets: a stage reruns only when its inputs, its code or its rules changed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+RAW_DIR ?= data/raw
+OUT ?= data/processed
+N ?= 1000
+
+RAW_FILES := $(shell find $(RAW_DIR) -name '*.txt' 2>/dev/null | sort)
+CORE_CODE := pipeline/__init__.py pipeline/config.py pipeline/schemas.py pipeline/tables.py pipeline/stages.py pipeline/cli.py
+PARSE_CODE := pipeline/parse.py $(wildcard models/parse/*)
+EXTRACT_CODE := pipeline/extract.py pipeline/records.py $(wildcard pipeline/kb.py) $(shell find pipeline/nlp pipeline/engines -name '*.py') \
+	$(shell find models/kb models/rules -type f 2>/dev/null)
+LINK_CODE := pipeline/link.py $(wildcard pipeline/resolve.py) $(wildcard pipeline/kb.py) $(shell find models/kb -type f 2>/dev/null)
+LINK_TABLES := mentions entities article_entities merges figures dates roles quotes
+LINK_OUT := $(LINK_TABLES:%=$(OUT)/%.parquet)
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+
+.PHONY: help install run parse extract link eval notebooks bench test clean
+
+help:  ## list the targets
+	@echo "make targets:"
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
+	@echo "variables: RAW_DIR=$(RAW_DIR) OUT=$(OUT) N=$(N) (bench size)"
+
+install: $(STAMP)  ## create .venv and install the project with its dependencies
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+$(OUT)/articles.parquet $(OUT)/rejects.parquet &: $(STAMP) $(RAW_FILES) $(PARSE_CODE) $(CORE_CODE)
+	$(PY) -m pipeline parse --input $(RAW_DIR) --output $(OUT)
+
+$(OUT)/extractions.jsonl: $(OUT)/articles.parquet $(EXTRACT_CODE)
+	$(PY) -m pipeline extract --output $(OUT)
+
+$(LINK_OUT) &: $(OUT)/extractions.jsonl $(LINK_CODE)
+	$(PY) -m pipeline link --output $(OUT)
+
+$(OUT)/eval.json: $(LINK_OUT) $(wildcard data/gold/*.jsonl) pipeline/evaluate.py
+	$(PY) -m pipeline eval --output $(OUT) --gold data/gold
+
+parse: $(OUT)/articles.parquet  ## raw dumps -> articles, rejects
+extract: $(OUT)/extractions.jsonl  ## articles -> per-article NLP extractions (cached by content hash)
+link: $(LINK_OUT)  ## extractions -> mentions, entities, figures, dates, roles, quotes tables
+
+run:  ## every stage on data/raw into data/processed (only what changed reruns)
+	@if $(MAKE) -q --no-print-directory link >/dev/null 2>&1; then \
+		echo "Nothing to do: every table in $(OUT) is up to date with its inputs, code and rules."; \
+	else \
+		$(MAKE) --no-print-directory link; \
+	fi
+
+eval: $(OUT)/eval.json  ## score the tables against data/gold; prints the table, writes eval.json
+	@$(PY) -c "import json,sys; from pipeline.evaluate import format_report; print(format_report(json.load(open('$(OUT)/eval.json'))))"
+
+notebooks: $(STAMP) $(LINK_OUT)  ## execute the notebooks headless into data/processed/notebooks
+	$(PY) -m pipeline.notebooks --output $(OUT)
+
+bench: $(STAMP)  ## speed and memory benchmark (N=articles); writes data/processed/bench.json
+	$(PY) scripts/bench.py --n $(N) --output $(OUT)
+
+test: $(STAMP)  ## the whole test suite (installs what it needs)
+	$(PY) -m pytest
+
+clean:  ## remove the tables and the extraction cache
+	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf data/interim

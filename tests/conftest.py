@@ -1,0 +1,52 @@
+"""Shared fixtures: tiny hand-made dumps, a blank English pipeline, and the real-corpus run."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import spacy
+
+from pipeline import config
+
+
+def make_record(title: str, body: str, url: str, date: str | None = "14 June 2023",
+                boilerplate: bool = True) -> str:
+    """One record in the dump format, with the un.org site furniture around its body."""
+    lines = []
+    if date is not None:
+        lines.append(f"Date: {date}")
+    lines.append(f"Title: {title}")
+    content = []
+    if boilerplate:
+        content += ["Donate to the Sustainable Development Goals Fund", date or ""]
+    content += body.split("\n")
+    if boilerplate:
+        content += ["UN House in Astana:", "14, Mambetov Street", "Z11D8T7, Astana, Kazakhstan",
+                    "Tel: +7 (7172) 696550", "***", "UN Office in Almaty:", "303, Baizakov Street",
+                    "A15G7T0, Almaty, Kazakhstan", "Tel: +7 (727) 2582643"]
+    lines.append("Content: " + content[0])
+    lines += content[1:]
+    lines.append(f"URL: {url}")
+    return "\n".join(lines) + "\n\n\n"
+
+
+@pytest.fixture
+def record():
+    return make_record
+
+
+@pytest.fixture(scope="session")
+def blank_nlp():
+    return spacy.blank("en")
+
+
+@pytest.fixture(scope="session")
+def real_run(tmp_path_factory) -> Path:
+    """The whole pipeline once on the real corpus (data/raw), into a temporary folder."""
+    from pipeline.stages import run_all
+
+    out = tmp_path_factory.mktemp("real-run")
+    cache = tmp_path_factory.mktemp("real-cache")
+    run_all(config.RAW_DIR, out, cache_dir=cache)
+    return out

@@ -1,0 +1,65 @@
+import json
+
+import pandas as pd
+
+from pipeline import tables
+from pipeline.evaluate import evaluate, norm_text, score_entities, score_figures, sig4
+
+
+def test_norm_text_folds_as_the_contract_says():
+    assert norm_text("the  United\u00a0Nations") == "united nations"
+    assert norm_text("Ms. Olga Tamm") == "olga tamm"
+    assert norm_text("H.E. Olga Tamm") == "olga tamm"
+    assert norm_text("UNICEF's") == "unicef"
+
+
+def test_sig4_rounds_to_four_significant_digits():
+    assert sig4(0.33333) == 0.3333
+    assert sig4(26386) == 26390
+    assert sig4(None) is None
+
+
+def test_entity_scores_per_label_and_micro():
+    gold = {"1": {"entities": [{"label": "ORG", "canonical": "Blue Corp", "mentions": ["Blue Corp"]},
+                               {"label": "GPE", "canonical": "Oslo", "mentions": ["Oslo"]}]}}
+    mentions = pd.DataFrame({"article_id": ["1", "1"], "text": ["the Blue Corp", "Bergen"], "label": ["ORG", "GPE"]})
+    s = score_entities(gold, mentions)
+    assert s["per_label"]["ORG"]["f1"] == 1.0
+    assert s["per_label"]["GPE"]["tp"] == 0 and s["per_label"]["GPE"]["fp"] == 1
+    assert s["micro"]["precision"] == 0.5 and s["micro"]["recall"] == 0.5
+
+
+def test_figure_scores_with_unit_agreement():
+    gold = {"1": {"figures": [{"value": 10000000, "unit": "USD"}, {"value": 5, "unit": "times"}]}}
+    figs = pd.DataFrame({"article_id": ["1", "1"], "value": [1e7, 7.0], "value_max": [None, None],
+                         "unit": ["EUR", "times"]})
+    s = score_figures(gold, figs)
+    assert s["tp"] == 1 and s["fp"] == 1 and s["fn"] == 1
+    assert s["unit_agreement"] == 0.0
+
+
+def test_evaluate_end_to_end_on_tiny_tables(tmp_path):
+    gold = {"article_id": "1",
+            "entities": [{"label": "PERSON", "canonical": "Ann Lee", "mentions": ["Ann Lee", "Lee"]}],
+            "figures": [], "dates": [{"start": "2021-01-01", "end": "2021-12-31"}],
+            "roles": [{"person": "Ann Lee", "title": "Director", "org": None, "place": None}],
+            "quotes": [{"speaker": "Ann Lee", "opening": "We will build it"}]}
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n")
+    m = lambda i, t, s: {"mention_id": f"M{i}", "article_id": "1", "entity_id": "P1", "label": "PERSON", "text": t,
+                         "start_char": s, "end_char": s + len(t), "sentence_index": 0, "source": "model"}
+    tables.write_table("mentions", [m(1, "Ann Lee", 0), m(2, "Lee", 40)], tmp_path)
+    tables.write_table("entities", [{"entity_id": "P1", "label": "PERSON", "name": "Ann Lee", "aliases": ["Lee"],
+                                     "kb_id": None, "latitude": None, "longitude": None, "n_articles": 1,
+                                     "n_mentions": 2}], tmp_path)
+    tables.write_table("roles", [{"role_id": "R1", "article_id": "1", "person_entity_id": "P1", "title": "Director",
+                                  "org_entity_id": None, "place_entity_id": None, "start_char": 0, "end_char": 20,
+                                  "sentence_index": 0}], tmp_path)
+    tables.write_table("quotes", [{"quote_id": "Q1", "article_id": "1", "text": "We will build it, and soon.",
+                                   "speaker_entity_id": "P1", "cue": "said", "start_char": 50, "end_char": 77,
+                                   "sentence_index": 1}], tmp_path)
+    report = evaluate(tmp_path, tmp_path / "gold.jsonl")
+    assert report["entities"]["micro"]["f1"] == 1.0
+    assert report["roles"]["f1"] == 1.0
+    assert report["quotes"]["f1"] == 1.0 and report["quotes"]["speaker_agreement"] == 1.0
+    assert report["dates"]["recall"] == 0.0
+    assert report["linking"]["within_article"] == 1.0
