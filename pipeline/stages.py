@@ -11,8 +11,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from itertools import islice
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pyarrow.parquet as pq
 
@@ -79,18 +80,24 @@ def count_articles(out_dir: Path) -> int:
 
 def extract_stage(out_dir: Path, n_process: int = config.N_PROCESS, engine: str = "local",
                   scheduler: str | None = None, cache_dir: Path | None = None,
-                  batch_size: int = config.BATCH_SIZE) -> dict:
+                  batch_size: int = config.BATCH_SIZE, use_cache: bool = True) -> dict:
+    """Articles -> extractions.jsonl, one line per article in articles.parquet order.
+
+    Articles stream in from Parquet row batches and extractions stream out line by line, so memory
+    holds only the documents in flight, whatever the corpus size.
+    """
     from pipeline.extract import default_cache, pipeline_fingerprint, rules_hash
 
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
-    cache = default_cache(cache_dir)
+    cache = default_cache(cache_dir) if use_cache else None
     stats: dict = {}
     total = count_articles(out_dir)
     if engine == "dask":
         from pipeline.engines.dask import extract_with_dask
         extractions = extract_with_dask(iter_articles(out_dir), cache=cache, scheduler=scheduler,
-                                        batch_size=batch_size, stats=stats)
+                                        batch_size=batch_size, stats=stats,
+                                        progress=_progress(total, "extract"))
     else:
         from pipeline.engines.local import extract_local
         extractions = extract_local(iter_articles(out_dir), cache=cache, n_process=n_process,
@@ -123,24 +130,86 @@ def iter_extractions(out_dir: Path) -> Iterator[Extraction]:
                 yield Extraction.from_dict(json.loads(line))
 
 
-def link_stage(out_dir: Path) -> dict:
-    from pipeline.link import link_corpus
+# Tables with rows that belong to one article each, and tables about the corpus as a whole.
+ARTICLE_TABLES = ("mentions", "article_entities", "figures", "dates", "roles", "quotes")
+CORPUS_TABLES = ("entities", "merges")
+# Articles per link batch in the streaming path, and rows per row group when writing a whole list.
+LINK_BATCH_ARTICLES = 512
+WRITE_CHUNK_ROWS = 50_000
 
-    t0 = time.perf_counter()
-    out = link_corpus(iter_extractions(out_dir))
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _link_streaming(out_dir: Path, linker) -> dict:
+    """Two passes over extractions.jsonl with a `pipeline.link.Linker`; memory ~ distinct names.
+
+    Pass 1 shows the linker every article (it keeps what cross-article resolution needs), pass 2
+    turns batches of articles into rows that are written as row groups at once. Extractions come in
+    articles.parquet order (sorted by article_id), so row groups sorted one by one are sorted overall.
+    """
+    for ex in iter_extractions(out_dir):
+        linker.observe(ex)
+    linker.resolve()
+    writers = {name: tables.TableWriter(name, out_dir) for name in ARTICLE_TABLES}
+    try:
+        for batch in _batched(iter_extractions(out_dir), LINK_BATCH_ARTICLES):
+            rows = linker.link_articles(batch)
+            for name, writer in writers.items():
+                writer.write(rows.get(name, []))
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
     counts = {}
-    for name in ("mentions", "entities", "article_entities", "merges", "figures", "dates", "roles", "quotes"):
-        rows = out.get(name, [])
+    for name, writer in writers.items():
+        writer.close()
+        counts[name] = writer.num_rows
+    corpus = linker.corpus_tables()
+    for name in CORPUS_TABLES:
+        rows = corpus.get(name, [])
         tables.write_table(name, rows, out_dir)
         counts[name] = len(rows)
+    return counts
+
+
+def _link_in_memory(out_dir: Path) -> dict:
+    """`link_corpus` over the whole corpus; each table is freed as soon as it is written."""
+    from pipeline.link import link_corpus
+
+    out = link_corpus(iter_extractions(out_dir))
+    counts = {}
+    for name in ARTICLE_TABLES + CORPUS_TABLES:
+        rows = out.pop(name, [])
+        tables.write_table(name, rows, out_dir)
+        counts[name] = len(rows)
+        del rows
+    return counts
+
+
+def link_stage(out_dir: Path) -> dict:
+    from pipeline import link
+
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    linker_cls = getattr(link, "Linker", None)
+    if linker_cls is not None:
+        counts = _link_streaming(out_dir, linker_cls())
+    else:
+        counts = _link_in_memory(out_dir)
+    counts = {name: counts[name] for name in ("mentions", "entities", "article_entities", "merges",
+                                              "figures", "dates", "roles", "quotes")}
     _update_manifest(out_dir, seconds={"link": round(time.perf_counter() - t0, 3)})
     return counts
 
 
 def run_all(input_dir: Path, out_dir: Path, n_process: int = config.N_PROCESS, engine: str = "local",
-            scheduler: str | None = None, cache_dir: Path | None = None) -> dict:
+            scheduler: str | None = None, cache_dir: Path | None = None, use_cache: bool = True) -> dict:
     summary = {"parse": parse_stage(input_dir, out_dir)}
     summary["extract"] = extract_stage(out_dir, n_process=n_process, engine=engine, scheduler=scheduler,
-                                       cache_dir=cache_dir)
+                                       cache_dir=cache_dir, use_cache=use_cache)
     summary["link"] = link_stage(out_dir)
     return summary

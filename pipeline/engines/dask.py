@@ -1,0 +1,115 @@
+"""Dask engine: extract mapped over partitions of articles on a Dask cluster.
+
+The client (this process) reads the articles, answers what it can from the extraction cache and sends
+only the rest, in partitions, to the workers. A worker builds the spaCy pipeline once per process
+(`shared_nlp` is cached) and returns plain dicts, so nothing but text and small records crosses the
+network and workers need no access to the client's files. Results come back in input order, with a
+bounded number of partitions in flight, so the client's memory does not grow with the corpus.
+
+Without a scheduler address a `distributed.LocalCluster` (2 worker processes, 1 thread each) is
+started for the run and closed after it.
+"""
+from __future__ import annotations
+
+from collections import deque
+from itertools import islice
+from typing import Iterable, Iterator
+
+from pipeline import config
+from pipeline.extract import ExtractionCache
+from pipeline.records import Extraction
+
+# Articles per task: large enough that a task is mostly NLP, not scheduling overhead.
+PARTITION_SIZE = 256
+# Partitions in flight per worker thread: one running, one queued, so a worker never waits on the client.
+IN_FLIGHT_PER_THREAD = 2
+LOCAL_WORKERS = 2
+
+
+def extract_partition(articles: list[dict], batch_size: int = config.BATCH_SIZE) -> list[dict]:
+    """Runs on a worker: the extractions of a partition of articles, as plain dicts, in order."""
+    from pipeline.extract import doc_to_extraction
+    from pipeline.nlp.build import shared_nlp
+
+    nlp = shared_nlp()
+    docs = nlp.pipe((a["text"] for a in articles), batch_size=batch_size)
+    return [doc_to_extraction(doc, a["article_id"], a.get("published")).to_dict()
+            for doc, a in zip(docs, articles)]
+
+
+def _partitions(articles: Iterable[dict], cache: ExtractionCache | None,
+                size: int) -> Iterator[list[tuple[dict, Extraction | None]]]:
+    it = iter(articles)
+    while True:
+        chunk = list(islice(it, size))
+        if not chunk:
+            return
+        yield [(a, cache.get(a) if cache is not None else None) for a in chunk]
+
+
+def _slim(article: dict) -> dict:
+    # Only what extraction reads travels to the workers.
+    return {"article_id": article["article_id"], "text": article["text"], "published": article.get("published")}
+
+
+def _worker_threads(client) -> int:
+    info = client.scheduler_info()
+    return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+
+def extract_with_dask(articles: Iterable[dict], cache: ExtractionCache | None = None,
+                      scheduler: str | None = None, batch_size: int = config.BATCH_SIZE,
+                      stats: dict | None = None, progress=None,
+                      partition_size: int = PARTITION_SIZE) -> Iterator[Extraction]:
+    """Extractions for every article, in input order, computed on a Dask cluster."""
+    from distributed import Client, LocalCluster
+
+    stats = stats if stats is not None else {}
+    stats.setdefault("cached", 0)
+    stats.setdefault("computed", 0)
+    stats.setdefault("partitions", 0)
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        stats["workers"] = len(client.scheduler_info().get("workers", {}))
+        max_in_flight = IN_FLIGHT_PER_THREAD * _worker_threads(client)
+        # Each item: (partition with cache hits filled in, future for its uncached articles or None).
+        in_flight: deque = deque()
+
+        def drain_one() -> Iterator[Extraction]:
+            part, future = in_flight.popleft()
+            computed = iter(future.result()) if future is not None else iter(())
+            for article, hit in part:
+                if hit is None:
+                    extraction = Extraction.from_dict(next(computed))
+                    if cache is not None:
+                        cache.put(article, extraction)
+                    stats["computed"] += 1
+                else:
+                    extraction = hit
+                    stats["cached"] += 1
+                if progress is not None:
+                    progress.update(1)
+                yield extraction
+
+        for part in _partitions(articles, cache, partition_size):
+            todo = [_slim(a) for a, hit in part if hit is None]
+            future = None
+            if todo:
+                # pure=False: two partitions with equal text are still two tasks (no key collisions).
+                future = client.submit(extract_partition, todo, batch_size, pure=False)
+                stats["partitions"] += 1
+            in_flight.append((part, future))
+            while len(in_flight) > max_in_flight:
+                yield from drain_one()
+        while in_flight:
+            yield from drain_one()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
