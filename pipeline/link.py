@@ -1,46 +1,416 @@
-"""Link stage: extractions of the whole corpus -> linked tables.
+"""Link stage: the extractions of the whole corpus -> linked tables.
 
-PROVISIONAL (until the linking issue lands): one entity per (label, normalized text), or per KB id
-when a rule knew the thing.
+Two steps, both deterministic:
+
+1. Within an article (`resolve_article`): mentions with one written form are one node; nodes are
+   joined when they share a knowledge-base record, agree after normalization ("Kazakhstan
+   Government" / "Government of the Republic of Kazakhstan"), are an acronym and its long form,
+   a country-office form and its body ("UN Women Kazakhstan" / "UN Women"), a name cut before an
+   "of ..." tail, small spelling variants, or a person's surname or first name and the full name.
+   Each resulting cluster is one thing in that article.
+
+2. Across articles (`CorpusLinker.finish`): a cluster goes to its KB record when it has one,
+   otherwise to a key made of its group (PERSON, ORG, PLACE) and the normalized canonical name.
+   Keys are then joined when one article's cluster holds both (the KB record and its name, two
+   spellings of a full name), when full names are small spelling variants (strict, one token,
+   same label), or when a stand-alone acronym is defined by exactly one long form elsewhere.
+   A person known only by one name (surname or first name) stays inside its article: people
+   are never merged across articles on a surname alone.
+
+Every decision is made on sets of keys, processed in sorted order, so the same corpus in any
+article order gives the same ids. `entity_id` is `<label>:<kb_id>` for KB entities and
+`<group>:<hash of the group and the alphabetically first full name key>` otherwise, so it
+survives reruns and changes only when a new spelling variant joins an entity.
+
+Memory: only per-entity summaries and the output rows are held, never article text.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
-from collections import defaultdict
-from typing import Iterable
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Iterable
 
-from pipeline.records import Extraction
+from pipeline import resolve as R
+from pipeline.records import Extraction, Mention
 
-HONORIFIC_RE = re.compile(r"^(?:the\s+|mr\.?\s+|ms\.?\s+|mrs\.?\s+|dr\.?\s+|prof\.?\s+|h\.\s?e\.?\s+)+", re.I)
-
-
-def normalize_name(text: str) -> str:
-    s = " ".join(text.split()).strip()
-    s = HONORIFIC_RE.sub("", s)
-    s = re.sub(r"['’]s$", "", s)
-    return s.casefold()
+# Back-compat helpers other modules and tests may import.
+normalize_name = R.surface_key
 
 
 def short_hash(*parts: str, n: int = 12) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:n]
 
 
-def entity_id_for(label: str, name: str, kb_id: str | None) -> str:
-    if kb_id:
-        return f"{label}:{kb_id}"
-    return f"{label}:{short_hash(label, normalize_name(name))}"
-
-
 def row_id(prefix: str, article_id: str, start: int, end: int, extra: str = "") -> str:
     return f"{prefix}-{article_id}-{start}-{end}" + (f"-{short_hash(extra, n=6)}" if extra else "")
+
+
+# --------------------------------------------------------------------------------------------
+# Knowledge base access
+
+
+class KBAccess:
+    """The knowledge base as the linker uses it: records by id and alias lookups, cached.
+
+    `index` maps kb_id -> KBEntity(kb_id, label, name, aliases, latitude, longitude);
+    `lookup(text, label)` returns such an entity or None.
+    """
+
+    def __init__(self, index: dict | None = None, lookup: Callable | None = None):
+        self.index = index or {}
+        self._lookup = lookup
+        self._cache: dict[tuple[str, str], object] = {}
+        self._name_keys: dict[str, set[str]] = {}
+
+    def entity(self, kb_id: str | None):
+        return self.index.get(kb_id) if kb_id else None
+
+    def lookup(self, text: str, label: str):
+        if self._lookup is None:
+            return None
+        key = (text, label)
+        if key not in self._cache:
+            try:
+                hit = self._lookup(text, label)
+            except Exception:  # a broken lookup must not stop the tables from being written
+                hit = None
+            if isinstance(hit, str):
+                hit = self.index.get(hit)
+            self._cache[key] = hit
+        return self._cache[key]
+
+    def lookup_exact(self, text: str, label: str):
+        """A lookup hit only when `text` is the record's name or one of its aliases.
+
+        Alias tables may answer for a longer text ("FAO Forestry" -> FAO) and fold case; the
+        linker wants neither: a short capitalised acronym ("IATI") is not the town "Iati".
+        """
+        hit = self.lookup(text, label)
+        if hit is None:
+            return None
+        names = (hit.name, *hit.aliases)
+        compact = R.display_form(text)
+        if R.is_acronym(compact) and "-" not in compact and len(compact) <= 5:
+            return hit if compact in names else None
+        keys = self._name_keys.get(hit.kb_id)
+        if keys is None:
+            keys = self._name_keys[hit.kb_id] = {R.surface_key(n) for n in names}
+        return hit if R.surface_key(text) in keys else None
+
+    def is_place(self, text: str) -> bool:
+        return bool(self.lookup_exact(text, "GPE") or self.lookup_exact(text, "LOC"))
+
+
+def default_kb() -> KBAccess:
+    try:
+        from pipeline import kb as kbmod
+    except ImportError:
+        return KBAccess()
+    try:
+        return KBAccess(kbmod.kb_index(), kbmod.lookup_alias)
+    except Exception:  # a KB file being edited must not stop linking; ids then come from names
+        return KBAccess()
+
+
+# --------------------------------------------------------------------------------------------
+# Within one article
+
+
+@dataclass
+class Node:
+    """All mentions of one written form in one article."""
+
+    skey: str
+    kb_id: str | None
+    idx: list[int] = field(default_factory=list)          # indexes into the article's mentions
+    labels: list[str] = field(default_factory=list)
+    forms: Counter = field(default_factory=Counter)        # display form -> count
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    sources: set = field(default_factory=set)
+    label: str = ""
+    group: str = ""
+    key: str = ""
+    role: str = "full"                                     # full, partial, acronym, office, chain
+
+    @property
+    def form(self) -> str:
+        return max(self.forms, key=lambda f: (self.forms[f], len(f), f))
+
+    @property
+    def toks(self) -> list[str]:
+        return self.key.split()
+
+    @property
+    def n(self) -> int:
+        return len(self.idx)
+
+
+@dataclass
+class Cluster:
+    """One thing in one article."""
+
+    nodes: list[Node]
+    kb_id: str | None
+    label: str
+    group: str
+    canonical: Node
+    scoped: bool                      # known by one name only: never linked outside its article
+
+    @property
+    def full_nodes(self) -> list[Node]:
+        return [n for n in self.nodes if n.role == "full"]
+
+
+class _UF:
+    """Union-find that refuses to join two parts bound to different KB records."""
+
+    def __init__(self, kbs: list[str | None]):
+        self.parent = list(range(len(kbs)))
+        self.kb = list(kbs)
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if self.kb[ra] and self.kb[rb] and self.kb[ra] != self.kb[rb]:
+            return False
+        ra, rb = min(ra, rb), max(ra, rb)
+        self.parent[rb] = ra
+        self.kb[ra] = self.kb[ra] or self.kb[rb]
+        return True
+
+
+def _build_nodes(mentions: list[Mention], kb: KBAccess) -> list[Node]:
+    by_key: dict[tuple[str, str | None], Node] = {}
+    for i, m in enumerate(mentions):
+        skey = R.surface_key(m.text)
+        if not skey:
+            continue
+        node = by_key.setdefault((skey, m.kb_id), Node(skey, m.kb_id))
+        node.idx.append(i)
+        node.labels.append(m.label)
+        node.forms[R.clean_name(m.text)] += 1
+        node.starts.append(m.start_char)
+        node.ends.append(m.end_char)
+        node.sources.add(m.source)
+    # A form written once with a KB id and once without is the same thing, unless the form
+    # carries two KB records in this article (then the bare ones cannot say which).
+    kbs_of: dict[str, list[Node]] = defaultdict(list)
+    for (skey, kb_id), node in by_key.items():
+        if kb_id:
+            kbs_of[skey].append(node)
+    nodes = []
+    for (skey, kb_id), node in by_key.items():
+        if kb_id is None and len(kbs_of.get(skey, ())) == 1:
+            target = kbs_of[skey][0]
+            target.idx += node.idx
+            target.labels += node.labels
+            target.forms.update(node.forms)
+            target.starts += node.starts
+            target.ends += node.ends
+            target.sources |= node.sources
+            continue
+        nodes.append(node)
+    for node in nodes:
+        node.label = R.vote_label(node.labels)
+        if node.kb_id is None:
+            hit = _kb_lookup(node, kb)
+            if hit is not None:
+                node.kb_id = hit.kb_id
+        ent = kb.entity(node.kb_id)
+        if ent is not None:
+            node.label = ent.label
+        node.group = R.group_of(node.label)
+    nodes.sort(key=lambda n: (min(n.starts), n.skey))
+    return nodes
+
+
+def _kb_lookup(node: Node, kb: KBAccess):
+    """KB record for a form the rules left without one: under its label, then its group's other
+    label (the model calls UN bodies ORG), then a place label for model-made ORGs."""
+    order = [node.label]
+    order += [l for l, g in R.GROUP_OF_LABEL.items() if g == R.group_of(node.label) and l != node.label]
+    if node.label == "ORG" and node.sources <= {"model"}:
+        order += ["GPE", "LOC"]
+    for form in sorted(node.forms, key=lambda f: (-node.forms[f], f)):
+        for label in order:
+            hit = kb.lookup_exact(form, label)
+            if hit is not None:
+                return hit
+    return None
+
+
+def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tuple[list[Cluster], list[int]]:
+    """Clusters of one article's mentions, and for each mention the index of its cluster (-1: none)."""
+    kb = kb or KBAccess()
+    nodes = _build_nodes(mentions, kb)
+    place_keys = {n.skey for n in nodes if n.group == "PLACE"}
+
+    @lru_cache(maxsize=None)
+    def is_place(text: str) -> bool:
+        return R.surface_key(text) in place_keys or kb.is_place(text)
+
+    for n in nodes:
+        if n.group == "ORG":
+            n.key = R.org_key(n.form, is_place)
+        elif n.group == "PERSON":
+            n.key = R.person_key(n.form)
+        else:
+            n.key = n.skey
+    uf = _UF([n.kb_id for n in nodes])
+    N = len(nodes)
+
+    # Same KB record; same key after normalization.
+    first_of: dict[tuple, int] = {}
+    for i, n in enumerate(nodes):
+        for k in ((("kb", n.kb_id),) if n.kb_id else ()) + ((n.group, n.key),):
+            if k in first_of:
+                uf.union(first_of[k], i)
+            else:
+                first_of[k] = i
+
+    # Country-office forms: "UN Women Kazakhstan" is UN Women.
+    org_by_key: dict[str, list[int]] = defaultdict(list)
+    for i, n in enumerate(nodes):
+        if n.group == "ORG":
+            org_by_key[n.key].append(i)
+    for i, n in enumerate(nodes):
+        if n.group != "ORG":
+            continue
+        base = R.office_base(n.form, is_place)
+        if not base:
+            continue
+        base_key = R.org_key(base, is_place)
+        targets = [j for j in org_by_key.get(base_key, ()) if j != i]
+        base_kb = kb.lookup_exact(base, "UN_AGENCY") or kb.lookup_exact(base, "ORG")
+        if targets:
+            if all(uf.union(j, i) for j in targets):
+                n.role = "office"
+        elif base_kb is not None and n.kb_id == base_kb.kb_id:
+            n.role = "office"
+
+    # Acronyms and their long forms.
+    for i, n in enumerate(nodes):
+        if n.role != "full" or not R.is_acronym(n.form):
+            continue
+        cands = []
+        for j, m in enumerate(nodes):
+            if j == i or m.group == "PERSON" or len(m.form.split()) < 2 or R.is_acronym(m.form):
+                continue
+            adjacent = any(0 < s - e <= 3 for s in n.starts for e in m.ends)
+            fits = R.acronym_fits_loosely(n.form, m.form) if adjacent else R.acronym_fits(n.form, m.form)
+            if fits:
+                cands.append((not adjacent, -m.n, min(m.starts), j))
+        for *_, j in sorted(cands):
+            if uf.union(j, i):
+                n.role = "acronym"
+                break
+
+    # An organization's name cut before its "of ..." tail, when only one longer name fits.
+    for i, n in enumerate(nodes):
+        if n.group != "ORG" or n.role != "full":
+            continue
+        roots = {uf.find(j) for j, m in enumerate(nodes)
+                 if m.group == "ORG" and m.role == "full" and R.prefix_of_chain(n.key, m.key)}
+        if len(roots) == 1 and uf.union(roots.pop(), i):
+            n.role = "chain"
+
+    # Spelling variants of one full name.
+    for i in range(N):
+        for j in range(i + 1, N):
+            a, b = nodes[i], nodes[j]
+            if a.label != b.label or a.role != "full" or b.role != "full":
+                continue
+            if a.group == "PERSON":
+                score = R.person_variant_score(a.toks, b.toks)
+            else:
+                score = R.org_variant_score(a.key, b.key, is_place)
+            if score is not None:
+                uf.union(i, j)
+
+    # A person's surname or first name alone resolves to the full name written in the article;
+    # with two candidates, to the one written last before it.
+    full_people = [j for j, m in enumerate(nodes) if m.group == "PERSON" and len(m.toks) >= 2]
+    for i, n in enumerate(nodes):
+        if n.role != "full":
+            continue
+        is_person = n.group == "PERSON"
+        # A one-word ORG/place from the model that is the surname of a person named here.
+        model_word = (not is_person and not n.kb_id and len(n.toks) == 1 and n.sources <= {"model"}
+                      and not R.is_acronym(n.form))
+        if not (is_person or model_word):
+            continue
+        cands = []
+        for j in full_people:
+            if j == i:
+                continue
+            kind = R.partial_name_kind(n.toks, nodes[j].toks)
+            if kind and (is_person or kind == "surname"):
+                cands.append(j)
+        roots = {uf.find(j) for j in cands}
+        if not roots:
+            continue
+        if len(roots) > 1:
+            first = min(n.starts)
+            before = [(max(s for s in nodes[j].starts if s < first), j) for j in cands
+                      if any(s < first for s in nodes[j].starts)]
+            pick = max(before)[1] if before else min(cands, key=lambda j: min(nodes[j].starts))
+            roots = {uf.find(pick)}
+        if uf.union(roots.pop(), i):
+            n.role = "partial"
+
+    # Components -> clusters.
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(N):
+        members[uf.find(i)].append(i)
+    clusters: list[Cluster] = []
+    mention_cluster = [-1] * len(mentions)
+    for root in sorted(members, key=lambda r: min(min(nodes[i].starts) for i in members[r])):
+        cn = [nodes[i] for i in members[root]]
+        kb_id = uf.kb[root]
+        ent = kb.entity(kb_id)
+        if ent is not None:
+            label = ent.label
+        else:
+            label = R.vote_label([l for n in cn for l in n.labels])
+        group = R.group_of(label)
+        full = [n for n in cn if n.role == "full"] or cn
+        if group == "PERSON":
+            canonical = max(full, key=lambda n: (len(n.toks), n.n, _neg(n.key)))
+        else:
+            canonical = max(full, key=lambda n: (not R.is_acronym(n.form), n.n, len(n.toks), _neg(n.key)))
+        scoped = kb_id is None and group == "PERSON" and len(canonical.toks) < 2
+        c = Cluster(cn, kb_id, label, group, canonical, scoped)
+        for n in cn:
+            for k in n.idx:
+                mention_cluster[k] = len(clusters)
+        clusters.append(c)
+    return clusters, mention_cluster
+
+
+def _neg(s: str) -> tuple:
+    """Sort key that makes max() pick the alphabetically first string."""
+    return tuple(-ord(c) for c in s)
+
+
+# --------------------------------------------------------------------------------------------
+# Across articles
 
 
 def _span_lookup(mention_rows: list[dict]):
     by_span = {(m["start_char"], m["end_char"]): m for m in mention_rows}
 
-    def find(start: int | None, end: int | None) -> str | None:
+    def find(start: int | None, end: int | None):
         if start is None or end is None:
             return None
         hit = by_span.get((start, end))
@@ -55,65 +425,278 @@ def _span_lookup(mention_rows: list[dict]):
     return find
 
 
-def link_corpus(extractions: Iterable[Extraction]) -> dict[str, list[dict]]:
-    tables: dict[str, list[dict]] = defaultdict(list)
-    names: dict[str, dict] = {}
-    for ex in extractions:
+@dataclass
+class _Summary:
+    """What the corpus says about one global node (a KB record or a group + name key)."""
+
+    forms: Counter = field(default_factory=Counter)        # display form -> mentions
+    full_forms: Counter = field(default_factory=Counter)   # display forms of full names
+    labels: Counter = field(default_factory=Counter)
+    n_mentions: int = 0
+
+
+class CorpusLinker:
+    """Streams extractions in, holds per-entity summaries and output rows, resolves at the end."""
+
+    def __init__(self, kb: KBAccess | None = None):
+        self.kb = kb if kb is not None else default_kb()
+        self.tables: dict[str, list[dict]] = defaultdict(list)
+        self.summaries: dict[tuple, _Summary] = defaultdict(_Summary)
+        self.edges: set[tuple[tuple, tuple]] = set()
+        self.node_label: dict[tuple, Counter] = defaultdict(Counter)
+        self.acronym_defs: dict[str, set[tuple]] = defaultdict(set)   # letters -> nodes defining them
+        self.standalone_acronyms: dict[tuple, str] = {}               # node -> its letters
+        self.article_entities: dict[tuple[str, tuple], dict] = {}
+
+    @staticmethod
+    def node_of(c: Cluster, article_id: str) -> tuple:
+        if c.kb_id:
+            return ("kb", c.kb_id)
+        if c.scoped:
+            return (c.group, c.canonical.key, article_id)
+        return (c.group, c.canonical.key)
+
+    def add(self, ex: Extraction) -> None:
         aid = ex.article_id
+        clusters, mention_cluster = resolve_article(ex.mentions, self.kb)
+        cnodes = [self.node_of(c, aid) for c in clusters]
+        for c, gnode in zip(clusters, cnodes):
+            s = self.summaries[gnode]
+            for n in c.nodes:
+                s.forms.update(n.forms)
+                if n.role == "full":
+                    s.full_forms.update(n.forms)
+                s.labels.update(n.labels)
+                s.n_mentions += n.n
+            if c.scoped:
+                continue
+            for n in c.full_nodes:
+                key_node = (c.group, n.key)
+                if c.group == "PERSON" and len(n.toks) < 2:
+                    continue
+                self.node_label[key_node][c.label] += n.n
+                if key_node != gnode:
+                    self.edges.add(tuple(sorted((gnode, key_node))))
+                if R.is_acronym(n.form) and len(c.full_nodes) == 1 and not c.kb_id:
+                    self.standalone_acronyms[gnode] = R.acronym_letters(n.form)
+            self.node_label[gnode][c.label] += sum(n.n for n in c.nodes)
+            for n in c.nodes:
+                if n.role == "acronym":
+                    self.acronym_defs[R.acronym_letters(n.form)].add(gnode)
+
         mention_rows = []
-        for m in ex.mentions:
-            eid = entity_id_for(m.label, m.text, m.kb_id)
-            info = names.setdefault(eid, {"label": m.label, "forms": defaultdict(int), "kb_id": m.kb_id,
-                                          "articles": set(), "n": 0})
-            info["forms"][" ".join(m.text.split())] += 1
-            info["articles"].add(aid)
-            info["n"] += 1
+        for k, m in enumerate(ex.mentions):
+            ci = mention_cluster[k]
+            if ci < 0:
+                continue
+            gnode = cnodes[ci]
             mention_rows.append({"mention_id": row_id("M", aid, m.start_char, m.end_char, m.label),
-                                 "article_id": aid, "entity_id": eid, "label": m.label, "text": m.text,
+                                 "article_id": aid, "entity_id": gnode, "label": m.label, "text": m.text,
                                  "start_char": m.start_char, "end_char": m.end_char,
                                  "sentence_index": m.sentence_index, "source": m.source})
-        tables["mentions"].extend(mention_rows)
-        per_entity: dict[str, dict] = {}
-        for r in mention_rows:
-            ae = per_entity.setdefault(r["entity_id"], {"article_id": aid, "entity_id": r["entity_id"],
-                                                        "label": r["label"], "n_mentions": 0,
-                                                        "first_char": r["start_char"]})
+            ae = self.article_entities.setdefault((aid, gnode), {"article_id": aid, "entity_id": gnode,
+                                                                  "n_mentions": 0, "first_char": m.start_char})
             ae["n_mentions"] += 1
-            ae["first_char"] = min(ae["first_char"], r["start_char"])
-        tables["article_entities"].extend(per_entity.values())
+            ae["first_char"] = min(ae["first_char"], m.start_char)
+        self.tables["mentions"].extend(mention_rows)
+        self._add_other_rows(ex, mention_rows)
+
+    def _add_other_rows(self, ex: Extraction, mention_rows: list[dict]) -> None:
+        aid = ex.article_id
         find = _span_lookup(mention_rows)
+        t = self.tables
         for f in ex.figures:
-            tables["figures"].append({"figure_id": row_id("F", aid, f.start_char, f.end_char), "article_id": aid,
-                                      "text": f.text, "value": f.value, "value_max": f.value_max, "unit": f.unit,
-                                      "qualifier": f.qualifier, "kind": f.kind, "counted": f.counted,
-                                      "start_char": f.start_char, "end_char": f.end_char,
-                                      "sentence_index": f.sentence_index})
+            t["figures"].append({"figure_id": row_id("F", aid, f.start_char, f.end_char), "article_id": aid,
+                                 "text": f.text, "value": f.value, "value_max": f.value_max, "unit": f.unit,
+                                 "qualifier": f.qualifier, "kind": f.kind, "counted": f.counted,
+                                 "start_char": f.start_char, "end_char": f.end_char,
+                                 "sentence_index": f.sentence_index})
         for d in ex.dates:
-            tables["dates"].append({"date_id": row_id("D", aid, d.start_char, d.end_char), "article_id": aid,
-                                    "text": d.text, "start": dt.date.fromisoformat(d.start),
-                                    "end": dt.date.fromisoformat(d.end), "granularity": d.granularity,
-                                    "start_char": d.start_char, "end_char": d.end_char,
-                                    "sentence_index": d.sentence_index})
+            t["dates"].append({"date_id": row_id("D", aid, d.start_char, d.end_char), "article_id": aid,
+                               "text": d.text, "start": dt.date.fromisoformat(d.start),
+                               "end": dt.date.fromisoformat(d.end), "granularity": d.granularity,
+                               "start_char": d.start_char, "end_char": d.end_char,
+                               "sentence_index": d.sentence_index})
         for r in ex.roles:
             person = find(r.person_start, r.person_end)
             if person is None:
                 continue
-            tables["roles"].append({"role_id": row_id("R", aid, r.start_char, r.end_char, r.title),
-                                    "article_id": aid, "person_entity_id": person, "title": r.title,
-                                    "org_entity_id": find(r.org_start, r.org_end),
-                                    "place_entity_id": find(r.place_start, r.place_end),
-                                    "start_char": r.start_char, "end_char": r.end_char,
-                                    "sentence_index": r.sentence_index})
+            t["roles"].append({"role_id": row_id("R", aid, r.start_char, r.end_char, r.title),
+                               "article_id": aid, "person_entity_id": person, "title": r.title,
+                               "org_entity_id": find(r.org_start, r.org_end),
+                               "place_entity_id": find(r.place_start, r.place_end),
+                               "start_char": r.start_char, "end_char": r.end_char,
+                               "sentence_index": r.sentence_index})
         for q in ex.quotes:
-            tables["quotes"].append({"quote_id": row_id("Q", aid, q.start_char, q.end_char), "article_id": aid,
-                                     "text": q.text, "speaker_entity_id": find(q.speaker_start, q.speaker_end),
-                                     "cue": q.cue, "start_char": q.start_char, "end_char": q.end_char,
-                                     "sentence_index": q.sentence_index})
-    for eid, info in names.items():
-        forms = sorted(info["forms"].items(), key=lambda kv: (-len(kv[0]), -kv[1], kv[0]))
-        tables["entities"].append({"entity_id": eid, "label": info["label"], "name": forms[0][0],
-                                   "aliases": sorted(f for f, _ in forms[1:]), "kb_id": info["kb_id"],
-                                   "latitude": None, "longitude": None,
-                                   "n_articles": len(info["articles"]), "n_mentions": info["n"]})
-    tables.setdefault("merges", [])
-    return dict(tables)
+            t["quotes"].append({"quote_id": row_id("Q", aid, q.start_char, q.end_char), "article_id": aid,
+                                "text": q.text, "speaker_entity_id": find(q.speaker_start, q.speaker_end),
+                                "cue": q.cue, "start_char": q.start_char, "end_char": q.end_char,
+                                "sentence_index": q.sentence_index})
+
+    # ---------------------------------------------------------------------------------------
+
+    def _variant_edges(self) -> set[tuple[tuple, tuple]]:
+        """Pairs of full-name keys that are small spelling variants, found through blocking keys
+        (a name with one token masked), never by comparing every pair."""
+        keys = sorted({n for n in self.node_label if n[0] != "kb" and len(n) == 2})
+        label_of = {n: max(sorted(self.node_label[n]), key=lambda l: self.node_label[n][l]) for n in keys}
+        blocks: dict[tuple, list[tuple]] = defaultdict(list)
+        by_full: dict[tuple, tuple] = {}
+        for n in keys:
+            toks = n[1].split()
+            if len(toks) < 2:
+                continue
+            by_full[(n[0], tuple(toks))] = n
+            for sig in R.deletion_signatures(toks):
+                blocks[(n[0], sig)].append(n)
+        edges = set()
+        for (group, _), members in sorted(blocks.items()):
+            if len(members) < 2:
+                continue
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    if label_of[a] != label_of[b]:
+                        continue
+                    if group == "PERSON":
+                        score = R.person_variant_score(a[1].split(), b[1].split())
+                    else:
+                        score = R.org_variant_score(a[1], b[1], self.kb.is_place)
+                    if score is not None:
+                        edges.add((a, b))
+        for n in keys:
+            if n[0] == "PERSON":
+                short = R.without_initials(n[1].split())
+                other = by_full.get((n[0], short)) if short else None
+                if other is not None and label_of[other] == label_of[n]:
+                    edges.add(tuple(sorted((n, other))))
+        return edges
+
+    def finish(self) -> dict[str, list[dict]]:
+        nodes = sorted(self.summaries.keys() | self.node_label.keys() | {x for e in self.edges for x in e})
+        pos = {n: i for i, n in enumerate(nodes)}
+        uf = _UF([n[1] if n[0] == "kb" else None for n in nodes])
+        for a, b in sorted(self.edges | self._variant_edges()):
+            uf.union(pos[a], pos[b])
+        # A stand-alone acronym goes to the one long form the corpus defines it as.
+        redirected = set()
+        for gnode, letters in sorted(self.standalone_acronyms.items()):
+            roots = {uf.find(pos[d]) for d in self.acronym_defs.get(letters, ())}
+            if len(roots) == 1:
+                root = roots.pop()
+                if root != uf.find(pos[gnode]) and uf.union(root, pos[gnode]):
+                    redirected.add(gnode)
+
+        comps: dict[int, list[tuple]] = defaultdict(list)
+        for n in nodes:
+            comps[uf.find(pos[n])].append(n)
+        final_id: dict[tuple, str] = {}
+        entities = []
+        merges = []
+        for root, members in comps.items():
+            summaries = [self.summaries[m] for m in members if m in self.summaries]
+            if not summaries:
+                continue
+            forms: Counter = Counter()
+            full_forms: Counter = Counter()
+            labels: Counter = Counter()
+            n_mentions = 0
+            for s in summaries:
+                forms.update(s.forms)
+                full_forms.update(s.full_forms)
+                labels.update(s.labels)
+                n_mentions += s.n_mentions
+            kb_id = uf.kb[root]
+            ent = self.kb.entity(kb_id)
+            if ent is not None:
+                label = ent.label
+            elif labels:
+                label = R.vote_label(labels.elements())
+            else:
+                label = "ORG"
+            group = R.group_of(label)
+            pool = full_forms or forms
+            name = ent.name if ent is not None else max(pool, key=lambda f: (pool[f], len(f), _neg(f)))
+            if kb_id:
+                eid = f"{label}:{kb_id}"
+            else:
+                primary = [m for m in members if m not in redirected] or members
+                key = min(primary)
+                eid = f"{key[0]}:{short_hash(*key)}"
+            for m in members:
+                final_id[m] = eid
+            name_key = R.surface_key(name)
+            aliases = sorted({f for f in forms if f != name})
+            entities.append({"entity_id": eid, "label": label, "name": name, "aliases": aliases,
+                             "kb_id": kb_id, "latitude": getattr(ent, "latitude", None),
+                             "longitude": getattr(ent, "longitude", None),
+                             "n_articles": 0, "n_mentions": n_mentions})
+            seen = set()
+            for f in sorted(forms):
+                fk = R.surface_key(f)
+                if fk == name_key or fk in seen:
+                    continue
+                seen.add(fk)
+                rule, score = classify_merge(name, f, group, kb_id is not None)
+                merges.append({"entity_id": eid, "label": label, "kept_name": name, "merged_name": f,
+                               "score": score, "rule": rule})
+
+        for row in self.tables["mentions"]:
+            row["entity_id"] = final_id[row["entity_id"]]
+        for row in self.tables["roles"]:
+            for col in ("person_entity_id", "org_entity_id", "place_entity_id"):
+                if row[col] is not None:
+                    row[col] = final_id[row[col]]
+        for row in self.tables["quotes"]:
+            if row["speaker_entity_id"] is not None:
+                row["speaker_entity_id"] = final_id[row["speaker_entity_id"]]
+        label_of = {e["entity_id"]: e["label"] for e in entities}
+        per_article: dict[tuple[str, str], dict] = {}
+        for (aid, gnode), ae in self.article_entities.items():
+            eid = final_id[gnode]
+            cur = per_article.get((aid, eid))
+            if cur is None:
+                per_article[(aid, eid)] = {"article_id": aid, "entity_id": eid, "label": label_of[eid],
+                                           "n_mentions": ae["n_mentions"], "first_char": ae["first_char"]}
+            else:
+                cur["n_mentions"] += ae["n_mentions"]
+                cur["first_char"] = min(cur["first_char"], ae["first_char"])
+        n_articles = Counter(eid for _, eid in per_article)
+        for e in entities:
+            e["n_articles"] = n_articles[e["entity_id"]]
+        out = dict(self.tables)
+        out["entities"] = entities
+        out["article_entities"] = list(per_article.values())
+        out["merges"] = merges
+        for name in ("mentions", "figures", "dates", "roles", "quotes"):
+            out.setdefault(name, [])
+        return out
+
+
+def classify_merge(kept: str, merged: str, group: str, has_kb: bool) -> tuple[str, float]:
+    """Why `merged` is a name of the entity called `kept`, for the audit table."""
+    if group == "PERSON":
+        kt, mt = R.person_key(kept).split(), R.person_key(merged).split()
+        if R.partial_name_kind(mt, kt):
+            return "partial_name", 1.0
+        score = R.person_variant_score(kt, mt)
+        if score is not None:
+            return "spelling_variant", round(score, 4)
+    else:
+        if R.org_key(kept) == R.org_key(merged):
+            return "normalized", 1.0
+        if R.is_acronym(merged) and (R.acronym_fits(merged, kept) or R.acronym_fits_loosely(merged, kept)):
+            return "acronym", 1.0
+        score = R.org_variant_score(R.org_key(kept), R.org_key(merged))
+        if score is not None:
+            return "spelling_variant", round(score, 4)
+    if has_kb:
+        return "kb_alias", 1.0
+    return "in_article", 1.0
+
+
+def link_corpus(extractions: Iterable[Extraction], kb: KBAccess | None = None) -> dict[str, list[dict]]:
+    """Extractions (a stream) -> the linked tables, as lists of row dicts per table name."""
+    linker = CorpusLinker(kb)
+    for ex in extractions:
+        linker.add(ex)
+    return linker.finish()

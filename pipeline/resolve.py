@@ -1,0 +1,321 @@
+"""Pure name-matching helpers for the link stage: keys, acronyms, partial and variant names.
+
+Nothing here knows about articles or tables; `pipeline.link` wires these into the resolution of
+one article and of the whole corpus. Functions that need to know whether a string names a place
+take an `is_place` predicate, so they can be tested without the knowledge base.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable, Iterable
+
+from rapidfuzz.distance import Indel
+
+GROUP_OF_LABEL = {"PERSON": "PERSON", "ORG": "ORG", "UN_AGENCY": "ORG", "GPE": "PLACE", "LOC": "PLACE"}
+# When votes tie, the label a rule is likelier to have set wins.
+LABEL_PRIORITY = ("UN_AGENCY", "GPE", "PERSON", "ORG", "LOC")
+
+# Mirrors the contract's scoring normalization (CONTRACT.md): these never distinguish two names.
+_LEADING_RE = re.compile(r"^(?:(?:the|mr|ms|mrs|dr|prof|h\.\s*e)\.?\s+)+", re.I)
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"',
+                         "\u00ab": '"', "\u00bb": '"', "\u00a0": " ", "\u2010": "-", "\u2011": "-",
+                         "\u2013": "-", "\u2014": "-"})
+# Function words an acronym usually leaves out ("Organisation for Economic Co-operation and Development").
+STOPWORDS = frozenset({"of", "the", "and", "for", "on", "in", "to", "at", "&", "de", "du", "des", "la", "le",
+                       "et", "a", "an"})
+_ORG_PUNCT_RE = re.compile(r"[\"'.,;:()\[\]{}!?*/\\]")
+_TOKEN_SPLIT_RE = re.compile(r"[\s\-/]+")
+_ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9&.\-]*[A-Z0-9](?:'?s)?$")
+_INITIAL_RE = re.compile(r"^[a-z]\.?$")
+
+# A spelling variant differs in one token of at least this many letters, by at most this ratio.
+MIN_VARIANT_TOKEN = 6
+PERSON_VARIANT_RATIO = 0.90
+ORG_VARIANT_RATIO = 0.90
+
+
+def group_of(label: str) -> str:
+    return GROUP_OF_LABEL.get(label, label)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def display_form(text: str) -> str:
+    """The text with white space (including non-breaking) folded, nothing else."""
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def clean_name(text: str) -> str:
+    """A form fit to show as a name: no leading "the"/honorific, no stray quotes or punctuation
+    left over from the span ("the Women's Centers" -> "Women's Centers", "“Atameken" -> "Atameken")."""
+    s = display_form(text)
+    prev = None
+    while prev != s:
+        prev = s
+        s = _LEADING_RE.sub("", s).strip()
+        s = s.strip(" \"',;:\u201c\u201d\u2018\u2019\u00ab\u00bb")
+    if s.count("(") > s.count(")"):
+        s = s[:s.rfind("(")].strip()
+    elif s.count(")") > s.count("(") and s.endswith(")"):
+        s = s[:-1].strip()
+    return s or display_form(text)
+
+
+def fold(text: str) -> str:
+    """Case, accents, quote style and white space folded."""
+    t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return " ".join(strip_accents(t).casefold().split())
+
+
+def surface_key(text: str) -> str:
+    """One key per written form: folded, leading "the"/honorifics and a trailing "'s" removed.
+
+    Two mentions with the same surface key in one article are taken to name the same thing.
+    """
+    s = fold(text)
+    prev = None
+    while prev != s:
+        prev = s
+        s = _LEADING_RE.sub("", s).strip()
+    s = re.sub(r"'s$", "", s)
+    return s.strip(" \"'.,;:()")
+
+
+def tokens(key: str) -> list[str]:
+    return key.split()
+
+
+# --------------------------------------------------------------------------------------------
+# Organization keys
+
+
+def org_key(text: str, is_place: Callable[[str], bool] = lambda s: False) -> str:
+    """A key under which the usual rewordings of one organization's name coincide.
+
+    "Government of the Republic of Kazakhstan", "Kazakhstan Government" and "government of
+    Kazakhstan" all give "government of kazakhstan"; "UN" is spelled out; "Women's" and "Women"
+    agree. Hyphens are dropped so "Co-operation" and "Cooperation" agree.
+    """
+    s = surface_key(text)
+    s = s.replace("&", " and ")
+    s = re.sub(r"'s\b", "", s)
+    s = _ORG_PUNCT_RE.sub(" ", s)
+    s = s.replace("-", "")
+    toks = [t for t in s.split() if t != "the"]
+    toks = [w for t in toks for w in (("united", "nations") if t == "un" else (t,))]
+    s = " ".join(toks)
+    # "X of the Republic of Y" is "X of Y"; the formal state name adds nothing to the organization.
+    s = re.sub(r"\bof republic of ", "of ", s)
+    toks = s.split()
+    # "<Place> <Body>" is "<Body> of <Place>", when the text does not already name a place after "of".
+    if len(toks) >= 2 and "of" not in toks:
+        for n in (2, 1):
+            if len(toks) > n and is_place(" ".join(toks[:n])):
+                toks = toks[n:] + ["of"] + toks[:n]
+                break
+    return " ".join(toks)
+
+
+def prefix_of_chain(short_key: str, long_key: str) -> bool:
+    """`short` is `long` cut before an "of ..." tail ("committee for x" / "committee for x of ministry")."""
+    return len(short_key.split()) >= 2 and long_key.startswith(short_key + " of ")
+
+
+# --------------------------------------------------------------------------------------------
+# Acronyms
+
+
+def is_acronym(text: str) -> bool:
+    """An upper-case short form ("FAO", "WEDCs", "U.N."); a capitalised word ("ASTANA") may pass too."""
+    t = display_form(text)
+    return " " not in t and 2 <= len(t) <= 12 and bool(_ACRONYM_RE.match(t))
+
+
+def acronym_letters(text: str) -> str:
+    t = display_form(text)
+    t = re.sub(r"'?s$", "", t) if re.search(r"[A-Z]'?s$", t) else t
+    return re.sub(r"[^A-Za-z0-9]", "", t).upper()
+
+
+def _long_tokens(long_text: str) -> list[str]:
+    t = unicodedata.normalize("NFKC", long_text).translate(_QUOTES)
+    t = strip_accents(t)
+    out = []
+    for tok in _TOKEN_SPLIT_RE.split(t):
+        tok = re.sub(r"[^\w&]", "", tok)
+        if tok:
+            out.append(tok)
+    while out and out[0].lower() == "the":
+        out.pop(0)
+    return out
+
+
+def _contains(toks: list[str], letters: str) -> bool:
+    """The long form spells the short form out as one of its words ("UNDRR Certificate")."""
+    return any(t.upper() == letters.upper() for t in toks)
+
+
+def acronym_fits(acronym: str, long_text: str, max_skips: int = 1) -> bool:
+    """The letters of `acronym` are the initials (or word prefixes) of `long_text`, in order.
+
+    The first word must give the first letter; function words may be left out freely; one content
+    word may be left out (two-letter acronyms: none); a trailing "of ..."/"in ..." tail is allowed
+    ("Food and Agriculture Organization of the United Nations" is FAO).
+    """
+    letters = acronym_letters(acronym)
+    toks = _long_tokens(long_text)
+    if len(letters) < 2 or len(toks) < 2 or toks[0][0].upper() != letters[0] or _contains(toks, letters):
+        return False
+    if len(letters) <= 2:
+        max_skips = 0
+
+    def match(li: int, ti: int, skips: int) -> bool:
+        if li == len(letters):
+            rest = toks[ti:]
+            return (not rest or rest[0].lower() in ("of", "in", "for")
+                    or (skips < max_skips and len(rest) == 1) or all(t.lower() in STOPWORDS for t in rest))
+        if ti == len(toks):
+            return False
+        tok = toks[ti]
+        up = tok.upper()
+        for k in range(min(len(tok), len(letters) - li), 0, -1):
+            if up[:k] == letters[li:li + k] and match(li + k, ti + 1, skips):
+                return True
+        if tok.lower() in STOPWORDS:
+            return match(li, ti + 1, skips)
+        if li > 0 and skips < max_skips:
+            return match(li, ti + 1, skips + 1)
+        return False
+
+    return match(0, 0, 0)
+
+
+def acronym_fits_loosely(acronym: str, long_text: str) -> bool:
+    """Schwartz-Hearst's test, for a short form written right after its long form ("Long Form (LF)").
+
+    The first letter starts the long form's first word, and every letter occurs in order.
+    """
+    letters = acronym_letters(acronym).lower()
+    toks = _long_tokens(long_text)
+    if len(letters) < 2 or len(toks) < 2 or toks[0][0].lower() != letters[0] or _contains(toks, letters):
+        return False
+    body = " ".join(toks).lower()
+    pos = 0
+    for ch in letters:
+        pos = body.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# People
+
+
+def person_key(text: str) -> str:
+    return surface_key(text).replace(",", "")
+
+
+def partial_name_kind(short: list[str], full: list[str]) -> str | None:
+    """How a shorter person name refers to a full one: "surname" (a tail: "Bilgin", "van Diesen"),
+    "first" (the first name alone), or None."""
+    if not short or len(short) >= len(full):
+        return None
+    if full[-len(short):] == short:
+        return "surname"
+    if len(short) == 1 and full[0] == short[0] and not _INITIAL_RE.match(short[0]):
+        return "first"
+    return None
+
+
+def _token_variant(a: str, b: str, ratio: float, allow_suffix: bool) -> float | None:
+    """Score of two tokens that are spelling variants of each other, or None."""
+    if min(len(a), len(b)) < MIN_VARIANT_TOKEN or a[0] != b[0]:
+        return None
+    # "Ivanov"/"Ivanova", "Daniel"/"Daniela": an ending added to a name makes another name.
+    if not allow_suffix and (a.startswith(b) or b.startswith(a)):
+        return None
+    score = Indel.normalized_similarity(a, b)
+    return score if score >= ratio else None
+
+
+def person_variant_score(a: list[str], b: list[str]) -> float | None:
+    """Two full names (2+ tokens) that differ in the spelling of one long token, or by a middle
+    initial ("Dinara Saduakasova"/"Dinara Saduakassova", "John Q. Smith"/"John Smith")."""
+    if len(a) < 2 or len(b) < 2 or a == b:
+        return None
+    if len(a) != len(b):
+        longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+        if len(longer) == len(shorter) + 1 and longer[0] == shorter[0] and longer[-1] == shorter[-1]:
+            middle = [t for t in longer[1:-1] if t not in shorter[1:-1]]
+            if len(middle) == 1 and _INITIAL_RE.match(middle[0]):
+                return 1.0
+        return None
+    diffs = [(x, y) for x, y in zip(a, b) if x != y]
+    if len(diffs) != 1:
+        return None
+    return _token_variant(*diffs[0], PERSON_VARIANT_RATIO, allow_suffix=False)
+
+
+def org_variant_score(a: str, b: str, is_place: Callable[[str], bool] = lambda s: False) -> float | None:
+    """Two organization keys that differ in the spelling of one long token ("Marriot"/"Marriott"),
+    unless the differing tokens are two places (the same ministry of two countries)."""
+    ta, tb = a.split(), b.split()
+    if len(ta) != len(tb) or len(ta) < 2 or a == b:
+        return None
+    diffs = [(x, y) for x, y in zip(ta, tb) if x != y]
+    if len(diffs) != 1:
+        return None
+    x, y = diffs[0]
+    if is_place(x) or is_place(y):
+        return None
+    return _token_variant(x, y, ORG_VARIANT_RATIO, allow_suffix=True)
+
+
+def deletion_signatures(toks: list[str]) -> list[tuple]:
+    """Blocking keys: two token lists that differ in one position share that position's key."""
+    return [(len(toks), i, tuple(toks[:i] + toks[i + 1:])) for i in range(len(toks))]
+
+
+def without_initials(toks: list[str]) -> tuple[str, ...] | None:
+    """The name without its single middle initial, to block "John Q. Smith" with "John Smith"."""
+    middle = [i for i in range(1, len(toks) - 1) if _INITIAL_RE.match(toks[i])]
+    if len(toks) >= 3 and len(middle) == 1:
+        return tuple(t for i, t in enumerate(toks) if i != middle[0])
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Country-office forms
+
+
+def office_base(text: str, is_place: Callable[[str], bool]) -> str | None:
+    """"UN Women Kazakhstan" -> "UN Women", "UNICEF in Kazakhstan" -> "UNICEF": a body named
+    with the country of its office. None when the tail is not a place."""
+    toks = display_form(text).split()
+    for n in (2, 1):
+        if len(toks) <= n:
+            continue
+        tail = " ".join(toks[-n:])
+        head = toks[:-n]
+        if head and head[-1].lower() == "in":
+            head = head[:-1]
+        if head and is_place(tail):
+            return " ".join(head)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Votes
+
+
+def vote_label(labels: Iterable[str]) -> str:
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    return max(counts, key=lambda l: (counts[l], -LABEL_PRIORITY.index(l) if l in LABEL_PRIORITY else -99))
