@@ -1,10 +1,310 @@
-"""PLACEHOLDER: component 'entity_fixups' is not implemented yet (its issue replaces this module)."""
+"""Post-ner corrections of the entity spans (runs AFTER ner, before abbreviations and people).
+
+Precedence: spans from the UN and place rulers are trusted and only ever absorbed into a longer
+organization name; model spans are cleaned, relabelled or dropped, in this order:
+1. labels: FAC (venues) -> LOC; ORG/PERSON/GPE/LOC/UN_AGENCY kept; others left alone (extract
+   ignores them) except NORP, which is dropped so nationalities never block a later rule;
+2. edges: a leading "the", stray punctuation, trailing connectors ("Ministry of Foreign Affairs
+   of") and possessives are cut; a half-quoted name is closed or cut at the quote; a registered
+   name after a legal form ('State Enterprise "X"') keeps only X;
+3. PERSON spans lose leading honorifics and titles (Ms., H.E., President, Minister);
+4. the knowledge base relabels confident model errors: a known UN body -> UN_AGENCY, a known
+   organization -> ORG, a known country/region/area/city -> GPE/LOC (Almaty as ORG -> GPE);
+5. spans that are not names are dropped: stop-list terms (COVID-19, SDGs), lower-case text,
+   generic words ("Ministry", "Committee"), names of events/documents/programmes (head word in
+   `non_entity_heads`), hashtags, e-mail addresses, tokens with digits fused in ("CSW67"),
+   slogans wholly in quotation marks;
+6. "Unit of Parent" chains are joined into one ORG ("Committee on Statistics" + "of the" +
+   "Ministry of National Economy" + "of the" + "Republic of Kazakhstan"; "Government of" +
+   GPE), as the guidelines ask.
+Rules files: models/rules/entities_org.json, entities_people.json, entities_stoplist.json.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
 from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline import kb
+from pipeline.nlp.entity_spans import is_name_like, load_rules, replace_ents
+from pipeline.nlp.extensions import set_source, span_key
+
+OUR_LABELS = ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
+LABEL_MAP = {"FAC": "LOC"}
+DROP_LABELS = frozenset({"NORP"})
+OPEN_QUOTES = frozenset("“\"«„‘'")
+CLOSE_QUOTES = frozenset("”\"»“’'")
+EDGE_PUNCT = frozenset(",.;:!?()[]{}&/-–—*•|") | OPEN_QUOTES | CLOSE_QUOTES
+TRAILING_WORDS = frozenset({"and", "of", "the", "for", "to", "in", "on", "at", "with", "&", "'s", "’s", "’", "'"})
+FUSED_DIGITS_RE = re.compile(r"[A-Za-z]+-?\d|\d+[A-Za-z]{2,}")
+
+
+@dataclass
+class Ent:
+    start: int
+    end: int
+    label: str
+    kb_id: str | None = None
+    source: str = "model"     # model spans may be edited; rule/abbreviation spans are kept as set
+
+    @property
+    def fixed(self) -> bool:
+        return self.source != "model"
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    org = load_rules("entities_org")
+    people = load_rules("entities_people")
+    stop = load_rules("entities_stoplist")
+    return {
+        "non_entity_heads": frozenset(org["non_entity_heads"]),
+        "chain_heads": frozenset(org["chain_heads"]),
+        "connectors": tuple(tuple(c) for c in org["connectors"]),
+        "legal_forms": tuple(sorted((tuple(f.split()) for f in org["legal_forms"]), key=len, reverse=True)),
+        "generic": frozenset(w.casefold() for w in org["generic_words"]),
+        "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
+        "stoplist": frozenset(kb.fold(t) for t in stop["texts"]),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers over a Doc and token offsets
+
+
+def trim_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Cut a leading "the", edge punctuation and trailing connectors/possessives."""
+    changed = True
+    while changed and start < end:
+        changed = False
+        first, last = doc[start], doc[end - 1]
+        if first.lower_ == "the" or (first.text in EDGE_PUNCT and first.text not in OPEN_QUOTES):
+            start += 1
+            changed = True
+        elif last.lower_ in TRAILING_WORDS or (last.text in EDGE_PUNCT and last.text not in CLOSE_QUOTES):
+            end -= 1
+            changed = True
+    return start, end
+
+
+def balance_quotes(doc: Doc, start: int, end: int, max_extend: int = 8) -> tuple[int, int]:
+    """Close a quotation the span opens (extending up to `max_extend` tokens), else cut at it."""
+    opened = None
+    for i in range(start, end):
+        t = doc[i].text
+        if t in OPEN_QUOTES and opened is None and t not in ("'",):
+            opened = i
+        elif t in CLOSE_QUOTES and opened is not None:
+            opened = None
+    if opened is None:
+        # drop a closing quote left dangling at the end or an opening one at the start
+        if end > start and doc[end - 1].text in CLOSE_QUOTES and not any(
+                doc[i].text in OPEN_QUOTES for i in range(start, end - 1)):
+            end -= 1
+        return start, end
+    for j in range(end, min(len(doc), end + max_extend)):
+        if doc[j].text in CLOSE_QUOTES:
+            return start, j + 1
+        if doc[j].is_punct and doc[j].text not in "-":
+            break
+    return (start, opened) if opened > start else (opened + 1, end)
+
+
+def quoted_after_legal_form(doc: Doc, start: int, end: int, legal_forms) -> tuple[int, int] | None:
+    """'State Enterprise “Forest Seed Centre” nursery' -> the span of Forest Seed Centre."""
+    words = tuple(t.text for t in doc[start:end])
+    for form in legal_forms:
+        n = len(form)
+        if words[:n] == form and start + n < len(doc) and doc[start + n].text in OPEN_QUOTES:
+            q = start + n + 1
+            for j in range(q, min(len(doc), q + 15)):
+                if doc[j].text in CLOSE_QUOTES:
+                    return (q, j) if j > q else None
+            return None
+    return None
+
+
+def strip_person_prefix(doc: Doc, start: int, end: int, prefixes: frozenset[str]) -> int:
+    while start < end - 1 and (doc[start].text in prefixes or doc[start].text.rstrip(".") + "." in prefixes):
+        start += 1
+    return start
+
+
+def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict) -> bool:
+    span = doc[start:end]
+    text = span.text
+    if not any(c.isupper() for c in text):
+        return True
+    if kb.fold(text) in r["stoplist"]:
+        return True
+    if any(t.like_email or t.like_url or t.text.startswith(("#", "@")) for t in span):
+        return True
+    if any(FUSED_DIGITS_RE.search(t.text) for t in span):
+        return True
+    words = [t for t in span if t.is_alpha]
+    if not words:
+        return True
+    if all(t.text.casefold() in r["generic"] or t.is_stop for t in words):
+        return True
+    if label in ("ORG", "PERSON", "LOC"):
+        if any(t.text in r["non_entity_heads"] for t in span if t.is_title or t.is_upper):
+            # a programme or event named after its organiser is still a programme
+            return True
+    if label == "PERSON":
+        if any(not (t.is_title or t.is_upper or not t.is_alpha or t.lower_ in _PARTICLES) for t in span):
+            return True
+    return False
+
+
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn",
+                        "al", "el", "ul", "y", "dos", "das", "del", "ter", "ten", "zu"})
+
+
+def wholly_quoted(doc: Doc, start: int, end: int) -> bool:
+    return (start > 0 and end < len(doc) and doc[start - 1].text in OPEN_QUOTES
+            and doc[end].text in CLOSE_QUOTES)
+
+
+def kb_relabel(text: str, label: str) -> tuple[str, str | None] | None:
+    """The label and kb id the knowledge base gives a model span's text, when it is sure."""
+    for want in ("UN_AGENCY", "ORG"):
+        hit = kb.alias_table().get((kb.fold(text), want))
+        if hit is not None:
+            return want, hit.kb_id
+    for want in ("GPE", "LOC"):
+        hit = kb.alias_table().get((kb.fold(text), want))
+        if hit is None:
+            continue
+        if label == "PERSON" and hit.kb_id.startswith("geonames:") and want == "GPE" \
+                and not hit.kb_id[len("geonames:"):].isdigit():
+            continue
+        if label == "PERSON":
+            # a person named like a town is more likely than the reverse; only countries,
+            # regions and areas override the model's PERSON
+            if hit.kb_id.startswith("geonames:") and hit.latitude is not None:
+                return None
+        return want, hit.kb_id
+    return None
+
+
+def connector_at(doc: Doc, i: int, connectors) -> int:
+    """Length of the longest connector ("of", "of the", "to") starting at token i, else 0."""
+    best = 0
+    for c in connectors:
+        n = len(c)
+        if i + n <= len(doc) and tuple(t.lower_ for t in doc[i:i + n]) == c:
+            best = max(best, n)
+    return best
+
+
+def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
+    """Join "Unit of Parent" chains into one ORG (see module doc, step 6)."""
+    ents = sorted(ents, key=lambda e: e.start)
+    out: list[Ent] = []
+    for e in ents:
+        if out:
+            a = out[-1]
+            gap = e.start - a.end
+            n = connector_at(doc, a.end, r["connectors"]) if gap > 0 else 0
+            if a.label == "ORG" and n == gap and n > 0 and e.label in ("ORG", "GPE") \
+                    and any(t.text in r["chain_heads"] for t in doc[a.start:a.end]) \
+                    and not (doc[a.end].lower_ == "to" and e.label == "ORG"):
+                out[-1] = Ent(a.start, e.end, "ORG", None, "rule")
+                continue
+        out.append(e)
+    # "Government of" + GPE, where the model left the unit word untagged
+    result: list[Ent] = []
+    taken = set()
+    for e in out:
+        for i in range(e.start, e.end):
+            taken.add(i)
+    for e in out:
+        if e.label == "GPE":
+            for c in r["connectors"]:
+                n = len(c)
+                s = e.start - n
+                if s >= 1 and tuple(t.lower_ for t in doc[s:e.start]) == c and c[0] == "of":
+                    h = s - 1
+                    if h not in taken and doc[h].text in r["chain_heads"]:
+                        b = h
+                        while b - 1 >= 0 and b - 1 not in taken and is_name_like(doc[b - 1]) \
+                                and doc[b - 1].text not in r["person_prefix"]:
+                            b -= 1
+                        e = Ent(b, e.end, "ORG", None, "rule")
+                        break
+        result.append(e)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# The component
+
+
+def fix_entities(doc: Doc) -> list[Ent]:
+    r = rules()
+    sources = doc._.mention_sources or {}
+    kbs = doc._.mention_kb or {}
+    ents: list[Ent] = []
+    for span in doc.ents:
+        key = span_key(span.start_char, span.end_char)
+        label = LABEL_MAP.get(span.label_, span.label_)
+        e = Ent(span.start, span.end, label, kbs.get(key), sources.get(key, "model"))
+        if e.fixed:
+            ents.append(e)
+            continue
+        if label in DROP_LABELS:
+            continue
+        if label not in OUR_LABELS:
+            ents.append(e)
+            continue
+        s, t = trim_edges(doc, e.start, e.end)
+        q = quoted_after_legal_form(doc, s, t, r["legal_forms"])
+        if q is None and s < t:
+            s, t = balance_quotes(doc, s, t)
+            s, t = trim_edges(doc, s, t)
+        else:
+            s, t = q if q else (s, t)
+            if q:
+                label = "ORG"
+        if label == "PERSON":
+            s = strip_person_prefix(doc, s, t, r["person_prefix"])
+            s, t = trim_edges(doc, s, t)
+        if s >= t:
+            continue
+        text = doc[s:t].text
+        relabel = kb_relabel(text, label)
+        if relabel is not None:
+            label, kb_id = relabel
+            ents.append(Ent(s, t, label, kb_id, "model"))
+            continue
+        if is_not_a_name(doc, s, t, label, r):
+            continue
+        if label in ("ORG", "PERSON") and wholly_quoted(doc, s, t) and q is None \
+                and not (s >= 2 and doc[s - 2].text in r["chain_heads"]):
+            continue
+        ents.append(Ent(s, t, label, None, "model"))
+    return join_chains(doc, ents, r)
+
+
+def apply(doc: Doc, ents: list[Ent]) -> None:
+    spans = [Span(doc, e.start, e.end, label=e.label) for e in ents]
+    replace_ents(doc, spans)
+    for e in ents:
+        s = doc[e.start:e.end]
+        if e.source != "model" or e.kb_id:
+            set_source(doc, s.start_char, s.end_char, e.source, e.kb_id)
 
 
 @Language.factory("entity_fixups")
-def make_entity_fixups(nlp, name):
-    def entity_fixups(doc):
+def make_entity_fixups(nlp: Language, name: str):
+    rules()
+    kb.alias_table()
+
+    def entity_fixups(doc: Doc) -> Doc:
+        apply(doc, fix_entities(doc))
         return doc
 
     return entity_fixups

