@@ -1,10 +1,647 @@
-"""PLACEHOLDER: component 'figures' is not implemented yet (its issue replaces this module)."""
+"""Figures: amounts stated in the text, with value, range, unit, qualifier and kind.
+
+A figure is found from a number "atom" (digits with separators and decimals, or number words) that
+the text extends: a scale word (million), a currency before or after, a unit after (per cent, °C,
+years, -fold), a second atom that makes a range (14 to 35 years), qualifier words before (more
+than, around, up to). What is left without a unit is a count, and the parse gives the counted noun
+("two humanitarian operations" counts operations). Dates are found first (pipeline/nlp/dates.py)
+and every number inside a date is left to the dates table, so a year is never a figure.
+
+All parsing is in small pure functions over strings; only the counted noun and the date spans
+need the Doc.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline import config
+from pipeline.nlp import dates as dates_mod
+
+RULES_FILE = config.RULES_DIR / "figures.json"
+
+
+@dataclass(frozen=True, eq=False)   # hashed by identity: loaded once, used as a cache key
+class FigureRules:
+    raw: dict
+    number_words: dict
+    scale_words: dict
+    fused_scales: dict
+    article_numbers: dict
+    fractions: dict
+    ordinal_words: dict
+    currency_codes: frozenset
+    currency_symbols: dict
+    currency_names: dict
+    measure_units: dict
+    duration_units: dict
+    qualifiers: dict
+    qualifiers_after: dict
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str = str(RULES_FILE)) -> FigureRules:
+    with open(path, encoding="utf-8") as fh:
+        d = json.load(fh)
+    words = dict(d["number_words"])
+    words.update(d["hundred_words"])
+    return FigureRules(
+        raw=d, number_words=words, scale_words=d["scale_words"], fused_scales=d["fused_scales"],
+        article_numbers=d["article_numbers"], fractions=d["fractions"], ordinal_words=d["ordinal_words"],
+        currency_codes=frozenset(d["currency_codes"]), currency_symbols=d["currency_symbols"],
+        currency_names=d["currency_names"], measure_units=d["measure_units"],
+        duration_units=d["duration_units"], qualifiers=d["qualifiers"], qualifiers_after=d["qualifiers_after"],
+    )
+
+
+def _alt(words, escape=True) -> str:
+    words = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w) if escape else w for w in words)
+
+
+def _phrase_alt(words) -> str:
+    """Alternation where a space in a phrase matches any white space (incl. non-breaking)."""
+    words = sorted(set(words), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split(" ")) for w in words)
+
+
+@dataclass(frozen=True)
+class Patterns:
+    atom: re.Pattern
+    atom_bare: re.Pattern
+    scale: re.Pattern
+    fused_scale: re.Pattern
+    range_sep: re.Pattern
+    percent: re.Pattern
+    percentage_points: re.Pattern
+    currency_after: re.Pattern
+    currency_before: re.Pattern
+    currency_lead: re.Pattern
+    measure: re.Pattern
+    measure_cs: re.Pattern
+    duration: re.Pattern
+    fold: re.Pattern
+    times: re.Pattern
+    ratio_link: re.Pattern
+    every_nth: re.Pattern
+    fraction: re.Pattern
+    twice: re.Pattern
+    qualifier_before: re.Pattern
+    qualifier_after: re.Pattern
+    age_before: re.Pattern
+    time_of_day: re.Pattern
+    phone: re.Pattern
+    phone_cue: re.Pattern
+    phone_after_cue: re.Pattern
+    name_before: re.Pattern
+    acronym_before: re.Pattern
+    street_before: re.Pattern
+    street_after: re.Pattern
+    change_before: re.Pattern
+    ordinal_after: re.Pattern
+    list_marker: re.Pattern
+
+
+@lru_cache(maxsize=4)
+def compile_patterns(rules: FigureRules) -> Patterns:
+    d = rules.raw
+    word_alt = _alt(rules.number_words)
+    words = rf"(?:{word_alt})"
+    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d]|[.,]\d)|\d+(?:\.\d+)?"
+    wordnum = rf"{words}(?:(?:[ \t\u00a0-]+|\s+and\s+){words})*"
+    article = _phrase_alt(rules.article_numbers)
+    atom = rf"(?<![\w.,\-/])(?:{digits})(?!\.\d)|(?<![\w-])(?:{article}|{wordnum})(?![\w])"
+    atom_bare = rf"(?:{digits})(?!\.\d)|(?:{article}|{wordnum})(?![\w])"     # right after a range dash
+    case_sensitive = set(d["case_sensitive_units"])
+    measure_ci = [u for u in rules.measure_units if u not in case_sensitive]
+    measure_cs = [u for u in rules.measure_units if u in case_sensitive]
+    cur_before = list(rules.currency_codes) + list(rules.currency_symbols)
+    ordinals = _alt(rules.ordinal_words)
+    return Patterns(
+        atom=re.compile(atom, re.I),
+        atom_bare=re.compile(atom_bare, re.I),
+        scale=re.compile(rf"^[ \u00a0]*-?(?:{_alt(rules.scale_words)})(?![A-Za-z])", re.I),
+        fused_scale=re.compile(rf"(?:{_alt(rules.fused_scales)})(?![A-Za-z0-9])"),
+        range_sep=re.compile(r"(?:\s*[-–—]\s*|\s+(?:to|and)\s+)"),
+        percent=re.compile(rf"^\s*(?:{_phrase_alt(d['percent_words'])})(?![A-Za-z])", re.I),
+        percentage_points=re.compile(rf"^\s*(?:{_phrase_alt(d['percentage_point_words'])})(?![A-Za-z])", re.I),
+        currency_after=re.compile(
+            rf"^\s*(?:(?P<code>{_alt(rules.currency_codes)})(?![A-Za-z])|(?P<name>{_phrase_alt(rules.currency_names)})(?![A-Za-z]))",
+            re.I),
+        currency_before=re.compile(rf"(?<![A-Za-z])(?P<cur>{_alt(cur_before)})\s?$"),
+        currency_lead=re.compile(rf"(?:{_alt(cur_before)})\s?"),
+        measure=re.compile(rf"^(?:\s?-|\s)?(?P<u>{_phrase_alt(measure_ci)})(?![A-Za-z0-9²³])", re.I),
+        measure_cs=re.compile(rf"^(?:\s?-|\s)?(?P<u>{_phrase_alt(measure_cs)})(?![A-Za-z0-9²³/])"),
+        duration=re.compile(rf"^(?:\s+|-|\s*-\s*)(?P<u>{_alt(rules.duration_units)})(?P<old>-old|\s+old)?(?![A-Za-z])",
+                            re.I),
+        fold=re.compile(r"^\s?-?\s?fold(?![A-Za-z])", re.I),
+        times=re.compile(rf"^\s+times\s+(?:{_alt(d['multiplier_after'])})(?![A-Za-z])", re.I),
+        ratio_link=re.compile(r"\s+(?:in|out\s+of)\s+", re.I),
+        every_nth=re.compile(rf"\bevery\s+(?:(?P<n>\d+)(?:st|nd|rd|th)|(?P<w>{ordinals}))\s+(?P<noun>[A-Za-z]+)",
+                             re.I),
+        fraction=re.compile(rf"(?<![\w-])(?P<f>{_phrase_alt(rules.fractions)})(?=\s+(?:of|the|a|an)\s)", re.I),
+        twice=re.compile(rf"(?<![\w-])twice\s+(?=(?:{_alt(d['multiplier_after'])})\b)", re.I),
+        qualifier_before=re.compile(rf"(?:^|(?<![\w]))(?P<q>{_phrase_alt(rules.qualifiers)})\s+$", re.I),
+        qualifier_after=re.compile(rf"^\s*(?P<q>{_phrase_alt(rules.qualifiers_after)})(?![A-Za-z])", re.I),
+        age_before=re.compile(rf"\b(?:{_phrase_alt(d['age_cues'])})\s+$", re.I),
+        time_of_day=re.compile(
+            r"(?<![\d.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s*(?:a\.?m\.?|p\.?m\.?|hrs|h)(?![A-Za-z]))?"
+            r"|(?<![\d.])(?:1[0-2]|0?[1-9])(?:[.:][0-5]\d)?\s*(?:a\.m\.|p\.m\.|am|pm|a\.m|p\.m|o['’]clock)(?![A-Za-z])",
+            re.I),
+        phone=re.compile(r"(?<![\w])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,5}){2,}(?![\w])"),
+        phone_cue=re.compile(rf"\b(?:{_alt(d['phone_cues'])})\s*[.:]?\s*[:#]?\s*$", re.I),
+        phone_after_cue=re.compile(rf"\b(?:{_alt(d['phone_cues'])})\s*[.:]?\s*[:#]?\s*(?P<num>\+?[\d(][\d\s()./-]*\d\)?)",
+                                   re.I),
+        name_before=re.compile(rf"(?<![\w.])(?:{_alt(d['name_words_before'])})\s?$"),
+        acronym_before=re.compile(r"(?<![\w.])(?P<a>[A-Z][A-Z&]{1,9})\s$"),
+        street_before=re.compile(rf"(?<![\w])(?:{_alt(d['street_words'])})\s*,?\s*(?:no\.?\s*)?$", re.I),
+        street_after=re.compile(
+            rf"^(?:/\d+)?\s*,?\s*(?:[A-Z][\w'’.-]*\s+){{1,3}}(?:{_alt(d['street_types_after'])})(?![a-z])"),
+        change_before=re.compile(rf"\b(?:{_alt(d['change_verbs'])})\w*\b[^.;]{{0,40}}\bfrom\s+$", re.I),
+        ordinal_after=re.compile(rf"^(?:st|nd|rd|th)(?![A-Za-z])|^-(?:{ordinals})(?![A-Za-z])", re.I),
+        list_marker=re.compile(r"(?:^|\n)[ \t]*$"),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers: numbers
+
+
+def parse_digits(s: str) -> float:
+    return float(re.sub(r"[,\s\u00a0\u202f\u2009]", "", s))
+
+
+def parse_number_words(words: list[str], rules: FigureRules) -> tuple[float | None, int]:
+    """The value of the longest valid number-word prefix ("two hundred and fifty") and its length."""
+    nw = rules.number_words
+    i, value, used = 0, 0.0, 0
+    n = len(words)
+
+    def small(j: int) -> tuple[float | None, int]:
+        """units, teens, tens or tens-units starting at j."""
+        if j >= n or words[j] not in nw or words[j] == "hundred":
+            return None, j
+        v = nw[words[j]]
+        if v >= 20 and v % 10 == 0 and j + 1 < n and words[j + 1] in nw and 0 < nw[words[j + 1]] < 10:
+            return v + nw[words[j + 1]], j + 2
+        return v, j + 1
+
+    v, i = small(0)
+    if v is None:
+        return None, 0
+    value, used = v, i
+    if i < n and words[i] == "hundred" and value < 10:
+        value *= 100
+        i += 1
+        used = i
+        j = i + 1 if i < n and words[i] == "and" else i
+        v2, k = small(j)
+        if v2 is not None and v2 < 100:
+            value += v2
+            used = k
+    return value, used
+
+
+def word_spans(s: str) -> list[tuple[str, int, int]]:
+    return [(m.group().lower(), m.start(), m.end()) for m in re.finditer(r"[A-Za-z]+", s)]
+
+
+def parse_atom(s: str, rules: FigureRules) -> tuple[float | None, int]:
+    """Value of an atom string and how many of its characters that value used."""
+    if s[0].isdigit():
+        return parse_digits(s), len(s)
+    key = re.sub(r"\s+", " ", s.lower())
+    if key in rules.article_numbers:
+        return float(rules.article_numbers[key]), len(s)
+    spans = word_spans(s)
+    value, used = parse_number_words([w for w, _, _ in spans], rules)
+    if value is None:
+        return None, 0
+    return float(value), spans[used - 1][2]
+
+
+def round_sig(x: float, sig: int = 4) -> float:
+    return float(f"{x:.{sig}g}")
+
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers: extending an atom
+
+
+@dataclass
+class Amount:
+    """A number with its scale, as found at [start, end)."""
+    value: float
+    start: int
+    end: int
+    is_digits: bool
+    fused_m: bool = False       # "$5m": an "m" straight after the digits (million only with a currency)
+
+
+def read_amount(text: str, m: re.Match, rules: FigureRules, pats: Patterns) -> Amount | None:
+    value, used = parse_atom(m.group(), rules)
+    if value is None:
+        return None
+    start, end = m.start(), m.start() + used
+    is_digits = m.group()[0].isdigit()
+    amt = Amount(value, start, end, is_digits)
+    if is_digits:
+        f = pats.fused_scale.match(text, end)
+        if f:
+            if f.group().lower() == "m":
+                amt.fused_m = True
+            else:
+                amt.value *= rules.fused_scales[f.group().lower()]
+                amt.end = f.end()
+                return amt
+    while True:
+        sc = pats.scale.match(text[amt.end:amt.end + 20])
+        if not sc:
+            break
+        word = re.search(r"[A-Za-z]+", sc.group()).group().lower()
+        amt.value *= rules.scale_words[word]
+        amt.end += sc.end()
+    return amt
+
+
+@dataclass
+class UnitMatch:
+    kind: str
+    unit: str
+    end: int
+
+
+def share_scale(low: float, low_scaled: bool, high: float, high_scale: float) -> float:
+    """"5 to 10 million": a scale written once belongs to both ends, when that keeps low below high."""
+    if low_scaled or high_scale <= 1 or low * high_scale >= high:
+        return low
+    return low * high_scale
+
+
+def read_unit_after(text: str, pos: int, rules: FigureRules, pats: Patterns, fused_m: bool = False,
+                    has_currency: bool = False) -> UnitMatch | None:
+    """Percent, currency, physical unit, duration or multiplier written right after a number."""
+    window = text[pos:pos + 40]
+    for rx, kind in ((pats.percentage_points, "percent"), (pats.percent, "percent")):
+        m = rx.match(window)
+        if m:
+            return UnitMatch(kind, "percentage points" if rx is pats.percentage_points else "percent", pos + m.end())
+    m = pats.currency_after.match(window)
+    if m and not has_currency:
+        if m.group("code"):
+            code = m.group("code").upper()
+            if m.group("code") != code:      # "usd" in running text is not a code
+                code = None
+        else:
+            code = rules.currency_names[re.sub(r"\s+", " ", m.group("name").lower())]
+        if code:
+            return UnitMatch("money", code, pos + m.end())
+    m = pats.fold.match(window)
+    if m:
+        return UnitMatch("multiplier", "times", pos + m.end())
+    m = pats.times.match(window)
+    if m:
+        return UnitMatch("multiplier", "times", pos + re.match(r"\s+times", window).end())
+    m = pats.duration.match(window)
+    if m:
+        return UnitMatch("duration", rules.duration_units[m.group("u").lower()], pos + m.end())
+    if fused_m:
+        return None
+    for rx in (pats.measure, pats.measure_cs):
+        m = rx.match(window)
+        if m:
+            key = re.sub(r"\s+", " ", m.group("u").lower())
+            return UnitMatch("measure", rules.measure_units[key], pos + m.end())
+    return None
+
+
+def read_currency_before(text: str, pos: int, rules: FigureRules, pats: Patterns) -> tuple[str, int] | None:
+    m = pats.currency_before.search(text[max(0, pos - 6):pos])
+    if not m:
+        return None
+    cur = m.group("cur")
+    code = rules.currency_symbols.get(cur, cur)
+    return code, pos - (len(text[max(0, pos - 6):pos]) - m.start())
+
+
+def read_qualifier_before(text: str, pos: int, rules: FigureRules, pats: Patterns) -> tuple[str, int] | None:
+    window = text[max(0, pos - 30):pos]
+    m = pats.qualifier_before.search(window)
+    if not m:
+        return None
+    q = re.sub(r"\s+", " ", m.group("q").lower())
+    return rules.qualifiers[q], pos - (len(window) - m.start("q"))
+
+
+def read_qualifier_after(text: str, pos: int, rules: FigureRules, pats: Patterns) -> str | None:
+    m = pats.qualifier_after.match(text[pos:pos + 20])
+    if not m:
+        return None
+    return rules.qualifiers_after[re.sub(r"\s+", " ", m.group("q").lower())]
+
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers: exclusions
+
+
+def is_name_number(text: str, start: int, end: int, rules: FigureRules, pats: Patterns) -> bool:
+    """"SDG 5", "CSW 67", "Article 3", "No. 12": a number that is part of a name or a reference."""
+    before = text[max(0, start - 16):start]
+    if pats.name_before.search(before):
+        return True
+    m = pats.acronym_before.search(before)
+    if m and m.group("a") not in rules.currency_codes:
+        return True
+    return False
+
+
+def is_street_number(text: str, start: int, end: int, pats: Patterns) -> bool:
+    return bool(pats.street_before.search(text[max(0, start - 20):start])
+                or pats.street_after.match(text[end:end + 60]))
+
+
+def is_ordinal(text: str, end: int, pats: Patterns) -> bool:
+    return bool(pats.ordinal_after.match(text[end:end + 10]))
+
+
+def is_list_marker(text: str, start: int, end: int, pats: Patterns) -> bool:
+    """"1." or "2)" opening a line."""
+    return bool(re.match(r"[.)]\s", text[end:end + 2])) and bool(pats.list_marker.search(text[max(0, start - 4):start]))
+
+
+def is_fused(text: str, start: int, end: int) -> bool:
+    """Digits glued to letters or to a word by a hyphen (COP26, COVID-19, 5G) belong to a name."""
+    if start > 0 and (text[start - 1].isalpha() or text[start - 1] in "#№"):
+        return True
+    if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
+        return True
+    if end < len(text) and text[end].isalpha():
+        return True
+    return False
+
+
+def blocked_spans(text: str, rules: FigureRules, pats: Patterns) -> list[tuple[int, int]]:
+    """Times of day and phone numbers."""
+    spans = [(m.start(), m.end()) for m in pats.time_of_day.finditer(text)]
+    for m in pats.phone.finditer(text):
+        s = m.group()
+        digits = re.sub(r"\D", "", s)
+        groups = re.split(r"[\s.-]+", re.sub(r"^\+\s?", "", s))
+        thousands_like = re.fullmatch(r"\d{1,3}(?:[ \u00a0]\d{3})+", s) is not None
+        looks_phone = s.startswith("+") or "(" in s or (not thousands_like and len(digits) >= 7) \
+            or bool(pats.phone_cue.search(text[max(0, m.start() - 20):m.start()]))
+        if looks_phone and len(digits) >= 6 and len(groups) >= 3:
+            spans.append((m.start(), m.end()))
+    for m in pats.phone_after_cue.finditer(text):      # "tel: (993-12) 488325 (117)": all of it
+        if len(re.sub(r"\D", "", m.group("num"))) >= 5:
+            spans.append((m.start("num"), m.end("num")))
+    return spans
+
+
+def overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < se and ss < e for ss, se in spans)
+
+
+# --------------------------------------------------------------------------------------------
+# Building figures from text (+ a noun finder for counts)
+
+
+def make_figure(text: str, start: int, end: int, value: float, value_max: float | None, unit: str,
+                qualifier: str | None, kind: str, counted: str | None) -> dict:
+    return {"text": text[start:end], "value": float(value),
+            "value_max": None if value_max is None else float(value_max), "unit": unit,
+            "qualifier": qualifier, "kind": kind, "counted": counted, "start_char": start, "end_char": end}
+
+
+def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] | None = None,
+                 counted_noun=None) -> list[dict]:
+    """Figures in `text`. `exclude` holds spans numbers may not touch (dates, names);
+    `counted_noun(start, end, is_word)` returns (noun, noun_end) for a count, or None."""
+    pats = compile_patterns(rules)
+    exclude = list(exclude or []) + blocked_spans(text, rules, pats)
+    out: list[dict] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return not overlaps(s, e, exclude) and not overlaps(s, e, taken)
+
+    # ratios, fractions and "twice": forms without a plain number atom at their head
+    for m in pats.every_nth.finditer(text):
+        n = int(m.group("n")) if m.group("n") else rules.ordinal_words[m.group("w").lower()]
+        noun = m.group("noun").lower()
+        if n < 2 or noun in rules.raw["time_nouns_not_counted_by_every"] or not free(m.start(), m.end()):
+            continue
+        s = m.start() + len(re.match(r"every\s+", m.group(), re.I).group())
+        out.append(make_figure(text, s, m.end(), 1.0 / n, None, "ratio", None, "ratio", noun))
+        taken.append((m.start(), m.end()))
+    for m in pats.fraction.finditer(text):
+        before = text[max(0, m.start() - 12):m.start()].lower()
+        if re.search(r"\b(first|second|latter|other|and|the)\s+$", before) or not free(m.start(), m.end()):
+            continue
+        q = read_qualifier_before(text, m.start(), rules, pats)
+        value = rules.fractions[re.sub(r"\s+", " ", m.group("f").lower())]
+        out.append(make_figure(text, m.start(), m.end(), value, None, "ratio", q[0] if q else None, "ratio", None))
+        taken.append((m.start(), m.end()))
+    for m in pats.twice.finditer(text):
+        if free(m.start(), m.end()):
+            e = m.start() + 5
+            out.append(make_figure(text, m.start(), e, 2.0, None, "times", None, "multiplier", None))
+            taken.append((m.start(), e))
+
+    for m in pats.atom.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        fig = figure_at(text, m, rules, pats, exclude, taken, counted_noun)
+        if fig is not None:
+            out.append(fig)
+            taken.append((fig["start_char"], fig["end_char"]))
+    out.sort(key=lambda f: f["start_char"])
+    return out
+
+
+def figure_at(text: str, m: re.Match, rules: FigureRules, pats: Patterns, exclude, taken,
+              counted_noun) -> dict | None:
+    amt = read_amount(text, m, rules, pats)
+    if amt is None:
+        return None
+    s, e = amt.start, amt.end
+    if amt.is_digits:
+        if is_fused(text, s, e) and not _unit_glued(text, e, rules, pats, amt.fused_m):
+            return None
+        if is_ordinal(text, m.end(), pats) or is_list_marker(text, s, e, pats):
+            return None
+        if is_name_number(text, s, e, rules, pats) or is_street_number(text, s, e, pats):
+            return None
+    else:
+        if is_ordinal(text, e, pats):
+            return None
+        if text[s:e].lower() == "one" and re.match(r"\s+(?:of|another|more|such|or|and|'s|’s)\b|['’]s",
+                                                    text[e:e + 10], re.I):
+            return None
+
+    currency = read_currency_before(text, s, rules, pats)
+    start = currency[1] if currency else s
+
+    # ratio: one in three, 1 out of 5
+    rl = pats.ratio_link.match(text, e)
+    if rl:
+        m2 = pats.atom_bare.match(text, rl.end())
+        if m2:
+            denom, used = parse_atom(m2.group(), rules)
+            if denom and denom > amt.value > 0 and not overlaps(m2.start(), m2.start() + used, exclude):
+                end = m2.start() + used
+                q = read_qualifier_before(text, start, rules, pats)
+                noun = counted_noun(m2.start(), end, True) if counted_noun else None
+                return make_figure(text, start, end, round_sig(amt.value / denom), None,
+                                   "ratio", q[0] if q else None, "ratio", noun[0] if noun else None)
+
+    unit = read_unit_after(text, e, rules, pats, amt.fused_m, currency is not None)
+    if amt.fused_m and currency is not None:
+        amt.value *= 1_000_000
+        e += 1
+        unit = None
+    value_max = None
+    end = unit.end if unit else e
+
+    # a range: 65–70°C, 14 to 35 years, USD 5-10 million, between 10 and 20 per cent
+    sep = pats.range_sep.match(text, unit.end if unit else e)
+    if sep and not (sep.group().strip() == "and" and not re.search(r"\bbetween\s+(?:\S+\s+)?$",
+                                                                       text[max(0, start - 25):start], re.I)):
+        pos = sep.end()
+        c2 = pats.currency_lead.match(text[pos:pos + 5])
+        if currency and c2:
+            pos += c2.end()
+        m2 = pats.atom_bare.match(text, pos)
+        if m2 and not overlaps(m2.start(), m2.end(), exclude) and not is_fused(text, m2.start(), m2.end()) \
+                and m2.group()[0].isdigit() == amt.is_digits:
+            amt2 = read_amount(text, m2, rules, pats)
+            if amt2 is not None:
+                unit2 = read_unit_after(text, amt2.end, rules, pats, amt2.fused_m, currency is not None)
+                if amt2.fused_m and currency is not None:
+                    amt2.value *= 1_000_000
+                    amt2.end += 1
+                base1, base2 = parse_atom(m.group(), rules)[0], parse_atom(m2.group(), rules)[0]
+                v1 = share_scale(amt.value, amt.value != base1, amt2.value, amt2.value / base2 if base2 else 1.0)
+                compatible = unit is None or (unit2 is not None and unit2.unit == unit.unit)
+                is_change = bool(pats.change_before.search(text[max(0, start - 60):start]))
+                if amt2.value > v1 and compatible and not is_change:
+                    if unit is None and unit2 is not None:
+                        unit = unit2
+                    amt.value = v1
+                    value_max = amt2.value
+                    e = amt2.end
+                    end = unit2.end if unit2 else amt2.end
+
+    qual = read_qualifier_before(text, start, rules, pats)
+    qualifier = qual[0] if qual else None
+    if qualifier is None:
+        qualifier = read_qualifier_after(text, end, rules, pats)
+
+    if currency is not None:
+        return make_figure(text, start, end, amt.value, value_max, currency[0], qualifier, "money", None)
+    if unit is not None:
+        return make_figure(text, start, end, amt.value, value_max, unit.unit, qualifier, unit.kind, None)
+
+    # an age: "aged 14-25"
+    if pats.age_before.search(text[max(0, start - 25):start]):
+        return make_figure(text, start, end, amt.value, value_max, "years", qualifier, "duration", None)
+
+    # a count
+    noun = counted_noun(start, end, not amt.is_digits) if counted_noun else None
+    if noun is None:
+        if not amt.is_digits:
+            return None
+        if value_max is None and "." not in text[s:e] and amt.value >= 10000 \
+                and re.fullmatch(r"\d+", text[s:e]):
+            return None         # unseparated long integers without a noun: postcodes, codes, IDs
+        return make_figure(text, start, end, amt.value, value_max, "", qualifier, "count", None)
+    word, noun_end = noun
+    return make_figure(text, start, max(end, noun_end), amt.value, value_max, word, qualifier, "count", word)
+
+
+def _unit_glued(text: str, end: int, rules: FigureRules, pats: Patterns, fused_m: bool) -> bool:
+    """"50%" and "5km" are fused on purpose; a letter after the digits is otherwise a name."""
+    if fused_m:
+        return True
+    return read_unit_after(text, end, rules, pats) is not None and not (end > 0 and text[end - 1] == "-")
+
+
+# --------------------------------------------------------------------------------------------
+# The counted noun (needs the parse)
+
+
+def counted_noun_finder(doc: Doc, blockers: frozenset):
+    """(start, end, is_word) -> (lower-cased noun, its end char) for the noun a number counts."""
+
+    def token_ending_at(end: int):
+        span = doc.char_span(max(0, end - 1), end, alignment_mode="expand")
+        return span[-1] if span is not None and len(span) else None
+
+    def ok(tok) -> bool:
+        return tok.pos_ in ("NOUN", "PROPN") and tok.is_alpha and tok.lower_ not in blockers \
+            and not tok.ent_type_ in ("DATE", "TIME", "GPE")
+
+    def find(start: int, end: int, is_word: bool):
+        tok = token_ending_at(end)
+        if tok is None:
+            return None
+        head = tok.head
+        # "17 Women's Centres" counts the centres, not the women
+        while any(c.dep_ == "case" for c in head.children) and head.head.i > head.i and ok(head.head):
+            head = head.head
+        if head.i > tok.i and head.i - tok.i <= 5 and ok(head) and tok.dep_ in ("nummod", "quantmod", "compound",
+                                                                                   "amod", "nmod", "appos"):
+            if all((t.pos_ in ("ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "VERB", "NUM") or t.dep_ == "case")
+                   and t.text not in ",;:()" for t in doc[tok.i + 1:head.i]):
+                return head.lower_, head.idx + len(head)
+        nxt = tok.i + 1
+        if nxt < len(doc) and doc[nxt].lower_ == "of" and not is_word:
+            j = nxt + 1
+            while j < len(doc) and j - nxt <= 3 and doc[j].pos_ in ("DET", "ADJ", "PRON") and doc[j].lower_ not in ("them", "us", "which", "whom", "these", "those"):
+                j += 1
+            if j < len(doc) and ok(doc[j]) and doc[j].tag_ in ("NNS", "NNPS"):
+                while j + 1 < len(doc) and doc[j + 1].dep_ == "compound" and ok(doc[j + 1]):
+                    j += 1
+                return doc[j].lower_, doc[j].idx + len(doc[j])
+            return None
+        j = nxt
+        while j < len(doc) and j - nxt < 4 and doc[j].pos_ in ("ADJ", "NOUN", "PROPN", "ADV") \
+                and (doc[j].dep_ in ("amod", "compound", "advmod") or doc[j].pos_ == "ADJ") \
+                and not (ok(doc[j]) and doc[j].tag_ in ("NNS", "NNPS")):
+            j += 1
+        if j < len(doc) and ok(doc[j]) and (doc[j].tag_ in ("NNS", "NNPS") or tok.lower_ in ("one", "1")):
+            return doc[j].lower_, doc[j].idx + len(doc[j])
+        return None
+
+    return find
+
+
+def entity_name_spans(doc: Doc, labels: frozenset) -> list[tuple[int, int]]:
+    """Entities whose names carry a number ("Group of 77", "Resolution 1325"): the number is the name's."""
+    return [(e.start_char, e.end_char) for e in doc.ents
+            if e.label_ in labels and any(c.isalpha() for c in e.text) and any(c.isdigit() for c in e.text)]
+
+
+def doc_figures(doc: Doc, rules: FigureRules) -> list[dict]:
+    date_spans = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc)]
+    labels = frozenset(rules.raw["entity_labels_with_names"])
+    exclude = date_spans + entity_name_spans(doc, labels)
+    finder = counted_noun_finder(doc, frozenset(rules.raw["count_noun_blockers"]) | frozenset(rules.duration_units))
+    return find_figures(doc.text, rules, exclude, finder)
 
 
 @Language.factory("figure_extractor")
 def make_figure_extractor(nlp, name):
-    def figure_extractor(doc):
+    rules = load_rules()
+    compile_patterns(rules)
+
+    def figure_extractor(doc: Doc) -> Doc:
+        doc._.figures = doc_figures(doc, rules)
         return doc
 
     return figure_extractor
