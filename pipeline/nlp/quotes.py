@@ -1,10 +1,536 @@
-"""PLACEHOLDER: component 'quotes' is not implemented yet (its issue replaces this module)."""
+"""Attributed direct quotes: the quoted words, who said them, and the cue verb.
+
+Forms: “...,” said X; X said: “...”; “...”, X, TITLE, said; “... ” X added. “...” (a quote that goes on
+after its cue); a quote over several paragraphs (an opening mark in each, a closing mark only at the
+end); straight, curly and angle quotation marks, matched by where they stand rather than by glyph (news
+text often mixes them: «...”). Names, titles and slogans in quotation marks are not quotes; a short
+quoted fragment of speech (said it would act “very closely”) is.
+
+The speaker is the character span of an entity mention. A pronoun ("she added") resolves to the person
+last named before it, a bare title ("the Minister said") to the person last given that title (read from
+`doc._.roles`, which runs before this component); an organization speaks where no person is named.
+
+Everything below the factory is a pure function of (text, entities, roles) with word lists from
+models/rules/quotes.json.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
 from spacy.language import Language
+
+from pipeline import config
+from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities, is_cap,
+                                is_head, is_honorific, tokenize, word_entities)
+
+QUOTES_FILE = config.RULES_DIR / "quotes.json"
+
+OPENERS = frozenset("\u201c\u201e\u00ab\u201f")
+CLOSERS = frozenset("\u201d\u00bb")
+NEUTRAL = frozenset("\"\u2033")
+MARKS = OPENERS | CLOSERS | NEUTRAL
+# What may stand right before an opening mark / right after a closing mark.
+OPEN_PREV = set("([{\u2014\u2013-/:") | MARKS
+CLOSE_NEXT = set(".,;:!?)]}\u2014\u2013-\u2026'\u2019") | MARKS
+SENT_END = frozenset({".", "!", "?"})
+
+
+@dataclass(frozen=True)
+class QuoteLexicon:
+    cues: frozenset
+    naming_before: frozenset
+    naming_after: frozenset
+    subject_pronouns: frozenset
+    pronoun_gender: dict
+    female_honorifics: frozenset
+    male_honorifics: frozenset
+    title_function_words: frozenset
+    min_unattributed_words: int
+    min_title_share: float
+
+
+def _load(path: Path = QUOTES_FILE) -> QuoteLexicon:
+    d = json.loads(Path(path).read_text(encoding="utf-8"))
+    low = lambda xs: frozenset(x.casefold() for x in xs)  # noqa: E731
+    return QuoteLexicon(cues=low(d["cue_verbs"]), naming_before=low(d["naming_before"]),
+                        naming_after=low(d["naming_after"]), subject_pronouns=low(d["subject_pronouns"]),
+                        pronoun_gender=d["pronouns"], female_honorifics=low(d["female_honorifics"]),
+                        male_honorifics=low(d["male_honorifics"]),
+                        title_function_words=low(d["title_function_words"]),
+                        min_unattributed_words=int(d["min_unattributed_words"]),
+                        min_title_share=float(d["min_fragment_title_share"]))
+
+
+@lru_cache(maxsize=1)
+def default_quote_lexicon() -> QuoteLexicon:
+    return _load()
+
+
+# --------------------------------------------------------------------------------------------
+# Quotation marks and spans
+
+
+def mark_role(text: str, i: int) -> str | None:
+    """"open", "close" or None for the quotation mark at text[i], judged by its neighbours first."""
+    ch = text[i]
+    prev = text[i - 1] if i > 0 else "\n"
+    nxt = text[i + 1] if i + 1 < len(text) else "\n"
+    can_open = (prev.isspace() or prev in OPEN_PREV) and not nxt.isspace()
+    can_close = not prev.isspace() and (nxt.isspace() or nxt in CLOSE_NEXT)
+    if can_open and not can_close:
+        return "open"
+    if can_close and not can_open:
+        return "close"
+    if ch in OPENERS:
+        return "open"
+    if ch in CLOSERS:
+        return "close"
+    return None
+
+
+@dataclass
+class QuoteSpan:
+    segments: list = field(default_factory=list)   # (start, end) of the quoted words, one per paragraph
+    open_at: int = 0                                # index of the first opening mark
+    close_at: int | None = None                     # index of the closing mark (None: ran to paragraph end)
+
+    @property
+    def start(self) -> int:
+        return self.segments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.segments[-1][1]
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
+        e -= 1
+    return s, e
+
+
+def _starts_with_opener(text: str, s: int, e: int) -> int | None:
+    j = s
+    while j < e and text[j].isspace():
+        j += 1
+    if j < e and text[j] in MARKS and mark_role(text, j) == "open":
+        return j
+    return None
+
+
+def find_quote_spans(text: str, cue_words: frozenset = frozenset()) -> list[QuoteSpan]:
+    """Top-level quotations, nested ones kept inside; a quote left open at a paragraph's end goes on
+    when the next paragraph starts with an opening mark."""
+    spans: list[QuoteSpan] = []
+    paras = paragraphs(text)
+    cur: QuoteSpan | None = None
+    seg_start = 0
+    depth = 0
+    for pi, (ps, pe) in enumerate(paras):
+        if cur is not None:
+            # the previous paragraph left a quote open and this one continues it
+            j = _starts_with_opener(text, ps, pe)
+            seg_start = j + 1
+            depth = 1
+        for i in range(ps, pe):
+            ch = text[i]
+            if ch not in MARKS or (cur is not None and i < seg_start):
+                continue
+            role = mark_role(text, i)
+            if cur is None:
+                if role == "open":
+                    cur = QuoteSpan(open_at=i)
+                    seg_start = i + 1
+                    depth = 1
+                continue
+            if role == "open":
+                depth += 1
+            elif role == "close" or (role is None and ch in NEUTRAL):
+                depth -= 1
+                if depth == 0:
+                    cur.segments.append(_trim(text, seg_start, i))
+                    cur.close_at = i
+                    spans.append(cur)
+                    cur = None
+        if cur is not None:
+            nxt = paras[pi + 1] if pi + 1 < len(paras) else None
+            if nxt is not None and _starts_with_opener(text, nxt[0], nxt[1]) is not None:
+                cur.segments.append(_trim(text, seg_start, pe))
+                continue
+            end = _single_quote_close(text, seg_start, pe, cue_words)
+            cur.segments.append(_trim(text, seg_start, end if end is not None else pe))
+            cur.close_at = end
+            spans.append(cur)
+            cur = None
+    return [s for s in spans if all(e > b for b, e in s.segments)]
+
+
+def _single_quote_close(text: str, s: int, e: int, cue_words: frozenset) -> int | None:
+    """An unclosed double quote closed by a stray single mark right before its cue ("...woman', says X")."""
+    for i in range(s, e):
+        if text[i] in "'\u2019" and i > s and not text[i - 1].isspace():
+            rest = text[i + 1:e].lstrip(",. ")
+            word = rest.split(" ", 1)[0].casefold() if rest else ""
+            if word in cue_words:
+                return i
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Attribution
+
+
+@dataclass
+class Clause:
+    words: list            # Word
+    wents: list            # entity index per word
+    ends_with_colon: bool = False
+
+
+@dataclass
+class Speaker:
+    kind: str              # person, pronoun, title, org
+    start: int
+    end: int
+    word: str              # the pronoun or title head
+    cue: str | None
+    ent: int | None = None
+
+
+def _clause_after(words: Sequence[Word], wents, pos: int, limit: int, text: str) -> Clause:
+    """Words from `pos` to the end of the sentence (or the next opening mark)."""
+    out, oe = [], []
+    for i in range(_first_at(words, pos), len(words)):
+        w = words[i]
+        if w.start >= limit:
+            break
+        if w.text in MARKS and mark_role(text, w.start) == "open":
+            break
+        if w.text in SENT_END and out:
+            break
+        out.append(w)
+        oe.append(wents[i])
+    return Clause(out, oe)
+
+
+def _clause_before(words: Sequence[Word], wents, pos: int, floor: int, text: str) -> Clause:
+    """Words from the start of the sentence (or the previous closing mark) up to `pos`."""
+    i = _first_at(words, pos) - 1
+    out, oe = [], []
+    while i >= 0 and words[i].start >= floor:
+        w = words[i]
+        if w.text in SENT_END:
+            break
+        if w.text in MARKS and mark_role(text, w.start) == "close":
+            break
+        out.append(w)
+        oe.append(wents[i])
+        i -= 1
+    out.reverse()
+    oe.reverse()
+    return Clause(out, oe, ends_with_colon=bool(out) and out[-1].text == ":")
+
+
+def _first_at(words: Sequence[Word], pos: int) -> int:
+    lo, hi = 0, len(words)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if words[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _cue_index(clause: Clause, qlex: QuoteLexicon, last: bool = False) -> int | None:
+    """The cue verb of a clause: the first one after a quote, the last one (nearest the quote) before it."""
+    order = range(len(clause.words) - 1, -1, -1) if last else range(len(clause.words))
+    for i in order:
+        w = clause.words[i]
+        if w.low in qlex.cues:
+            if w.low == "according" and not (i + 1 < len(clause.words) and clause.words[i + 1].low == "to"):
+                continue
+            if w.low in ("called", "calls") and not (i + 1 < len(clause.words)
+                                                     and clause.words[i + 1].low in ("on", "for", "upon")):
+                continue
+            if w.low == "pointed" and not (i + 1 < len(clause.words) and clause.words[i + 1].low == "out"):
+                continue
+            return i
+    return None
+
+
+def _cue_text(clause: Clause, i: int | None) -> str | None:
+    if i is None:
+        return None
+    w = clause.words[i]
+    if w.low in ("according", "pointed", "called", "calls") and i + 1 < len(clause.words):
+        return f"{w.text} {clause.words[i + 1].text}"
+    return w.text
+
+
+def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> list[Speaker]:
+    """Candidate speakers in a clause, in text order."""
+    out: list[Speaker] = []
+    seen_ent = set()
+    words = clause.words
+    for i, w in enumerate(words):
+        e = clause.wents[i]
+        if e >= 0:
+            if e in seen_ent:
+                continue
+            seen_ent.add(e)
+            label = ents[e].label
+            if label == "PERSON":
+                out.append(Speaker("person", ents[e].start, ents[e].end, "", None, e))
+            elif label in ORG_LABELS:
+                out.append(Speaker("org", ents[e].start, ents[e].end, "", None, e))
+            continue
+        if w.low in qlex.subject_pronouns:
+            out.append(Speaker("pronoun", w.start, w.end, w.low, None))
+        elif is_head(w, lex, lowercase_ok=False) and i > 0 and words[i - 1].low == "the":
+            # "the Minister said" (not "the Minister of X, Jane Roe, said": a person follows)
+            nxt = clause.wents[i + 1] if i + 1 < len(words) else -1
+            if not (nxt >= 0 and ents[nxt].label == "PERSON"):
+                out.append(Speaker("title", w.start, w.end, w.low, None))
+    return out
+
+
+def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> bool:
+    """", Jane Roe, the agency's head, said": the clause opens on its speaker."""
+    for i, w in enumerate(clause.words):
+        if not w.text[:1].isalnum():
+            continue
+        e = clause.wents[i]
+        if e >= 0:
+            return ents[e].label == "PERSON" or ents[e].label in ORG_LABELS
+        return w.low in qlex.subject_pronouns or w.low == "the" or is_honorific(w, lex)
+    return False
+
+
+def _pick(cands: list[Speaker], cue_pos: int | None, before: bool) -> Speaker | None:
+    """The speaker of a clause: a person first, then a pronoun, a bare title, an organization.
+    Before a quote the subject stands nearest before the cue; after it, the first one named."""
+    if cue_pos is not None and before:
+        cands_b = [c for c in cands if c.start < cue_pos]
+        cands = cands_b or cands
+    for kind in ("person", "pronoun", "title", "org"):
+        ks = [c for c in cands if c.kind == kind]
+        if ks:
+            return ks[-1] if before else ks[0]
+    return None
+
+
+def _words_of(text: str) -> list[str]:
+    return [w for w in text.replace("\n", " ").split() if any(ch.isalnum() for ch in w)]
+
+
+def is_title_like(content: str, qlex: QuoteLexicon) -> bool:
+    """Mostly capitalised words with no sentence inside: a name, a title, a slogan."""
+    ws = [w.strip(".,;:!?()\u2026'\u2019\"") for w in _words_of(content)]
+    ws = [w for w in ws if w and w.casefold() not in qlex.title_function_words]
+    if not ws:
+        return True
+    caps = sum(1 for w in ws if w[:1].isupper() or w[:1].isdigit() or w.startswith("#"))
+    return caps / len(ws) >= qlex.min_title_share
+
+
+def _naming_context(text: str, q: QuoteSpan, words: Sequence[Word], qlex: QuoteLexicon) -> bool:
+    i = _first_at(words, q.open_at) - 1
+    while i >= 0 and words[i].text in (":", ","):
+        i -= 1
+    if i >= 0 and words[i].low in qlex.naming_before:
+        return True
+    if q.close_at is not None:
+        j = _first_at(words, q.close_at + 1)
+        if j < len(words) and words[j].low in qlex.naming_after:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution of pronouns and bare titles
+
+
+def _gender_of_mention(text: str, ent: Ent, qlex: QuoteLexicon) -> str | None:
+    before = text[max(0, ent.start - 15):ent.start].split()
+    if not before:
+        return None
+    w = before[-1].casefold()
+    if w in qlex.female_honorifics:
+        return "female"
+    if w in qlex.male_honorifics:
+        return "male"
+    return None
+
+
+def resolve_pronoun(text: str, pos: int, pronoun: str, ents: Sequence[Ent], qlex: QuoteLexicon,
+                    genders: dict | None = None) -> Ent | None:
+    """The person last named before `pos` whose known gender does not contradict the pronoun."""
+    want = qlex.pronoun_gender.get(pronoun)
+    genders = genders if genders is not None else {}
+    for e in reversed([e for e in ents if e.label == "PERSON" and e.end <= pos]):
+        g = genders.get(_surname(text, e))
+        if g is None:
+            g = _gender_of_mention(text, e, qlex)
+        if want and g and g != want:
+            continue
+        return e
+    return None
+
+
+def _surname(text: str, e: Ent) -> str:
+    parts = text[e.start:e.end].split()
+    return parts[-1].casefold() if parts else ""
+
+
+def _genders(text: str, ents: Sequence[Ent], qlex: QuoteLexicon) -> dict:
+    """Gender known from an honorific anywhere in the article, keyed by surname."""
+    out = {}
+    for e in ents:
+        if e.label == "PERSON":
+            g = _gender_of_mention(text, e, qlex)
+            if g:
+                out.setdefault(_surname(text, e), g)
+    return out
+
+
+def resolve_title(pos: int, head: str, roles: Sequence[dict]) -> tuple[int, int] | None:
+    """The person last given a title with this head word before `pos`."""
+    best = None
+    for r in roles:
+        if r["start_char"] >= pos:
+            continue
+        if head in r["title"].casefold().replace("-", " ").split():
+            if best is None or r["start_char"] >= best["start_char"]:
+                best = r
+    return (best["person_start"], best["person_end"]) if best else None
+
+
+# --------------------------------------------------------------------------------------------
+# The whole article
+
+
+def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexicon | None = None,
+                qlex: QuoteLexicon | None = None, words: list[Word] | None = None) -> list[dict]:
+    lex = lex or default_lexicon()
+    qlex = qlex or default_quote_lexicon()
+    ents = sorted(e for e in ents if e.label in ("PERSON", "ORG", "UN_AGENCY", "GPE", "LOC"))
+    words = words if words is not None else tokenize(text)
+    wents = word_entities(words, ents)
+    paras = paragraphs(text)
+    para_starts = [p[0] for p in paras]
+    genders = _genders(text, ents, qlex)
+
+    def para_of(pos: int) -> int:
+        lo, hi = 0, len(para_starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if para_starts[mid] <= pos:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo - 1
+
+    out: list[dict] = []
+    prev: dict | None = None      # the last accepted quote, for continuations
+    prev_para = -10
+    for q in find_quote_spans(text, qlex.cues):
+        content = "\n".join(text[s:e] for s, e in q.segments)
+        p_first = para_of(q.open_at)
+        p_last = para_of(q.end)
+        ps, _ = paras[p_first]
+        _, pe = paras[p_last]
+        after = _clause_after(words, wents, (q.close_at + 1) if q.close_at is not None else q.end, pe + 1, text)
+        before = _clause_before(words, wents, q.open_at, ps, text)
+        if not before.words and p_first > 0:
+            # "X congratulated the new citizens:" ending the paragraph before the quote
+            pps, ppe = paras[p_first - 1]
+            tail = text[pps:ppe].rstrip()
+            if tail.endswith(":"):
+                before = _clause_before(words, wents, pps + len(tail), pps, text)
+        speaker: Speaker | None = None
+        cue = None
+        attributed = False
+        # 1. the clause after the closing mark: ", said X", ", X said", ", she added"
+        ci = _cue_index(after, qlex)
+        if ci is not None and (ci <= 4 or _starts_with_speaker(after, ents, lex, qlex)):
+            cands = _speakers(after, ents, lex, qlex)
+            if cands:
+                speaker = _pick(cands, None, before=False)
+                cue = _cue_text(after, ci)
+                attributed = True
+        # 2. the clause before the opening mark: "X said:", "X, TITLE:", "According to X,"
+        if not attributed and before.words:
+            ci = _cue_index(before, qlex, last=True)
+            cands = _speakers(before, ents, lex, qlex)
+            cue_pos = before.words[ci].start if ci is not None else None
+            lead_in = before.ends_with_colon or before.words[-1].text == "," or (
+                ci is not None and ci >= len(before.words) - 2)
+            if cands and (lead_in and (ci is not None or before.ends_with_colon)):
+                speaker = _pick(cands, cue_pos, before=True)
+                cue = _cue_text(before, ci)
+                attributed = True
+            elif cands and ci is not None and not is_title_like(content, qlex) \
+                    and not _naming_context(text, q, words, qlex):
+                # a fragment inside reported speech: "said it would follow the situation “very closely”"
+                speaker = _pick(cands, cue_pos, before=True)
+                cue = _cue_text(before, ci)
+                attributed = speaker is not None
+        if not attributed:
+            if _naming_context(text, q, words, qlex) or is_title_like(content, qlex):
+                continue
+            same_para = prev is not None and prev_para == p_first
+            adjacent = prev is not None and prev_para == p_first - 1 and not before.words
+            n_words = len(_words_of(content))
+            if same_para or (adjacent and n_words >= qlex.min_unattributed_words):
+                # the quote goes on after its cue: same speaker
+                rec = dict(prev, text=content, start_char=q.start, end_char=q.end)
+                out.append(rec)
+                prev, prev_para = rec, p_last
+                continue
+            if n_words < qlex.min_unattributed_words:
+                continue
+        start = end = None
+        if speaker is not None:
+            if speaker.kind in ("person", "org"):
+                start, end = speaker.start, speaker.end
+            elif speaker.kind == "pronoun":
+                e = resolve_pronoun(text, speaker.start, speaker.word, ents, qlex, genders)
+                if e is not None:
+                    start, end = e.start, e.end
+            elif speaker.kind == "title":
+                hit = resolve_title(speaker.start, speaker.word, roles)
+                if hit is not None:
+                    start, end = hit
+        rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": cue,
+               "start_char": q.start, "end_char": q.end}
+        out.append(rec)
+        prev, prev_para = rec, p_last
+    return out
 
 
 @Language.factory("quote_extractor")
 def make_quote_extractor(nlp, name):
+    lex = default_lexicon()
+    qlex = default_quote_lexicon()
+
     def quote_extractor(doc):
+        doc._.quotes = find_quotes(doc.text, doc_entities(doc), doc._.roles or [], lex, qlex)
         return doc
 
     return quote_extractor

@@ -1,10 +1,477 @@
-"""PLACEHOLDER: component 'roles' is not implemented yet (its issue replaces this module)."""
+"""Person roles: the title an article gives a person, with the organization and place tied to it.
+
+Forms: appositions ("Jane Roe, UNICEF Representative in Ruritania"), titles before the name
+("UN Women Representative Jane Roe", "Minister Roe"), "X of Y" titles ("Chairperson of the Committee
+..."), several titled people in one sentence, and country adjectives ("Ruritanian Deputy Prime Minister").
+
+The algorithm works on words (a regex tokenizer that keeps "Ambassador-at-Large" and "Mr." whole)
+and on the character spans of the entities already in `doc.ents`, so it is a set of pure functions over
+(text, entities) that improve by themselves when the entity components do. The component only wires them in.
+
+A title is a noun phrase that ends in a head noun (Representative, Minister, Officer, ...), optionally
+followed by "of/for/to/in ..." complements. A complement that is an organization or a place becomes the
+role's org or place and closes the title; a common-noun complement ("of the Board", "for the
+Secretary-General", "of the quality department") stays in the title, as the annotation guidelines do.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple, Sequence
+
 from spacy.language import Language
+
+from pipeline import config
+
+ROLES_FILE = config.RULES_DIR / "roles.json"
+DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"
+
+# "H.E." and the short honorifics carry their dot; hyphenated and possessive words stay whole.
+WORD_RE = re.compile(r"H\.\s?E\.|(?:Mr|Mrs|Ms|Dr|Prof|Mme|Mx)\.|\w+(?:[-\u2010'\u2019]\w+)*|[^\w\s]", re.U)
+ORG_LABELS = frozenset({"ORG", "UN_AGENCY"})
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+# Other model labels (NORP, DATE, ...) are ignored: "Kazakh" must stay a word for the demonym rule.
+ENTITY_LABELS = frozenset({"PERSON"}) | ORG_LABELS | PLACE_LABELS
+# Words that end a sentence or a clause: a title never runs across them.
+HARD_STOPS = frozenset({".", ";", ":", "!", "?", "\"", "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e", "(", ")",
+                        "[", "]", "|", "\u2022", "*"})
+CAP_LINKS = frozenset({"and", "&", "/"})
+
+
+class Word(NamedTuple):
+    text: str
+    start: int
+    end: int
+    low: str
+
+
+class Ent(NamedTuple):
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    heads: frozenset
+    ambiguous_heads: frozenset
+    modifiers: frozenset
+    honorifics: frozenset
+    prepositions: frozenset
+    title_complements: frozenset
+    stop_words: frozenset
+    demonyms: dict          # lower-case adjective -> country name
+    country_names: dict     # lower-case country name or alias -> country name
+
+
+def _load_lexicon(roles_path: Path = ROLES_FILE, demonyms_path: Path = DEMONYMS_FILE) -> Lexicon:
+    data = json.loads(Path(roles_path).read_text(encoding="utf-8"))
+    dem = json.loads(Path(demonyms_path).read_text(encoding="utf-8"))
+    demonyms: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for rec in dem["countries"]:
+        for d in rec["demonyms"]:
+            demonyms.setdefault(d.casefold(), rec["country"])
+        for n in rec["names"]:
+            names.setdefault(n.casefold(), rec["country"])
+    low = lambda xs: frozenset(x.casefold() for x in xs)  # noqa: E731
+    return Lexicon(heads=low(data["heads"]), ambiguous_heads=low(data["ambiguous_heads"]),
+                   modifiers=low(data["modifiers"]), honorifics=low(data["honorifics"]),
+                   prepositions=low(data["complement_prepositions"]),
+                   title_complements=low(data["title_complements"]), stop_words=low(data["stop_words"]),
+                   demonyms=demonyms, country_names=names)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return _load_lexicon()
+
+
+# --------------------------------------------------------------------------------------------
+# Words and entities
+
+
+def tokenize(text: str) -> list[Word]:
+    return [Word(m.group(), m.start(), m.end(), m.group().casefold()) for m in WORD_RE.finditer(text)]
+
+
+def word_entities(words: Sequence[Word], ents: Sequence[Ent]) -> list[int]:
+    """Index into `ents` of the entity each word overlaps, or -1. Both lists are in text order."""
+    out = [-1] * len(words)
+    e = 0
+    for i, w in enumerate(words):
+        while e < len(ents) and ents[e].end <= w.start:
+            e += 1
+        if e < len(ents) and ents[e].start < w.end:
+            out[i] = e
+    return out
+
+
+def is_cap(w: Word) -> bool:
+    return w.text[:1].isupper()
+
+
+def is_alpha_word(w: Word) -> bool:
+    return w.text[:1].isalnum()
+
+
+def is_head(w: Word, lex: Lexicon, lowercase_ok: bool = True) -> bool:
+    """A title head noun; hyphenated forms count by any part ("Vice-President", "Ambassador-at-Large")."""
+    low = w.low.replace("\u2019", "'")
+    parts = [low] + (low.split("-") if "-" in low else [])
+    if not any(p in lex.heads for p in parts):
+        return False
+    if is_cap(w):
+        return True
+    return lowercase_ok and low not in lex.ambiguous_heads
+
+
+def is_honorific(w: Word, lex: Lexicon) -> bool:
+    return w.low.replace(" ", "") in lex.honorifics
+
+
+# --------------------------------------------------------------------------------------------
+# Title noun phrases
+
+
+@dataclass
+class TitleParse:
+    title_start: int        # char span of the title text
+    title_end: int
+    org: int | None         # index into ents
+    place: int | None
+    demonym_place: tuple[int, int, str] | None   # (start, end, country) of a country adjective
+    first_word: int         # word span of the whole role phrase (org and place included)
+    end_word: int           # exclusive
+
+
+def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
+    """Extends a title left from its head over modifiers; an adjacent org, place or country adjective
+    just before them is kept apart. Returns (first title word, first phrase word, org, place, demonym)."""
+    j = head_i - 1
+    while j >= lo:
+        w = words[j]
+        e = wents[j]
+        if e >= 0:
+            label = ents[e].label
+            if label not in ORG_LABELS and label not in PLACE_LABELS:
+                break
+            first = j
+            while first - 1 >= lo and wents[first - 1] == e:
+                first -= 1
+            org = e if label in ORG_LABELS else None
+            place = e if label in PLACE_LABELS else None
+            return j + 1, first, org, place, None
+        if w.low in lex.demonyms and is_cap(w):
+            return j + 1, j, None, None, (w.start, w.end, lex.demonyms[w.low])
+        linkable = j - 1 >= lo and wents[j - 1] < 0 and (
+            is_cap(words[j - 1]) or words[j - 1].low in lex.modifiers or is_head(words[j - 1], lex))
+        if w.text in CAP_LINKS or w.low in CAP_LINKS:
+            if linkable:
+                j -= 1
+                continue
+            break
+        if not is_alpha_word(w) or w.low in lex.stop_words or w.low in lex.prepositions or is_honorific(w, lex):
+            break
+        if is_cap(w) or w.low in lex.modifiers or is_head(w, lex) or allow_lower:
+            j -= 1
+            continue
+        break
+    return j + 1, j + 1, None, None, None
+
+
+def _np_right(words, wents, head_i, hi, lex) -> int:
+    """Index of the last head of a title that may continue after its first head ("Director General",
+    "Representative/Regional Coordinator", "singer and activist")."""
+    last = head_i
+    k = head_i + 1
+    while k < hi and wents[k] < 0:
+        w = words[k]
+        if is_head(w, lex) or (is_cap(w) and is_alpha_word(w) and w.low not in lex.stop_words
+                               and w.low not in lex.prepositions and not is_honorific(w, lex)):
+            if is_head(w, lex):
+                last = k
+            k += 1
+            continue
+        if (w.text in CAP_LINKS or w.low in CAP_LINKS) and k + 1 < hi and wents[k + 1] < 0 and (
+                is_head(words[k + 1], lex) or words[k + 1].low in lex.modifiers or is_cap(words[k + 1])):
+            k += 1
+            continue
+        if w.low in lex.modifiers and not is_cap(w):
+            k += 1
+            continue
+        break
+    return last
+
+
+def _complement_run(words, wents, j, hi, lex) -> int:
+    """End (exclusive) of a non-entity noun phrase starting at word j."""
+    k = j
+    n_lower = 0
+    while k < hi and wents[k] < 0:
+        w = words[k]
+        if w.text in HARD_STOPS or is_honorific(w, lex):
+            break
+        if w.low in lex.prepositions and k > j:
+            break
+        if is_alpha_word(w):
+            if is_cap(w):
+                k += 1
+                continue
+            if w.low in lex.stop_words and not (w.low in ("and", "the") and k + 1 < hi and is_cap(words[k + 1])):
+                break
+            n_lower += 1
+            if n_lower > 4:
+                break
+            k += 1
+            continue
+        if w.text in ("-", "\u2013", "&", "/", "'", "\u2019") and k + 1 < hi and is_alpha_word(words[k + 1]):
+            k += 1
+            continue
+        if w.text == "," and k + 1 < hi and wents[k + 1] < 0 and is_cap(words[k + 1]) \
+                and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1], lex) and k > j \
+                and is_cap(words[k - 1]):
+            k += 1
+            continue
+        break
+    # a run never ends on a linking word
+    while k > j and (words[k - 1].low in ("and", "the", "&", "-", "/", ",")):
+        k -= 1
+    return k
+
+
+def _is_title_complement(run: Sequence[Word], lex: Lexicon) -> bool:
+    text = " ".join(w.low for w in run)
+    bare = text[4:] if text.startswith("the ") else text
+    if text in lex.title_complements or bare in lex.title_complements:
+        return True
+    if any(is_head(w, lex, lowercase_ok=False) for w in run if is_cap(w)):
+        return True
+    return not is_cap(run[-1])
+
+
+def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
+                allow_lower_modifiers: bool = False) -> TitleParse:
+    """The title whose (first) head word is `head_i`, with its org and place; `lo`/`hi` bound the words."""
+    t_first, phrase_first, org, place, demonym = _left_modifiers(words, wents, ents, head_i, lo, lex,
+                                                                 allow_lower_modifiers)
+    # a title never starts with an article
+    while t_first < head_i and words[t_first].low in ("the", "a", "an"):
+        t_first += 1
+    last = _np_right(words, wents, head_i, hi, lex)
+    title_end_w = last
+    closed = False
+    k = last + 1
+    while k < hi:
+        w = words[k]
+        if w.low not in lex.prepositions:
+            break
+        j = k + 1
+        while j < hi and words[j].low in ("the", "a", "an"):
+            j += 1
+        if j >= hi:
+            break
+        e = wents[j]
+        if e >= 0:
+            label = ents[e].label
+            if label in ORG_LABELS:
+                org = e if org is None else org
+            elif label in PLACE_LABELS:
+                place = e if place is None else place
+            else:
+                break
+            closed = True
+            while j < hi and wents[j] == e:
+                j += 1
+            k = j
+            continue
+        end = _complement_run(words, wents, j, hi, lex)
+        if end <= j:
+            break
+        run = words[j:end]
+        if not closed and _is_title_complement(run, lex):
+            title_end_w = end - 1
+        else:
+            closed = True
+        k = end
+    return TitleParse(title_start=words[t_first].start, title_end=words[title_end_w].end, org=org, place=place,
+                      demonym_place=demonym, first_word=min(phrase_first, t_first), end_word=k)
+
+
+# --------------------------------------------------------------------------------------------
+# Roles around one person
+
+
+def _skip_honorifics_left(words, i, lex) -> int:
+    """Index of the word before the person, past honorifics and one comma."""
+    j = i - 1
+    while j >= 0 and is_honorific(words[j], lex):
+        j -= 1
+    if j >= 0 and words[j].text == ",":
+        j -= 1
+    while j >= 0 and is_honorific(words[j], lex):
+        j -= 1
+    return j
+
+
+def _skip_to_person(words, k, lex) -> int:
+    while k < len(words) and (is_honorific(words[k], lex) or words[k].text == ","):
+        k += 1
+    return k
+
+
+def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int = 30) -> TitleParse | None:
+    """"FAO Forestry Officer Jane Roe", "the Deputy Minister of Health of Ruritania, Ms. Jane Roe"."""
+    j = _skip_honorifics_left(words, p_first, lex)
+    if j < 0:
+        return None
+    lo = j
+    while lo >= 0 and p_first - lo <= max_words:
+        w = words[lo]
+        e = wents[lo]
+        if e >= 0:
+            if ents[e].label == "PERSON":
+                break
+            lo -= 1
+            continue
+        if w.text in HARD_STOPS:
+            break
+        if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words and w.low not in ("the", "and"):
+            break
+        lo -= 1
+    lo += 1
+    for h in range(lo, j + 1):
+        if wents[h] >= 0 or not is_head(words[h], lex):
+            continue
+        if not is_cap(words[h]) and _np_right(words, wents, h, j + 1, lex) != j:
+            continue
+        parse = parse_title(words, wents, ents, h, lo, p_first, lex)
+        if _skip_to_person(words, parse.end_word, lex) == p_first:
+            return parse
+    return None
+
+
+def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 8) -> list[TitleParse]:
+    """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ..."."""
+    out: list[TitleParse] = []
+    k = p_last + 1
+    n = len(words)
+    if k + 1 < n and words[k].low == "of" and wents[k + 1] >= 0 and ents[wents[k + 1]].label in PLACE_LABELS:
+        e = wents[k + 1]
+        k += 1
+        while k < n and wents[k] == e:
+            k += 1
+    first = True
+    while k < n:
+        if words[k].text in (",", "(") or (first and words[k].low == "as"):
+            k += 1
+        else:
+            break
+        while k < n and words[k].low in ("the", "a", "an", "its", "new", "current", "then"):
+            k += 1
+        # the head: the first title word within a few words, with only modifiers before it
+        hi = min(n, k + max_lead)
+        found = None
+        for h in range(k, hi):
+            w = words[h]
+            e = wents[h]
+            if e >= 0:
+                if ents[e].label == "PERSON":
+                    break
+                continue
+            if w.text in HARD_STOPS or w.text == "," or is_honorific(w, lex):
+                break
+            if is_head(w, lex):
+                found = h
+                break
+            if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words:
+                break
+        if found is None:
+            break
+        parse = parse_title(words, wents, ents, found, k, n, lex, allow_lower_modifiers=True)
+        if parse.first_word != k and words[parse.first_word - 1].low not in ("the", "a", "an") \
+                and parse.first_word > k:
+            break
+        out.append(parse)
+        k = parse.end_word
+        first = False
+        # a following person starts a list: the next apposition belongs to them
+        if k < n and words[k].text == "," and k + 1 < n and wents[k + 1] >= 0 \
+                and ents[wents[k + 1]].label == "PERSON":
+            break
+        if k < n and words[k].text == "(":
+            break
+    return out
+
+
+def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon) -> tuple[int, int] | None:
+    if parse.place is not None:
+        e = ents[parse.place]
+        return e.start, e.end
+    if parse.demonym_place is not None:
+        start, end, country = parse.demonym_place
+        # point at a mention of the country itself when the article has one, so the place links
+        for e in ents:
+            if e.label == "GPE" and lex.country_names.get(" ".join(text[e.start:e.end].split()).casefold()) == country:
+                return e.start, e.end
+        return start, end
+    return None
+
+
+def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
+               words: list[Word] | None = None) -> list[dict]:
+    """Every (person, title) the text states, as dicts with char spans (the component's output)."""
+    lex = lex or default_lexicon()
+    ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
+    words = words if words is not None else tokenize(text)
+    wents = word_entities(words, ents)
+    first_word: dict[int, int] = {}
+    last_word: dict[int, int] = {}
+    for i, e in enumerate(wents):
+        if e >= 0:
+            first_word.setdefault(e, i)
+            last_word[e] = i
+    roles = []
+    seen = set()
+    for ei, ent in enumerate(ents):
+        if ent.label != "PERSON" or ei not in first_word:
+            continue
+        parses = []
+        before = title_before(words, wents, ents, first_word[ei], lex)
+        if before is not None:
+            parses.append(before)
+        parses += titles_after(words, wents, ents, last_word[ei], lex)
+        for parse in parses:
+            org = ents[parse.org] if parse.org is not None else None
+            place = _place_span(parse, ents, text, lex)
+            title = " ".join(text[parse.title_start:parse.title_end].split())
+            key = (ent.start, title.casefold())
+            if not title or key in seen:
+                continue
+            seen.add(key)
+            starts = [ent.start, parse.title_start, words[parse.first_word].start]
+            ends = [ent.end, parse.title_end, words[max(parse.end_word - 1, 0)].end]
+            roles.append({"person_start": ent.start, "person_end": ent.end, "title": title,
+                          "org_start": org.start if org else None, "org_end": org.end if org else None,
+                          "place_start": place[0] if place else None, "place_end": place[1] if place else None,
+                          "start_char": min(starts), "end_char": max(ends)})
+    roles.sort(key=lambda r: (r["start_char"], r["person_start"]))
+    return roles
+
+
+def doc_entities(doc) -> list[Ent]:
+    return [Ent(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
 
 @Language.factory("role_extractor")
 def make_role_extractor(nlp, name):
+    lex = default_lexicon()
+
     def role_extractor(doc):
+        doc._.roles = find_roles(doc.text, doc_entities(doc), lex)
         return doc
 
     return role_extractor
