@@ -622,9 +622,14 @@ def counted_noun_finder(doc: Doc, blockers: frozenset):
 
 
 def entity_name_spans(doc: Doc, labels: frozenset) -> list[tuple[int, int]]:
-    """Entities whose names carry a number ("Group of 77", "Resolution 1325"): the number is the name's."""
-    return [(e.start_char, e.end_char) for e in doc.ents
-            if e.label_ in labels and any(c.isalpha() for c in e.text) and any(c.isdigit() for c in e.text)]
+    """Entities whose names carry a number after a word ("Group of 77", "Resolution 1325"): the
+    number is the name's. A number opening the span is more likely a count the model swallowed
+    ("250 UNICEF volunteers"), so only the part after the first token is blocked."""
+    out = []
+    for e in doc.ents:
+        if e.label_ in labels and len(e) > 1 and any(c.isdigit() for c in e[1:].text):
+            out.append((e[1].idx, e.end_char))
+    return out
 
 
 def doc_figures(doc: Doc, rules: FigureRules) -> list[dict]:
