@@ -260,6 +260,13 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
     def is_place(text: str) -> bool:
         return R.surface_key(text) in place_keys or kb.is_place(text)
 
+    # "WMO Mongolia": the office form of a body the KB knows is that body.
+    for n in nodes:
+        if n.group == "ORG" and n.kb_id is None:
+            base = R.office_base(n.form, is_place)
+            hit = base and (kb.lookup_exact(base, "UN_AGENCY") or kb.lookup_exact(base, "ORG"))
+            if hit:
+                n.kb_id, n.label, n.role = hit.kb_id, hit.label, "office"
     for n in nodes:
         if n.group == "ORG":
             n.key = R.org_key(n.form, is_place)
@@ -290,13 +297,8 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
         base = R.office_base(n.form, is_place)
         if not base:
             continue
-        base_key = R.org_key(base, is_place)
-        targets = [j for j in org_by_key.get(base_key, ()) if j != i]
-        base_kb = kb.lookup_exact(base, "UN_AGENCY") or kb.lookup_exact(base, "ORG")
-        if targets:
-            if all(uf.union(j, i) for j in targets):
-                n.role = "office"
-        elif base_kb is not None and n.kb_id == base_kb.kb_id:
+        targets = [j for j in org_by_key.get(R.org_key(base, is_place), ()) if j != i]
+        if targets and all(uf.union(j, i) for j in targets):
             n.role = "office"
 
     # Acronyms and their long forms.
@@ -435,18 +437,25 @@ class _Summary:
     n_mentions: int = 0
 
 
-class CorpusLinker:
-    """Streams extractions in, holds per-entity summaries and output rows, resolves at the end."""
+class Linker:
+    """Two passes over the extractions, holding per-name summaries only (never article text).
+
+    `observe(ex)` for every article (pass 1), `resolve()` once, `link_articles(batch)` for every
+    article again (pass 2: rows with final ids), then `corpus_tables()` (entities, merges).
+    Resolution inside an article is deterministic, so both passes see the same clusters.
+    """
 
     def __init__(self, kb: KBAccess | None = None):
         self.kb = kb if kb is not None else default_kb()
-        self.tables: dict[str, list[dict]] = defaultdict(list)
         self.summaries: dict[tuple, _Summary] = defaultdict(_Summary)
         self.edges: set[tuple[tuple, tuple]] = set()
         self.node_label: dict[tuple, Counter] = defaultdict(Counter)
         self.acronym_defs: dict[str, set[tuple]] = defaultdict(set)   # letters -> nodes defining them
         self.standalone_acronyms: dict[tuple, str] = {}               # node -> its letters
-        self.article_entities: dict[tuple[str, tuple], dict] = {}
+        self.final_id: dict[tuple, str] = {}
+        self.entities: dict[str, dict] = {}
+        self.merges: list[dict] = []
+        self.n_articles: Counter = Counter()
 
     @staticmethod
     def node_of(c: Cluster, article_id: str) -> tuple:
@@ -456,11 +465,12 @@ class CorpusLinker:
             return (c.group, c.canonical.key, article_id)
         return (c.group, c.canonical.key)
 
-    def add(self, ex: Extraction) -> None:
-        aid = ex.article_id
-        clusters, mention_cluster = resolve_article(ex.mentions, self.kb)
-        cnodes = [self.node_of(c, aid) for c in clusters]
-        for c, gnode in zip(clusters, cnodes):
+    # -- pass 1 ---------------------------------------------------------------------------
+
+    def observe(self, ex: Extraction) -> None:
+        clusters, _ = resolve_article(ex.mentions, self.kb)
+        for c in clusters:
+            gnode = self.node_of(c, ex.article_id)
             s = self.summaries[gnode]
             for n in c.nodes:
                 s.forms.update(n.forms)
@@ -470,41 +480,171 @@ class CorpusLinker:
                 s.n_mentions += n.n
             if c.scoped:
                 continue
-            for n in c.full_nodes:
-                key_node = (c.group, n.key)
+            self.node_label[gnode][c.label] += sum(n.n for n in c.nodes)
+            full = c.full_nodes
+            for n in full:
                 if c.group == "PERSON" and len(n.toks) < 2:
                     continue
+                key_node = (c.group, n.key)
                 self.node_label[key_node][c.label] += n.n
                 if key_node != gnode:
                     self.edges.add(tuple(sorted((gnode, key_node))))
-                if R.is_acronym(n.form) and len(c.full_nodes) == 1 and not c.kb_id:
-                    self.standalone_acronyms[gnode] = R.acronym_letters(n.form)
-            self.node_label[gnode][c.label] += sum(n.n for n in c.nodes)
+            if not c.kb_id and len(full) == 1 and R.is_acronym(full[0].form):
+                self.standalone_acronyms[gnode] = R.acronym_letters(full[0].form)
             for n in c.nodes:
                 if n.role == "acronym":
                     self.acronym_defs[R.acronym_letters(n.form)].add(gnode)
 
-        mention_rows = []
+    # -- between the passes ---------------------------------------------------------------
+
+    def _variant_edges(self) -> set[tuple[tuple, tuple]]:
+        """Pairs of full-name keys that are small spelling variants, found through blocking keys
+        (a name with one token masked), never by comparing every pair."""
+        keys = sorted(n for n in self.node_label if n[0] != "kb" and len(n) == 2)
+        label_of = {n: max(sorted(self.node_label[n]), key=lambda l: self.node_label[n][l]) for n in keys}
+        blocks: dict[tuple, list[tuple]] = defaultdict(list)
+        by_full: dict[tuple, tuple] = {}
+        for n in keys:
+            toks = n[1].split()
+            if len(toks) < 2:
+                continue
+            by_full[(n[0], tuple(toks))] = n
+            for sig in R.deletion_signatures(toks):
+                blocks[(n[0], sig)].append(n)
+        edges = set()
+        for (group, _), members in sorted(blocks.items()):
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    if label_of[a] != label_of[b]:
+                        continue
+                    if group == "PERSON":
+                        score = R.person_variant_score(a[1].split(), b[1].split())
+                    else:
+                        score = R.org_variant_score(a[1], b[1], self.kb.is_place)
+                    if score is not None:
+                        edges.add((a, b))
+        for n in keys:
+            if n[0] == "PERSON":
+                short = R.without_initials(n[1].split())
+                other = by_full.get((n[0], short)) if short else None
+                if other is not None and label_of[other] == label_of[n]:
+                    edges.add(tuple(sorted((n, other))))
+        return edges
+
+    def resolve(self) -> None:
+        nodes = sorted(self.summaries.keys() | self.node_label.keys() | {x for e in self.edges for x in e})
+        pos = {n: i for i, n in enumerate(nodes)}
+        uf = _UF([n[1] if n[0] == "kb" else None for n in nodes])
+        for a, b in sorted(self.edges | self._variant_edges()):
+            uf.union(pos[a], pos[b])
+        # A stand-alone acronym goes to the one long form the corpus defines it as.
+        redirected = set()
+        for gnode, letters in sorted(self.standalone_acronyms.items()):
+            roots = {uf.find(pos[d]) for d in self.acronym_defs.get(letters, ())}
+            if len(roots) == 1:
+                root = roots.pop()
+                if root != uf.find(pos[gnode]) and uf.union(root, pos[gnode]):
+                    redirected.add(gnode)
+
+        comps: dict[int, list[tuple]] = defaultdict(list)
+        for n in nodes:
+            comps[uf.find(pos[n])].append(n)
+        for root, members in comps.items():
+            summaries = [self.summaries[m] for m in members if m in self.summaries]
+            if not summaries:
+                continue
+            forms: Counter = Counter()
+            full_forms: Counter = Counter()
+            labels: Counter = Counter()
+            n_mentions = 0
+            for s in summaries:
+                forms.update(s.forms)
+                full_forms.update(s.full_forms)
+                labels.update(s.labels)
+                n_mentions += s.n_mentions
+            kb_id = uf.kb[root]
+            ent = self.kb.entity(kb_id)
+            label = ent.label if ent is not None else R.vote_label(labels.elements()) if labels else "ORG"
+            pool = full_forms or forms
+            name = ent.name if ent is not None else max(pool, key=lambda f: (pool[f], len(f), _neg(f)))
+            primary = [m for m in members if m not in redirected] or members
+            eid = self._entity_id(label, kb_id, min(primary))
+            for m in members:
+                self.final_id[m] = eid
+            self.entities[eid] = {"entity_id": eid, "label": label, "name": name,
+                                  "aliases": sorted({f for f in forms if f != name}), "kb_id": kb_id,
+                                  "latitude": getattr(ent, "latitude", None),
+                                  "longitude": getattr(ent, "longitude", None),
+                                  "n_articles": 0, "n_mentions": n_mentions}
+            name_key = R.surface_key(name)
+            seen = {name_key}
+            for f in sorted(forms):
+                fk = R.surface_key(f)
+                if fk in seen:
+                    continue
+                seen.add(fk)
+                rule, score = classify_merge(name, f, R.group_of(label), kb_id is not None)
+                self.merges.append({"entity_id": eid, "label": label, "kept_name": name, "merged_name": f,
+                                    "score": score, "rule": rule})
+        # The summaries have served; pass 2 needs only the ids.
+        self.summaries.clear()
+        self.edges.clear()
+        self.node_label.clear()
+
+    @staticmethod
+    def _entity_id(label: str, kb_id: str | None, key: tuple) -> str:
+        if kb_id:
+            return f"{label}:{kb_id}"
+        return f"{key[0]}:{short_hash(*key)}"
+
+    # -- pass 2 ---------------------------------------------------------------------------
+
+    def _id_of(self, c: Cluster, article_id: str) -> str:
+        gnode = self.node_of(c, article_id)
+        eid = self.final_id.get(gnode)
+        if eid is None:  # an article pass 1 did not see: it stands alone
+            eid = self._entity_id(c.label, c.kb_id, gnode)
+        return eid
+
+    def link_article(self, ex: Extraction) -> dict[str, list[dict]]:
+        aid = ex.article_id
+        clusters, mention_cluster = resolve_article(ex.mentions, self.kb)
+        ids = [self._id_of(c, aid) for c in clusters]
+        labels = [c.label for c in clusters]
+        out: dict[str, list[dict]] = defaultdict(list)
+        per_entity: dict[str, dict] = {}
+        mention_rows = out["mentions"]
         for k, m in enumerate(ex.mentions):
             ci = mention_cluster[k]
             if ci < 0:
                 continue
-            gnode = cnodes[ci]
+            eid = ids[ci]
             mention_rows.append({"mention_id": row_id("M", aid, m.start_char, m.end_char, m.label),
-                                 "article_id": aid, "entity_id": gnode, "label": m.label, "text": m.text,
+                                 "article_id": aid, "entity_id": eid, "label": m.label, "text": m.text,
                                  "start_char": m.start_char, "end_char": m.end_char,
                                  "sentence_index": m.sentence_index, "source": m.source})
-            ae = self.article_entities.setdefault((aid, gnode), {"article_id": aid, "entity_id": gnode,
-                                                                  "n_mentions": 0, "first_char": m.start_char})
+            ent = self.entities.get(eid)
+            ae = per_entity.setdefault(eid, {"article_id": aid, "entity_id": eid,
+                                             "label": ent["label"] if ent else labels[ci],
+                                             "n_mentions": 0, "first_char": m.start_char})
             ae["n_mentions"] += 1
             ae["first_char"] = min(ae["first_char"], m.start_char)
-        self.tables["mentions"].extend(mention_rows)
-        self._add_other_rows(ex, mention_rows)
+        out["article_entities"] = list(per_entity.values())
+        self.n_articles.update(per_entity.keys())
+        self._other_rows(ex, mention_rows, out)
+        return out
 
-    def _add_other_rows(self, ex: Extraction, mention_rows: list[dict]) -> None:
+    def link_articles(self, batch: Iterable[Extraction]) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = defaultdict(list)
+        for ex in batch:
+            for name, rows in self.link_article(ex).items():
+                out[name].extend(rows)
+        return dict(out)
+
+    @staticmethod
+    def _other_rows(ex: Extraction, mention_rows: list[dict], t: dict[str, list[dict]]) -> None:
         aid = ex.article_id
         find = _span_lookup(mention_rows)
-        t = self.tables
         for f in ex.figures:
             t["figures"].append({"figure_id": row_id("F", aid, f.start_char, f.end_char), "article_id": aid,
                                  "text": f.text, "value": f.value, "value_max": f.value_max, "unit": f.unit,
@@ -533,143 +673,15 @@ class CorpusLinker:
                                 "cue": q.cue, "start_char": q.start_char, "end_char": q.end_char,
                                 "sentence_index": q.sentence_index})
 
-    # ---------------------------------------------------------------------------------------
+    # -- after pass 2 ---------------------------------------------------------------------
 
-    def _variant_edges(self) -> set[tuple[tuple, tuple]]:
-        """Pairs of full-name keys that are small spelling variants, found through blocking keys
-        (a name with one token masked), never by comparing every pair."""
-        keys = sorted({n for n in self.node_label if n[0] != "kb" and len(n) == 2})
-        label_of = {n: max(sorted(self.node_label[n]), key=lambda l: self.node_label[n][l]) for n in keys}
-        blocks: dict[tuple, list[tuple]] = defaultdict(list)
-        by_full: dict[tuple, tuple] = {}
-        for n in keys:
-            toks = n[1].split()
-            if len(toks) < 2:
-                continue
-            by_full[(n[0], tuple(toks))] = n
-            for sig in R.deletion_signatures(toks):
-                blocks[(n[0], sig)].append(n)
-        edges = set()
-        for (group, _), members in sorted(blocks.items()):
-            if len(members) < 2:
-                continue
-            for i, a in enumerate(members):
-                for b in members[i + 1:]:
-                    if label_of[a] != label_of[b]:
-                        continue
-                    if group == "PERSON":
-                        score = R.person_variant_score(a[1].split(), b[1].split())
-                    else:
-                        score = R.org_variant_score(a[1], b[1], self.kb.is_place)
-                    if score is not None:
-                        edges.add((a, b))
-        for n in keys:
-            if n[0] == "PERSON":
-                short = R.without_initials(n[1].split())
-                other = by_full.get((n[0], short)) if short else None
-                if other is not None and label_of[other] == label_of[n]:
-                    edges.add(tuple(sorted((n, other))))
-        return edges
-
-    def finish(self) -> dict[str, list[dict]]:
-        nodes = sorted(self.summaries.keys() | self.node_label.keys() | {x for e in self.edges for x in e})
-        pos = {n: i for i, n in enumerate(nodes)}
-        uf = _UF([n[1] if n[0] == "kb" else None for n in nodes])
-        for a, b in sorted(self.edges | self._variant_edges()):
-            uf.union(pos[a], pos[b])
-        # A stand-alone acronym goes to the one long form the corpus defines it as.
-        redirected = set()
-        for gnode, letters in sorted(self.standalone_acronyms.items()):
-            roots = {uf.find(pos[d]) for d in self.acronym_defs.get(letters, ())}
-            if len(roots) == 1:
-                root = roots.pop()
-                if root != uf.find(pos[gnode]) and uf.union(root, pos[gnode]):
-                    redirected.add(gnode)
-
-        comps: dict[int, list[tuple]] = defaultdict(list)
-        for n in nodes:
-            comps[uf.find(pos[n])].append(n)
-        final_id: dict[tuple, str] = {}
+    def corpus_tables(self) -> dict[str, list[dict]]:
         entities = []
-        merges = []
-        for root, members in comps.items():
-            summaries = [self.summaries[m] for m in members if m in self.summaries]
-            if not summaries:
-                continue
-            forms: Counter = Counter()
-            full_forms: Counter = Counter()
-            labels: Counter = Counter()
-            n_mentions = 0
-            for s in summaries:
-                forms.update(s.forms)
-                full_forms.update(s.full_forms)
-                labels.update(s.labels)
-                n_mentions += s.n_mentions
-            kb_id = uf.kb[root]
-            ent = self.kb.entity(kb_id)
-            if ent is not None:
-                label = ent.label
-            elif labels:
-                label = R.vote_label(labels.elements())
-            else:
-                label = "ORG"
-            group = R.group_of(label)
-            pool = full_forms or forms
-            name = ent.name if ent is not None else max(pool, key=lambda f: (pool[f], len(f), _neg(f)))
-            if kb_id:
-                eid = f"{label}:{kb_id}"
-            else:
-                primary = [m for m in members if m not in redirected] or members
-                key = min(primary)
-                eid = f"{key[0]}:{short_hash(*key)}"
-            for m in members:
-                final_id[m] = eid
-            name_key = R.surface_key(name)
-            aliases = sorted({f for f in forms if f != name})
-            entities.append({"entity_id": eid, "label": label, "name": name, "aliases": aliases,
-                             "kb_id": kb_id, "latitude": getattr(ent, "latitude", None),
-                             "longitude": getattr(ent, "longitude", None),
-                             "n_articles": 0, "n_mentions": n_mentions})
-            seen = set()
-            for f in sorted(forms):
-                fk = R.surface_key(f)
-                if fk == name_key or fk in seen:
-                    continue
-                seen.add(fk)
-                rule, score = classify_merge(name, f, group, kb_id is not None)
-                merges.append({"entity_id": eid, "label": label, "kept_name": name, "merged_name": f,
-                               "score": score, "rule": rule})
-
-        for row in self.tables["mentions"]:
-            row["entity_id"] = final_id[row["entity_id"]]
-        for row in self.tables["roles"]:
-            for col in ("person_entity_id", "org_entity_id", "place_entity_id"):
-                if row[col] is not None:
-                    row[col] = final_id[row[col]]
-        for row in self.tables["quotes"]:
-            if row["speaker_entity_id"] is not None:
-                row["speaker_entity_id"] = final_id[row["speaker_entity_id"]]
-        label_of = {e["entity_id"]: e["label"] for e in entities}
-        per_article: dict[tuple[str, str], dict] = {}
-        for (aid, gnode), ae in self.article_entities.items():
-            eid = final_id[gnode]
-            cur = per_article.get((aid, eid))
-            if cur is None:
-                per_article[(aid, eid)] = {"article_id": aid, "entity_id": eid, "label": label_of[eid],
-                                           "n_mentions": ae["n_mentions"], "first_char": ae["first_char"]}
-            else:
-                cur["n_mentions"] += ae["n_mentions"]
-                cur["first_char"] = min(cur["first_char"], ae["first_char"])
-        n_articles = Counter(eid for _, eid in per_article)
-        for e in entities:
-            e["n_articles"] = n_articles[e["entity_id"]]
-        out = dict(self.tables)
-        out["entities"] = entities
-        out["article_entities"] = list(per_article.values())
-        out["merges"] = merges
-        for name in ("mentions", "figures", "dates", "roles", "quotes"):
-            out.setdefault(name, [])
-        return out
+        for eid, e in self.entities.items():
+            if self.n_articles[eid]:
+                entities.append({**e, "n_articles": self.n_articles[eid]})
+        live = {e["entity_id"] for e in entities}
+        return {"entities": entities, "merges": [m for m in self.merges if m["entity_id"] in live]}
 
 
 def classify_merge(kept: str, merged: str, group: str, has_kb: bool) -> tuple[str, float]:
@@ -695,8 +707,15 @@ def classify_merge(kept: str, merged: str, group: str, has_kb: bool) -> tuple[st
 
 
 def link_corpus(extractions: Iterable[Extraction], kb: KBAccess | None = None) -> dict[str, list[dict]]:
-    """Extractions (a stream) -> the linked tables, as lists of row dicts per table name."""
-    linker = CorpusLinker(kb)
+    """Extractions -> the linked tables, as lists of row dicts per table name (the in-memory path;
+    `pipeline.stages` streams through `Linker` instead)."""
+    extractions = list(extractions)
+    linker = Linker(kb)
     for ex in extractions:
-        linker.add(ex)
-    return linker.finish()
+        linker.observe(ex)
+    linker.resolve()
+    out = linker.link_articles(extractions)
+    out.update(linker.corpus_tables())
+    for name in ("mentions", "article_entities", "figures", "dates", "roles", "quotes"):
+        out.setdefault(name, [])
+    return out

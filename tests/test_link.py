@@ -1,0 +1,369 @@
+"""Link stage: hand-written extractions (article pairs) for each resolution rule, ids, tables."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import pytest
+
+from pipeline import resolve as R
+from pipeline import tables
+from pipeline.link import KBAccess, Linker, link_corpus, resolve_article
+from pipeline.records import Extraction, Mention, Quote, Role
+
+
+# --------------------------------------------------------------------------------------------
+# A tiny knowledge base and an extraction builder
+
+
+@dataclass(frozen=True)
+class FakeEntity:
+    kb_id: str
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+FAKE_RECORDS = [
+    FakeEntity("Q100", "UN_AGENCY", "World Meteorological Organization", ("WMO",)),
+    FakeEntity("geo:1", "GPE", "Tbilisi", ("Tiflis",), 41.69, 44.83),
+    FakeEntity("geo:2", "GPE", "Georgia"),
+    FakeEntity("geo:3", "GPE", "Moldova", ("Republic of Moldova",)),
+    FakeEntity("geo:4", "GPE", "Mongolia"),
+]
+
+
+def fake_kb() -> KBAccess:
+    index = {e.kb_id: e for e in FAKE_RECORDS}
+    table = {(R.fold(n), e.label): e for e in FAKE_RECORDS for n in (e.name, *e.aliases)}
+    return KBAccess(index, lambda text, label: table.get((R.fold(text), label)))
+
+
+def ex(article_id: str, *specs) -> Extraction:
+    """Mentions from (label, text[, kb_id[, gap]]) specs, laid out left to right; `gap` is the
+    number of characters before the mention (default 20; 2 writes "Long Form (LF)")."""
+    mentions, pos = [], 0
+    for spec in specs:
+        label, text = spec[0], spec[1]
+        kb_id = spec[2] if len(spec) > 2 else None
+        gap = spec[3] if len(spec) > 3 else 20
+        start = pos + gap
+        mentions.append(Mention(label, text, start, start + len(text), 0, "model", kb_id))
+        pos = start + len(text)
+    return Extraction(article_id=article_id, mentions=mentions)
+
+
+def ids_by_text(out: dict, article_id: str) -> dict[str, set[str]]:
+    res: dict[str, set[str]] = {}
+    for m in out["mentions"]:
+        if m["article_id"] == article_id:
+            res.setdefault(m["text"], set()).add(m["entity_id"])
+    return res
+
+
+def one_id(out: dict, article_id: str, *texts: str) -> str:
+    by = ids_by_text(out, article_id)
+    found = set().union(*(by[t] for t in texts))
+    assert len(found) == 1, {t: by[t] for t in texts}
+    return found.pop()
+
+
+def link(*extractions: Extraction) -> dict:
+    return link_corpus(list(extractions), kb=fake_kb())
+
+
+# --------------------------------------------------------------------------------------------
+# Within an article
+
+
+def test_surname_first_name_and_honorific_resolve_to_the_full_name():
+    out = link(ex("a1", ("PERSON", "Ingrid Halvorsen"), ("PERSON", "Halvorsen"), ("PERSON", "Ingrid"),
+                  ("PERSON", "Ms. Halvorsen"), ("GPE", "Georgia")))
+    eid = one_id(out, "a1", "Ingrid Halvorsen", "Halvorsen", "Ingrid", "Ms. Halvorsen")
+    assert eid != one_id(out, "a1", "Georgia")
+    ent = next(e for e in out["entities"] if e["entity_id"] == eid)
+    assert ent["name"] == "Ingrid Halvorsen" and ent["n_mentions"] == 4 and ent["n_articles"] == 1
+    rules = {m["merged_name"]: m["rule"] for m in out["merges"] if m["entity_id"] == eid}
+    assert rules == {"Halvorsen": "partial_name", "Ingrid": "partial_name"}
+
+
+def test_surname_the_model_labelled_org_still_resolves_to_the_person():
+    out = link(ex("a1", ("PERSON", "Ingrid Halvorsen"), ("ORG", "Halvorsen")))
+    one_id(out, "a1", "Ingrid Halvorsen", "Halvorsen")
+
+
+def test_two_people_with_one_surname_in_one_article_take_the_nearest_preceding_full_name():
+    out = link(ex("a1", ("PERSON", "Ingrid Halvorsen"), ("PERSON", "Tomas Halvorsen"), ("PERSON", "Halvorsen")))
+    by = ids_by_text(out, "a1")
+    assert by["Ingrid Halvorsen"] != by["Tomas Halvorsen"]
+    assert by["Halvorsen"] == by["Tomas Halvorsen"]
+
+
+def test_acronym_and_long_form_by_initials():
+    out = link(ex("a1", ("ORG", "the Baltic Water Research Council"), ("ORG", "BWRC"), ("ORG", "BWRCs")))
+    eid = one_id(out, "a1", "the Baltic Water Research Council", "BWRC", "BWRCs")
+    ent = next(e for e in out["entities"] if e["entity_id"] == eid)
+    assert ent["name"] == "Baltic Water Research Council"
+    assert {m["rule"] for m in out["merges"] if m["entity_id"] == eid} == {"acronym"}
+
+
+def test_loose_acronym_only_when_written_right_after_its_long_form():
+    adjacent = link(ex("a1", ("ORG", "Nordic Fisheries Agency"), ("ORG", "NRFA", None, 2)))
+    one_id(adjacent, "a1", "Nordic Fisheries Agency", "NRFA")
+    apart = link(ex("a1", ("ORG", "Nordic Fisheries Agency"), ("ORG", "NRFA", None, 300)))
+    by = ids_by_text(apart, "a1")
+    assert by["Nordic Fisheries Agency"] != by["NRFA"]
+
+
+def test_short_form_spelled_inside_the_long_one_is_not_its_acronym():
+    out = link(ex("a1", ("ORG", "BWRC Certificate"), ("ORG", "BWRC", None, 2)))
+    by = ids_by_text(out, "a1")
+    assert by["BWRC Certificate"] != by["BWRC"]
+
+
+def test_country_office_form_is_the_agency():
+    out = link(ex("a1", ("UN_AGENCY", "WMO Mongolia"), ("UN_AGENCY", "World Meteorological Organization"),
+                  ("GPE", "Mongolia")))
+    eid = one_id(out, "a1", "WMO Mongolia", "World Meteorological Organization")
+    assert eid == "UN_AGENCY:Q100"
+    assert one_id(out, "a1", "Mongolia") != eid
+
+
+def test_country_office_form_without_kb_joins_the_body_named_in_the_article():
+    out = link_corpus([ex("a1", ("ORG", "Baltic Water Council Georgia"), ("ORG", "Baltic Water Council"),
+                          ("GPE", "Georgia"))], kb=KBAccess())
+    one_id(out, "a1", "Baltic Water Council Georgia", "Baltic Water Council")
+
+
+def test_reworded_org_names_agree():
+    out = link(ex("a1", ("ORG", "Government of the Republic of Moldova"), ("ORG", "Moldova Government"),
+                  ("ORG", "government of Moldova")))
+    one_id(out, "a1", "Government of the Republic of Moldova", "Moldova Government", "government of Moldova")
+
+
+def test_name_cut_before_its_of_tail_joins_the_only_longer_name():
+    out = link(ex("a1", ("ORG", "Bureau for Seed Control of the Ministry of Agriculture"),
+                  ("ORG", "Bureau for Seed Control")))
+    one_id(out, "a1", "Bureau for Seed Control of the Ministry of Agriculture", "Bureau for Seed Control")
+    two = link(ex("a1", ("ORG", "Ministry of Culture of Moldova"), ("ORG", "Ministry of Culture of Georgia"),
+                  ("ORG", "Ministry of Culture")))
+    by = ids_by_text(two, "a1")
+    assert len({*by["Ministry of Culture of Moldova"], *by["Ministry of Culture of Georgia"],
+                *by["Ministry of Culture"]}) == 3
+
+
+def test_same_form_with_two_labels_is_one_entity_in_an_article():
+    out = link(ex("a1", ("GPE", "Tbilisi", "geo:1"), ("ORG", "Tbilisi")))
+    assert one_id(out, "a1", "Tbilisi") == "GPE:geo:1"
+
+
+# --------------------------------------------------------------------------------------------
+# Across articles
+
+
+def test_kb_entities_resolve_to_their_record_across_articles():
+    out = link(ex("a1", ("GPE", "Tiflis", "geo:1")), ex("a2", ("GPE", "Tbilisi")))
+    assert one_id(out, "a1", "Tiflis") == one_id(out, "a2", "Tbilisi") == "GPE:geo:1"
+    ent = next(e for e in out["entities"] if e["entity_id"] == "GPE:geo:1")
+    assert ent["name"] == "Tbilisi" and ent["kb_id"] == "geo:1" and ent["aliases"] == ["Tiflis"]
+    assert (ent["latitude"], ent["longitude"]) == (41.69, 44.83) and ent["n_articles"] == 2
+    assert [(m["merged_name"], m["rule"]) for m in out["merges"]] == [("Tiflis", "kb_alias")]
+
+
+def test_same_person_in_two_articles_merges():
+    out = link(ex("a1", ("PERSON", "Ingrid Halvorsen"), ("PERSON", "Halvorsen")),
+               ex("a2", ("PERSON", "Ms. Halvorsen"), ("PERSON", "Ingrid Halvorsen")))
+    assert one_id(out, "a1", "Ingrid Halvorsen", "Halvorsen") == one_id(out, "a2", "Ingrid Halvorsen",
+                                                                         "Ms. Halvorsen")
+
+
+def test_two_people_with_one_surname_in_two_articles_stay_apart():
+    out = link(ex("a1", ("PERSON", "Ingrid Halvorsen"), ("PERSON", "Halvorsen")),
+               ex("a2", ("PERSON", "Tomas Halvorsen"), ("PERSON", "Halvorsen")),
+               ex("a3", ("PERSON", "Halvorsen")),
+               ex("a4", ("PERSON", "Halvorsen")))
+    ids = [one_id(out, "a1", "Halvorsen"), one_id(out, "a2", "Halvorsen"), one_id(out, "a3", "Halvorsen"),
+           one_id(out, "a4", "Halvorsen")]
+    assert len(set(ids)) == 4   # a surname alone never links articles, not even to each other
+
+
+def test_small_spelling_variant_of_a_full_name_merges_and_is_audited():
+    out = link(ex("a1", ("PERSON", "Aigul Zhaksybekova")), ex("a2", ("PERSON", "Aigul Zhaksybekkova")),
+               ex("a3", ("PERSON", "Aigul Zhaksybekova")))
+    eid = one_id(out, "a1", "Aigul Zhaksybekova")
+    assert one_id(out, "a2", "Aigul Zhaksybekkova") == eid
+    ent = next(e for e in out["entities"] if e["entity_id"] == eid)
+    assert ent["name"] == "Aigul Zhaksybekova" and ent["n_articles"] == 3
+    (merge,) = [m for m in out["merges"] if m["entity_id"] == eid]
+    assert merge["merged_name"] == "Aigul Zhaksybekkova" and merge["rule"] == "spelling_variant"
+    assert 0.9 <= merge["score"] < 1.0
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Gabriel Kowalczyk", "Gabriela Kowalczyk"),     # an ending makes another name
+    ("Marko Ivanov", "Marko Ivanova"),
+    ("Irena Novak", "Irina Novak"),                  # short tokens are never fuzzy
+    ("Aigul Zhaksybekova", "Aizhan Zhaksybekova"),
+])
+def test_different_people_with_similar_names_stay_apart(a, b):
+    out = link(ex("a1", ("PERSON", a)), ex("a2", ("PERSON", b)))
+    assert one_id(out, "a1", a) != one_id(out, "a2", b)
+
+
+def test_person_and_org_with_the_same_name_stay_apart_across_articles():
+    out = link(ex("a1", ("PERSON", "Ingrid Halvorsen")), ex("a2", ("ORG", "Ingrid Halvorsen")))
+    assert one_id(out, "a1", "Ingrid Halvorsen") != one_id(out, "a2", "Ingrid Halvorsen")
+
+
+def test_reworded_org_names_merge_across_articles():
+    out = link(ex("a1", ("ORG", "Moldova Government")), ex("a2", ("ORG", "Government of the Republic of Moldova")))
+    assert one_id(out, "a1", "Moldova Government") == one_id(out, "a2", "Government of the Republic of Moldova")
+
+
+def test_standalone_acronym_joins_the_one_long_form_the_corpus_defines():
+    out = link(ex("a1", ("ORG", "Baltic Water Research Council"), ("ORG", "BWRC", None, 2)),
+               ex("a2", ("ORG", "BWRC")))
+    assert one_id(out, "a1", "BWRC") == one_id(out, "a2", "BWRC")
+    ambiguous = link(ex("a1", ("ORG", "Baltic Water Research Council"), ("ORG", "BWRC", None, 2)),
+                     ex("a2", ("ORG", "Black Wolf Rescue Centre"), ("ORG", "BWRC", None, 2)),
+                     ex("a3", ("ORG", "BWRC")))
+    ids = {one_id(ambiguous, a, "BWRC") for a in ("a1", "a2", "a3")}
+    assert len(ids) == 3
+
+
+# --------------------------------------------------------------------------------------------
+# Ids and tables
+
+
+CORPUS = [
+    ex("a1", ("PERSON", "Ingrid Halvorsen"), ("PERSON", "Halvorsen"), ("GPE", "Tiflis", "geo:1"),
+       ("ORG", "Baltic Water Research Council"), ("ORG", "BWRC", None, 2)),
+    ex("a2", ("PERSON", "Ingrid Halvorsen"), ("ORG", "BWRC"), ("PERSON", "Aigul Zhaksybekkova")),
+    ex("a3", ("PERSON", "Aigul Zhaksybekova"), ("GPE", "Tbilisi"), ("ORG", "Moldova Government")),
+    ex("a4", ("ORG", "Government of the Republic of Moldova"), ("PERSON", "Halvorsen")),
+]
+
+
+def _ids(out: dict) -> set[tuple]:
+    return {(m["article_id"], m["start_char"], m["entity_id"]) for m in out["mentions"]}
+
+
+def test_ids_do_not_depend_on_article_order_or_on_unrelated_articles():
+    base = link(*CORPUS)
+    for seed in range(3):
+        shuffled = CORPUS[:]
+        random.Random(seed).shuffle(shuffled)
+        again = link(*shuffled)
+        assert _ids(again) == _ids(base)
+        assert sorted(e["entity_id"] for e in again["entities"]) == sorted(e["entity_id"] for e in base["entities"])
+    grown = link(*CORPUS, ex("a5", ("PERSON", "Tomas Lindqvist"), ("GPE", "Georgia")))
+    assert _ids(base) <= _ids(grown)
+    assert all(":" in i and not i.split(":", 1)[1].isdigit() for _, _, i in _ids(base))
+
+
+def test_every_table_fits_its_schema_and_links_rows_to_entities():
+    extraction = ex("a1", ("PERSON", "Ingrid Halvorsen"), ("ORG", "Baltic Water Research Council"),
+                    ("PERSON", "Halvorsen"))
+    m = extraction.mentions
+    extraction.roles = [Role(m[0].start_char, m[0].end_char, "Director", m[1].start_char, m[1].end_char,
+                             None, None, m[0].start_char, m[1].end_char, 0)]
+    extraction.quotes = [Quote("We will", m[2].start_char, m[2].end_char, "said", 200, 210, 1),
+                         Quote("Nobody", None, None, None, 300, 310, 2)]
+    out = link(extraction, *CORPUS[1:])
+    for name in ("mentions", "entities", "article_entities", "merges", "figures", "dates", "roles", "quotes"):
+        tables.to_arrow(name, out[name])
+    person = one_id(out, "a1", "Ingrid Halvorsen")
+    assert out["roles"][0]["person_entity_id"] == person
+    assert out["roles"][0]["org_entity_id"] == one_id(out, "a1", "Baltic Water Research Council")
+    assert [q["speaker_entity_id"] for q in sorted(out["quotes"], key=lambda q: q["start_char"])] == [person, None]
+    entity_ids = {e["entity_id"] for e in out["entities"]}
+    assert {m["entity_id"] for m in out["mentions"]} == entity_ids
+    ae = [r for r in out["article_entities"] if r["entity_id"] == person and r["article_id"] == "a1"]
+    assert ae == [{"article_id": "a1", "entity_id": person, "label": "PERSON", "n_mentions": 2,
+                   "first_char": m[0].start_char}]
+    assert all(mg["entity_id"] in entity_ids for mg in out["merges"])
+
+
+def test_streaming_protocol_gives_the_same_rows_as_link_corpus():
+    linker = Linker(fake_kb())
+    for e in CORPUS:
+        linker.observe(e)
+    linker.resolve()
+    rows = linker.link_articles(CORPUS[:2])
+    rows2 = linker.link_articles(CORPUS[2:])
+    corpus = linker.corpus_tables()
+    whole = link(*CORPUS)
+    assert _ids({"mentions": rows["mentions"] + rows2["mentions"]}) == _ids(whole)
+    assert sorted(map(repr, corpus["entities"])) == sorted(map(repr, whole["entities"]))
+
+
+def test_kb_lookup_takes_whole_names_only():
+    kb = fake_kb()
+    clusters, _ = resolve_article(ex("a1", ("ORG", "WMO Weather Bulletin")).mentions, kb)
+    assert clusters[0].kb_id is None
+    clusters, _ = resolve_article(ex("a1", ("ORG", "World Meteorological Organization")).mentions, kb)
+    assert clusters[0].kb_id == "Q100" and clusters[0].label == "UN_AGENCY"
+
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers (pipeline.resolve)
+
+
+@pytest.mark.parametrize("short, long, fits", [
+    ("BWRC", "Baltic Water Research Council", True),
+    ("OECD", "Organisation for Economic Co-operation and Development", True),
+    ("FAO", "Food and Agriculture Organization of the United Nations", True),
+    ("WEDCs", "Women's Entrepreneurship Development Centers", True),
+    ("UNDRR", "United Nations Office for Disaster Risk Reduction", True),
+    ("WB", "World Bank", True),
+    ("WB", "World Food Bank", False),       # two-letter forms skip nothing
+    ("BWRC", "Black Sea Commission", False),
+    ("NRFA", "Nordic Fisheries Agency", False),
+])
+def test_acronym_fits(short, long, fits):
+    assert R.acronym_fits(short, long) is fits
+
+
+def test_acronym_fits_loosely_is_schwartz_hearst():
+    assert R.acronym_fits_loosely("NRFA", "Nordic Fisheries Agency")
+    assert not R.acronym_fits_loosely("NRFA", "Baltic Fisheries Agency")
+
+
+@pytest.mark.parametrize("short, full, kind", [
+    ("halvorsen", "ingrid halvorsen", "surname"),
+    ("van der berg", "pieter van der berg", "surname"),
+    ("ingrid", "ingrid halvorsen", "first"),
+    ("ingrid halvorsen", "ingrid halvorsen", None),
+    ("tomas", "ingrid halvorsen", None),
+])
+def test_partial_name_kind(short, full, kind):
+    assert R.partial_name_kind(short.split(), full.split()) == kind
+
+
+def test_person_variant_score():
+    assert R.person_variant_score("aigul zhaksybekova".split(), "aigul zhaksybekkova".split()) >= 0.9
+    assert R.person_variant_score("aigul zhaksybekova".split(), "aigul zhaksybekova".split()) is None
+    assert R.person_variant_score("john q. smithers".split(), "john smithers".split()) == 1.0
+    assert R.person_variant_score("zhaksybekova".split(), "zhaksybekkova".split()) is None
+
+
+def test_org_key_and_variants():
+    is_place = {"moldova", "georgia", "slovenia", "slovakia"}.__contains__
+    assert R.org_key("Moldova Government", is_place) == R.org_key("the Government of the Republic of Moldova",
+                                                                  is_place) == "government of moldova"
+    assert R.org_key("UN Weather Office") == "united nations weather office"
+    assert R.org_key("Women’s Union") == R.org_key("Women Union")
+    assert R.org_variant_score("harborview pallisade hotel", "harborview palisade hotel") >= 0.9
+    assert R.org_variant_score("embassy of slovenia", "embassy of slovakia", is_place) is None
+
+
+def test_office_base_and_clean_name():
+    is_place = {"Mongolia"}.__contains__
+    assert R.office_base("WMO Mongolia", is_place) == "WMO"
+    assert R.office_base("WMO in Mongolia", is_place) == "WMO"
+    assert R.office_base("WMO Bulletin", is_place) is None
+    assert R.clean_name("the Baltic  Water\u00a0Council") == "Baltic Water Council"
+    assert R.clean_name("“Atamura”") == "Atamura"
+    assert R.clean_name("U.N.") == "U.N."
