@@ -1,10 +1,221 @@
-"""PLACEHOLDER: component 'abbreviations' is not implemented yet (its issue replaces this module)."""
+"""Abbreviations defined in the article, labelled like their long form (runs AFTER entity_fixups).
+
+The pairs are found with the Schwartz & Hearst (2003) algorithm, as scispaCy's
+AbbreviationDetector does, written here as small pure helpers (no scispaCy dependency):
+"Long Form (LF)" and, less often, "LF (Long Form)".
+
+Precedence: what the article itself defines beats every earlier decision about the short form,
+so within that article every occurrence of the short form takes the long form's label:
+- the long form is an entity (ends right before the parenthesis): the short form gets its label
+  and knowledge-base id ("Food and Agriculture Organization of the United Nations (FAO)"); this
+  is also how acronyms the UN ruler does not trust alone ("ITC") are accepted;
+- the long form is not an entity but reads as an organization name (capitalised words headed by
+  an organization noun: "Women's Entrepreneurship Development Centers (WEDCs)"), both become ORG;
+- otherwise the short form is not an entity either ("Surveillance Evaluation Tool (SET)",
+  "Generation Equality Forum (GEF)"), and model spans of it are removed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
 from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline import kb
+from pipeline.nlp.entity_spans import load_rules, replace_ents
+from pipeline.nlp.extensions import set_source, span_key
+
+ENTITY_LABELS = ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
+
+
+# --------------------------------------------------------------------------------------------
+# Schwartz-Hearst, over plain strings
+
+
+def is_short_form_candidate(text: str) -> bool:
+    """2-10 characters, at most two words, starts alphanumeric, has a letter and a capital."""
+    if not 2 <= len(text) <= 10 or len(text.split()) > 2:
+        return False
+    if not text[0].isalnum() or not any(c.isalpha() for c in text):
+        return False
+    return any(c.isupper() for c in text)
+
+
+def find_best_long_form(short: str, long: str) -> str | None:
+    """The shortest suffix of `long` whose characters spell `short` (Schwartz & Hearst, fig. 2).
+
+    Each character of the short form is matched right to left; the first one must start a word.
+    """
+    s_idx = len(short) - 1
+    l_idx = len(long) - 1
+    while s_idx >= 0:
+        c = short[s_idx].lower()
+        if not c.isalnum():
+            s_idx -= 1
+            continue
+        while (l_idx >= 0 and long[l_idx].lower() != c) or \
+                (s_idx == 0 and l_idx > 0 and long[l_idx - 1].isalnum()):
+            l_idx -= 1
+        if l_idx < 0:
+            return None
+        l_idx -= 1
+        s_idx -= 1
+    start = long.rfind(" ", 0, l_idx + 1) + 1
+    return long[start:]
+
+
+def long_form_window(short: str) -> int:
+    """How many words before the parenthesis may belong to the long form."""
+    return min(len(short) + 5, len(short) * 2)
+
+
+@dataclass(frozen=True)
+class Pair:
+    long_start: int     # token offsets
+    long_end: int
+    short_start: int
+    short_end: int
+
+    def short_text(self, doc: Doc) -> str:
+        return doc[self.short_start:self.short_end].text
+
+
+def _long_form_tokens(doc: Doc, short: str, end: int) -> tuple[int, int] | None:
+    """Token span of the long form ending at token `end` (exclusive) for `short`."""
+    window = long_form_window(short)
+    start = end
+    words = 0
+    while start > 0 and words < window:
+        t = doc[start - 1]
+        if t.text in ("(", ")", ";", ".", "\n") or "\n" in t.text or t.is_sent_end and start - 1 < end - 1:
+            break
+        start -= 1
+        if not t.is_punct:
+            words += 1
+    if start >= end:
+        return None
+    candidate = doc[start:end].text
+    best = find_best_long_form(short, candidate)
+    if not best or len(best) <= len(short) or best.lower() == short.lower():
+        return None
+    char_start = doc[start].idx + (len(candidate) - len(best))
+    span = doc.char_span(char_start, doc[end - 1].idx + len(doc[end - 1].text), alignment_mode="expand")
+    if span is None or span.start >= end:
+        return None
+    return span.start, end
+
+
+def find_pairs(doc: Doc) -> list[Pair]:
+    pairs = []
+    for i, tok in enumerate(doc):
+        if tok.text != "(":
+            continue
+        close = next((j for j in range(i + 1, min(len(doc), i + 12)) if doc[j].text == ")"), None)
+        if close is None or close == i + 1:
+            continue
+        inner = doc[i + 1:close]
+        if close - i - 1 <= 2 and is_short_form_candidate(inner.text):
+            lf = _long_form_tokens(doc, inner.text, i)
+            if lf:
+                pairs.append(Pair(lf[0], lf[1], i + 1, close))
+        elif close - i - 1 > 2 and i > 0 and is_short_form_candidate(doc[i - 1].text) \
+                and doc[i - 1].is_upper:
+            best = find_best_long_form(doc[i - 1].text, inner.text)
+            if best and best == inner.text:
+                pairs.append(Pair(i + 1, close, i - 1, i))
+    return pairs
+
+
+# --------------------------------------------------------------------------------------------
+# Labelling
+
+
+@lru_cache(maxsize=1)
+def _org_heads() -> frozenset[str]:
+    return frozenset(load_rules("entities_org")["org_unit_heads"])
+
+
+@lru_cache(maxsize=1)
+def _non_entity_heads() -> frozenset[str]:
+    return frozenset(load_rules("entities_org")["non_entity_heads"])
+
+
+def looks_like_org_name(words: list[str]) -> bool:
+    """Capitalised content words headed (last word) by an organization noun."""
+    content = [w for w in words if w.isalpha() and w.lower() not in ("of", "and", "the", "for", "on", "in")]
+    if not content or not all(w[0].isupper() for w in content):
+        return False
+    if any(w in _non_entity_heads() for w in content):
+        return False
+    head = content[-1]
+    return head in _org_heads() or head.rstrip("s") in _org_heads() or head[:-2] + "y" in _org_heads()
+
+
+def long_form_label(doc: Doc, pair: Pair, ents: list[Span], kbs: dict) -> tuple[str | None, str | None, Span | None]:
+    """(label, kb id, entity span to add for the long form or None)."""
+    for e in ents:
+        if e.end == pair.long_end and e.start < pair.long_end and e.label_ in ENTITY_LABELS:
+            return e.label_, kbs.get(span_key(e.start_char, e.end_char)), None
+    long_span = doc[pair.long_start:pair.long_end]
+    for label in ("UN_AGENCY", "ORG"):
+        hit = kb.lookup_alias(long_span.text, label)
+        if hit is not None:
+            return label, hit.kb_id, Span(doc, pair.long_start, pair.long_end, label=label)
+    words = [t.text for t in long_span if not (t.text in ("’s", "'s", "’", "-"))]
+    if looks_like_org_name(words) and not any(
+            e.start < pair.long_end and e.end > pair.long_start for e in ents):
+        return "ORG", None, Span(doc, pair.long_start, pair.long_end, label="ORG")
+    return None, None, None
+
+
+def short_form_occurrences(doc: Doc, short: list[str]) -> list[tuple[int, int]]:
+    n = len(short)
+    return [(i, i + n) for i in range(len(doc) - n + 1) if [t.text for t in doc[i:i + n]] == short]
+
+
+def label_abbreviations(doc: Doc) -> Doc:
+    pairs = find_pairs(doc)
+    if not pairs:
+        return doc
+    sources = dict(doc._.mention_sources or {})
+    kbs = dict(doc._.mention_kb or {})
+    ents = list(doc.ents)
+    added: list[tuple[Span, str, str | None]] = []
+    for pair in pairs:
+        label, kb_id, long_span = long_form_label(doc, pair, ents, kbs)
+        short = [t.text for t in doc[pair.short_start:pair.short_end]]
+        occ = short_form_occurrences(doc, short)
+        occ_set = set(occ)
+        # the article's own definition replaces any span that is just the short form
+        ents = [e for e in ents if (e.start, e.end) not in occ_set]
+        if label is None:
+            continue
+        if long_span is not None:
+            ents = [e for e in ents if e.end <= long_span.start or e.start >= long_span.end]
+            ents.append(long_span)
+            added.append((long_span, "abbreviation", kb_id))
+        taken = [False] * len(doc)
+        for e in ents:
+            for i in range(e.start, e.end):
+                taken[i] = True
+        for s, t in occ:
+            if not any(taken[s:t]):
+                span = Span(doc, s, t, label=label)
+                ents.append(span)
+                added.append((span, "abbreviation", kb_id))
+                for i in range(s, t):
+                    taken[i] = True
+    replace_ents(doc, ents)
+    # replace_ents kept sources of surviving spans; restore the ones of earlier components
+    for key, src in sources.items():
+        if any(span_key(e.start_char, e.end_char) == key for e in doc.ents):
+            set_source(doc, *map(int, key.split(":")), src, kbs.get(key))
+    for span, src, kb_id in added:
+        set_source(doc, span.start_char, span.end_char, src, kb_id)
+    return doc
 
 
 @Language.factory("abbreviation_labeller")
-def make_abbreviation_labeller(nlp, name):
-    def abbreviation_labeller(doc):
-        return doc
-
-    return abbreviation_labeller
+def make_abbreviation_labeller(nlp: Language, name: str):
+    return label_abbreviations

@@ -66,7 +66,10 @@ def rules() -> dict:
         "connectors": tuple(tuple(c) for c in org["connectors"]),
         "legal_forms": tuple(sorted((tuple(f.split()) for f in org["legal_forms"]), key=len, reverse=True)),
         "generic": frozenset(w.casefold() for w in org["generic_words"]),
+        "venue_heads": frozenset(org["venue_heads"]),
+        "org_heads": frozenset(org["org_unit_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
+        "person_heads": frozenset(people["honorifics"]) | frozenset(people["apposition_titles"]),
         "stoplist": frozenset(kb.fold(t) for t in stop["texts"]),
     }
 
@@ -127,10 +130,24 @@ def quoted_after_legal_form(doc: Doc, start: int, end: int, legal_forms) -> tupl
     return None
 
 
-def strip_person_prefix(doc: Doc, start: int, end: int, prefixes: frozenset[str]) -> int:
-    while start < end - 1 and (doc[start].text in prefixes or doc[start].text.rstrip(".") + "." in prefixes):
-        start += 1
-    return start
+def title_prefix_end(doc: Doc, start: int, end: int, prefixes: frozenset[str],
+                     heads: frozenset[str]) -> int:
+    """End of a leading title ("Deputy Prime Minister", "Ms.", "Project Manager") in [start, end).
+
+    The run of title words only counts up to its last head word (an honorific or a job title
+    such as Minister), so "Gender-Based Violence" keeps its "Gender".
+    """
+    cut = start
+    i = start
+    while i < end - 1 and doc[i].text in prefixes:
+        i += 1
+        if doc[i - 1].text in heads:
+            cut = i
+    return cut
+
+
+def strip_person_prefix(doc: Doc, start: int, end: int, r: dict) -> int:
+    return title_prefix_end(doc, start, end, r["person_prefix"], r["person_heads"])
 
 
 def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict) -> bool:
@@ -154,6 +171,8 @@ def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict) -> bool:
             # a programme or event named after its organiser is still a programme
             return True
     if label == "PERSON":
+        if any(t.text in r["org_heads"] for t in span):
+            return True
         if any(not (t.is_title or t.is_upper or not t.is_alpha or t.lower_ in _PARTICLES) for t in span):
             return True
     return False
@@ -163,9 +182,14 @@ _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la"
                         "al", "el", "ul", "y", "dos", "das", "del", "ter", "ten", "zu"})
 
 
-def wholly_quoted(doc: Doc, start: int, end: int) -> bool:
-    return (start > 0 and end < len(doc) and doc[start - 1].text in OPEN_QUOTES
-            and doc[end].text in CLOSE_QUOTES)
+def wholly_quoted(doc: Doc, start: int, end: int, legal_forms=()) -> bool:
+    """A span standing alone in quotation marks (a title or slogan), unless a legal form
+    introduces it as a registered name ('State Enterprise "X"')."""
+    if not (start > 0 and end < len(doc) and doc[start - 1].text in OPEN_QUOTES
+            and doc[end].text in CLOSE_QUOTES):
+        return False
+    before = tuple(t.text for t in doc[max(0, start - 6):start - 1])
+    return not any(before[-len(f):] == f for f in legal_forms)
 
 
 def kb_relabel(text: str, label: str) -> tuple[str, str | None] | None:
@@ -240,6 +264,77 @@ def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
 
 
 # --------------------------------------------------------------------------------------------
+# Context tests
+
+
+def in_titled_quote(doc: Doc, start: int, end: int, heads: frozenset[str], reach: int = 30) -> bool:
+    """True inside a quotation that is the title of a document or event ("Concept of ... 2027")."""
+    i = start - 1
+    while i >= 0 and start - i <= reach:
+        t = doc[i].text
+        if t in CLOSE_QUOTES and t not in OPEN_QUOTES:
+            return False
+        if t in OPEN_QUOTES:
+            first = next((k for k in range(i + 1, min(len(doc), i + 4)) if doc[k].is_alpha), None)
+            if first is None or not any(doc[k].text in heads for k in range(first, min(len(doc), first + 2))):
+                return False
+            return any(doc[j].text in CLOSE_QUOTES for j in range(end, min(len(doc), end + reach)))
+        if "\n" in t:
+            return False
+        i -= 1
+    return False
+
+
+LEFT_CONNECTORS = frozenset({"of", "on", "for", "the", "to", "against", "and"})
+
+
+def named_inside_longer_name(doc: Doc, start: int, end: int, heads: frozenset[str]) -> bool:
+    """The span continues or completes a capitalised name headed by a document/event word:
+    "Convention on the [Protection and Promotion]", "[EU]-UN Spotlight Regional Programme"."""
+    from pipeline.nlp.un_agencies import inside_longer_name
+    if inside_longer_name(doc, start, end, heads):
+        return True
+    i = start - 1
+    saw_connector = False
+    while i >= 0 and doc[i].lower_ in LEFT_CONNECTORS and start - i <= 3:
+        saw_connector = True
+        i -= 1
+    return saw_connector and i >= 0 and doc[i].text in heads
+
+
+def common_word_elsewhere(doc: Doc, start: int, end: int) -> bool:
+    """A one-word capitalised span whose word the article also writes in lower case mid-sentence
+    ("Format", "Videos" as headings) is a common word, not a name."""
+    if end - start != 1 or doc[start].is_upper:
+        return False
+    low = doc[start].lower_
+    return any(t.text == low and not t.is_sent_start for t in doc if t.i != start)
+
+
+def dateline_place(doc: Doc, start: int, end: int, ents_by_start: dict) -> bool:
+    """ "Borovoye, Kazakhstan –": a name followed by a comma and a country at a line start."""
+    at_line_start = start == 0 or "\n" in doc[start - 1].text or doc[start - 1].is_space
+    if not at_line_start or end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    nxt = ents_by_start.get(end + 1)
+    return nxt is not None and nxt.label == "GPE" and nxt.kb_id is not None and nxt.kb_id.startswith("Q")
+
+
+def person_by_title(doc: Doc, start: int, end: int, r: dict) -> int | None:
+    """An ORG-labelled name led by a person's title ("President Kassym-Jomart Tokayev"):
+    the start of the name when it is one, else None."""
+    s = title_prefix_end(doc, start, end, r["person_prefix"], r["person_heads"])
+    if s == start and not (start > 0 and doc[start - 1].text in r["person_heads"]):
+        return None
+    words = [t for t in doc[s:end] if t.is_alpha]
+    if not 1 <= len(words) <= 4 or any(t.text in r["org_heads"] or t.is_upper for t in words):
+        return None
+    if not all(t.is_title or not t.is_alpha for t in doc[s:end]):
+        return None
+    return s
+
+
+# --------------------------------------------------------------------------------------------
 # The component
 
 
@@ -263,14 +358,21 @@ def fix_entities(doc: Doc) -> list[Ent]:
         s, t = trim_edges(doc, e.start, e.end)
         q = quoted_after_legal_form(doc, s, t, r["legal_forms"])
         if q is None and s < t:
+            if doc[s].text in OPEN_QUOTES and doc[t - 1].text in CLOSE_QUOTES and label in ("ORG", "PERSON"):
+                continue    # a title or slogan in quotation marks
             s, t = balance_quotes(doc, s, t)
             s, t = trim_edges(doc, s, t)
-        else:
-            s, t = q if q else (s, t)
-            if q:
-                label = "ORG"
+        elif q is not None:
+            s, t = q
+            label = "ORG"
+        if s >= t:
+            continue
+        if label == "ORG":
+            p = person_by_title(doc, s, t, r)
+            if p is not None:
+                label, s = "PERSON", p
         if label == "PERSON":
-            s = strip_person_prefix(doc, s, t, r["person_prefix"])
+            s = strip_person_prefix(doc, s, t, r)
             s, t = trim_edges(doc, s, t)
         if s >= t:
             continue
@@ -280,13 +382,37 @@ def fix_entities(doc: Doc) -> list[Ent]:
             label, kb_id = relabel
             ents.append(Ent(s, t, label, kb_id, "model"))
             continue
-        if is_not_a_name(doc, s, t, label, r):
-            continue
-        if label in ("ORG", "PERSON") and wholly_quoted(doc, s, t) and q is None \
-                and not (s >= 2 and doc[s - 2].text in r["chain_heads"]):
-            continue
+        last = doc[t - 1].text
+        if label in ("ORG", "LOC") and last in r["venue_heads"]:
+            label = "LOC"
+        elif label == "LOC" and span.label_ in ("FAC", "LOC") and last in r["org_heads"] and last != "Park":
+            label = "ORG"
         ents.append(Ent(s, t, label, None, "model"))
-    return join_chains(doc, ents, r)
+    ents = join_chains(doc, ents, r)
+    by_start = {e.start: e for e in ents}
+    out = []
+    for e in ents:
+        if e.label in OUR_LABELS and in_titled_quote(doc, e.start, e.end, r["non_entity_heads"]):
+            continue
+        if e.source != "model" or e.kb_id or e.label not in OUR_LABELS:
+            out.append(e)
+            continue
+        if dateline_place(doc, e.start, e.end, by_start) and e.label != "PERSON":
+            out.append(Ent(e.start, e.end, "GPE", None, "model"))
+            continue
+        if is_not_a_name(doc, e.start, e.end, e.label, r):
+            continue
+        if e.label in ("ORG", "PERSON") and wholly_quoted(doc, e.start, e.end, r["legal_forms"]) \
+                and not (e.start >= 2 and doc[e.start - 2].text in r["chain_heads"]):
+            continue
+        if e.label != "UN_AGENCY" and named_inside_longer_name(doc, e.start, e.end, r["non_entity_heads"]):
+            continue
+        if common_word_elsewhere(doc, e.start, e.end):
+            continue
+        if doc[e.start:e.end].root.pos_ == "VERB":
+            continue
+        out.append(e)
+    return out
 
 
 def apply(doc: Doc, ents: list[Ent]) -> None:

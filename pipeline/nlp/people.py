@@ -1,10 +1,171 @@
-"""PLACEHOLDER: component 'people' is not implemented yet (its issue replaces this module)."""
+"""Persons the model missed or mislabelled (runs AFTER abbreviations).
+
+Two patterns, both anchored on evidence in the article itself:
+- apposition: a capitalised name followed by a comma and a title phrase ("said Aliya Bekova,
+  UNICEF Representative in Kazakhstan"; "Ivan Petrov, coordinator of the ...") or preceded by a
+  title ("Deputy Minister Aliya Bekova"), or standing next to a speech verb ("said Aliya Bekova");
+- surname reuse: a later "Bekova" is the person already named "Aliya Bekova" in the article.
+Precedence: spans from the knowledge-base rulers and abbreviations are never touched; a model
+span (ORG, GPE, LOC) that the patterns show to be a person is relabelled PERSON.
+Words lists: models/rules/entities_people.json (titles, honorifics, speech verbs).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
 from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.entity_spans import is_name_like, load_rules, replace_ents
+from pipeline.nlp.extensions import set_source, span_key
+
+NAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn", "al"})
+MAX_NAME_TOKENS = 5
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    people = load_rules("entities_people")
+    org = load_rules("entities_org")
+    return {
+        "apposition_titles": frozenset(t.casefold() for t in people["apposition_titles"]),
+        "prefix_titles": frozenset(people["titles"]) | frozenset(people["honorifics"]),
+        "speech_verbs": frozenset(people["speech_verbs"]),
+        "org_words": frozenset(org["org_unit_heads"]) | frozenset(org["non_entity_heads"]),
+    }
+
+
+def name_run(doc: Doc, start: int, r: dict) -> int:
+    """End of a run of person-name tokens starting at `start` ("Arthur van Diesen", "Kassym-Jomart Tokayev")."""
+    i = start
+    while i < len(doc) and i - start < MAX_NAME_TOKENS + 4:
+        t = doc[i]
+        if is_name_like(t) and t.text not in r["org_words"] and t.text not in r["prefix_titles"]:
+            i += 1
+        elif t.text == "-" and t.whitespace_ == "" and i > start and i + 1 < len(doc) and is_name_like(doc[i + 1]):
+            i += 1
+        elif t.lower_ in NAME_PARTICLES and i > start and i + 1 < len(doc) and is_name_like(doc[i + 1]):
+            i += 1
+        else:
+            break
+    return i
+
+
+def is_person_name(doc: Doc, start: int, end: int) -> bool:
+    words = [t for t in doc[start:end] if t.is_alpha]
+    return 2 <= len(words) <= MAX_NAME_TOKENS and not any(t.is_upper and len(t) > 1 for t in words)
+
+
+def title_phrase_follows(doc: Doc, i: int, r: dict, ent_at: dict) -> bool:
+    """True when a title phrase starts at token i: up to 4 modifier tokens, then a title word."""
+    j = i
+    steps = 0
+    while j < len(doc) and steps < 5:
+        t = doc[j]
+        if t.text.casefold() in r["apposition_titles"] or t.text.rstrip("s").casefold() in r["apposition_titles"]:
+            return True
+        if j in ent_at:
+            j = ent_at[j]
+        elif t.is_alpha and (t.is_title or t.is_upper or t.lower_ in ("deputy", "senior", "chief", "first",
+                                                                       "former", "acting", "national", "the", "a")):
+            j += 1
+        else:
+            return False
+        steps += 1
+    return False
+
+
+def find_people(doc: Doc, ents: list[Span], kbs: dict, sources: dict) -> list[tuple[int, int]]:
+    """Token spans of persons found by apposition, title prefix and speech-verb patterns."""
+    r = rules()
+    ent_at = {e.start: e.end for e in ents}
+    covered = {}
+    for e in ents:
+        for i in range(e.start, e.end):
+            covered[i] = e
+    found = []
+    i = 0
+    while i < len(doc):
+        if not is_name_like(doc[i]) or doc[i].text in r["prefix_titles"]:
+            i += 1
+            continue
+        end = name_run(doc, i, r)
+        if end == i or not is_person_name(doc, i, end):
+            i = max(end, i + 1)
+            continue
+        # the run must not overlap a knowledge-base or abbreviation span, nor cut through an entity
+        overlapping = {id(covered[k]): covered[k] for k in range(i, end) if k in covered}
+        sure = any(sources.get(span_key(e.start_char, e.end_char), "model") != "model"
+                   for e in overlapping.values())
+        partial = any(e.start < i or e.end > end for e in overlapping.values())
+        if sure or partial or any(e.label_ == "PERSON" for e in overlapping.values()):
+            i = end
+            continue
+        prev = doc[i - 1] if i > 0 else None
+        nxt = doc[end] if end < len(doc) else None
+        evidence = (
+            (nxt is not None and nxt.text == "," and title_phrase_follows(doc, end + 1, r, ent_at))
+            or (prev is not None and (prev.text in r["prefix_titles"] or prev.lower_ in r["speech_verbs"]))
+            or (nxt is not None and nxt.lower_ in r["speech_verbs"])
+        )
+        if evidence:
+            found.append((i, end))
+        i = end
+    return found
+
+
+def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[int, int]]:
+    """Single capitalised tokens repeating the last name of a multi-word PERSON of the article."""
+    surnames = set()
+    for e in ents:
+        if e.label_ == "PERSON" and len(e) >= 2 and is_name_like(e[-1]):
+            surnames.add(e[-1].text)
+    if not surnames:
+        return []
+    covered = {}
+    for e in ents:
+        for i in range(e.start, e.end):
+            covered[i] = e
+    out = []
+    for i, t in enumerate(doc):
+        if t.text not in surnames:
+            continue
+        e = covered.get(i)
+        if e is None:
+            if not (i + 1 < len(doc) and is_name_like(doc[i + 1])) and not (i > 0 and is_name_like(doc[i - 1])
+                                                                              and not doc[i - 1].is_sent_start):
+                out.append((i, i + 1))
+        elif len(e) == 1 and e.label_ in ("ORG", "GPE", "LOC") \
+                and sources.get(span_key(e.start_char, e.end_char), "model") == "model":
+            out.append((i, i + 1))
+    return out
+
+
+def add_people(doc: Doc) -> Doc:
+    sources = dict(doc._.mention_sources or {})
+    kbs = dict(doc._.mention_kb or {})
+    ents = list(doc.ents)
+    new = find_people(doc, ents, kbs, sources)
+    if new:
+        ents = [e for e in ents if not any(e.start < b and e.end > a for a, b in new)]
+        ents += [Span(doc, a, b, label="PERSON") for a, b in new]
+    more = surname_mentions(doc, ents, sources)
+    if more:
+        ents = [e for e in ents if not any(e.start < b and e.end > a for a, b in more)]
+        ents += [Span(doc, a, b, label="PERSON") for a, b in more]
+    if not new and not more:
+        return doc
+    replace_ents(doc, ents)
+    for key, src in sources.items():
+        if any(span_key(e.start_char, e.end_char) == key for e in doc.ents):
+            set_source(doc, *map(int, key.split(":")), src, kbs.get(key))
+    for a, b in new + more:
+        s = doc[a:b]
+        set_source(doc, s.start_char, s.end_char, "rule")
+    return doc
 
 
 @Language.factory("person_appositions")
-def make_person_appositions(nlp, name):
-    def person_appositions(doc):
-        return doc
-
-    return person_appositions
+def make_person_appositions(nlp: Language, name: str):
+    rules()
+    return add_people

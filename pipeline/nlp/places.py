@@ -9,8 +9,10 @@ What is matched, case-sensitively:
 - cities of at least `ruler_min_city_population` by their GeoNames name, alternate spellings
   only for the biggest ones. Smaller cities are left to the model, and entity_fixups relabels
   a model span that names one.
-A single-word match that touches another capitalised word ("Astana Hub", "Jordan Peterson") is
-part of a longer name: the ruler leaves it to the model. Names in `ambiguous_names` (also
+Datelines write places in capitals ("NUR-SULTAN –"): an all-capital text matches too.
+A match followed by another capitalised word ("Astana Hub", "Central Asia Animal Health
+Network"), or a one-word match preceded by one ("Michael Jordan"), is part of a longer name:
+the ruler leaves it to the model. Names in `ambiguous_names` (also
 common words or given names: Mary, Victoria) are never matched here.
 """
 from __future__ import annotations
@@ -60,14 +62,13 @@ def gazetteer_forms() -> dict[tuple[str, str], list[str]]:
 
 
 def touches_name(doc: Doc, start: int, end: int) -> bool:
-    """A one-word place glued to another capitalised word is part of a longer name."""
-    if end - start != 1:
-        return False
+    """A place followed by another capitalised word ("Central Asia Animal Health Network"), or a
+    one-word place preceded by one ("Jordan" in "Michael Jordan"), is part of a longer name."""
     nxt = doc[end] if end < len(doc) else None
-    prev = doc[start - 1] if start > 0 else None
-    if nxt is not None and is_name_like(nxt):
+    if nxt is not None and is_name_like(nxt) and not (nxt.is_upper and doc[start:end].text.isupper()):
         return True
-    if prev is not None and is_name_like(prev) and not prev.is_sent_start:
+    prev = doc[start - 1] if start > 0 else None
+    if end - start == 1 and prev is not None and is_name_like(prev) and not prev.is_sent_start:
         return True
     return False
 
@@ -75,15 +76,22 @@ def touches_name(doc: Doc, start: int, end: int) -> bool:
 class PlaceRuler:
     def __init__(self, nlp: Language):
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.upper_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.keys: dict[str, tuple[str, str]] = {}
         for (label, kb_id), forms in gazetteer_forms().items():
             key = f"{label}|{kb_id}"
             self.keys[key] = (label, kb_id)
-            self.matcher.add(key, list(nlp.tokenizer.pipe(sorted(set(forms)))))
+            forms = sorted(set(forms))
+            self.matcher.add(key, list(nlp.tokenizer.pipe(forms)))
+            upper = [f.upper() for f in forms if len(f) > 3 and f.upper() != f]
+            self.upper_matcher.add(key, list(nlp.tokenizer.pipe(upper)))
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
-        for match_id, start, end in self.matcher(doc):
+        matches = self.matcher(doc)
+        if any(t.is_upper and len(t) > 3 for t in doc):
+            matches += self.upper_matcher(doc)
+        for match_id, start, end in matches:
             label, kb_id = self.keys[doc.vocab.strings[match_id]]
             if touches_name(doc, start, end):
                 continue

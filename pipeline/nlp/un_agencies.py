@@ -12,6 +12,8 @@ Patterns come from `models/kb/un_system.jsonl`:
   abbreviation labeller, which trusts them only when the article defines them;
 - a country-office form, the body followed straight by a country ("UN Women Kazakhstan"), is one
   mention of the body; "UNICEF in Kazakhstan" stays two entities;
+- a body followed by a venue word ("UN Headquarters", "United Nations House") names a place:
+  the whole is a LOC (guidelines: a venue is LOC);
 - a body named inside a longer name of a document, event or programme ("UN Convention on the
   Rights of the Child", "FAO-Türkiye Partnership Programme") is not a mention of it.
 """
@@ -102,7 +104,9 @@ class UNAgencyRuler:
         for matcher, table in ((self.exact, exact), (self.folded, folded)):
             for kb_id, forms in table.items():
                 matcher.add(kb_id, list(nlp.tokenizer.pipe(forms)))
-        self.non_entity_heads = frozenset(load_rules("entities_org")["non_entity_heads"])
+        org_rules = load_rules("entities_org")
+        self.non_entity_heads = frozenset(org_rules["non_entity_heads"])
+        self.venue_words = frozenset(org_rules["un_venue_words"])
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[tuple[Span, str]] = []
@@ -110,6 +114,9 @@ class UNAgencyRuler:
             for match_id, start, end in matcher(doc):
                 kb_id = doc.vocab.strings[match_id]
                 if inside_longer_name(doc, start, end, self.non_entity_heads):
+                    continue
+                if end < len(doc) and doc[end].text in self.venue_words:
+                    found.append((Span(doc, start, end + 1, label="LOC"), None))
                     continue
                 end = country_after(doc, end)
                 found.append((Span(doc, start, end, label=LABEL), kb_id))
