@@ -277,6 +277,8 @@ def resolve_one(c: dict, published: dt.date | None) -> dict | None:
         s = e = resolve_weekday(int(c["weekday"][0]), c["weekday"][1], published, future)
         g = "day"
     elif kind == "parse":
+        if published is None:       # dateparser would fall back to the clock: not reproducible
+            return None
         got = _dateparser_period(c["text"], published)
         if got is None:
             return None
@@ -524,6 +526,22 @@ def find_relative_dates(text: str, rules: DateRules | None = None) -> list[dict]
     return out
 
 
+def text_candidates(text: str, rules: DateRules | None = None, reject=None, keep_today=None) -> list[dict]:
+    """Rule dates, then the relative expressions they do not already cover ("August this year" is
+    one date). `keep_today(candidate)` decides whether a "today" names the day (default: yes)."""
+    rules = rules or load_rules()
+    cands = find_rule_dates(text, rules, reject)
+    taken = [(c["start_char"], c["end_char"]) for c in cands]
+    for c in find_relative_dates(text, rules):
+        if any(c["start_char"] < e and s < c["end_char"] for s, e in taken):
+            continue
+        if c.pop("today", False) and keep_today is not None and not keep_today(c):
+            continue
+        cands.append(c)
+        taken.append((c["start_char"], c["end_char"]))
+    return sorted(cands, key=lambda c: c["start_char"])
+
+
 # --------------------------------------------------------------------------------------------
 # Token-aware checks (the component has the parse; resolve_dates must not need it)
 
@@ -635,17 +653,10 @@ def date_candidates(doc: Doc, rules: DateRules | None = None) -> list[dict]:
     if memo is not None:
         return memo
     rules = rules or load_rules()
-    text = doc.text
-    cands = find_rule_dates(text, rules,
-                            reject=lambda c: year_used_as_count(doc, c) or day_used_as_count(doc, c))
+    cands = text_candidates(doc.text, rules,
+                            reject=lambda c: year_used_as_count(doc, c) or day_used_as_count(doc, c),
+                            keep_today=lambda c: today_is_specific(doc, c["start_char"], rules))
     taken = [(c["start_char"], c["end_char"]) for c in cands]
-    for c in find_relative_dates(text, rules):
-        if any(c["start_char"] < e and s < c["end_char"] for s, e in taken):
-            continue
-        if c.pop("today", False) and not today_is_specific(doc, c["start_char"], rules):
-            continue
-        cands.append(c)
-        taken.append((c["start_char"], c["end_char"]))
     cands.extend(model_date_spans(doc, taken, rules))
     for c in cands:
         if c["kind"] in ("weekday", "abs") and (c["kind"] == "weekday" or c["start"][0] is None):

@@ -115,8 +115,9 @@ def compile_patterns(rules: FigureRules) -> Patterns:
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d]|[.,]\d)|\d+(?:\.\d+)?"
     wordnum = rf"{words}(?:(?:[ \t\u00a0-]+|\s+and\s+){words})*"
     article = _phrase_alt(rules.article_numbers)
-    atom = rf"(?<![\w.,\-/])(?:{digits})(?!\.\d)|(?<![\w-])(?:{article}|{wordnum})(?![\w])"
-    atom_bare = rf"(?:{digits})(?!\.\d)|(?:{article}|{wordnum})(?![\w])"     # right after a range dash
+    word_end = r"(?:(?![\w])|(?=fold(?![A-Za-z])))"         # "fivefold" glues the word to its unit
+    atom = rf"(?<![\w.,\-/])(?:{digits})(?!\.\d)|(?<![\w-])(?:{article}|{wordnum}){word_end}"
+    atom_bare = rf"(?:{digits})(?!\.\d)|(?:{article}|{wordnum}){word_end}"     # right after a range dash
     case_sensitive = set(d["case_sensitive_units"])
     measure_ci = [u for u in rules.measure_units if u not in case_sensitive]
     measure_cs = [u for u in rules.measure_units if u in case_sensitive]
@@ -561,6 +562,8 @@ def figure_at(text: str, m: re.Match, rules: FigureRules, pats: Patterns, exclud
             return None         # unseparated long integers without a noun: postcodes, codes, IDs
         return make_figure(text, start, end, amt.value, value_max, "", qualifier, "count", None)
     word, noun_end = noun
+    if qualifier is None:
+        qualifier = read_qualifier_after(text, noun_end, rules, pats)     # "700 wells or more"
     return make_figure(text, start, max(end, noun_end), amt.value, value_max, word, qualifier, "count", word)
 
 

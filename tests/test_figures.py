@@ -1,0 +1,335 @@
+"""Figures: number parsing helpers, every value form, qualifier and exclusion, on hand-written text."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp import figures as F
+
+RULES = F.load_rules()
+KEYS = {"text", "value", "value_max", "unit", "qualifier", "kind", "counted", "start_char", "end_char"}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from pipeline.nlp.build import build_nlp
+
+    return build_nlp(components=("figures", "dates"))
+
+
+def text_figures(text: str) -> list[dict]:
+    """Figures from the text alone (no parse: counts keep an empty unit)."""
+    return F.find_figures(text, RULES)
+
+
+def one(text: str) -> dict:
+    figs = text_figures(text)
+    assert len(figs) == 1, figs
+    return figs[0]
+
+
+def doc_figures(nlp, text: str) -> list[dict]:
+    return nlp(text)._.figures
+
+
+def values(figs: list[dict]) -> list[float]:
+    return [f["value"] for f in figs]
+
+
+# ---------------------------------------------------------------------------------------------
+# pure helpers
+
+
+@pytest.mark.parametrize("s, expected", [
+    ("26,386", 26386.0), ("1.5", 1.5), ("10\u00a0000", 10000.0), ("1,250,000", 1250000.0), ("7", 7.0),
+])
+def test_parse_digits(s, expected):
+    assert F.parse_digits(s) == expected
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["seven"], (7, 1)), (["twenty", "five"], (25, 2)), (["two", "hundred", "and", "fifty"], (250, 4)),
+    (["one", "hundred"], (100, 2)), (["twelve"], (12, 1)), (["five", "one"], (5, 1)), (["hundred"], (None, 0)),
+])
+def test_parse_number_words(words, expected):
+    value, used = F.parse_number_words(words, RULES)
+    assert (value, used) == expected
+
+
+@pytest.mark.parametrize("atom, expected", [("twenty-five", 25.0), ("a dozen", 12.0), ("3,400", 3400.0)])
+def test_parse_atom(atom, expected):
+    assert F.parse_atom(atom, RULES)[0] == expected
+
+
+def test_share_scale_applies_once_written_scale_to_the_low_end():
+    assert F.share_scale(5, False, 10_000_000, 1_000_000) == 5_000_000
+    assert F.share_scale(500, False, 2_000_000, 1_000_000) == 500          # already below
+    assert F.share_scale(5_000_000, True, 10_000_000, 1_000_000) == 5_000_000
+
+
+def test_round_sig():
+    assert F.round_sig(1 / 3) == 0.3333
+    assert F.round_sig(1 / 6) == 0.1667
+
+
+# ---------------------------------------------------------------------------------------------
+# value forms
+
+
+def test_output_keys_are_exactly_the_contract():
+    f = one("Prices rose by 12 per cent.")
+    assert set(f) == KEYS
+    assert isinstance(f["value"], float)
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Prices rose by 12 per cent in the capital.", 12, "percent"),
+    ("Prices rose by 12 percent in the capital.", 12, "percent"),
+    ("Prices rose by 12% in the capital.", 12, "percent"),
+    ("Prices rose by 12.5 % in the capital.", 12.5, "percent"),
+])
+def test_percent_forms(text, value, unit):
+    f = one(text)
+    assert (f["value"], f["unit"], f["kind"]) == (value, unit, "percent")
+
+
+@pytest.mark.parametrize("text, value, unit, span", [
+    ("The donor gave USD 10 million to the fund.", 10_000_000, "USD", "USD 10 million"),
+    ("Each grant is worth 2500 USD this round.", 2500, "USD", "2500 USD"),
+    ("The city spent $5m on clinics.", 5_000_000, "USD", "$5m"),
+    ("The city spent $3.2 billion on roads.", 3_200_000_000, "USD", "$3.2 billion"),
+    ("A budget of KZT 1.5 billion was approved.", 1_500_000_000, "KZT", "KZT 1.5 billion"),
+    ("A budget of 40 million tenge was approved.", 40_000_000, "KZT", "40 million tenge"),
+    ("The bank lent 10 million euros to farmers.", 10_000_000, "EUR", "10 million euros"),
+    ("The bank lent €3bn to farmers.", 3_000_000_000, "EUR", "€3bn"),
+    ("The grant, 250,000 US dollars, arrived.", 250_000, "USD", "250,000 US dollars"),
+])
+def test_money_forms(text, value, unit, span):
+    f = one(text)
+    assert (f["value"], f["unit"], f["kind"], f["text"]) == (value, unit, "money", span)
+    assert text[f["start_char"]:f["end_char"]] == span
+
+
+@pytest.mark.parametrize("text, value, value_max, unit, kind", [
+    ("Keep the oven at 65–70°C for an hour.", 65, 70, "°C", "measure"),
+    ("Young people aged 14 to 35 years took part.", 14, 35, "years", "duration"),
+    ("The loan is worth USD 5-10 million in total.", 5_000_000, 10_000_000, "USD", "money"),
+    ("Turnout was between 40 and 45 per cent in the poll.", 40, 45, "percent", "percent"),
+    ("Participants aged 15-24 were invited.", 15, 24, "years", "duration"),
+])
+def test_ranges(text, value, value_max, unit, kind):
+    f = one(text)
+    assert (f["value"], f["value_max"], f["unit"], f["kind"]) == (value, value_max, unit, kind)
+
+
+def test_a_change_from_one_amount_to_another_is_two_figures():
+    figs = text_figures("Coverage increased from 40 to 55 per cent last season.")
+    assert [(f["value"], f["value_max"]) for f in figs] == [(40, None), (55, None)]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("The region covers 3,400 hectares of forest.", 3400, "hectare"),
+    ("The region covers 12 ha of forest.", 12, "hectare"),
+    ("They walked 25 km to the well.", 25, "km"),
+    ("The warming must stay below a 1.5-degrees rise.", 1.5, "°C"),
+    ("Farmers harvested 300 tonnes of grain.", 300, "tonne"),
+])
+def test_measures(text, value, unit):
+    f = one(text)
+    assert (f["value"], f["unit"], f["kind"]) == (value, unit, "measure")
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("She has worked there for 20 years now.", 20, "years"),
+    ("The course lasts three days in spring.", 3, "days"),
+    ("A five-year programme was agreed.", 5, "years"),
+    ("The training took 6 hours.", 6, "hours"),
+])
+def test_durations(text, value, unit):
+    f = one(text)
+    assert (f["value"], f["unit"], f["kind"]) == (value, unit, "duration")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("One in three women reported abuse.", 0.3333),
+    ("Nearly 1 in 4 pupils walk to school.", 0.25),
+    ("In the valley, every 6th woman is a farmer.", 0.1667),
+    ("Every third child is vaccinated late.", 0.3333),
+    ("Half of the farms lack water.", 0.5),
+    ("Two-thirds of the pupils are girls.", 0.6667),
+])
+def test_ratios(text, value):
+    f = one(text)
+    assert (F.round_sig(f["value"]), f["unit"], f["kind"]) == (value, "ratio", "ratio")
+
+
+def test_the_first_half_of_a_period_is_not_a_ratio():
+    assert text_figures("Sales grew in the first half of the season.") == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Calls to hotlines rose five-fold during the lockdown.", 5),
+    ("Calls to hotlines rose fivefold during the lockdown.", 5),
+    ("Calls rose 3-fold in the north.", 3),
+    ("Girls are 3 times more likely to drop out.", 3),
+    ("Girls are twice as likely to drop out.", 2),
+])
+def test_multipliers(text, value):
+    f = one(text)
+    assert (f["value"], f["unit"], f["kind"]) == (value, "times", "multiplier")
+
+
+def test_scale_words_and_number_words():
+    assert values(text_figures("About 2.5 million were counted.")) == [2_500_000]
+    assert values(text_figures("Twenty-five volunteers came.")) == []        # words need a noun (the parse)
+    assert values(text_figures("The survey reached 10\u00a0000 homes.")) == [10_000]
+
+
+# ---------------------------------------------------------------------------------------------
+# qualifiers (text leaves them out)
+
+
+@pytest.mark.parametrize("text, qualifier, span", [
+    ("Approximately 70 per cent of the land is dry.", "approximately", "70 per cent"),
+    ("Around 70 per cent of the land is dry.", "approximately", "70 per cent"),
+    ("Nearly 70 per cent of the land is dry.", "approximately", "70 per cent"),
+    ("More than 70 per cent of the land is dry.", "more_than", "70 per cent"),
+    ("Over 70 per cent of the land is dry.", "more_than", "70 per cent"),
+    ("Less than 70 per cent of the land is dry.", "less_than", "70 per cent"),
+    ("Fewer than 700 wells are dry.", "less_than", "700"),
+    ("Up to 70 per cent of the land is dry.", "up_to", "70 per cent"),
+    ("At least 70 per cent of the land is dry.", "at_least", "70 per cent"),
+    ("They need 700 or more next year.", "at_least", "700"),
+    ("The plan costs 70 per cent of the budget.", None, "70 per cent"),
+])
+def test_qualifiers(text, qualifier, span):
+    f = one(text)
+    assert f["qualifier"] == qualifier
+    assert f["text"] == span
+
+
+def test_qualifier_before_a_currency():
+    f = one("The fund raised more than USD 3 million.")
+    assert (f["qualifier"], f["text"], f["value"]) == ("more_than", "USD 3 million", 3_000_000)
+
+
+# ---------------------------------------------------------------------------------------------
+# counts need the parse: the counted noun
+
+
+def test_counted_nouns(nlp):
+    figs = doc_figures(nlp, "During two humanitarian operations, more than 250 specialists helped 1,200 children.")
+    got = {(f["value"], f["unit"], f["counted"], f["qualifier"]) for f in figs}
+    assert got == {(2, "operations", "operations", None), (250, "specialists", "specialists", "more_than"),
+                   (1200, "children", "children", None)}
+    spans = {f["text"] for f in figs}
+    assert "two humanitarian operations" in spans and "250 specialists" in spans
+
+
+def test_counted_noun_after_a_possessive(nlp):
+    figs = doc_figures(nlp, "Last spring, 12 Farmers’ Advisory Centres were opened in Veloria.")
+    assert [(f["value"], f["unit"]) for f in figs] == [(12, "centres")]
+
+
+def test_qualifier_after_the_counted_noun(nlp):
+    f = doc_figures(nlp, "The villages need 700 wells or more.")[0]
+    assert (f["value"], f["unit"], f["qualifier"], f["text"]) == (700, "wells", "at_least", "700 wells")
+
+
+def test_number_word_without_a_noun_is_not_a_figure(nlp):
+    assert doc_figures(nlp, "One of the largest lakes in Veloria is drying up.") == []
+
+
+def test_million_people(nlp):
+    f = doc_figures(nlp, "Floods displaced 1.2 million people in Veloria.")[0]
+    assert (f["value"], f["unit"], f["kind"]) == (1_200_000, "people", "count")
+
+
+def test_year_like_number_counting_a_noun_is_a_figure_not_a_date(nlp):
+    doc = nlp("The clinic vaccinated 2000 children in Port Amsel.")
+    assert [(f["value"], f["unit"]) for f in doc._.figures] == [(2000, "children")]
+    assert doc._.dates == []
+
+
+# ---------------------------------------------------------------------------------------------
+# exclusions
+
+
+@pytest.mark.parametrize("text", [
+    "The law was adopted in 2019 after a long debate.",                   # a year
+    "The talks ended on 29 May 2023 in Port Amsel.",                      # parts of a date
+    "The talks run from 3 to 5 June in Port Amsel.",                      # a day range
+    "The office was founded in 2007 and renamed in 2011.",
+    "The Strategy 2050 sets long-term goals.",                            # a year in a plan name
+])
+def test_years_and_dates_are_not_figures(nlp, text):
+    assert doc_figures(nlp, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The session opens at 10:30 in the main hall.",
+    "The session opens at 9 a.m. in the main hall.",
+    "The session opens at 3 pm in the main hall.",
+    "The session opens at 10.30 am in the main hall.",
+])
+def test_times_of_day_are_not_figures(text):
+    assert text_figures(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Veloria ranked 28th in the index.",
+    "It was the 75th session of the assembly.",
+    "The twenty-first meeting was short.",
+])
+def test_rank_ordinals_are_not_figures(text):
+    assert text_figures(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "For details call +7 (7172) 69 65 50 today.",
+    "Tel: (993-12) 488325 (117)",
+    "Phone: 8 800 080 7777",
+    "Fax: +44 20 7946 0958",
+])
+def test_phone_numbers_are_not_figures(text):
+    assert text_figures(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Office address: 14 Lindqvist Street, Port Amsel 010000, Veloria.",
+    "Visit us at Harbour Avenue 7, Port Amsel.",
+    "Postal code 050012, Port Amsel.",
+])
+def test_street_numbers_and_postcodes_are_not_figures(text):
+    assert text_figures(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Leaders met at COP26 to discuss the climate.",
+    "The CSW67 session ended.",
+    "Progress on SDG 5 is slow.",
+    "COVID-19 closed the schools.",
+    "Article 3 of the charter applies.",
+    "Resolution 1325 is the basis.",
+    "School No. 12 reopened.",
+])
+def test_numbers_inside_names_are_not_figures(text):
+    assert text_figures(text) == []
+
+
+def test_list_markers_are_not_figures():
+    assert text_figures("Steps:\n1. Register online\n2. Bring a passport") == []
+
+
+def test_vague_amounts_are_not_figures(nlp):
+    assert doc_figures(nlp, "Millions of people and tens of thousands of children were affected.") == []
+
+
+def test_numbers_inside_entity_names_are_skipped_when_the_model_sees_a_name(nlp):
+    from spacy.tokens import Span
+
+    doc = nlp.make_doc("The Group of 77 met in Port Amsel.")
+    doc.ents = [Span(doc, 1, 4, label="ORG")]
+    for name, proc in nlp.pipeline:
+        if name in ("figures",):
+            doc = proc(doc)
+    assert doc._.figures == []
