@@ -16,6 +16,7 @@ models/rules/quotes.json.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,7 @@ MARKS = OPENERS | CLOSERS | NEUTRAL
 OPEN_PREV = set("([{\u2014\u2013-/:") | MARKS
 CLOSE_NEXT = set(".,;:!?)]}\u2014\u2013-\u2026'\u2019") | MARKS
 SENT_END = frozenset({".", "!", "?"})
+CUE_AFTER_RE = re.compile(r"[,.]?\s+(\w+)")
 
 
 @dataclass(frozen=True)
@@ -184,9 +186,8 @@ def _single_quote_close(text: str, s: int, e: int, cue_words: frozenset) -> int 
     """An unclosed double quote closed by a stray single mark right before its cue ("...woman', says X")."""
     for i in range(s, e):
         if text[i] in "'\u2019" and i > s and not text[i - 1].isspace():
-            rest = text[i + 1:e].lstrip(",. ")
-            word = rest.split(" ", 1)[0].casefold() if rest else ""
-            if word in cue_words:
+            m = CUE_AFTER_RE.match(text, i + 1, e)
+            if m and m.group(1).casefold() in cue_words:
                 return i
     return None
 
@@ -257,21 +258,40 @@ def _first_at(words: Sequence[Word], pos: int) -> int:
     return lo
 
 
-def _cue_index(clause: Clause, qlex: QuoteLexicon, last: bool = False) -> int | None:
-    """The cue verb of a clause: the first one after a quote, the last one (nearest the quote) before it."""
-    order = range(len(clause.words) - 1, -1, -1) if last else range(len(clause.words))
-    for i in order:
-        w = clause.words[i]
-        if w.low in qlex.cues:
-            if w.low == "according" and not (i + 1 < len(clause.words) and clause.words[i + 1].low == "to"):
-                continue
-            if w.low in ("called", "calls") and not (i + 1 < len(clause.words)
-                                                     and clause.words[i + 1].low in ("on", "for", "upon")):
-                continue
-            if w.low == "pointed" and not (i + 1 < len(clause.words) and clause.words[i + 1].low == "out"):
-                continue
+def _cue_index(clause: Clause, qlex: QuoteLexicon) -> int | None:
+    """The first cue verb of a clause."""
+    for i in range(len(clause.words)):
+        if _is_cue_at(clause, i, qlex):
             return i
     return None
+
+
+def _subject_cue_index(clause: Clause, cands: list, qlex: QuoteLexicon) -> int | None:
+    """Before a quote, the cue whose subject stands before it ("X, speaking in Y, said the agency
+    continues to ..." takes "said"); else the cue nearest the quote."""
+    subjects = [c.start for c in cands if c.kind in ("person", "pronoun", "title")]
+    last = None
+    for i, w in enumerate(clause.words):
+        if _is_cue_at(clause, i, qlex):
+            last = i
+            if any(s < w.start for s in subjects):
+                return i
+    return last
+
+
+def _is_cue_at(clause: Clause, i: int, qlex: QuoteLexicon) -> bool:
+    words = clause.words
+    w = words[i]
+    if w.low not in qlex.cues:
+        return False
+    nxt = words[i + 1].low if i + 1 < len(words) else ""
+    if w.low == "according":
+        return nxt == "to"
+    if w.low in ("called", "calls"):
+        return nxt in ("on", "for", "upon")
+    if w.low == "pointed":
+        return nxt == "out"
+    return True
 
 
 def _cue_text(clause: Clause, i: int | None) -> str | None:
@@ -379,11 +399,14 @@ def _gender_of_mention(text: str, ent: Ent, qlex: QuoteLexicon) -> str | None:
 
 
 def resolve_pronoun(text: str, pos: int, pronoun: str, ents: Sequence[Ent], qlex: QuoteLexicon,
-                    genders: dict | None = None) -> Ent | None:
-    """The person last named before `pos` whose known gender does not contradict the pronoun."""
+                    genders: dict | None = None, quoted: Sequence[tuple[int, int]] = ()) -> Ent | None:
+    """The person last named before `pos` whose known gender does not contradict the pronoun.
+    Names inside quotations (`quoted` spans) are what speakers talk about, not who speaks."""
     want = qlex.pronoun_gender.get(pronoun)
     genders = genders if genders is not None else {}
     for e in reversed([e for e in ents if e.label == "PERSON" and e.end <= pos]):
+        if any(s <= e.start and e.end <= t for s, t in quoted):
+            continue
         g = genders.get(_surname(text, e))
         if g is None:
             g = _gender_of_mention(text, e, qlex)
@@ -449,7 +472,9 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
     out: list[dict] = []
     prev: dict | None = None      # the last accepted quote, for continuations
     prev_para = -10
-    for q in find_quote_spans(text, qlex.cues):
+    spans = find_quote_spans(text, qlex.cues)
+    quoted = [seg for q in spans for seg in q.segments]
+    for q in spans:
         content = "\n".join(text[s:e] for s, e in q.segments)
         p_first = para_of(q.open_at)
         p_last = para_of(q.end)
@@ -476,12 +501,17 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
                 attributed = True
         # 2. the clause before the opening mark: "X said:", "X, TITLE:", "According to X,"
         if not attributed and before.words:
-            ci = _cue_index(before, qlex, last=True)
             cands = _speakers(before, ents, lex, qlex)
+            ci = _subject_cue_index(before, cands, qlex)
             cue_pos = before.words[ci].start if ci is not None else None
             lead_in = before.ends_with_colon or before.words[-1].text == "," or (
                 ci is not None and ci >= len(before.words) - 2)
-            if cands and (lead_in and (ci is not None or before.ends_with_colon)):
+            if cands and lead_in and ci is None:
+                # "Jane Roe, Minister of X: “...”": a colon with no verb needs a person before it
+                # ("the theme: “...”" and "Target 7: “...”" are not attributions)
+                cands = [c for c in cands if c.kind in ("person", "pronoun")]
+            if cands and lead_in and (ci is not None or (before.ends_with_colon
+                                                         and not _naming_context(text, q, words, qlex))):
                 speaker = _pick(cands, cue_pos, before=True)
                 cue = _cue_text(before, ci)
                 attributed = True
@@ -510,7 +540,7 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
             if speaker.kind in ("person", "org"):
                 start, end = speaker.start, speaker.end
             elif speaker.kind == "pronoun":
-                e = resolve_pronoun(text, speaker.start, speaker.word, ents, qlex, genders)
+                e = resolve_pronoun(text, speaker.start, speaker.word, ents, qlex, genders, quoted)
                 if e is not None:
                     start, end = e.start, e.end
             elif speaker.kind == "title":

@@ -228,7 +228,7 @@ def _complement_run(words, wents, j, hi, lex) -> int:
                 break
             k += 1
             continue
-        if w.text in ("-", "\u2013", "&", "/", "'", "\u2019") and k + 1 < hi and is_alpha_word(words[k + 1]):
+        if w.text in ("-", "\u2013", "&", "/") and k + 1 < hi and is_alpha_word(words[k + 1]):
             k += 1
             continue
         if w.text == "," and k + 1 < hi and wents[k + 1] < 0 and is_cap(words[k + 1]) \
@@ -241,6 +241,38 @@ def _complement_run(words, wents, j, hi, lex) -> int:
     while k > j and (words[k - 1].low in ("and", "the", "&", "-", "/", ",")):
         k -= 1
     return k
+
+
+def _title_prefix_of_entity(words, wents, e, j, lex) -> int | None:
+    """Last word of a title complement that opens an organization's name ("Board" in an entity
+    "Board of the Research Institute"), or None."""
+    k = j
+    while k < len(words) and wents[k] == e and words[k].low != "of":
+        k += 1
+    if k == j or k >= len(words) or wents[k] != e:
+        return None
+    run = words[j:k]
+    text = " ".join(w.low for w in run)
+    if text in lex.title_complements or (text.startswith("the ") and text[4:] in lex.title_complements):
+        return k - 1
+    return None
+
+
+def split_glued_heads(words: list[Word], text: str, lex: Lexicon) -> list[Word]:
+    """Scraped contact lines glue a title to an e-mail address ("Officerjane.roe@un.org"): cut the
+    title's head word off so it can end a title."""
+    out = []
+    for i, w in enumerate(words):
+        if is_cap(w) and not is_head(w, lex) and len(w.text) > 4:
+            run_end = text.find(" ", w.end)
+            run = text[w.end: run_end if run_end >= 0 else len(text)]
+            if "@" in run:
+                for n in range(len(w.text) - 1, 3, -1):
+                    if w.low[:n] in lex.heads and w.text[n].islower():
+                        w = Word(w.text[:n], w.start, w.start + n, w.low[:n])
+                        break
+        out.append(w)
+    return out
 
 
 def _is_title_complement(run: Sequence[Word], lex: Lexicon) -> bool:
@@ -277,6 +309,10 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
         e = wents[j]
         if e >= 0:
             label = ents[e].label
+            if not closed and label in ORG_LABELS:
+                inner = _title_prefix_of_entity(words, wents, e, j, lex)
+                if inner is not None:
+                    title_end_w = inner
             if label in ORG_LABELS:
                 org = e if org is None else org
             elif label in PLACE_LABELS:
@@ -387,13 +423,19 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
             if is_head(w, lex):
                 found = h
                 break
-            if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words:
+            if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words and w.low not in CAP_LINKS:
                 break
         if found is None:
             break
         parse = parse_title(words, wents, ents, found, k, n, lex, allow_lower_modifiers=True)
         if parse.first_word != k and words[parse.first_word - 1].low not in ("the", "a", "an") \
                 and parse.first_word > k:
+            break
+        # "..., the Regional Director of X Ms. Jane Roe": a title that runs into the next person is theirs
+        nxt = parse.end_word
+        while nxt < n and is_honorific(words[nxt], lex):
+            nxt += 1
+        if nxt < n and wents[nxt] >= 0 and ents[wents[nxt]].label == "PERSON":
             break
         out.append(parse)
         k = parse.end_word
@@ -426,7 +468,7 @@ def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
     """Every (person, title) the text states, as dicts with char spans (the component's output)."""
     lex = lex or default_lexicon()
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
-    words = words if words is not None else tokenize(text)
+    words = split_glued_heads(words if words is not None else tokenize(text), text, lex)
     wents = word_entities(words, ents)
     first_word: dict[int, int] = {}
     last_word: dict[int, int] = {}
