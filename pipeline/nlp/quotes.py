@@ -25,6 +25,7 @@ from typing import Sequence
 from spacy.language import Language
 
 from pipeline import config
+from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities, is_cap,
                                 is_head, is_honorific, tokenize, word_entities)
 

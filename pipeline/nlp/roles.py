@@ -25,6 +25,7 @@ from typing import NamedTuple, Sequence
 from spacy.language import Language
 
 from pipeline import config
+from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 
 ROLES_FILE = config.RULES_DIR / "roles.json"
 DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"

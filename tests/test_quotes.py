@@ -1,0 +1,200 @@
+"""Attributed quotes on hand-written sentences; entities are given by hand so the rules are tested alone."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.nlp import quotes as Q
+from pipeline.nlp.quotes import find_quotes, find_quote_spans, mark_role
+from pipeline.nlp.roles import Ent, find_roles
+
+
+def ents_of(text: str, *spec: tuple) -> list[Ent]:
+    out = []
+    for item in spec:
+        sub, label = item[0], item[1]
+        nth = item[2] if len(item) > 2 else 0
+        i = -1
+        for _ in range(nth + 1):
+            i = text.index(sub, i + 1)
+        out.append(Ent(i, i + len(sub), label))
+    return out
+
+
+def quotes_of(text: str, *spec, with_roles: bool = False) -> list[tuple]:
+    ents = ents_of(text, *spec)
+    roles = find_roles(text, ents) if with_roles else []
+    out = []
+    for q in find_quotes(text, ents, roles):
+        assert text[q["start_char"]:q["end_char"]].startswith(q["text"].split("\n")[0])
+        speaker = text[q["speaker_start"]:q["speaker_end"]] if q["speaker_start"] is not None else None
+        out.append((q["text"], speaker, q["cue"]))
+    return out
+
+
+def test_quote_then_said_name_title():
+    text = "“We will keep working with the schools,” said Lena Marsh, UNICEF Representative in Ruritania."
+    assert quotes_of(text, ("Lena Marsh", "PERSON"), ("UNICEF", "UN_AGENCY"), ("Ruritania", "GPE")) == [
+        ("We will keep working with the schools", "Lena Marsh", "said")]
+
+
+def test_name_said_colon_quote():
+    text = "Tom Hale said: “The new law protects every child in the country.”"
+    assert quotes_of(text, ("Tom Hale", "PERSON")) == [
+        ("The new law protects every child in the country.", "Tom Hale", "said")]
+
+
+def test_name_title_colon_quote_without_a_verb():
+    text = "Ivo Stan, Minister of Health: “Our clinics are open to everyone from today.”"
+    assert quotes_of(text, ("Ivo Stan", "PERSON")) == [
+        ("Our clinics are open to everyone from today.", "Ivo Stan", None)]
+
+
+def test_quote_name_title_said():
+    text = "“The harvest was better than expected”, Rosa Ng, the director of the farm, said on Monday."
+    assert quotes_of(text, ("Rosa Ng", "PERSON")) == [
+        ("The harvest was better than expected", "Rosa Ng", "said")]
+
+
+def test_quote_continuing_after_its_cue():
+    text = ("“All samples were checked in the laboratory,” explained Omar Lutz, lab evaluator. "
+            "“A full report will be shared with the ministry soon.”")
+    assert quotes_of(text, ("Omar Lutz", "PERSON")) == [
+        ("All samples were checked in the laboratory", "Omar Lutz", "explained"),
+        ("A full report will be shared with the ministry soon.", "Omar Lutz", "explained")]
+
+
+def test_short_continuation_after_a_cue_in_the_same_paragraph():
+    text = "“We need more funds,” said Kira Solt. “It is urgent.”"
+    assert quotes_of(text, ("Kira Solt", "PERSON")) == [
+        ("We need more funds", "Kira Solt", "said"), ("It is urgent.", "Kira Solt", "said")]
+
+
+def test_quote_over_several_paragraphs():
+    text = ("Intro paragraph.\n“The first part of the statement is here.\n"
+            "“The second part follows in a new paragraph,” said Ema Roth.\nNext paragraph.")
+    got = quotes_of(text, ("Ema Roth", "PERSON"))
+    assert got == [("The first part of the statement is here.\nThe second part follows in a new paragraph",
+                    "Ema Roth", "said")]
+
+
+def test_straight_quotes_and_mixed_marks():
+    text = ('"Water is life for our villages," said Noor Vale.\n'
+            '«Our region has supported the plan from the start,”   stated Deputy Chair Ari Moss.')
+    assert quotes_of(text, ("Noor Vale", "PERSON"), ("Ari Moss", "PERSON")) == [
+        ("Water is life for our villages", "Noor Vale", "said"),
+        ("Our region has supported the plan from the start", "Ari Moss", "stated")]
+
+
+def test_nested_quote_with_a_backwards_mark_stays_inside():
+    text = "“Millions still live as ”invisible” people without papers,” said Dana Wolf."
+    assert quotes_of(text, ("Dana Wolf", "PERSON")) == [
+        ("Millions still live as ”invisible” people without papers", "Dana Wolf", "said")]
+
+
+def test_according_to():
+    text = 'According to Bo Lind, UNHCR Representative, "the return of families is a priority for all."'
+    assert quotes_of(text, ("Bo Lind", "PERSON"), ("UNHCR", "UN_AGENCY")) == [
+        ("the return of families is a priority for all.", "Bo Lind", "According to")]
+
+
+def test_pronoun_resolves_to_the_person_last_named():
+    text = ("Lena Marsh, Representative of the Fund, said: “I am glad to see this progress.”\n"
+            "She added: “Everyone is invited to register by June.”")
+    got = quotes_of(text, ("Lena Marsh", "PERSON"))
+    assert [g[1] for g in got] == ["Lena Marsh", "Lena Marsh"]
+    assert got[1][2] == "added"
+
+
+def test_pronoun_skips_names_inside_quotations_and_the_wrong_gender():
+    text = ("Ms. Lena Marsh met Mr. Tom Hale.\n"
+            "“We thank Pavel Ostrov for his work,” she said.")
+    got = quotes_of(text, ("Lena Marsh", "PERSON"), ("Tom Hale", "PERSON"), ("Pavel Ostrov", "PERSON"))
+    assert got == [("We thank Pavel Ostrov for his work", "Lena Marsh", "said")]
+
+
+def test_title_only_speaker_resolves_through_roles():
+    text = ("Minister Ayla Demir opened the forum with the mayor.\n"
+            "“This platform shows families what support they can get,” the Minister said.")
+    got = quotes_of(text, ("Ayla Demir", "PERSON"), with_roles=True)
+    assert got == [("This platform shows families what support they can get", "Ayla Demir", "said")]
+
+
+def test_organisation_speaks_when_no_person_is_named():
+    text = "“Funding for the programme is secured until next year,” UNICEF said in a statement."
+    assert quotes_of(text, ("UNICEF", "UN_AGENCY")) == [
+        ("Funding for the programme is secured until next year", "UNICEF", "said")]
+
+
+def test_short_fragments_of_reported_speech():
+    text = ("Speaking in Geneva, Anna Berg said the agency follows the situation “very closely.”\n"
+            "She called on the authorities to have the service “fully restored.”")
+    got = quotes_of(text, ("Geneva", "GPE"), ("Anna Berg", "PERSON"))
+    assert got == [("very closely.", "Anna Berg", "said"), ("fully restored.", "Anna Berg", "called on")]
+
+
+def test_long_unattributed_quotation_has_no_speaker():
+    text = ("The target for this year reads: “Substantially reduce the number of people affected by "
+            "disasters in every region by 2030”.")
+    assert quotes_of(text) == [("Substantially reduce the number of people affected by disasters in every "
+                                "region by 2030", None, None)]
+
+
+def test_stray_single_mark_closes_a_quote_before_its_cue():
+    text = "“This mural shows a strong woman who knows her worth', says painter Zara Quint, its author."
+    got = quotes_of(text, ("Zara Quint", "PERSON"))
+    assert got == [("This mural shows a strong woman who knows her worth", "Zara Quint", "says")]
+
+
+@pytest.mark.parametrize("text,spec", [
+    ("The office launched the “Green Steppe” project in May.", []),
+    ("The office launched a “Call for good ideas on digital farming in the region” in May.", []),
+    ("UN Women brings people together in the campaign: “Equal Voices”.", [("UN Women", "UN_AGENCY")]),
+    ('Entitled "Experience of the region in applying digital tools to public services," the event '
+     'was held in March.', []),
+    ("This year we join forces under the theme “My voice, our equal future.”", []),
+    ("Participants should complete the phrase: \"Safety starts with all of us ...\"", []),
+    ("The regional repository “Act for Equal”, a platform, was launched.", []),
+    ("Tom Hale presented the “Family for Every Child” programme.", [("Tom Hale", "PERSON")]),
+    ("The partners defined future “outcomes” of the framework.", []),
+])
+def test_names_titles_and_slogans_are_not_quotes(text, spec):
+    assert quotes_of(text, *spec) == []
+
+
+def test_mark_roles_follow_position_before_glyph():
+    text = "a ”word” here"
+    assert mark_role(text, 2) == "open"
+    assert mark_role(text, 7) == "close"
+    assert mark_role('x "y" z', 2) == "open"
+    assert mark_role('x "y" z', 4) == "close"
+
+
+def test_title_like():
+    qlex = Q.default_quote_lexicon()
+    assert Q.is_title_like("Forest Restoration for the Sustainable Future", qlex)
+    assert not Q.is_title_like("We are ready to support these efforts", qlex)
+
+
+def test_component_writes_the_contract_keys():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("role_extractor")
+    nlp.add_pipe("quote_extractor")
+    doc = nlp.make_doc("“We will build more schools,” said Lena Marsh.")
+    start = doc.text.index("Lena")
+    doc.ents = [doc.char_span(start, start + len("Lena Marsh"), label="PERSON")]
+    for name in ("role_extractor", "quote_extractor"):
+        doc = nlp.get_pipe(name)(doc)
+    assert len(doc._.quotes) == 1
+    q = doc._.quotes[0]
+    assert set(q) == {"text", "speaker_start", "speaker_end", "cue", "start_char", "end_char"}
+    assert (q["text"], doc.text[q["speaker_start"]:q["speaker_end"]], q["cue"]) == (
+        "We will build more schools", "Lena Marsh", "said")
+    assert doc.text[q["start_char"]:q["end_char"]] == q["text"]
+
+
+def test_find_quote_spans_skips_unmatched_closers():
+    spans = find_quote_spans("He is 6” tall. “Yes,” she said.")
+    assert len(spans) == 1
+    assert spans[0].segments and "Yes" in "He is 6” tall. “Yes,” she said."[spans[0].start:spans[0].end]
+

