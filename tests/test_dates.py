@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import msgpack
+import srsly
 import pytest
 
 from pipeline.nlp import dates as D
@@ -194,7 +194,7 @@ def test_numbers_fused_into_tokens_or_amounts_are_not_dates(text):
 
 def test_candidates_are_msgpack_safe_and_resolved_dicts_have_the_contract_keys(nlp):
     doc = nlp("On Thursday the minister said that last year, in 2021 and on 3 May, the plan worked.")
-    msgpack.packb(doc._.dates)
+    srsly.msgpack_loads(srsly.msgpack_dumps(doc._.dates))
     for c in doc._.dates:
         assert {"text", "start_char", "end_char"} <= set(c)
         assert doc.text[c["start_char"]:c["end_char"]] == c["text"]
@@ -231,3 +231,14 @@ def test_model_date_span_needing_the_article_date_is_parsed_with_dateparser():
     got = D.resolve_dates([cand], PUB)
     assert [(g["start"], g["end"], g["granularity"]) for g in got] == [("2003-01-01", "2003-12-31", "year")]
     assert D.resolve_dates([cand], None) == []
+
+
+def test_two_days_joined_by_and_are_two_dates():
+    assert text_dates("The vote is on 5 and 6 June 2023.") == [("5", "2023-06-05", "2023-06-05"),
+                                                              ("6 June 2023", "2023-06-06", "2023-06-06")]
+    assert text_dates("The office was shut between 5 and 9 May 2023.") == \
+        [("5 and 9 May 2023", "2023-05-05", "2023-05-09")]
+
+
+def test_a_month_inside_a_person_name_is_not_a_date(nlp):
+    assert doc_dates(nlp, "The opening speech was given by June Aldane, the mayor.") == []

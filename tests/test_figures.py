@@ -333,3 +333,14 @@ def test_numbers_inside_entity_names_are_skipped_when_the_model_sees_a_name(nlp)
         if name in ("figures",):
             doc = proc(doc)
     assert doc._.figures == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Growth reached 12.50 per cent.", [12.5]),           # a decimal, not half past twelve
+    ("The deficit is 3.45 million.", [3_450_000]),
+    ("The hotline works 24/7 for callers.", []),
+    ("Security Council resolution 1325 is cited.", []),
+    ("Read point (1) before signing.", []),
+])
+def test_decimals_codes_and_enumerations(text, expected):
+    assert values(text_figures(text)) == expected

@@ -367,19 +367,29 @@ def match_to_candidate(name: str, m: re.Match, text: str, rules: DateRules) -> d
     s, e = m.start(), m.end()
     if name == "dmy_range":
         d1, mon1, y1, d2, mon2, y2 = g
-        if re.search(r"\sand\s", text[s:e]) and not _between_ok(text, m, "and"):
-            return None
         m2 = _month(rules, mon2)
         m1 = _month(rules, mon1) or m2
         y2i = int(y2) if y2 else None
         y1i = int(y1) if y1 else None
+        if re.search(r"\sand\s", text[s:e]) and not _between_ok(text, m, "and"):
+            # "on 5 and 6 June": two days, the first borrowing the month (and year) of the second
+            first_end = max(x for x in (m.end(1), m.end(2) if mon1 else -1, m.end(3) if y1 else -1))
+            y1i = y1i if y1i is not None else y2i
+            one = _abs(text, m.start(1), first_end, [y1i, m1, day_number(d1)], [y1i, m1, day_number(d1)], False)
+            two = _abs(text, m.start(4), e, [y2i, m2, day_number(d2)], [y2i, m2, day_number(d2)], False)
+            return [c for c in (one, two) if c]
         return _abs(text, s, e, [y1i, m1, day_number(d1)], [y2i, m2, day_number(d2)], True)
     if name == "mdy_range":
         mon1, d1, y1, mon2, d2, y2 = g
-        if re.search(r"\sand\s", text[s:e]) and not _between_ok(text, m, "and"):
-            return None
         m1 = _month(rules, mon1)
         m2 = _month(rules, mon2) or m1
+        if re.search(r"\sand\s", text[s:e]) and not _between_ok(text, m, "and"):
+            y = int(y2) if y2 else (int(y1) if y1 else None)
+            first_end = m.end(3) if y1 else m.end(2)
+            one = _abs(text, s, first_end, [y, m1, day_number(d1)], [y, m1, day_number(d1)], False)
+            two = _abs(text, m.start(4) if mon2 else m.start(5), e, [y, m2, day_number(d2)],
+                       [y, m2, day_number(d2)], False)
+            return [c for c in (one, two) if c]
         return _abs(text, s, e, [int(y1) if y1 else None, m1, day_number(d1)],
                     [int(y2) if y2 else None, m2, day_number(d2)], True)
     if name == "my_range":
@@ -470,14 +480,13 @@ def find_rule_dates(text: str, rules: DateRules | None = None, reject=None) -> l
     found = []
     for order, (name, rx) in enumerate(pats.patterns):
         for m in rx.finditer(text):
-            cand = match_to_candidate(name, m, text, rules)
-            if cand is None:
-                continue
-            cand["form"] = name
-            if reject is not None and reject(cand):
-                continue
-            cand = attach_relative_year(cand, text)
-            found.append((cand["start_char"], cand["end_char"], order, cand))
+            got = match_to_candidate(name, m, text, rules)
+            for cand in (got if isinstance(got, list) else [got] if got else []):
+                cand["form"] = name if not isinstance(got, list) else "dmy"
+                if reject is not None and reject(cand):
+                    continue
+                cand = attach_relative_year(cand, text)
+                found.append((cand["start_char"], cand["end_char"], order, cand))
     return select_non_overlapping(found)
 
 
@@ -653,8 +662,14 @@ def date_candidates(doc: Doc, rules: DateRules | None = None) -> list[dict]:
     if memo is not None:
         return memo
     rules = rules or load_rules()
-    cands = text_candidates(doc.text, rules,
-                            reject=lambda c: year_used_as_count(doc, c) or day_used_as_count(doc, c),
+    persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+
+    def reject(c: dict) -> bool:
+        if c["form"] == "month" and any(c["start_char"] < pe and ps < c["end_char"] for ps, pe in persons):
+            return True         # "a speech by June Aldane"
+        return year_used_as_count(doc, c) or day_used_as_count(doc, c)
+
+    cands = text_candidates(doc.text, rules, reject=reject,
                             keep_today=lambda c: today_is_specific(doc, c["start_char"], rules))
     taken = [(c["start_char"], c["end_char"]) for c in cands]
     cands.extend(model_date_spans(doc, taken, rules))

@@ -99,6 +99,7 @@ class Patterns:
     phone_cue: re.Pattern
     phone_after_cue: re.Pattern
     name_before: re.Pattern
+    name_before_ci: re.Pattern
     acronym_before: re.Pattern
     street_before: re.Pattern
     street_after: re.Pattern
@@ -151,7 +152,10 @@ def compile_patterns(rules: FigureRules) -> Patterns:
         qualifier_after=re.compile(rf"^\s*(?P<q>{_phrase_alt(rules.qualifiers_after)})(?![A-Za-z])", re.I),
         age_before=re.compile(rf"\b(?:{_phrase_alt(d['age_cues'])})\s+$", re.I),
         time_of_day=re.compile(
-            r"(?<![\d.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s*(?:a\.?m\.?|p\.?m\.?|hrs|h)(?![A-Za-z]))?"
+            # "10:30" is always a time; "10.30" only with a suffix or after "at" (else a decimal)
+            r"(?<![\d.:])(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*(?:a\.?m\.?|p\.?m\.?|hrs|h)(?![A-Za-z]))?"
+            r"|(?<![\d.])(?:[01]?\d|2[0-3])\.[0-5]\d\s*(?:a\.?m\.?|p\.?m\.?|hrs|h)(?![A-Za-z])"
+            r"|(?<=\bat\s)(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d)"
             r"|(?<![\d.])(?:1[0-2]|0?[1-9])(?:[.:][0-5]\d)?\s*(?:a\.m\.|p\.m\.|am|pm|a\.m|p\.m|o['’]clock)(?![A-Za-z])",
             re.I),
         phone=re.compile(r"(?<![\w])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,5}){2,}(?![\w])"),
@@ -159,6 +163,7 @@ def compile_patterns(rules: FigureRules) -> Patterns:
         phone_after_cue=re.compile(rf"\b(?:{_alt(d['phone_cues'])})\s*[.:]?\s*[:#]?\s*(?P<num>\+?[\d(][\d\s()./-]*\d\)?)",
                                    re.I),
         name_before=re.compile(rf"(?<![\w.])(?:{_alt(d['name_words_before'])})\s?$"),
+        name_before_ci=re.compile(rf"(?<![\w.])(?:{_alt(d['name_words_before_any_case'])})\s?$", re.I),
         acronym_before=re.compile(r"(?<![\w.])(?P<a>[A-Z][A-Z&]{1,9})\s$"),
         street_before=re.compile(rf"(?<![\w])(?:{_alt(d['street_words'])})\s*,?\s*(?:no\.?\s*)?$", re.I),
         street_after=re.compile(
@@ -353,7 +358,7 @@ def read_qualifier_after(text: str, pos: int, rules: FigureRules, pats: Patterns
 def is_name_number(text: str, start: int, end: int, rules: FigureRules, pats: Patterns) -> bool:
     """"SDG 5", "CSW 67", "Article 3", "No. 12": a number that is part of a name or a reference."""
     before = text[max(0, start - 16):start]
-    if pats.name_before.search(before):
+    if pats.name_before.search(before) or pats.name_before_ci.search(before):
         return True
     m = pats.acronym_before.search(before)
     if m and m.group("a") not in rules.currency_codes:
@@ -383,6 +388,10 @@ def is_fused(text: str, start: int, end: int) -> bool:
         return True
     if end < len(text) and text[end].isalpha():
         return True
+    if text[end:end + 2][:1] == "/" and text[end + 1:end + 2].isdigit():
+        return True         # "24/7", "66/170": codes and references
+    if start > 0 and text[start - 1] in "([" and text[end:end + 1] in ")]" and end - start <= 2:
+        return True         # "(1)", "[2]": enumerations and footnotes
     return False
 
 
