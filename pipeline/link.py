@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
 
+from pipeline import config
 from pipeline import resolve as R
 from pipeline.records import Extraction, Mention
 
@@ -101,7 +103,43 @@ class KBAccess:
         return hit if R.surface_key(text) in keys else None
 
     def is_place(self, text: str) -> bool:
-        return bool(self.lookup_exact(text, "GPE") or self.lookup_exact(text, "LOC"))
+        return self.place_name(text) is not None
+
+    def place_name(self, text: str) -> str | None:
+        """Canonical name of the place `text` names, or of the country a country adjective
+        ("Kyrgyz", "Swedish") refers to; None for anything else."""
+        hit = self.lookup_exact(text, "GPE") or self.lookup_exact(text, "LOC")
+        if hit is not None:
+            return hit.name
+        return _country_adjectives().get(R.fold(text))
+
+    def wrong_case_place(self, form: str, kb_id: str) -> bool:
+        """A short capitalised acronym ("IATI") that a place record only has in another case ("Iati")."""
+        ent = self.entity(kb_id)
+        compact = R.display_form(form)
+        return (ent is not None and ent.label in ("GPE", "LOC") and R.is_acronym(compact)
+                and "-" not in compact and len(compact) <= 5 and compact not in (ent.name, *ent.aliases))
+
+
+@lru_cache(maxsize=1)
+def _country_adjectives() -> dict[str, str]:
+    """Folded country adjective or alias -> country name, from models/rules/demonyms.json."""
+    path = config.RULES_DIR / "demonyms.json"
+    if not path.exists():
+        return {}
+    out: dict[str, str] = {}
+    for c in json.loads(path.read_text(encoding="utf-8")).get("countries", []):
+        for form in (*c.get("names", ()), *c.get("demonyms", ())):
+            out.setdefault(R.fold(form), c["country"])
+    return out
+
+
+@lru_cache(maxsize=1)
+def national_body_heads() -> frozenset[str]:
+    path = config.RULES_DIR / "link.json"
+    if not path.exists():
+        return frozenset()
+    return frozenset(R.fold(w) for w in json.loads(path.read_text(encoding="utf-8"))["national_body_heads"])
 
 
 def default_kb() -> KBAccess:
@@ -196,7 +234,8 @@ def _build_nodes(mentions: list[Mention], kb: KBAccess) -> list[Node]:
         skey = R.surface_key(m.text)
         if not skey:
             continue
-        node = by_key.setdefault((skey, m.kb_id), Node(skey, m.kb_id))
+        kb_id = None if m.kb_id and kb.wrong_case_place(m.text, m.kb_id) else m.kb_id
+        node = by_key.setdefault((skey, kb_id), Node(skey, kb_id))
         node.idx.append(i)
         node.labels.append(m.label)
         node.forms[R.clean_name(m.text)] += 1
@@ -254,11 +293,28 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
     """Clusters of one article's mentions, and for each mention the index of its cluster (-1: none)."""
     kb = kb or KBAccess()
     nodes = _build_nodes(mentions, kb)
-    place_keys = {n.skey for n in nodes if n.group == "PLACE"}
+    place_nodes = {n.skey: n for n in nodes if n.group == "PLACE"}
 
     @lru_cache(maxsize=None)
+    def place_name(text: str) -> str | None:
+        """The place a part of an organization's name refers to: a country or country adjective,
+        a place the article itself names, or a KB place of two words or more. One-word KB towns
+        are left out here: "Central", "Mission" and "Union" are towns too."""
+        country = _country_adjectives().get(R.fold(text))
+        if country:
+            return country
+        key = R.surface_key(text)
+        hit = kb.lookup_exact(text, "GPE") or kb.lookup_exact(text, "LOC")
+        node = place_nodes.get(key)
+        if node is not None:
+            ent = kb.entity(node.kb_id)
+            return hit.name if hit is not None else ent.name if ent is not None else node.form
+        if hit is not None and len(key.split()) >= 2:
+            return hit.name
+        return None
+
     def is_place(text: str) -> bool:
-        return R.surface_key(text) in place_keys or kb.is_place(text)
+        return place_name(text) is not None or kb.is_place(text)
 
     # "WMO Mongolia": the office form of a body the KB knows is that body.
     for n in nodes:
@@ -269,7 +325,9 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
                 n.kb_id, n.label, n.role = hit.kb_id, hit.label, "office"
     for n in nodes:
         if n.group == "ORG":
-            n.key = R.org_key(n.form, is_place)
+            n.key = R.org_key(n.form, place_name)
+        elif n.group == "PLACE":
+            n.key = R.org_key(n.form)
         elif n.group == "PERSON":
             n.key = R.person_key(n.form)
         else:
@@ -297,7 +355,7 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
         base = R.office_base(n.form, is_place)
         if not base:
             continue
-        targets = [j for j in org_by_key.get(R.org_key(base, is_place), ()) if j != i]
+        targets = [j for j in org_by_key.get(R.org_key(base, place_name), ()) if j != i]
         if targets and all(uf.union(j, i) for j in targets):
             n.role = "office"
 
@@ -381,17 +439,20 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
         cn = [nodes[i] for i in members[root]]
         kb_id = uf.kb[root]
         ent = kb.entity(kb_id)
-        if ent is not None:
-            label = ent.label
-        else:
-            label = R.vote_label([l for n in cn for l in n.labels])
-        group = R.group_of(label)
+        label = ent.label if ent is not None else ""
         full = [n for n in cn if n.role == "full"] or cn
+        if ent is None:
+            # The full names decide: an acronym or surname the model mislabelled does not.
+            label = R.vote_label([l for n in full for l in n.labels])
+        group = R.group_of(label)
         if group == "PERSON":
             canonical = max(full, key=lambda n: (len(n.toks), n.n, _neg(n.key)))
         else:
             canonical = max(full, key=lambda n: (not R.is_acronym(n.form), n.n, len(n.toks), _neg(n.key)))
-        scoped = kb_id is None and group == "PERSON" and len(canonical.toks) < 2
+        scoped = kb_id is None and (
+            group == "PERSON" and len(canonical.toks) < 2
+            or group == "ORG" and canonical.toks[:1] and canonical.toks[0] in national_body_heads()
+            and not R.names_place(canonical.key, place_name))
         c = Cluster(cn, kb_id, label, group, canonical, scoped)
         for n in cn:
             for k in n.idx:
@@ -476,7 +537,7 @@ class Linker:
                 s.forms.update(n.forms)
                 if n.role == "full":
                     s.full_forms.update(n.forms)
-                s.labels.update(n.labels)
+                    s.labels.update(n.labels)
                 s.n_mentions += n.n
             if c.scoped:
                 continue
@@ -564,7 +625,12 @@ class Linker:
                 n_mentions += s.n_mentions
             kb_id = uf.kb[root]
             ent = self.kb.entity(kb_id)
-            label = ent.label if ent is not None else R.vote_label(labels.elements()) if labels else "ORG"
+            if ent is not None:
+                label = ent.label
+            elif labels:
+                label = R.vote_label(labels.elements())
+            else:
+                label = {"PLACE": "GPE"}.get(members[0][0], members[0][0])
             pool = full_forms or forms
             name = ent.name if ent is not None else max(pool, key=lambda f: (pool[f], len(f), _neg(f)))
             primary = [m for m in members if m not in redirected] or members

@@ -2,7 +2,8 @@
 
 Nothing here knows about articles or tables; `pipeline.link` wires these into the resolution of
 one article and of the whole corpus. Functions that need to know whether a string names a place
-take an `is_place` predicate, so they can be tested without the knowledge base.
+take an `is_place` predicate or a `place_name` function, so they can be tested without the
+knowledge base.
 """
 from __future__ import annotations
 
@@ -93,12 +94,13 @@ def tokens(key: str) -> list[str]:
 # Organization keys
 
 
-def org_key(text: str, is_place: Callable[[str], bool] = lambda s: False) -> str:
+def org_key(text: str, place_name: Callable[[str], str | None] = lambda s: None) -> str:
     """A key under which the usual rewordings of one organization's name coincide.
 
-    "Government of the Republic of Kazakhstan", "Kazakhstan Government" and "government of
-    Kazakhstan" all give "government of kazakhstan"; "UN" is spelled out; "Women's" and "Women"
-    agree. Hyphens are dropped so "Co-operation" and "Cooperation" agree.
+    "Government of the Republic of Kazakhstan", "Kazakhstan Government", "Kazakh Government" and
+    "government of Kazakhstan" all give "government of kazakhstan" (`place_name` maps a place
+    name or country adjective to the place's canonical name); "UN" is spelled out; "Women's" and
+    "Women" agree; hyphens are dropped so "Co-operation" and "Cooperation" agree.
     """
     s = surface_key(text)
     s = s.replace("&", " and ")
@@ -107,17 +109,39 @@ def org_key(text: str, is_place: Callable[[str], bool] = lambda s: False) -> str
     s = s.replace("-", "")
     toks = [t for t in s.split() if t != "the"]
     toks = [w for t in toks for w in (("united", "nations") if t == "un" else (t,))]
-    s = " ".join(toks)
-    # "X of the Republic of Y" is "X of Y"; the formal state name adds nothing to the organization.
-    s = re.sub(r"\bof republic of ", "of ", s)
+    # "X of the Republic of Y" is "X of Y" even where no knowledge base says so.
+    s = re.sub(r"\bof republic of ", "of ", " ".join(toks))
     toks = s.split()
-    # "<Place> <Body>" is "<Body> of <Place>", when the text does not already name a place after "of".
-    if len(toks) >= 2 and "of" not in toks:
-        for n in (2, 1):
-            if len(toks) > n and is_place(" ".join(toks[:n])):
-                toks = toks[n:] + ["of"] + toks[:n]
-                break
+    tail = _place_tail(toks, place_name)
+    if tail is not None:
+        cut, canon = tail
+        return " ".join(toks[:cut] + canon.split())
+    # "<Place> <Body>" is "<Body> of <Place>".
+    for n in (2, 1):
+        if len(toks) > n:
+            canon = place_name(" ".join(toks[:n]))
+            if canon:
+                return " ".join(toks[n:] + ["of"] + fold(canon).split())
     return " ".join(toks)
+
+
+def _place_tail(toks: list[str], place_name: Callable[[str], str | None]) -> tuple[int, str] | None:
+    """(index after the last "of", canonical place) when the name ends in "of <place>"."""
+    if "of" not in toks[1:]:
+        return None
+    last_of = len(toks) - 1 - toks[::-1].index("of")
+    if last_of + 1 >= len(toks):
+        return None
+    canon = place_name(" ".join(toks[last_of + 1:]))
+    return (last_of + 1, fold(canon)) if canon else None
+
+
+def names_place(key: str, place_name: Callable[[str], str | None]) -> bool:
+    """A name that says whose body it is: a place or country adjective anywhere in it
+    ("ministry of health of kazakhstan", "agency of swedish government")."""
+    toks = key.split()
+    return any(place_name(" ".join(toks[i:i + n])) for n in (1, 2, 3) for i in range(len(toks) - n + 1)
+               if toks[i] not in STOPWORDS)
 
 
 def prefix_of_chain(short_key: str, long_key: str) -> bool:

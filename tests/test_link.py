@@ -143,6 +143,11 @@ def test_reworded_org_names_agree():
     one_id(out, "a1", "Government of the Republic of Moldova", "Moldova Government", "government of Moldova")
 
 
+def test_un_spelled_out_or_not_is_one_place():
+    out = link(ex("a1", ("LOC", "United Nations Weather Station"), ("LOC", "UN weather station")))
+    one_id(out, "a1", "United Nations Weather Station", "UN weather station")
+
+
 def test_name_cut_before_its_of_tail_joins_the_only_longer_name():
     out = link(ex("a1", ("ORG", "Bureau for Seed Control of the Ministry of Agriculture"),
                   ("ORG", "Bureau for Seed Control")))
@@ -152,6 +157,23 @@ def test_name_cut_before_its_of_tail_joins_the_only_longer_name():
     by = ids_by_text(two, "a1")
     assert len({*by["Ministry of Culture of Moldova"], *by["Ministry of Culture of Georgia"],
                 *by["Ministry of Culture"]}) == 3
+
+
+def test_country_less_national_bodies_stay_in_their_article():
+    out = link(ex("a1", ("ORG", "Ministry of Culture"), ("GPE", "Georgia")),
+               ex("a2", ("ORG", "Ministry of Culture"), ("GPE", "Moldova")),
+               ex("a3", ("ORG", "Ministry of Culture of Moldova")),
+               ex("a4", ("ORG", "Moldova Ministry of Culture")))
+    assert one_id(out, "a1", "Ministry of Culture") != one_id(out, "a2", "Ministry of Culture")
+    assert one_id(out, "a3", "Ministry of Culture of Moldova") == one_id(out, "a4", "Moldova Ministry of Culture")
+    assert one_id(out, "a2", "Ministry of Culture") != one_id(out, "a3", "Ministry of Culture of Moldova")
+
+
+def test_capitalised_acronym_is_not_a_town_of_the_same_letters():
+    kb = fake_kb()
+    kb.index["geo:9"] = FakeEntity("geo:9", "GPE", "Bwrc")
+    out = link_corpus([ex("a1", ("ORG", "Baltic Water Research Council"), ("GPE", "BWRC", "geo:9", 2))], kb=kb)
+    assert one_id(out, "a1", "Baltic Water Research Council", "BWRC").startswith("ORG:")
 
 
 def test_same_form_with_two_labels_is_one_entity_in_an_article():
@@ -350,9 +372,18 @@ def test_person_variant_score():
 
 
 def test_org_key_and_variants():
-    is_place = {"moldova", "georgia", "slovenia", "slovakia"}.__contains__
-    assert R.org_key("Moldova Government", is_place) == R.org_key("the Government of the Republic of Moldova",
-                                                                  is_place) == "government of moldova"
+    places = {"moldova": "Moldova", "georgia": "Georgia", "slovenia": "Slovenia", "slovakia": "Slovakia",
+              "moldovan": "Moldova", "republic of moldova": "Moldova"}
+    place_name = places.get
+    is_place = places.__contains__
+    assert R.org_key("Moldova Government", place_name) == R.org_key(
+        "the Government of the Republic of Moldova", place_name) == "government of moldova"
+    assert R.org_key("Moldovan Government", place_name) == "government of moldova"
+    assert R.org_key("Moldova Ministry of Foreign Affairs", place_name) == R.org_key(
+        "Ministry of Foreign Affairs of the Republic of Moldova", place_name)
+    assert R.org_key("Georgia Office of Moldova", place_name) == "georgia office of moldova"
+    assert R.names_place("agency for roads of moldovan government", place_name)
+    assert not R.names_place("ministry of culture", place_name)
     assert R.org_key("UN Weather Office") == "united nations weather office"
     assert R.org_key("Women’s Union") == R.org_key("Women Union")
     assert R.org_variant_score("harborview pallisade hotel", "harborview palisade hotel") >= 0.9
