@@ -344,3 +344,14 @@ def test_numbers_inside_entity_names_are_skipped_when_the_model_sees_a_name(nlp)
 ])
 def test_decimals_codes_and_enumerations(text, expected):
     assert values(text_figures(text)) == expected
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Forest cover has shrunk by a third, the survey says.", 0.3333, "ratio"),
+    ("Poverty fell and two-thirds of the households gained.", 0.6667, "ratio"),
+    ("The course takes one and a half years to finish.", 1.5, "years"),
+    ("Girls married before the age of 18 lose out.", 18, "years"),
+])
+def test_fractions_halves_and_ages(text, value, unit):
+    f = one(text)
+    assert (F.round_sig(f["value"]), f["unit"]) == (value, unit)

@@ -146,7 +146,10 @@ def compile_patterns(rules: FigureRules) -> Patterns:
         ratio_link=re.compile(r"\s+(?:in|out\s+of)\s+", re.I),
         every_nth=re.compile(rf"\bevery\s+(?:(?P<n>\d+)(?:st|nd|rd|th)|(?P<w>{ordinals}))\s+(?P<noun>[A-Za-z]+)",
                              re.I),
-        fraction=re.compile(rf"(?<![\w-])(?P<f>{_phrase_alt(rules.fractions)})(?=\s+(?:of|the|a|an)\s)", re.I),
+        # "half of", "two-thirds of the", and after a change "by a third"
+        fraction=re.compile(rf"(?<![\w-])(?P<f>{_phrase_alt(rules.fractions)})(?=\s+(?:of|the|a|an)\s)"
+                            rf"|(?<=\bby\s)(?P<fb>{_phrase_alt(rules.fractions)})(?=[,.;:)]|\s+(?:in|since|from|over|between|compared|and|to)\b)",
+                            re.I),
         twice=re.compile(rf"(?<![\w-])twice\s+(?=(?:{_alt(d['multiplier_after'])})\b)", re.I),
         qualifier_before=re.compile(rf"(?:^|(?<![\w]))(?P<q>{_phrase_alt(rules.qualifiers)})\s+$", re.I),
         qualifier_after=re.compile(rf"^\s*(?P<q>{_phrase_alt(rules.qualifiers_after)})(?![A-Za-z])", re.I),
@@ -265,6 +268,10 @@ def read_amount(text: str, m: re.Match, rules: FigureRules, pats: Patterns) -> A
                 amt.value *= rules.fused_scales[f.group().lower()]
                 amt.end = f.end()
                 return amt
+    half = re.match(r"\s+and\s+a\s+half(?![A-Za-z])", text[amt.end:amt.end + 16], re.I)
+    if half:                                   # "two and a half million", "one and a half years"
+        amt.value += 0.5
+        amt.end += half.end()
     while True:
         sc = pats.scale.match(text[amt.end:amt.end + 20])
         if not sc:
@@ -451,10 +458,13 @@ def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] |
         taken.append((m.start(), m.end()))
     for m in pats.fraction.finditer(text):
         before = text[max(0, m.start() - 12):m.start()].lower()
-        if re.search(r"\b(first|second|latter|other|and|the)\s+$", before) or not free(m.start(), m.end()):
+        frac = m.group("f") or m.group("fb")
+        if re.search(r"\b(first|second|latter|other|the)\s+$", before) or not free(m.start(), m.end()):
             continue
+        if frac.lower().startswith("a ") and re.search(r"\band\s+$", before):
+            continue        # "one and a half": the whole number is read elsewhere
         q = read_qualifier_before(text, m.start(), rules, pats)
-        value = rules.fractions[re.sub(r"\s+", " ", m.group("f").lower())]
+        value = rules.fractions[re.sub(r"\s+", " ", frac.lower())]
         out.append(make_figure(text, m.start(), m.end(), value, None, "ratio", q[0] if q else None, "ratio", None))
         taken.append((m.start(), m.end()))
     for m in pats.twice.finditer(text):
@@ -490,7 +500,7 @@ def figure_at(text: str, m: re.Match, rules: FigureRules, pats: Patterns, exclud
     else:
         if is_ordinal(text, e, pats):
             return None
-        if text[s:e].lower() == "one" and re.match(r"\s+(?:of|another|more|such|or|and|'s|’s)\b|['’]s",
+        if text[s:e].lower() == "one" and re.match(r"\s+(?:of|another|more|such|or|and(?!\s+a\s+half)|'s|’s)\b|['’]s",
                                                     text[e:e + 10], re.I):
             return None
 
