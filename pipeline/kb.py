@@ -113,12 +113,14 @@ def sensible_english_alternates(name: str, alternates: list[str]) -> tuple[str, 
     """Alternate names worth matching in English text: Latin letters, capitalised, no codes.
 
     GeoNames alternates mix scripts, transliterations, airport codes and lower-case keys;
-    only capitalised plain-Latin forms of a few letters or more survive.
+    only capitalised plain-Latin forms of five letters or more, every word capitalised, survive.
     """
     keep = []
     for alt in alternates:
-        if alt == name or len(alt) < 4 or not _LATIN_NAME_RE.match(alt) or alt.isupper():
+        if alt == name or len(alt) < 5 or not _LATIN_NAME_RE.match(alt) or alt.isupper():
             continue
+        if " - " in alt or any(w[0].islower() for w in alt.split()):
+            continue    # glosses such as "Agra - agara", "Lungsod ng Agra"
         keep.append(alt)
     return tuple(keep)
 

@@ -93,6 +93,17 @@ def trim_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def extend_hyphenated(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A name never ends inside a hyphenated word: "... of Agro" + "-Industrial"."""
+    while end + 1 < len(doc) and doc[end].text in ("-", "–") and doc[end - 1].whitespace_ == "" \
+            and doc[end].whitespace_ == "" and doc[end + 1].is_alpha and doc[end + 1].ent_iob_ != "B":
+        end += 2
+    while start >= 2 and doc[start - 1].text in ("-", "–") and doc[start - 1].whitespace_ == "" \
+            and doc[start - 2].whitespace_ == "" and doc[start - 2].is_alpha and doc[start - 2].ent_iob_ == "O":
+        start -= 2
+    return start, end
+
+
 def balance_quotes(doc: Doc, start: int, end: int, max_extend: int = 8) -> tuple[int, int]:
     """Close a quotation the span opens (extending up to `max_extend` tokens), else cut at it."""
     opened = None
@@ -233,6 +244,9 @@ def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
             a = out[-1]
             gap = e.start - a.end
             n = connector_at(doc, a.end, r["connectors"]) if gap > 0 else 0
+            if 0 < n < gap and e.label == "ORG" and all(
+                    is_name_like(t) or (t.text == "-" and t.whitespace_ == "") for t in doc[a.end + n:e.start]):
+                n = gap     # "... Park of" + "Al-Farabi" + "Kazakh National University"
             if a.label == "ORG" and n == gap and n > 0 and e.label in ("ORG", "GPE") \
                     and any(t.text in r["chain_heads"] for t in doc[a.start:a.end]) \
                     and not (doc[a.end].lower_ == "to" and e.label == "ORG"):
@@ -268,17 +282,22 @@ def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
 
 
 def in_titled_quote(doc: Doc, start: int, end: int, heads: frozenset[str], reach: int = 30) -> bool:
-    """True inside a quotation that is the title of a document or event ("Concept of ... 2027")."""
+    """True inside a quotation that is the title of a document or event: it starts with a head
+    word (“Concept of ... 2027”) or is followed by one (“Forest Restoration ...” project)."""
     i = start - 1
     while i >= 0 and start - i <= reach:
         t = doc[i].text
         if t in CLOSE_QUOTES and t not in OPEN_QUOTES:
             return False
         if t in OPEN_QUOTES:
-            first = next((k for k in range(i + 1, min(len(doc), i + 4)) if doc[k].is_alpha), None)
-            if first is None or not any(doc[k].text in heads for k in range(first, min(len(doc), first + 2))):
+            close = next((j for j in range(end, min(len(doc), end + reach)) if doc[j].text in CLOSE_QUOTES), None)
+            if close is None:
                 return False
-            return any(doc[j].text in CLOSE_QUOTES for j in range(end, min(len(doc), end + reach)))
+            first = next((k for k in range(i + 1, min(len(doc), i + 4)) if doc[k].is_alpha), None)
+            titled = first is not None and any(doc[k].text in heads for k in range(first, min(len(doc), first + 2)))
+            # or the quotation is followed by what it names: “...” project
+            named = close + 1 < len(doc) and doc[close + 1].text.capitalize() in heads
+            return titled or named
         if "\n" in t:
             return False
         i -= 1
@@ -295,11 +314,27 @@ def named_inside_longer_name(doc: Doc, start: int, end: int, heads: frozenset[st
     if inside_longer_name(doc, start, end, heads):
         return True
     i = start - 1
+    quoted = False
+    if i >= 0 and doc[i].text in OPEN_QUOTES:
+        quoted = True
+        i -= 1
     saw_connector = False
-    while i >= 0 and doc[i].lower_ in LEFT_CONNECTORS and start - i <= 3:
+    while i >= 0 and doc[i].lower_ in LEFT_CONNECTORS and start - i <= 4:
         saw_connector = True
         i -= 1
-    return saw_connector and i >= 0 and doc[i].text in heads
+    if not saw_connector or i < 0:
+        return False
+    # "Convention on the X"; and, for a quoted title, also "conference on “X”"
+    return doc[i].text in heads or (quoted and doc[i].text.capitalize() in heads)
+
+
+def names_a_project(doc: Doc, start: int, end: int, heads: frozenset[str]) -> bool:
+    """An unknown all-capital acronym straight before "project", "programme"... names that
+    project ("the FRIENDS project"), which the guidelines do not annotate."""
+    if end - start != 1 or not doc[start].is_upper or end >= len(doc):
+        return False
+    nxt = doc[end]
+    return nxt.is_lower and nxt.text.capitalize() in heads
 
 
 def common_word_elsewhere(doc: Doc, start: int, end: int) -> bool:
@@ -338,10 +373,26 @@ def person_by_title(doc: Doc, start: int, end: int, r: dict) -> int | None:
 # The component
 
 
+def project_acronyms(doc: Doc, heads: frozenset[str]) -> frozenset[str]:
+    """Acronyms the article uses as project names somewhere ("the FRIENDS project")."""
+    return frozenset(t.text for t in doc[:-1] if t.is_upper and len(t) > 1 and t.is_alpha
+                     and doc[t.i + 1].is_lower and doc[t.i + 1].text.capitalize() in heads)
+
+
+def strip_board_of(doc: Doc, start: int, end: int, r: dict) -> int:
+    """"Deputy Chair of the [Board of the X Institute]": the board belongs to the title."""
+    if end - start > 3 and doc[start].text == "Board" and doc[start + 1].lower_ == "of":
+        if start >= 2 and doc[start - 1].lower_ in ("the", "of") and any(
+                doc[k].text in r["person_heads"] for k in range(max(0, start - 4), start)):
+            return start + (3 if doc[start + 2].lower_ == "the" else 2)
+    return start
+
+
 def fix_entities(doc: Doc) -> list[Ent]:
     r = rules()
     sources = doc._.mention_sources or {}
     kbs = doc._.mention_kb or {}
+    projects = project_acronyms(doc, r["non_entity_heads"])
     ents: list[Ent] = []
     for span in doc.ents:
         key = span_key(span.start_char, span.end_char)
@@ -358,16 +409,19 @@ def fix_entities(doc: Doc) -> list[Ent]:
         s, t = trim_edges(doc, e.start, e.end)
         q = quoted_after_legal_form(doc, s, t, r["legal_forms"])
         if q is None and s < t:
+            s, t = balance_quotes(doc, s, t)
             if doc[s].text in OPEN_QUOTES and doc[t - 1].text in CLOSE_QUOTES and label in ("ORG", "PERSON"):
                 continue    # a title or slogan in quotation marks
-            s, t = balance_quotes(doc, s, t)
             s, t = trim_edges(doc, s, t)
+            if s < t:
+                s, t = extend_hyphenated(doc, s, t)
         elif q is not None:
             s, t = q
             label = "ORG"
         if s >= t:
             continue
         if label == "ORG":
+            s = strip_board_of(doc, s, t, r)
             p = person_by_title(doc, s, t, r)
             if p is not None:
                 label, s = "PERSON", p
@@ -379,6 +433,8 @@ def fix_entities(doc: Doc) -> list[Ent]:
         text = doc[s:t].text
         relabel = kb_relabel(text, label)
         if relabel is not None:
+            if named_inside_longer_name(doc, s, t, r["non_entity_heads"]):
+                continue
             label, kb_id = relabel
             ents.append(Ent(s, t, label, kb_id, "model"))
             continue
@@ -408,6 +464,8 @@ def fix_entities(doc: Doc) -> list[Ent]:
         if e.label != "UN_AGENCY" and named_inside_longer_name(doc, e.start, e.end, r["non_entity_heads"]):
             continue
         if common_word_elsewhere(doc, e.start, e.end):
+            continue
+        if names_a_project(doc, e.start, e.end, r["non_entity_heads"]) or doc[e.start:e.end].text in projects:
             continue
         if doc[e.start:e.end].root.pos_ == "VERB":
             continue

@@ -65,6 +65,10 @@ def touches_name(doc: Doc, start: int, end: int) -> bool:
     """A place followed by another capitalised word ("Central Asia Animal Health Network"), or a
     one-word place preceded by one ("Jordan" in "Michael Jordan"), is part of a longer name."""
     nxt = doc[end] if end < len(doc) else None
+    if nxt is not None and nxt.text == "-" and doc[end - 1].whitespace_ == "":
+        return True     # "Agro-Industrial", "Kazakhstan-made"
+    if start > 0 and doc[start - 1].text == "-" and doc[start - 1].whitespace_ == "":
+        return True     # "FAO-Türkiye"
     if nxt is not None and is_name_like(nxt) and not (nxt.is_upper and doc[start:end].text.isupper()):
         return True
     prev = doc[start - 1] if start > 0 else None
