@@ -198,3 +198,24 @@ def test_find_quote_spans_skips_unmatched_closers():
     assert len(spans) == 1
     assert spans[0].segments and "Yes" in "He is 6” tall. “Yes,” she said."[spans[0].start:spans[0].end]
 
+
+
+def test_according_to_a_pronoun():
+    text = ("Mr. Ken Abe stressed the importance of cooperation. According to him, “cooperation between the "
+            "five countries is the key.”")
+    assert quotes_of(text, ("Ken Abe", "PERSON")) == [
+        ("cooperation between the five countries is the key.", "Ken Abe", "According to")]
+
+
+def test_title_with_org_resolves_before_falling_back_to_the_org():
+    text = ("UNDP Resident Representative Ola Berg visited the site.\n"
+            "“Our support will continue,” the UNDP Resident Representative said.")
+    got = quotes_of(text, ("UNDP", "UN_AGENCY"), ("Ola Berg", "PERSON"), ("UNDP", "UN_AGENCY", 1),
+                    with_roles=True)
+    assert got == [("Our support will continue", "Ola Berg", "said")]
+
+
+def test_lower_case_fragment_after_a_naming_word_is_still_speech():
+    text = "Ola Berg noted that the project “will benefit more than 200,000 farmers”."
+    assert quotes_of(text, ("Ola Berg", "PERSON")) == [
+        ("will benefit more than 200,000 farmers", "Ola Berg", "noted")]

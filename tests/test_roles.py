@@ -209,3 +209,16 @@ def test_component_writes_the_contract_keys():
                                    "place_end", "start_char", "end_char"}
     r = doc._.roles[0]
     assert (r["title"], doc.text[r["org_start"]:r["org_end"]]) == ("Representative", "UNICEF")
+
+
+def test_portfolio_complement_links_the_ministry_named_elsewhere():
+    text = ("The Ministry of Water Resources of Ruritania opened the canal. "
+            "“It matters,” said Ari Moss, Minister of Water Resources.")
+    got = roles_of(text, ("Ministry of Water Resources of Ruritania", "ORG"), ("Ari Moss", "PERSON"))
+    assert [(g["title"], g["org"]) for g in got] == [("Minister", "Ministry of Water Resources of Ruritania")]
+
+
+def test_posting_place_beats_the_sending_country():
+    text = "Speaking at the ceremony, the Ambassador of Japan to Ruritania, Mr. Ken Abe, stressed the point."
+    got = roles_of(text, ("Japan", "GPE"), ("Ruritania", "GPE"), ("Ken Abe", "PERSON"))
+    assert [(g["title"], g["place"]) for g in got] == [("Ambassador", "Ruritania")]

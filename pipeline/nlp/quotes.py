@@ -48,6 +48,7 @@ class QuoteLexicon:
     naming_before: frozenset
     naming_after: frozenset
     subject_pronouns: frozenset
+    object_pronouns: frozenset
     pronoun_gender: dict
     female_honorifics: frozenset
     male_honorifics: frozenset
@@ -61,6 +62,7 @@ def _load(path: Path = QUOTES_FILE) -> QuoteLexicon:
     low = lambda xs: frozenset(x.casefold() for x in xs)  # noqa: E731
     return QuoteLexicon(cues=low(d["cue_verbs"]), naming_before=low(d["naming_before"]),
                         naming_after=low(d["naming_after"]), subject_pronouns=low(d["subject_pronouns"]),
+                        object_pronouns=low(d["object_pronouns"]),
                         pronoun_gender=d["pronouns"], female_honorifics=low(d["female_honorifics"]),
                         male_honorifics=low(d["male_honorifics"]),
                         title_function_words=low(d["title_function_words"]),
@@ -321,14 +323,29 @@ def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexi
             elif label in ORG_LABELS:
                 out.append(Speaker("org", ents[e].start, ents[e].end, "", None, e))
             continue
-        if w.low in qlex.subject_pronouns:
+        if w.low in qlex.subject_pronouns or (w.low in qlex.object_pronouns and i > 0
+                                                 and words[i - 1].low == "to"):
+            # "she said", "according to him"
             out.append(Speaker("pronoun", w.start, w.end, w.low, None))
-        elif is_head(w, lex, lowercase_ok=False) and i > 0 and words[i - 1].low == "the":
-            # "the Minister said" (not "the Minister of X, Jane Roe, said": a person follows)
+        elif is_head(w, lex, lowercase_ok=False) and _after_the(words, clause.wents, i, ents):
+            # "the (UNICEF) Representative said" (not "the Minister of X, Jane Roe, said": a person follows)
             nxt = clause.wents[i + 1] if i + 1 < len(words) else -1
             if not (nxt >= 0 and ents[nxt].label == "PERSON"):
                 out.append(Speaker("title", w.start, w.end, w.low, None))
     return out
+
+
+def _after_the(words, wents, i: int, ents) -> bool:
+    """A title head preceded by "the" and at most three capitalised words or organization names."""
+    j = i - 1
+    while j >= 0 and i - j <= 4:
+        if words[j].low == "the":
+            return True
+        e = wents[j]
+        if (e >= 0 and ents[e].label == "PERSON") or not (words[j].text[:1].isupper() or e >= 0):
+            return False
+        j -= 1
+    return False
 
 
 def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> bool:
@@ -343,17 +360,21 @@ def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex
     return False
 
 
-def _pick(cands: list[Speaker], cue_pos: int | None, before: bool) -> Speaker | None:
-    """The speaker of a clause: a person first, then a pronoun, a bare title, an organization.
-    Before a quote the subject stands nearest before the cue; after it, the first one named."""
+def _ranked(cands: list[Speaker], cue_pos: int | None, before: bool) -> list[Speaker]:
+    """Speaker candidates of a clause, best first: a person, then a pronoun, a bare title, an
+    organization. Before a quote the subject stands nearest before the cue; after it, the first named."""
     if cue_pos is not None and before:
         cands_b = [c for c in cands if c.start < cue_pos]
         cands = cands_b or cands
+    out = []
     for kind in ("person", "pronoun", "title", "org"):
         ks = [c for c in cands if c.kind == kind]
-        if ks:
-            return ks[-1] if before else ks[0]
-    return None
+        out += list(reversed(ks)) if before else ks
+    return out
+
+
+def _pick(cands: list[Speaker], cue_pos: int | None, before: bool) -> list[Speaker]:
+    return _ranked(cands, cue_pos, before)
 
 
 def _words_of(text: str) -> list[str]:
@@ -489,7 +510,7 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
             tail = text[pps:ppe].rstrip()
             if tail.endswith(":"):
                 before = _clause_before(words, wents, pps + len(tail), pps, text)
-        speaker: Speaker | None = None
+        speaker: list[Speaker] | None = None
         cue = None
         attributed = False
         # 1. the clause after the closing mark: ", said X", ", X said", ", she added"
@@ -516,12 +537,12 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
                 speaker = _pick(cands, cue_pos, before=True)
                 cue = _cue_text(before, ci)
                 attributed = True
-            elif cands and ci is not None and not is_title_like(content, qlex) \
-                    and not _naming_context(text, q, words, qlex):
+            elif cands and ci is not None and not is_title_like(content, qlex) and not (
+                    content[:1].isupper() and _naming_context(text, q, words, qlex)):
                 # a fragment inside reported speech: "said it would follow the situation “very closely”"
                 speaker = _pick(cands, cue_pos, before=True)
                 cue = _cue_text(before, ci)
-                attributed = speaker is not None
+                attributed = bool(speaker)
         if not attributed:
             if _naming_context(text, q, words, qlex) or is_title_like(content, qlex):
                 continue
@@ -537,17 +558,19 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
             if n_words < qlex.min_unattributed_words:
                 continue
         start = end = None
-        if speaker is not None:
-            if speaker.kind in ("person", "org"):
-                start, end = speaker.start, speaker.end
-            elif speaker.kind == "pronoun":
-                e = resolve_pronoun(text, speaker.start, speaker.word, ents, qlex, genders, quoted)
+        for cand in speaker or []:
+            if cand.kind in ("person", "org"):
+                start, end = cand.start, cand.end
+            elif cand.kind == "pronoun":
+                e = resolve_pronoun(text, cand.start, cand.word, ents, qlex, genders, quoted)
                 if e is not None:
                     start, end = e.start, e.end
-            elif speaker.kind == "title":
-                hit = resolve_title(speaker.start, speaker.word, roles)
+            elif cand.kind == "title":
+                hit = resolve_title(cand.start, cand.word, roles)
                 if hit is not None:
                     start, end = hit
+            if start is not None:
+                break
         rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": cue,
                "start_char": q.start, "end_char": q.end}
         out.append(rec)

@@ -287,7 +287,7 @@ def _is_title_complement(run: Sequence[Word], lex: Lexicon) -> bool:
 
 
 def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
-                allow_lower_modifiers: bool = False) -> TitleParse:
+                allow_lower_modifiers: bool = False, org_by_name=None) -> TitleParse:
     """The title whose (first) head word is `head_i`, with its org and place; `lo`/`hi` bound the words."""
     t_first, phrase_first, org, place, demonym = _left_modifiers(words, wents, ents, head_i, lo, lex,
                                                                  allow_lower_modifiers)
@@ -297,6 +297,7 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
     last = _np_right(words, wents, head_i, hi, lex)
     title_end_w = last
     closed = False
+    place_prep = None
     k = last + 1
     while k < hi:
         w = words[k]
@@ -317,7 +318,9 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
             if label in ORG_LABELS:
                 org = e if org is None else org
             elif label in PLACE_LABELS:
-                place = e if place is None else place
+                # "Ambassador of Japan to Ruritania": the posting ("to", "in", "for") beats the origin ("of")
+                if place is None or (place_prep == "of" and w.low != "of"):
+                    place, place_prep = e, w.low
             else:
                 break
             closed = True
@@ -332,6 +335,9 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
         if not closed and _is_title_complement(run, lex):
             title_end_w = end - 1
         else:
+            if org is None and org_by_name is not None:
+                # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere
+                org = org_by_name(" ".join(w.text for w in run))
             closed = True
         k = end
     return TitleParse(title_start=words[t_first].start, title_end=words[title_end_w].end, org=org, place=place,
@@ -360,7 +366,8 @@ def _skip_to_person(words, k, lex) -> int:
     return k
 
 
-def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int = 30) -> TitleParse | None:
+def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int = 30,
+                 org_by_name=None) -> TitleParse | None:
     """"FAO Forestry Officer Jane Roe", "the Deputy Minister of Health of Ruritania, Ms. Jane Roe"."""
     j = _skip_honorifics_left(words, p_first, lex)
     if j < 0:
@@ -385,13 +392,14 @@ def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int 
             continue
         if not is_cap(words[h]) and _np_right(words, wents, h, j + 1, lex) != j:
             continue
-        parse = parse_title(words, wents, ents, h, lo, p_first, lex)
+        parse = parse_title(words, wents, ents, h, lo, p_first, lex, org_by_name=org_by_name)
         if _skip_to_person(words, parse.end_word, lex) == p_first:
             return parse
     return None
 
 
-def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 8) -> list[TitleParse]:
+def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 8,
+                 org_by_name=None) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ..."."""
     out: list[TitleParse] = []
     k = p_last + 1
@@ -428,7 +436,8 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
                 break
         if found is None:
             break
-        parse = parse_title(words, wents, ents, found, k, n, lex, allow_lower_modifiers=True)
+        parse = parse_title(words, wents, ents, found, k, n, lex, allow_lower_modifiers=True,
+                            org_by_name=org_by_name)
         if parse.first_word != k and words[parse.first_word - 1].low not in ("the", "a", "an") \
                 and parse.first_word > k:
             break
@@ -464,6 +473,26 @@ def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon)
     return None
 
 
+def _fold(s: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", s.casefold())) + " "
+
+
+def org_finder(text: str, ents: Sequence[Ent]):
+    """Name -> index of the first organization entity whose name contains it as whole words."""
+    orgs = [(_fold(text[e.start:e.end]), i) for i, e in enumerate(ents) if e.label in ORG_LABELS]
+
+    def find(name: str) -> int | None:
+        key = _fold(name)
+        if len(key) < 6:
+            return None
+        for folded, i in orgs:
+            if key in folded:
+                return i
+        return None
+
+    return find
+
+
 def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
                words: list[Word] | None = None) -> list[dict]:
     """Every (person, title) the text states, as dicts with char spans (the component's output)."""
@@ -477,16 +506,17 @@ def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
         if e >= 0:
             first_word.setdefault(e, i)
             last_word[e] = i
+    org_by_name = org_finder(text, ents)
     roles = []
     seen = set()
     for ei, ent in enumerate(ents):
         if ent.label != "PERSON" or ei not in first_word:
             continue
         parses = []
-        before = title_before(words, wents, ents, first_word[ei], lex)
+        before = title_before(words, wents, ents, first_word[ei], lex, org_by_name=org_by_name)
         if before is not None:
             parses.append(before)
-        parses += titles_after(words, wents, ents, last_word[ei], lex)
+        parses += titles_after(words, wents, ents, last_word[ei], lex, org_by_name=org_by_name)
         for parse in parses:
             org = ents[parse.org] if parse.org is not None else None
             place = _place_span(parse, ents, text, lex)
