@@ -60,56 +60,67 @@ def _worker_threads(client) -> int:
 def extract_with_dask(articles: Iterable[dict], cache: ExtractionCache | None = None,
                       scheduler: str | None = None, batch_size: int = config.BATCH_SIZE,
                       stats: dict | None = None, progress=None,
-                      partition_size: int = PARTITION_SIZE) -> Iterator[Extraction]:
-    """Extractions for every article, in input order, computed on a Dask cluster."""
-    from distributed import Client, LocalCluster
+                      partition_size: int | None = None) -> Iterator[Extraction]:
+    """Extractions for every article, in input order, computed on a Dask cluster.
 
+    The cluster is only contacted once an article misses the cache, so a rerun with nothing new
+    starts no workers.
+    """
     stats = stats if stats is not None else {}
     stats.setdefault("cached", 0)
     stats.setdefault("computed", 0)
     stats.setdefault("partitions", 0)
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        client = Client(cluster)
+    size = partition_size or PARTITION_SIZE
+    conn: dict = {}
+
+    def client():
+        if "client" not in conn:
+            from distributed import Client, LocalCluster
+
+            if scheduler:
+                conn["client"] = Client(scheduler)
+            else:
+                conn["cluster"] = LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
+                                               dashboard_address=None)
+                conn["client"] = Client(conn["cluster"])
+            stats["workers"] = len(conn["client"].scheduler_info().get("workers", {}))
+            conn["max_in_flight"] = IN_FLIGHT_PER_THREAD * _worker_threads(conn["client"])
+        return conn["client"]
+
+    # Each item: (partition with its cache hits filled in, future for its uncached articles or None).
+    in_flight: deque = deque()
+
+    def drain_one() -> Iterator[Extraction]:
+        part, future = in_flight.popleft()
+        computed = iter(future.result()) if future is not None else iter(())
+        for article, hit in part:
+            if hit is None:
+                extraction = Extraction.from_dict(next(computed))
+                if cache is not None:
+                    cache.put(article, extraction)
+                stats["computed"] += 1
+            else:
+                extraction = hit
+                stats["cached"] += 1
+            if progress is not None:
+                progress.update(1)
+            yield extraction
+
     try:
-        stats["workers"] = len(client.scheduler_info().get("workers", {}))
-        max_in_flight = IN_FLIGHT_PER_THREAD * _worker_threads(client)
-        # Each item: (partition with cache hits filled in, future for its uncached articles or None).
-        in_flight: deque = deque()
-
-        def drain_one() -> Iterator[Extraction]:
-            part, future = in_flight.popleft()
-            computed = iter(future.result()) if future is not None else iter(())
-            for article, hit in part:
-                if hit is None:
-                    extraction = Extraction.from_dict(next(computed))
-                    if cache is not None:
-                        cache.put(article, extraction)
-                    stats["computed"] += 1
-                else:
-                    extraction = hit
-                    stats["cached"] += 1
-                if progress is not None:
-                    progress.update(1)
-                yield extraction
-
-        for part in _partitions(articles, cache, partition_size):
+        for part in _partitions(articles, cache, size):
             todo = [_slim(a) for a, hit in part if hit is None]
             future = None
             if todo:
                 # pure=False: two partitions with equal text are still two tasks (no key collisions).
-                future = client.submit(extract_partition, todo, batch_size, pure=False)
+                future = client().submit(extract_partition, todo, batch_size, pure=False)
                 stats["partitions"] += 1
             in_flight.append((part, future))
-            while len(in_flight) > max_in_flight:
+            while len(in_flight) > conn.get("max_in_flight", 0):
                 yield from drain_one()
         while in_flight:
             yield from drain_one()
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        if "client" in conn:
+            conn["client"].close()
+        if "cluster" in conn:
+            conn["cluster"].close()

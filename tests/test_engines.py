@@ -1,0 +1,92 @@
+"""Engines give the same extractions and tables however the work is spread: n_process and Dask."""
+import datetime as dt
+import hashlib
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import config
+from pipeline.engines import dask as dask_engine
+from pipeline.extract import ExtractionCache, extract_articles
+from pipeline.nlp.build import shared_nlp
+from pipeline.stages import run_all
+
+BODIES = [
+    ("Relief convoy reaches Varnholt valley",
+     "The Oravian Red Crescent delivered 1,200 food parcels to Varnholt on 3 March 2024.\n"
+     "\u201cWe will return next month,\u201d said Ilse Marquardt, head of the Varnholt field office."),
+    ("Water project opens in Kestrel Bay",
+     "Minister Tomas Ekwueme opened a water plant in Kestrel Bay that serves 45,000 people.\n"
+     "The plant cost USD 3.5 million and was built with the Halvard Foundation."),
+    ("Clinic staff trained in Dornbeck",
+     "Forty nurses from Dornbeck finished a six-week course in May 2023.\n"
+     "The course was run by Dr. Petra Lindqvist of the Northern Health Alliance."),
+    ("Schools reopen after floods",
+     "About 30 per cent of the schools in the Selmar district reopened on Monday.\n"
+     "Selmar Governor Anwar Kessling said repairs would continue until December."),
+    ("Youth forum in Port Ardley",
+     "The Port Ardley youth forum gathered 300 delegates from 12 countries.\n"
+     "Speakers included Nadia Oyelaran, who said young people must shape the recovery plan."),
+]
+
+
+def article(i: int, title: str, body: str) -> dict:
+    text = f"{title}\n\n{body}"
+    return {"article_id": f"t{i}", "text": text, "published": dt.date(2024, 3, 10),
+            "content_sha256": hashlib.sha256(text.encode()).hexdigest()}
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return [article(i, t, b) for i, (t, b) in enumerate(BODIES)]
+
+
+def test_two_processes_give_the_same_extractions_as_one(articles):
+    nlp = shared_nlp()
+    one = [e.to_dict() for e in extract_articles(articles, nlp=nlp, n_process=1, batch_size=2)]
+    two = [e.to_dict() for e in extract_articles(articles, nlp=nlp, n_process=2, batch_size=2)]
+    assert [e["article_id"] for e in two] == [a["article_id"] for a in articles]
+    assert two == one
+    assert any(e["mentions"] for e in one)
+
+
+def test_cached_runs_between_new_articles_keep_input_order(articles, tmp_path, monkeypatch):
+    nlp = shared_nlp()
+    cache = ExtractionCache(tmp_path)
+    list(extract_articles(articles[1:3], cache=cache, nlp=nlp))
+    # A run of cached articles this long ends the pipe; the next new article starts another.
+    monkeypatch.setattr("pipeline.extract.MAX_CACHED_RUN", 1)
+    stats = {}
+    out = list(extract_articles(articles, cache=cache, nlp=nlp, stats=stats, batch_size=2))
+    assert [e.article_id for e in out] == [a["article_id"] for a in articles]
+    assert stats == {"cached": 2, "computed": 3}
+    fresh = [e.to_dict() for e in extract_articles(articles, nlp=nlp)]
+    assert [e.to_dict() for e in out] == fresh
+
+
+def test_dask_engine_on_a_local_cluster_gives_the_local_tables(record, tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "dump.txt").write_text("".join(
+        record(t, b, f"https://example.org/news/{i}-story") for i, (t, b) in enumerate(BODIES)))
+    run_all(raw, tmp_path / "local", cache_dir=tmp_path / "cache-local")
+    # Partitions of two articles: several tasks, gathered back in input order.
+    monkeypatch.setattr(dask_engine, "PARTITION_SIZE", 2)
+    summary = run_all(raw, tmp_path / "dask", engine="dask", cache_dir=tmp_path / "cache-dask")
+    assert summary["extract"]["computed"] == len(BODIES)
+    assert summary["extract"]["partitions"] == 3 and summary["extract"]["workers"] == 2
+    for name in config.TABLE_NAMES:
+        local = pq.read_table(tmp_path / "local" / f"{name}.parquet")
+        dask = pq.read_table(tmp_path / "dask" / f"{name}.parquet")
+        assert dask.equals(local), name
+    assert pq.read_table(tmp_path / "local" / "mentions.parquet").num_rows > 0
+
+    # Everything cached: the rerun needs no cluster at all.
+    def no_cluster(*args, **kwargs):
+        raise AssertionError("a fully cached run must not start a cluster")
+
+    monkeypatch.setattr("distributed.LocalCluster", no_cluster)
+    again = run_all(raw, tmp_path / "dask2", engine="dask", cache_dir=tmp_path / "cache-dask")
+    assert again["extract"]["cached"] == len(BODIES) and again["extract"]["computed"] == 0
+    assert pq.read_table(tmp_path / "dask2" / "mentions.parquet").equals(
+        pq.read_table(tmp_path / "local" / "mentions.parquet"))
