@@ -242,3 +242,12 @@ def test_two_days_joined_by_and_are_two_dates():
 
 def test_a_month_inside_a_person_name_is_not_a_date(nlp):
     assert doc_dates(nlp, "The opening speech was given by June Aldane, the mayor.") == []
+
+
+@pytest.mark.parametrize("a, b, expected", [(3, 15, (15, 3)), (15, 3, (15, 3)), (4, 5, (4, 5))])
+def test_numeric_day_month_prefers_day_first(a, b, expected):
+    assert D.numeric_day_month(a, b) == expected
+
+
+def test_us_numeric_date():
+    assert text_dates("Order 12 was issued on 3/15/2021.") == [("3/15/2021", "2021-03-15", "2021-03-15")]

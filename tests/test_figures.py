@@ -355,3 +355,12 @@ def test_decimals_codes_and_enumerations(text, expected):
 def test_fractions_halves_and_ages(text, value, unit):
     f = one(text)
     assert (F.round_sig(f["value"]), f["unit"]) == (value, unit)
+
+
+def test_rank_totals_and_dialled_numbers_are_not_figures():
+    assert text_figures("The index ranks Veloria 56th out of 191.") == []
+    assert text_figures("Dial 150 for the helpline.") == []
+
+
+def test_a_quarter_after_and():
+    assert values(text_figures("Most trust it, and a quarter of them use it daily.")) == [0.25]

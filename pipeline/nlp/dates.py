@@ -120,7 +120,7 @@ def compile_patterns(rules: DateRules) -> DatePatterns:
         ("my", rf"{lead}({mon_any}),?\s+(?:of\s+)?({year})"),
         ("month", rf"{lead}({mon_full})"),
         ("iso", rf"{lead}({year})-(0?[1-9]|1[0-2])-([12]\d|3[01]|0?[1-9])(?!\d)"),
-        ("numeric", rf"{lead}([12]\d|3[01]|0?[1-9])([./])(0?[1-9]|1[0-2])\2({year})"),
+        ("numeric", rf"{lead}([12]\d|3[01]|0?[1-9])([./])([12]\d|3[01]|0?[1-9])\2({year})(?![\d/.]\d)"),
         ("year_range", rf"{lead}({year})(\s*[-–—/]\s*|\s+(?:to|till|until|through|and)\s+)((?:1[89]|20)?\d\d)(?![\d%])"),
         ("decade", rf"{lead}(1[89]\d0|20\d0)['’]?s\b"),
         ("year", rf"(?<![\w.,/$€£¥₸#№])({year})(?![\w%]|[.,]\d)"),
@@ -155,6 +155,14 @@ def expand_two_digit_year(first: int, second: str) -> int:
     if len(second) == 4:
         return int(second)
     return first // 100 * 100 + int(second)
+
+
+def numeric_day_month(a: int, b: int) -> tuple[int, int]:
+    """Day and month of "a/b/yyyy": day first (the international order) unless only the US
+    order is possible ("3/15/2021")."""
+    if b > 12 and a <= 12:
+        return b, a
+    return a, b
 
 
 def valid_ymd(y: int | None, m: int | None, d: int | None) -> bool:
@@ -432,8 +440,9 @@ def match_to_candidate(name: str, m: re.Match, text: str, rules: DateRules) -> d
         ymd = [int(y), int(mo), int(d)]
         return _abs(text, s, e, ymd, list(ymd), False)
     if name == "numeric":
-        d, _sep, mo, y = g
-        ymd = [int(y), int(mo), int(d)]
+        a, _sep, b, y = g
+        d, mo = numeric_day_month(int(a), int(b))
+        ymd = [int(y), mo, d]
         return _abs(text, s, e, ymd, list(ymd), False)
     if name == "year_range":
         y1, sep, y2 = g

@@ -382,6 +382,12 @@ def is_ordinal(text: str, end: int, pats: Patterns) -> bool:
     return bool(pats.ordinal_after.match(text[end:end + 10]))
 
 
+def is_rank_total(text: str, start: int) -> bool:
+    """"56th out of 191": the size of a ranking, not an amount."""
+    return bool(re.search(r"\d(?:st|nd|rd|th)\s+(?:out\s+)?of\s+$|\b(?:rank|ranked|ranks|ranking)\s+$",
+                          text[max(0, start - 20):start], re.I))
+
+
 def is_list_marker(text: str, start: int, end: int, pats: Patterns) -> bool:
     """"1." or "2)" opening a line."""
     return bool(re.match(r"[.)]\s", text[end:end + 2])) and bool(pats.list_marker.search(text[max(0, start - 4):start]))
@@ -415,7 +421,7 @@ def blocked_spans(text: str, rules: FigureRules, pats: Patterns) -> list[tuple[i
         if looks_phone and len(digits) >= 6 and len(groups) >= 3:
             spans.append((m.start(), m.end()))
     for m in pats.phone_after_cue.finditer(text):      # "tel: (993-12) 488325 (117)": all of it
-        if len(re.sub(r"\D", "", m.group("num"))) >= 5:
+        if len(re.sub(r"\D", "", m.group("num"))) >= 5 or m.group().lower().startswith("dial"):
             spans.append((m.start("num"), m.end("num")))
     return spans
 
@@ -461,7 +467,7 @@ def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] |
         frac = m.group("f") or m.group("fb")
         if re.search(r"\b(first|second|latter|other|the)\s+$", before) or not free(m.start(), m.end()):
             continue
-        if frac.lower().startswith("a ") and re.search(r"\band\s+$", before):
+        if frac.lower() == "a half" and re.search(r"\band\s+$", before):
             continue        # "one and a half": the whole number is read elsewhere
         q = read_qualifier_before(text, m.start(), rules, pats)
         value = rules.fractions[re.sub(r"\s+", " ", frac.lower())]
@@ -493,7 +499,7 @@ def figure_at(text: str, m: re.Match, rules: FigureRules, pats: Patterns, exclud
     if amt.is_digits:
         if is_fused(text, s, e) and not _unit_glued(text, e, rules, pats, amt.fused_m):
             return None
-        if is_ordinal(text, m.end(), pats) or is_list_marker(text, s, e, pats):
+        if is_ordinal(text, m.end(), pats) or is_list_marker(text, s, e, pats) or is_rank_total(text, s):
             return None
         if is_name_number(text, s, e, rules, pats) or is_street_number(text, s, e, pats):
             return None
