@@ -283,13 +283,19 @@ def read_dump(source_file: str, data: bytes) -> tuple[list[RawRecord], list[dict
     return records, []
 
 
-def build_articles(files: list[tuple[str, list[RawRecord]]], rules: BoilerplateRules) -> ParseResult:
-    """Records of a whole corpus -> articles and rejects (first URL wins across the corpus)."""
+def build_articles(files: list[tuple[str, list[RawRecord]]], rules: BoilerplateRules,
+                   repeated: frozenset[str] | None = None,
+                   seen: tuple[dict[str, str], dict[str, str]] | None = None) -> ParseResult:
+    """Records of a whole corpus -> articles and rejects (first URL wins across the corpus).
+
+    A caller that streams a corpus file by file passes the corpus-wide `repeated` lines, learned in a
+    first pass, and one `seen` pair (URLs, ids) shared by all its calls.
+    """
     result = ParseResult()
-    repeated = learn_repeated_lines(rec.content or [] for _, recs in files for rec in recs)
+    if repeated is None:
+        repeated = learn_repeated_lines(rec.content or [] for _, recs in files for rec in recs)
     rules = BoilerplateRules(rules.lines, rules.line_patterns, rules.footer_starts, repeated)
-    seen_urls: dict[str, str] = {}
-    seen_ids: dict[str, str] = {}
+    seen_urls, seen_ids = seen if seen is not None else ({}, {})
     for source_file, records in files:
         for rec in records:
             where = f"{source_file} record {rec.index}"

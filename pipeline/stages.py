@@ -5,8 +5,10 @@ Each stage reads what the previous one wrote in the output folder, so `make` can
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
+import pickle
 import sys
 import tempfile
 import time
@@ -48,19 +50,80 @@ def _update_manifest(out_dir: Path, **parts) -> None:
     os.replace(tmp, path)
 
 
+# Articles sorted in memory at once; past that, sorted runs are spilled to disk and merged.
+PARSE_RUN_ARTICLES = 2000
+WRITE_BATCH_ROWS = 1000
+
+
+def _spill_run(rows: list[dict], folder: Path) -> Path:
+    fd, path = tempfile.mkstemp(dir=folder, suffix=".run")
+    with os.fdopen(fd, "wb") as fh:
+        for row in sorted(rows, key=lambda r: r["article_id"]):
+            pickle.dump(row, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return Path(path)
+
+
+def _read_run(path: Path) -> Iterator[dict]:
+    with open(path, "rb") as fh:
+        while True:
+            try:
+                yield pickle.load(fh)
+            except EOFError:
+                return
+
+
 def parse_stage(input_dir: Path, out_dir: Path) -> dict:
-    from pipeline.parse import list_raw_files, parse_corpus
+    """Raw dumps -> articles.parquet (sorted by article_id) and rejects.parquet, one file at a time.
+
+    Pass 1 learns the corpus-wide repeated lines (site furniture); pass 2 builds each file's articles
+    with them. Articles are sorted by id in runs of PARSE_RUN_ARTICLES, spilled to disk and merged into
+    row groups, so memory holds one file and one run whatever the corpus size.
+    """
+    from pipeline.parse import build_articles, learn_repeated_lines, list_raw_files, load_boilerplate_rules, read_dump
 
     t0 = time.perf_counter()
-    result = parse_corpus(input_dir)
-    tables.write_table("articles", result.articles, out_dir)
-    tables.write_table("rejects", result.rejects, out_dir)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     base = Path(input_dir) if Path(input_dir).is_dir() else Path(input_dir).parent
-    inputs = {p.relative_to(base).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-              for p in list_raw_files(input_dir)}
-    summary = {"articles": len(result.articles), "rejects": len(result.rejects),
-               "reject_reasons": dict(Counter(r["reason"].split(" (")[0] for r in result.rejects)),
-               "warnings": dict(result.warnings)}
+    paths = list_raw_files(input_dir)
+    inputs: dict[str, str] = {}
+
+    def dumps():
+        for path in paths:
+            name = path.relative_to(base).as_posix()
+            data = path.read_bytes()
+            inputs[name] = hashlib.sha256(data).hexdigest()
+            records, rejects = read_dump(name, data)
+            yield name, records, rejects
+
+    repeated = learn_repeated_lines(rec.content or [] for _, records, _ in dumps() for rec in records)
+    rules = load_boilerplate_rules()
+    seen: tuple[dict, dict] = ({}, {})
+    rejects: list[dict] = []
+    warnings: Counter = Counter()
+    n_articles = 0
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".parse-") as tmp:
+        runs: list[Path] = []
+        buffer: list[dict] = []
+        for name, records, file_rejects in dumps():
+            rejects.extend(file_rejects)
+            result = build_articles([(name, records)], rules, repeated=repeated, seen=seen)
+            rejects.extend(result.rejects)
+            warnings.update(result.warnings)
+            buffer.extend(result.articles)
+            n_articles += len(result.articles)
+            if len(buffer) >= PARSE_RUN_ARTICLES:
+                runs.append(_spill_run(buffer, Path(tmp)))
+                buffer = []
+        buffer.sort(key=lambda r: r["article_id"])
+        merged = heapq.merge(*(_read_run(r) for r in runs), iter(buffer), key=lambda r: r["article_id"])
+        with tables.TableWriter("articles", out_dir) as writer:
+            for batch in _batched(merged, WRITE_BATCH_ROWS):
+                writer.write(batch)
+    tables.write_table("rejects", rejects, out_dir)
+    summary = {"articles": n_articles, "rejects": len(rejects),
+               "reject_reasons": dict(Counter(r["reason"].split(" (")[0] for r in rejects)),
+               "warnings": dict(warnings)}
     _update_manifest(out_dir, inputs=inputs, parse=summary,
                      seconds={"parse": round(time.perf_counter() - t0, 3)})
     return summary
