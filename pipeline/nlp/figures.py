@@ -482,7 +482,7 @@ def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] |
     for m in pats.atom.finditer(text):
         if not free(m.start(), m.end()):
             continue
-        fig = figure_at(text, m, rules, pats, exclude, taken, counted_noun)
+        fig = figure_at(text, m, rules, pats, exclude, counted_noun)
         if fig is not None:
             out.append(fig)
             taken.append((fig["start_char"], fig["end_char"]))
@@ -490,106 +490,123 @@ def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] |
     return out
 
 
-def figure_at(text: str, m: re.Match, rules: FigureRules, pats: Patterns, exclude, taken,
-              counted_noun) -> dict | None:
-    amt = read_amount(text, m, rules, pats)
-    if amt is None:
-        return None
+def atom_is_excluded(text: str, m: re.Match, amt: Amount, rules: FigureRules, pats: Patterns) -> bool:
+    """Numbers that are not amounts: names, references, ranks, list markers, street numbers."""
     s, e = amt.start, amt.end
     if amt.is_digits:
-        if is_fused(text, s, e) and not _unit_glued(text, e, rules, pats, amt.fused_m):
-            return None
-        if is_ordinal(text, m.end(), pats) or is_list_marker(text, s, e, pats) or is_rank_total(text, s):
-            return None
-        if is_name_number(text, s, e, rules, pats) or is_street_number(text, s, e, pats):
-            return None
-    else:
-        if is_ordinal(text, e, pats):
-            return None
-        if text[s:e].lower() == "one" and re.match(r"\s+(?:of|another|more|such|or|and(?!\s+a\s+half)|'s|’s)\b|['’]s",
-                                                    text[e:e + 10], re.I):
-            return None
+        return (is_fused(text, s, e) and not _unit_glued(text, e, rules, pats, amt.fused_m)) \
+            or is_ordinal(text, m.end(), pats) or is_list_marker(text, s, e, pats) or is_rank_total(text, s) \
+            or is_name_number(text, s, e, rules, pats) or is_street_number(text, s, e, pats)
+    if is_ordinal(text, e, pats):
+        return True
+    # "one of", "one another", "one's": a pronoun, not a count
+    return text[s:e].lower() == "one" and bool(
+        re.match(r"\s+(?:of|another|more|such|or|and(?!\s+a\s+half)|'s|’s)\b|['’]s", text[e:e + 10], re.I))
 
-    currency = read_currency_before(text, s, rules, pats)
-    start = currency[1] if currency else s
 
-    # ratio: one in three, 1 out of 5
-    rl = pats.ratio_link.match(text, e)
-    if rl:
-        m2 = pats.atom_bare.match(text, rl.end())
-        if m2:
-            denom, used = parse_atom(m2.group(), rules)
-            if denom and denom > amt.value > 0 and not overlaps(m2.start(), m2.start() + used, exclude):
-                end = m2.start() + used
-                q = read_qualifier_before(text, start, rules, pats)
-                noun = counted_noun(m2.start(), end, True) if counted_noun else None
-                return make_figure(text, start, end, round_sig(amt.value / denom), None,
-                                   "ratio", q[0] if q else None, "ratio", noun[0] if noun else None)
+def read_ratio(text: str, amt: Amount, start: int, rules: FigureRules, pats: Patterns, exclude,
+               counted_noun) -> dict | None:
+    """"one in three", "1 out of 5" (the text keeps the counted noun out: it is `counted`)."""
+    rl = pats.ratio_link.match(text, amt.end)
+    if not rl:
+        return None
+    m2 = pats.atom_bare.match(text, rl.end())
+    if not m2:
+        return None
+    denom, used = parse_atom(m2.group(), rules)
+    if not denom or not denom > amt.value > 0 or overlaps(m2.start(), m2.start() + used, exclude):
+        return None
+    end = m2.start() + used
+    q = read_qualifier_before(text, start, rules, pats)
+    noun = counted_noun(m2.start(), end, True) if counted_noun else None
+    return make_figure(text, start, end, round_sig(amt.value / denom), None, "ratio", q[0] if q else None,
+                       "ratio", noun[0] if noun else None)
 
-    unit = read_unit_after(text, e, rules, pats, amt.fused_m, currency is not None)
-    if amt.fused_m and currency is not None:
+
+@dataclass
+class RangeEnd:
+    low: float
+    high: float
+    unit: UnitMatch | None
+    end: int
+
+
+def read_range(text: str, m: re.Match, amt: Amount, start: int, pos: int, unit: UnitMatch | None,
+               has_currency: bool, rules: FigureRules, pats: Patterns, exclude) -> RangeEnd | None:
+    """The high end of "65–70°C", "14 to 35 years", "USD 5-10 million", "between 10 and 20 per cent".
+    A change ("rose from 40 to 55 per cent") is two figures, not a range."""
+    sep = pats.range_sep.match(text, pos)
+    if not sep:
+        return None
+    if sep.group().strip() == "and" and not re.search(r"\bbetween\s+(?:\S+\s+)?$", text[max(0, start - 25):start], re.I):
+        return None
+    pos = sep.end()
+    c2 = pats.currency_lead.match(text[pos:pos + 5])
+    if has_currency and c2:
+        pos += c2.end()
+    m2 = pats.atom_bare.match(text, pos)
+    if not m2 or overlaps(m2.start(), m2.end(), exclude) or is_fused(text, m2.start(), m2.end()) \
+            or m2.group()[0].isdigit() != amt.is_digits:
+        return None
+    amt2 = read_amount(text, m2, rules, pats)
+    if amt2 is None:
+        return None
+    unit2 = read_unit_after(text, amt2.end, rules, pats, amt2.fused_m, has_currency)
+    if amt2.fused_m and has_currency:
+        amt2.value *= 1_000_000
+        amt2.end += 1
+    base1, base2 = parse_atom(m.group(), rules)[0], parse_atom(m2.group(), rules)[0]
+    low = share_scale(amt.value, amt.value != base1, amt2.value, amt2.value / base2 if base2 else 1.0)
+    compatible = unit is None or (unit2 is not None and unit2.unit == unit.unit)
+    if not (amt2.value > low and compatible) or pats.change_before.search(text[max(0, start - 60):start]):
+        return None
+    return RangeEnd(low, amt2.value, unit2 or unit, unit2.end if unit2 else amt2.end)
+
+
+def figure_at(text: str, m: re.Match, rules: FigureRules, pats: Patterns, exclude, counted_noun) -> dict | None:
+    """The figure that starts with the number atom `m`, or None."""
+    amt = read_amount(text, m, rules, pats)
+    if amt is None or atom_is_excluded(text, m, amt, rules, pats):
+        return None
+    currency = read_currency_before(text, amt.start, rules, pats)
+    start = currency[1] if currency else amt.start
+
+    ratio = read_ratio(text, amt, start, rules, pats, exclude, counted_noun)
+    if ratio is not None:
+        return ratio
+
+    unit = read_unit_after(text, amt.end, rules, pats, amt.fused_m, currency is not None)
+    if amt.fused_m and currency is not None:       # "$5m"
         amt.value *= 1_000_000
-        e += 1
+        amt.end += 1
         unit = None
-    value_max = None
-    end = unit.end if unit else e
-
-    # a range: 65–70°C, 14 to 35 years, USD 5-10 million, between 10 and 20 per cent
-    sep = pats.range_sep.match(text, unit.end if unit else e)
-    if sep and not (sep.group().strip() == "and" and not re.search(r"\bbetween\s+(?:\S+\s+)?$",
-                                                                       text[max(0, start - 25):start], re.I)):
-        pos = sep.end()
-        c2 = pats.currency_lead.match(text[pos:pos + 5])
-        if currency and c2:
-            pos += c2.end()
-        m2 = pats.atom_bare.match(text, pos)
-        if m2 and not overlaps(m2.start(), m2.end(), exclude) and not is_fused(text, m2.start(), m2.end()) \
-                and m2.group()[0].isdigit() == amt.is_digits:
-            amt2 = read_amount(text, m2, rules, pats)
-            if amt2 is not None:
-                unit2 = read_unit_after(text, amt2.end, rules, pats, amt2.fused_m, currency is not None)
-                if amt2.fused_m and currency is not None:
-                    amt2.value *= 1_000_000
-                    amt2.end += 1
-                base1, base2 = parse_atom(m.group(), rules)[0], parse_atom(m2.group(), rules)[0]
-                v1 = share_scale(amt.value, amt.value != base1, amt2.value, amt2.value / base2 if base2 else 1.0)
-                compatible = unit is None or (unit2 is not None and unit2.unit == unit.unit)
-                is_change = bool(pats.change_before.search(text[max(0, start - 60):start]))
-                if amt2.value > v1 and compatible and not is_change:
-                    if unit is None and unit2 is not None:
-                        unit = unit2
-                    amt.value = v1
-                    value_max = amt2.value
-                    e = amt2.end
-                    end = unit2.end if unit2 else amt2.end
+    value, value_max = amt.value, None
+    end = unit.end if unit else amt.end
+    rng = read_range(text, m, amt, start, end, unit, currency is not None, rules, pats, exclude)
+    if rng is not None:
+        value, value_max, unit, end = rng.low, rng.high, rng.unit, rng.end
 
     qual = read_qualifier_before(text, start, rules, pats)
-    qualifier = qual[0] if qual else None
-    if qualifier is None:
-        qualifier = read_qualifier_after(text, end, rules, pats)
+    qualifier = qual[0] if qual else read_qualifier_after(text, end, rules, pats)
 
     if currency is not None:
-        return make_figure(text, start, end, amt.value, value_max, currency[0], qualifier, "money", None)
+        return make_figure(text, start, end, value, value_max, currency[0], qualifier, "money", None)
     if unit is not None:
-        return make_figure(text, start, end, amt.value, value_max, unit.unit, qualifier, unit.kind, None)
+        return make_figure(text, start, end, value, value_max, unit.unit, qualifier, unit.kind, None)
+    if pats.age_before.search(text[max(0, start - 25):start]):          # "aged 14-25"
+        return make_figure(text, start, end, value, value_max, "years", qualifier, "duration", None)
 
-    # an age: "aged 14-25"
-    if pats.age_before.search(text[max(0, start - 25):start]):
-        return make_figure(text, start, end, amt.value, value_max, "years", qualifier, "duration", None)
-
-    # a count
     noun = counted_noun(start, end, not amt.is_digits) if counted_noun else None
     if noun is None:
         if not amt.is_digits:
-            return None
-        if value_max is None and "." not in text[s:e] and amt.value >= 10000 \
-                and re.fullmatch(r"\d+", text[s:e]):
+            return None         # "one", "two" with nothing counted are pronouns or vague
+        if value_max is None and value >= 10000 and re.fullmatch(r"\d+", text[amt.start:amt.end]):
             return None         # unseparated long integers without a noun: postcodes, codes, IDs
-        return make_figure(text, start, end, amt.value, value_max, "", qualifier, "count", None)
+        return make_figure(text, start, end, value, value_max, "", qualifier, "count", None)
     word, noun_end = noun
     if qualifier is None:
         qualifier = read_qualifier_after(text, noun_end, rules, pats)     # "700 wells or more"
-    return make_figure(text, start, max(end, noun_end), amt.value, value_max, word, qualifier, "count", word)
+    return make_figure(text, start, max(end, noun_end), value, value_max, word, qualifier, "count", word)
 
 
 def _unit_glued(text: str, end: int, rules: FigureRules, pats: Patterns, fused_m: bool) -> bool:
