@@ -219,3 +219,15 @@ def test_lower_case_fragment_after_a_naming_word_is_still_speech():
     text = "Ola Berg noted that the project “will benefit more than 200,000 farmers”."
     assert quotes_of(text, ("Ola Berg", "PERSON")) == [
         ("will benefit more than 200,000 farmers", "Ola Berg", "noted")]
+
+
+def test_cue_without_a_named_speaker_keeps_the_quote_without_speaker():
+    text = ('"The numbers speak for themselves," the report\'s authors wrote.\n'
+            "Officials said: “The border stays open for trade.”")
+    assert quotes_of(text) == [("The numbers speak for themselves", None, "wrote"),
+                               ("The border stays open for trade.", None, "said")]
+
+
+def test_a_new_sentence_after_the_closing_mark_is_no_attribution():
+    text = 'Participants complete the sentence: "Safety starts with ..." Then, say your name and city.'
+    assert quotes_of(text) == []

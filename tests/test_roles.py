@@ -222,3 +222,16 @@ def test_posting_place_beats_the_sending_country():
     text = "Speaking at the ceremony, the Ambassador of Japan to Ruritania, Mr. Ken Abe, stressed the point."
     got = roles_of(text, ("Japan", "GPE"), ("Ruritania", "GPE"), ("Ken Abe", "PERSON"))
     assert [(g["title"], g["place"]) for g in got] == [("Ambassador", "Ruritania")]
+
+
+def test_office_words_stay_in_the_title():
+    text = "Opening the forum, the Chief of Mission of IOM in Ruritania, Ms. Laura Fane, spoke."
+    got = roles_of(text, ("IOM", "UN_AGENCY"), ("Ruritania", "GPE"), ("Laura Fane", "PERSON"))
+    assert [(g["title"], g["org"], g["place"]) for g in got] == [("Chief of Mission", "IOM", "Ruritania")]
+
+
+def test_listed_portfolio_name_is_crossed_to_reach_the_place():
+    text = ("Mr. Dan Osk, Deputy Minister of Labour, Social Security and Migration of the Ruritanian Republic, "
+            "agreed.")
+    got = roles_of(text, ("Dan Osk", "PERSON"), ("Social Security", "ORG"), ("Ruritanian Republic", "GPE"))
+    assert [(g["title"], g["place"]) for g in got] == [("Deputy Minister", "Ruritanian Republic")]

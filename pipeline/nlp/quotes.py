@@ -348,6 +348,21 @@ def _after_the(words, wents, i: int, ents) -> bool:
     return False
 
 
+def _continues_sentence(clause: Clause, ents, lex: Lexicon, qlex: QuoteLexicon) -> bool:
+    """Text after a closing mark belongs to the quote's sentence when it opens with punctuation, a
+    lower-case word or a speaker; a capitalised word of another kind starts a new sentence."""
+    if not clause.words:
+        return False
+    first = clause.words[0]
+    if not first.text[:1].isalnum() or not first.text[:1].isupper():
+        return True
+    return _starts_with_speaker(clause, ents, lex, qlex) and first.low != "the" or _is_cue_word(first, qlex)
+
+
+def _is_cue_word(w: Word, qlex: QuoteLexicon) -> bool:
+    return w.low in qlex.cues
+
+
 def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> bool:
     """", Jane Roe, the agency's head, said": the clause opens on its speaker."""
     for i, w in enumerate(clause.words):
@@ -515,12 +530,13 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
         attributed = False
         # 1. the clause after the closing mark: ", said X", ", X said", ", she added"
         ci = _cue_index(after, qlex)
-        if ci is not None and (ci <= 4 or _starts_with_speaker(after, ents, lex, qlex)):
-            cands = _speakers(after, ents, lex, qlex)
-            if cands:
-                speaker = _pick(cands, None, before=False)
-                cue = _cue_text(after, ci)
-                attributed = True
+        if ci is not None and _continues_sentence(after, ents, lex, qlex) and (
+                ci <= 4 or _starts_with_speaker(after, ents, lex, qlex)):
+            # a cue right after the quote attributes it even when the speaker is no entity
+            # ("the report's authors wrote"): the speaker is then unknown
+            speaker = _pick(_speakers(after, ents, lex, qlex), None, before=False)
+            cue = _cue_text(after, ci)
+            attributed = True
         # 2. the clause before the opening mark: "X said:", "X, TITLE:", "According to X,"
         if not attributed and before.words:
             cands = _speakers(before, ents, lex, qlex)
@@ -535,6 +551,10 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
             if cands and lead_in and (ci is not None or (before.ends_with_colon
                                                          and not _naming_context(text, q, words, qlex))):
                 speaker = _pick(cands, cue_pos, before=True)
+                cue = _cue_text(before, ci)
+                attributed = True
+            elif not cands and lead_in and ci is not None and not is_title_like(content, qlex):
+                # "Officials said: “...”": a quote whose speaker the article does not name
                 cue = _cue_text(before, ci)
                 attributed = True
             elif cands and ci is not None and not is_title_like(content, qlex) and not (

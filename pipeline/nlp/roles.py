@@ -276,6 +276,24 @@ def split_glued_heads(words: list[Word], text: str, lex: Lexicon) -> list[Word]:
     return out
 
 
+def _name_continuation(words, wents, ents, j, hi, lex) -> int:
+    """End of a capitalised name part (entity or words) starting at j, or j when there is none."""
+    start = j
+    if words[j].low == "and" and j + 1 < hi:
+        j += 1
+    e = wents[j]
+    if e >= 0:
+        if ents[e].label == "PERSON":
+            return start
+        while j < hi and wents[j] == e:
+            j += 1
+        return j
+    if not is_cap(words[j]) or is_honorific(words[j], lex) or is_head(words[j], lex):
+        return start
+    end = _complement_run(words, wents, j, hi, lex)
+    return end if end > j else start
+
+
 def _is_title_complement(run: Sequence[Word], lex: Lexicon) -> bool:
     text = " ".join(w.low for w in run)
     bare = text[4:] if text.startswith("the ") else text
@@ -301,6 +319,12 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
     k = last + 1
     while k < hi:
         w = words[k]
+        if closed and (w.text == "," or w.low == "and") and k + 1 < hi:
+            # the rest of a listed name: "Minister of Labour, Social Security and Migration of X"
+            nxt = _name_continuation(words, wents, ents, k + 1, hi, lex)
+            if nxt > k + 1:
+                k = nxt
+                continue
         if w.low not in lex.prepositions:
             break
         j = k + 1
