@@ -251,3 +251,13 @@ def test_numeric_day_month_prefers_day_first(a, b, expected):
 
 def test_us_numeric_date():
     assert text_dates("Order 12 was issued on 3/15/2021.") == [("3/15/2021", "2021-03-15", "2021-03-15")]
+
+
+def test_a_two_digit_second_year_needs_a_dash_or_slash():
+    assert text_dates("The share grew in 2020 to 30 per cent.") == [("2020", "2020-01-01", "2020-12-31")]
+    assert text_dates("The school year 2020/21 was hard.") == [("2020/21", "2020-01-01", "2021-12-31")]
+
+
+def test_ago_with_a_number_word():
+    assert text_dates("The treaty was signed twenty years ago.") == \
+        [("twenty years ago", "2003-01-01", "2003-12-31")]

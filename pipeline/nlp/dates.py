@@ -34,7 +34,8 @@ _MEMO_KEY = "_date_candidates"
 
 @dataclass(frozen=True, eq=False)   # hashed by identity: loaded once, used as a cache key
 class DateRules:
-    months: dict
+    months: dict             # full names and abbreviations -> month number
+    full_months: tuple
     weekdays: dict
     month_alone_cues: tuple
     relative_days: dict
@@ -44,6 +45,7 @@ class DateRules:
     today_generic_before: frozenset
     today_event_verbs: frozenset
     model_date_span_cues: tuple
+    ago_numbers: dict
     year_not_after: tuple
     year_not_before: tuple
 
@@ -56,6 +58,8 @@ def load_rules(path: str = str(RULES_FILE)) -> DateRules:
     months.update(d["month_abbreviations"])
     return DateRules(
         months=months,
+        full_months=tuple(d["months"]),
+        ago_numbers=d["ago_numbers"],
         weekdays=d["weekdays"],
         month_alone_cues=tuple(d["month_alone_cues"]),
         relative_days=d["relative_days"],
@@ -96,7 +100,7 @@ class DatePatterns:
 
 @lru_cache(maxsize=4)
 def compile_patterns(rules: DateRules) -> DatePatterns:
-    full = [m for m, _ in rules.months.items() if len(m) > 4 or m == "may" or m in ("june", "july")]
+    full = list(rules.full_months)
     abbr = [m for m in rules.months if m not in full]
     mon_full = _variants(full)
     mon_any = rf"(?:{mon_full}|(?:{_variants(abbr)})\.?)(?![A-Za-z])"
@@ -132,7 +136,7 @@ def compile_patterns(rules: DateRules) -> DatePatterns:
         rel_day=re.compile(r"\b(today|yesterday|tomorrow)\b(?!['’]s)", re.I),
         rel_period=re.compile(rf"\b((?:earlier|later)\s+)?({rel_period})\b", re.I),
         weekday=re.compile(rf"\b(on|last|this|next)\s+({wd})\b(?![,]?\s+\d)", re.I),
-        ago=re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+(day|week|month|year)s?\s+ago\b",
+        ago=re.compile(rf"\b(\d+|{'|'.join(sorted(rules.ago_numbers, key=len, reverse=True))})\s+(day|week|month|year)s?\s+ago\b",
                        re.I),
         year_blocked_before=re.compile(
             "(?:" + "|".join(re.escape(w) for w in sorted(rules.year_not_after, key=len, reverse=True)) + r")\s*$"),
@@ -448,6 +452,8 @@ def match_to_candidate(name: str, m: re.Match, text: str, rules: DateRules) -> d
         y1, sep, y2 = g
         if sep.strip() == "and" and not _between_ok(text, m, "and"):
             return None
+        if len(y2) == 2 and re.search(r"[a-z]", sep):
+            return None         # "in 2020 to 30 per cent": a short year only after a dash or slash
         first = int(y1)
         last = expand_two_digit_year(first, y2)
         if not first < last <= first + 100 or sep.strip() == "/" and last != first + 1 and len(y2) == 2:
@@ -533,9 +539,7 @@ def find_relative_dates(text: str, rules: DateRules | None = None) -> list[dict]
                     "weekday": [rules.weekdays[m.group(2).lower()], mode]})
     for m in pats.ago.finditer(text):
         n = m.group(1).lower()
-        words = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10}
-        k = words.get(n) or int(n)
+        k = rules.ago_numbers.get(n) or int(n)
         unit = m.group(2).lower()
         if unit == "week":      # "three weeks ago" names a day, not a calendar week
             unit, k = "day", 7 * k
