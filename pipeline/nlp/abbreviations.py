@@ -103,7 +103,9 @@ def _long_form_tokens(doc: Doc, short: str, end: int) -> tuple[int, int] | None:
     span = doc.char_span(char_start, doc[end - 1].idx + len(doc[end - 1].text), alignment_mode="expand")
     if span is None or span.start >= end:
         return None
-    return span.start, end
+    from pipeline.nlp.entity_fixups import trim_edges
+    start, end = trim_edges(doc, span.start, end)
+    return (start, end) if start < end else None
 
 
 def find_pairs(doc: Doc) -> list[Pair]:
@@ -115,8 +117,11 @@ def find_pairs(doc: Doc) -> list[Pair]:
         if close is None or close == i + 1:
             continue
         inner = doc[i + 1:close]
+        end = i
+        while end > 0 and doc[end - 1].is_space:
+            end -= 1    # "Kosovo\u00a0(UNMIK)"
         if close - i - 1 <= 2 and is_short_form_candidate(inner.text):
-            lf = _long_form_tokens(doc, inner.text, i)
+            lf = _long_form_tokens(doc, inner.text, end)
             if lf:
                 pairs.append(Pair(lf[0], lf[1], i + 1, close))
         elif close - i - 1 > 2 and i > 0 and is_short_form_candidate(doc[i - 1].text) \
@@ -155,7 +160,8 @@ def looks_like_org_name(words: list[str]) -> bool:
 def long_form_label(doc: Doc, pair: Pair, ents: list[Span], kbs: dict) -> tuple[str | None, str | None, Span | None]:
     """(label, kb id, entity span to add for the long form or None)."""
     for e in ents:
-        if e.end == pair.long_end and e.start < pair.long_end and e.label_ in ENTITY_LABELS:
+        # the entity must be the long form, not a place at its end ("... in Europe (OSCE)")
+        if e.end == pair.long_end and e.start <= pair.long_start + 1 and e.label_ in ENTITY_LABELS:
             return e.label_, kbs.get(span_key(e.start_char, e.end_char)), None
     long_span = doc[pair.long_start:pair.long_end]
     for label in ("UN_AGENCY", "ORG"):

@@ -60,6 +60,11 @@ def rules() -> dict:
     org = load_rules("entities_org")
     people = load_rules("entities_people")
     stop = load_rules("entities_stoplist")
+    try:
+        demonym_rows = load_rules("demonyms").get("countries", [])
+    except (OSError, ValueError):
+        demonym_rows = []
+    demonyms = {d for row in demonym_rows for d in row.get("demonyms", [])}
     return {
         "non_entity_heads": frozenset(org["non_entity_heads"]),
         "chain_heads": frozenset(org["chain_heads"]),
@@ -71,6 +76,8 @@ def rules() -> dict:
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "person_heads": frozenset(people["honorifics"]) | frozenset(people["apposition_titles"]),
         "stoplist": frozenset(kb.fold(t) for t in stop["texts"]),
+        "demonyms": frozenset(demonyms) | frozenset(stop.get("demonyms", [])),
+        "non_name_suffixes": tuple(people["non_name_suffixes"]),
     }
 
 
@@ -84,12 +91,18 @@ def trim_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while changed and start < end:
         changed = False
         first, last = doc[start], doc[end - 1]
-        if first.lower_ == "the" or (first.text in EDGE_PUNCT and first.text not in OPEN_QUOTES):
+        if first.lower_ == "the" or first.is_space or (first.text in EDGE_PUNCT and first.text not in OPEN_QUOTES):
             start += 1
             changed = True
-        elif last.lower_ in TRAILING_WORDS or (last.text in EDGE_PUNCT and last.text not in CLOSE_QUOTES):
+        elif last.lower_ in TRAILING_WORDS or last.is_space or (last.text in EDGE_PUNCT and last.text not in CLOSE_QUOTES):
             end -= 1
             changed = True
+    # a bracket the span opens but does not close: "Security and Development (FBA"
+    for i in range(start, end):
+        if doc[i].text in "([{" and not any(doc[j].text in ")]}" for j in range(i + 1, end)):
+            return trim_edges(doc, start, i) if i > start else (start, start)
+        if "\n" in doc[i].text:
+            return trim_edges(doc, start, i) if i > start else (start, start)
     return start, end
 
 
@@ -181,9 +194,15 @@ def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict) -> bool:
         if any(t.text in r["non_entity_heads"] for t in span if t.is_title or t.is_upper):
             # a programme or event named after its organiser is still a programme
             return True
+    if label in ("GPE", "LOC", "ORG") and text in r["demonyms"]:
+        return True     # "Kazakh", "Kyrgyz": nationalities are not annotated
+    if label == "ORG" and span[0].text in r["person_heads"] and span[0].text not in r["org_heads"]:
+        return True     # "Minister of Internal Affairs" is a title, not the ministry
     if label == "PERSON":
         if any(t.text in r["org_heads"] for t in span):
             return True
+        if any(len(t) > 5 and t.lower_.endswith(r["non_name_suffixes"]) for t in span):
+            return True     # "Humanitarian Action": abstract nouns are not names
         if any(not (t.is_title or t.is_upper or not t.is_alpha or t.lower_ in _PARTICLES) for t in span):
             return True
     return False
@@ -431,6 +450,8 @@ def fix_entities(doc: Doc) -> list[Ent]:
         if s >= t:
             continue
         text = doc[s:t].text
+        if text in r["demonyms"]:
+            continue    # "Kazakh" is a nationality even where a town bears the name
         relabel = kb_relabel(text, label)
         if relabel is not None:
             if named_inside_longer_name(doc, s, t, r["non_entity_heads"]):

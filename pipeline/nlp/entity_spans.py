@@ -72,3 +72,25 @@ def replace_ents(doc: Doc, ents: list[Span]) -> None:
         d = getattr(doc._, attr)
         if d:
             setattr(doc._, attr, {k: v for k, v in d.items() if k in keys})
+
+
+def match_spans(doc: Doc, tokenizer, matchers) -> list[tuple[int, int, int]]:
+    """(match_id, start token, end token) of every matcher, also across non-breaking spaces.
+
+    The tokenizer makes a U+00A0 its own token, so "United\u00a0Nations" would never match a
+    pattern; the matchers then also run on a copy of the text with plain spaces (same length, so
+    the same character offsets) and the hits are mapped back onto the article's tokens.
+    """
+    out = []
+    for m in matchers:
+        out.extend(m(doc))
+    if "\u00a0" not in doc.text:
+        return out
+    plain = tokenizer(doc.text.replace("\u00a0", " "))
+    seen = {(s, e) for _, s, e in out}
+    for m in matchers:
+        for match_id, s, e in m(plain):
+            span = doc.char_span(plain[s].idx, plain[e - 1].idx + len(plain[e - 1].text))
+            if span is not None and (span.start, span.end) not in seen:
+                out.append((match_id, span.start, span.end))
+    return out

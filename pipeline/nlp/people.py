@@ -16,6 +16,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline import kb
 from pipeline.nlp.entity_spans import is_name_like, load_rules, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
 
@@ -114,31 +115,63 @@ def find_people(doc: Doc, ents: list[Span], kbs: dict, sources: dict) -> list[tu
     return found
 
 
-def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[int, int]]:
-    """Single capitalised tokens repeating the last name of a multi-word PERSON of the article."""
-    surnames = set()
+def last_word(span: Span) -> tuple[int, int]:
+    """Token range of the last word of a name, hyphenated parts included ("Friberg-Storey")."""
+    i = span.end - 1
+    while i - 2 >= span.start and span.doc[i - 1].text == "-" and span.doc[i - 1].whitespace_ == "" \
+            and span.doc[i - 2].whitespace_ == "":
+        i -= 2
+    return i, span.end
+
+
+def known_names(ents: list[Span]) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+    """(full names, surnames) of the multi-word PERSON entities, as token-text tuples."""
+    full, last = set(), set()
     for e in ents:
-        if e.label_ == "PERSON" and len(e) >= 2 and is_name_like(e[-1]):
-            surnames.add(e[-1].text)
-    if not surnames:
+        if e.label_ != "PERSON" or len(e) < 2:
+            continue
+        a, b = last_word(e)
+        if a == e.start or not is_name_like(e.doc[a]):
+            continue
+        full.add(tuple(t.text for t in e))
+        last.add(tuple(t.text for t in e.doc[a:b]))
+    return full, last
+
+
+def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[int, int]]:
+    """Later mentions of a person the article has named in full: "Bekova" for "Aliya Bekova",
+    also where the model called them an ORG or a place, or glued them to a place
+    ("Kazakhstan Aliya Bekova" in a headline)."""
+    full, last = known_names(ents)
+    if not last:
         return []
-    covered = {}
+    covered: dict[int, Span] = {}
     for e in ents:
         for i in range(e.start, e.end):
             covered[i] = e
     out = []
-    for i, t in enumerate(doc):
-        if t.text not in surnames:
-            continue
-        e = covered.get(i)
-        if e is None:
-            if not (i + 1 < len(doc) and is_name_like(doc[i + 1])) and not (i > 0 and is_name_like(doc[i - 1])
-                                                                              and not doc[i - 1].is_sent_start):
-                out.append((i, i + 1))
-        elif len(e) == 1 and e.label_ in ("ORG", "GPE", "LOC") \
-                and sources.get(span_key(e.start_char, e.end_char), "model") == "model":
-            out.append((i, i + 1))
-    return out
+    for names, strict in ((full, False), (last, True)):
+        for name in names:
+            n = len(name)
+            for i in range(len(doc) - n + 1):
+                if tuple(t.text for t in doc[i:i + n]) != name:
+                    continue
+                inside = {id(covered[k]): covered[k] for k in range(i, i + n) if k in covered}
+                if not inside:
+                    glued = (i + n < len(doc) and is_name_like(doc[i + n])) or \
+                            (i > 0 and is_name_like(doc[i - 1]) and not doc[i - 1].is_sent_start)
+                    if not (strict and glued):
+                        out.append((i, i + n))
+                    continue
+                if len(inside) != 1:
+                    continue
+                e = next(iter(inside.values()))
+                if e.label_ not in ("ORG", "GPE", "LOC") or \
+                        sources.get(span_key(e.start_char, e.end_char), "model") != "model":
+                    continue
+                if (e.start, e.end) == (i, i + n) or (not strict and e.end == i + n):
+                    out.append((i, i + n))
+    return sorted(set(out))
 
 
 def add_people(doc: Doc) -> Doc:
@@ -151,8 +184,20 @@ def add_people(doc: Doc) -> Doc:
         ents += [Span(doc, a, b, label="PERSON") for a, b in new]
     more = surname_mentions(doc, ents, sources)
     if more:
-        ents = [e for e in ents if not any(e.start < b and e.end > a for a, b in more)]
-        ents += [Span(doc, a, b, label="PERSON") for a, b in more]
+        kept = []
+        for e in ents:
+            hit = next(((a, b) for a, b in more if e.start < b and e.end > a), None)
+            if hit is None:
+                kept.append(e)
+            elif e.start < hit[0]:
+                # "Kazakhstan Kassym-Jomart Tokayev": the part before the person may be a place
+                rest = doc[e.start:hit[0]]
+                place = kb.lookup_alias(rest.text, "GPE")
+                if place is not None:
+                    kept.append(Span(doc, rest.start, rest.end, label="GPE"))
+                    kbs[span_key(rest.start_char, rest.end_char)] = place.kb_id
+                    sources[span_key(rest.start_char, rest.end_char)] = "rule"
+        ents = kept + [Span(doc, a, b, label="PERSON") for a, b in more]
     if not new and not more:
         return doc
     replace_ents(doc, ents)

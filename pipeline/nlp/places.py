@@ -24,7 +24,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline import kb
-from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules
+from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules, match_spans
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +79,7 @@ def touches_name(doc: Doc, start: int, end: int) -> bool:
 
 class PlaceRuler:
     def __init__(self, nlp: Language):
+        self.tokenizer = nlp.tokenizer
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.upper_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.keys: dict[str, tuple[str, str]] = {}
@@ -92,9 +93,10 @@ class PlaceRuler:
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
-        matches = self.matcher(doc)
+        matchers = [self.matcher]
         if any(t.is_upper and len(t) > 3 for t in doc):
-            matches += self.upper_matcher(doc)
+            matchers.append(self.upper_matcher)
+        matches = match_spans(doc, self.tokenizer, matchers)
         for match_id, start, end in matches:
             label, kb_id = self.keys[doc.vocab.strings[match_id]]
             if touches_name(doc, start, end):

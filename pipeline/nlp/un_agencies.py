@@ -1,5 +1,10 @@
 """UN system bodies from the knowledge base, as UN_AGENCY spans (runs BEFORE ner).
 
+The same ruler also fixes the few well-known organizations outside the UN system listed in
+`models/kb/organizations.jsonl` (World Bank, IMF, EU, OSCE...) as ORG, so that neither the
+model nor the place gazetteer splits them ("Organization for Security and Co-operation in
+Europe" is one ORG, not an ORG and a LOC).
+
 Precedence: the model has no UN_AGENCY label and would call UNICEF an ORG, so these spans are
 fixed first and the statistical ner predicts around them. A KB hit is certain enough to win
 against anything later components do, except the abbreviation labeller where the article itself
@@ -26,7 +31,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline import kb
-from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules
+from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules, match_spans
 
 LABEL = "UN_AGENCY"
 CONNECTORS = frozenset({"of", "on", "for", "and", "the", "to", "in", "against", "with", "&", "-"})
@@ -51,7 +56,7 @@ def pattern_table() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(case-sensitive forms, case-insensitive forms), each mapping kb_id -> surface forms."""
     exact: dict[str, list[str]] = {}
     folded: dict[str, list[str]] = {}
-    for rec in kb.un_bodies():
+    for rec in (*kb.un_bodies(), *kb.organizations()):
         exact.setdefault(rec.kb_id, []).extend(rec.acronyms)
         for name in (rec.name, *rec.aliases):
             for form in name_variants(name):
@@ -98,6 +103,8 @@ def inside_longer_name(doc: Doc, start: int, end: int, non_entity_heads: frozens
 
 class UNAgencyRuler:
     def __init__(self, nlp: Language):
+        self.tokenizer = nlp.tokenizer
+        self.labels = {rec.kb_id: rec.label for rec in (*kb.un_bodies(), *kb.organizations())}
         exact, folded = pattern_table()
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -110,16 +117,19 @@ class UNAgencyRuler:
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[tuple[Span, str]] = []
-        for matcher in (self.exact, self.folded):
-            for match_id, start, end in matcher(doc):
-                kb_id = doc.vocab.strings[match_id]
-                if inside_longer_name(doc, start, end, self.non_entity_heads):
-                    continue
-                if end < len(doc) and doc[end].text in self.venue_words:
-                    found.append((Span(doc, start, end + 1, label="LOC"), None))
-                    continue
+        for match_id, start, end in match_spans(doc, self.tokenizer, (self.exact, self.folded)):
+            kb_id = doc.vocab.strings[match_id]
+            label = self.labels[kb_id]
+            if inside_longer_name(doc, start, end, self.non_entity_heads):
+                continue
+            if label != LABEL and end < len(doc) and is_name_like(doc[end]):
+                continue    # "EU Delegation to ...": a unit of the organization, left to the model
+            if end < len(doc) and doc[end].text in self.venue_words:
+                found.append((Span(doc, start, end + 1, label="LOC"), None))
+                continue
+            if label == LABEL:
                 end = country_after(doc, end)
-                found.append((Span(doc, start, end, label=LABEL), kb_id))
+            found.append((Span(doc, start, end, label=label), kb_id))
         # longest first, so "UN Women" beats "UN"
         found.sort(key=lambda x: (-(x[0].end - x[0].start), x[0].start))
         add_spans(doc, found, source="rule", replace=True)
