@@ -261,3 +261,8 @@ def test_a_two_digit_second_year_needs_a_dash_or_slash():
 def test_ago_with_a_number_word():
     assert text_dates("The treaty was signed twenty years ago.") == \
         [("twenty years ago", "2003-01-01", "2003-12-31")]
+
+
+def test_years_in_links_are_not_dates():
+    assert text_dates("Read more at www.example.org/news/report-2021-final today.") == \
+        [("today", "2023-06-14", "2023-06-14")]

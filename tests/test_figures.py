@@ -364,3 +364,7 @@ def test_rank_totals_and_dialled_numbers_are_not_figures():
 
 def test_a_quarter_after_and():
     assert values(text_figures("Most trust it, and a quarter of them use it daily.")) == [0.25]
+
+
+def test_numbers_in_links_and_addresses_are_not_figures():
+    assert text_figures("See https://example.org/news?id=57 or write to desk42@example.org today.") == []

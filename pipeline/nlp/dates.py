@@ -46,6 +46,7 @@ class DateRules:
     today_event_verbs: frozenset
     model_date_span_cues: tuple
     ago_numbers: dict
+    link_domains: tuple
     year_not_after: tuple
     year_not_before: tuple
 
@@ -60,6 +61,7 @@ def load_rules(path: str = str(RULES_FILE)) -> DateRules:
         months=months,
         full_months=tuple(d["months"]),
         ago_numbers=d["ago_numbers"],
+        link_domains=tuple(d["link_domains"]),
         weekdays=d["weekdays"],
         month_alone_cues=tuple(d["month_alone_cues"]),
         relative_days=d["relative_days"],
@@ -548,10 +550,26 @@ def find_relative_dates(text: str, rules: DateRules | None = None) -> list[dict]
     return out
 
 
+@lru_cache(maxsize=4)
+def link_pattern(rules: DateRules) -> re.Pattern:
+    domains = "|".join(re.escape(d) for d in rules.link_domains)
+    return re.compile(rf"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w-]+\.(?:{domains})/\S*")
+
+
+def url_spans(text: str, rules: DateRules | None = None) -> list[tuple[int, int]]:
+    """Links and e-mail addresses: the numbers in them are neither dates nor figures."""
+    return [(m.start(), m.end()) for m in link_pattern(rules or load_rules()).finditer(text)]
+
+
 def text_candidates(text: str, rules: DateRules | None = None, reject=None, keep_today=None) -> list[dict]:
     """Rule dates, then the relative expressions they do not already cover ("August this year" is
     one date). `keep_today(candidate)` decides whether a "today" names the day (default: yes)."""
     rules = rules or load_rules()
+    links = url_spans(text, rules)
+    if links:
+        inner = reject
+        reject = lambda c: any(c["start_char"] < e and s < c["end_char"] for s, e in links) \
+            or (inner is not None and inner(c))  # noqa: E731
     cands = find_rule_dates(text, rules, reject)
     taken = [(c["start_char"], c["end_char"]) for c in cands]
     for c in find_relative_dates(text, rules):

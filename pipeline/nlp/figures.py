@@ -409,8 +409,8 @@ def is_fused(text: str, start: int, end: int) -> bool:
 
 
 def blocked_spans(text: str, rules: FigureRules, pats: Patterns) -> list[tuple[int, int]]:
-    """Times of day and phone numbers."""
-    spans = [(m.start(), m.end()) for m in pats.time_of_day.finditer(text)]
+    """Times of day, phone numbers, links and e-mail addresses."""
+    spans = [(m.start(), m.end()) for m in pats.time_of_day.finditer(text)] + dates_mod.url_spans(text)
     for m in pats.phone.finditer(text):
         s = m.group()
         digits = re.sub(r"\D", "", s)
