@@ -231,3 +231,10 @@ def test_cue_without_a_named_speaker_keeps_the_quote_without_speaker():
 def test_a_new_sentence_after_the_closing_mark_is_no_attribution():
     text = 'Participants complete the sentence: "Safety starts with ..." Then, say your name and city.'
     assert quotes_of(text) == []
+
+
+def test_hyphenated_bare_title_resolves():
+    text = ("UN Secretary-General Rafael Ortiz called for a ceasefire.\n"
+            "In his remarks, the Secretary-General stressed: “There is no military solution.”")
+    got = quotes_of(text, ("UN", "UN_AGENCY"), ("Rafael Ortiz", "PERSON"), with_roles=True)
+    assert got == [("There is no military solution.", "Rafael Ortiz", "stressed")]
