@@ -15,6 +15,7 @@ models/rules/quotes.json.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -356,11 +357,7 @@ def _continues_sentence(clause: Clause, ents, lex: Lexicon, qlex: QuoteLexicon) 
     first = clause.words[0]
     if not first.text[:1].isalnum() or not first.text[:1].isupper():
         return True
-    return _starts_with_speaker(clause, ents, lex, qlex) and first.low != "the" or _is_cue_word(first, qlex)
-
-
-def _is_cue_word(w: Word, qlex: QuoteLexicon) -> bool:
-    return w.low in qlex.cues
+    return (_starts_with_speaker(clause, ents, lex, qlex) and first.low != "the") or first.low in qlex.cues
 
 
 def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> bool:
@@ -375,7 +372,7 @@ def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex
     return False
 
 
-def _ranked(cands: list[Speaker], cue_pos: int | None, before: bool) -> list[Speaker]:
+def rank_speakers(cands: list[Speaker], cue_pos: int | None, before: bool) -> list[Speaker]:
     """Speaker candidates of a clause, best first: a person, then a pronoun, a bare title, an
     organization. Before a quote the subject stands nearest before the cue; after it, the first named."""
     if cue_pos is not None and before:
@@ -386,10 +383,6 @@ def _ranked(cands: list[Speaker], cue_pos: int | None, before: bool) -> list[Spe
         ks = [c for c in cands if c.kind == kind]
         out += list(reversed(ks)) if before else ks
     return out
-
-
-def _pick(cands: list[Speaker], cue_pos: int | None, before: bool) -> list[Speaker]:
-    return _ranked(cands, cue_pos, before)
 
 
 def _words_of(text: str) -> list[str]:
@@ -486,8 +479,83 @@ def resolve_title(pos: int, head: str, roles: Sequence[dict]) -> tuple[int, int]
 # The whole article
 
 
+@dataclass
+class Attribution:
+    speakers: list         # Speaker candidates, best first (may be empty: the speaker is unknown)
+    cue: str | None
+
+
+def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, p_last: int,
+              lex: Lexicon, qlex: QuoteLexicon) -> Attribution | None:
+    """Who said the quote and with which verb, from the clauses around it; None when nothing
+    around the quote says it was said."""
+    content_is_name = is_title_like("\n".join(text[s:e] for s, e in q.segments), qlex)
+    ps, _ = paras[p_first]
+    _, pe = paras[p_last]
+    after = _clause_after(words, wents, (q.close_at + 1) if q.close_at is not None else q.end, pe + 1, text)
+    before = _clause_before(words, wents, q.open_at, ps, text)
+    if not before.words and p_first > 0:
+        # "X congratulated the new citizens:" ending the paragraph before the quote
+        pps, ppe = paras[p_first - 1]
+        tail = text[pps:ppe].rstrip()
+        if tail.endswith(":"):
+            before = _clause_before(words, wents, pps + len(tail), pps, text)
+    # 1. the clause after the closing mark: ", said X", ", X said", ", she added". A cue there
+    # attributes the quote even when the speaker is no entity ("the report's authors wrote").
+    ci = _cue_index(after, qlex)
+    if ci is not None and _continues_sentence(after, ents, lex, qlex) and (
+            ci <= 4 or _starts_with_speaker(after, ents, lex, qlex)):
+        return Attribution(rank_speakers(_speakers(after, ents, lex, qlex), None, before=False),
+                           _cue_text(after, ci))
+    if not before.words:
+        return None
+    # 2. the clause before the opening mark: "X said:", "X, TITLE:", "According to X,"
+    cands = _speakers(before, ents, lex, qlex)
+    ci = _subject_cue_index(before, cands, qlex)
+    cue_pos = before.words[ci].start if ci is not None else None
+    cue = _cue_text(before, ci)
+    lead_in = before.ends_with_colon or before.words[-1].text == "," or (
+        ci is not None and ci >= len(before.words) - 2)
+    if lead_in and ci is None:
+        # "Jane Roe, Minister of X: “...”": a colon with no verb needs a person before it
+        # ("the theme: “...”" and "Target 7: “...”" are not attributions)
+        cands = [c for c in cands if c.kind in ("person", "pronoun")]
+        if cands and before.ends_with_colon and not _naming_context(text, q, words, qlex):
+            return Attribution(rank_speakers(cands, None, before=True), None)
+        return None
+    if lead_in and ci is not None:
+        if cands or not content_is_name:
+            # "Officials said: “...”": said, by someone the article does not name
+            return Attribution(rank_speakers(cands, cue_pos, before=True), cue)
+        return None
+    if cands and ci is not None and not content_is_name and not (
+            text[q.start:q.start + 1].isupper() and _naming_context(text, q, words, qlex)):
+        # a fragment inside reported speech: "said it would follow the situation “very closely”"
+        return Attribution(rank_speakers(cands, cue_pos, before=True), cue)
+    return None
+
+
+def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], roles: Sequence[dict],
+                    qlex: QuoteLexicon, genders: dict, quoted) -> tuple[int | None, int | None]:
+    """Span of the first candidate that resolves to a mention: a person or organization as named, a
+    pronoun to the person last named, a bare title to the person last given it."""
+    for cand in cands:
+        if cand.kind in ("person", "org"):
+            return cand.start, cand.end
+        if cand.kind == "pronoun":
+            e = resolve_pronoun(text, cand.start, cand.word, ents, qlex, genders, quoted)
+            if e is not None:
+                return e.start, e.end
+        elif cand.kind == "title":
+            hit = resolve_title(cand.start, cand.word, roles)
+            if hit is not None:
+                return hit
+    return None, None
+
+
 def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexicon | None = None,
                 qlex: QuoteLexicon | None = None, words: list[Word] | None = None) -> list[dict]:
+    """Every direct quotation of the article as the component's dicts."""
     lex = lex or default_lexicon()
     qlex = qlex or default_quote_lexicon()
     ents = sorted(e for e in ents if e.label in ("PERSON", "ORG", "UN_AGENCY", "GPE", "LOC"))
@@ -496,107 +564,42 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
     paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
     genders = _genders(text, ents, qlex)
-
-    def para_of(pos: int) -> int:
-        lo, hi = 0, len(para_starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if para_starts[mid] <= pos:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo - 1
+    spans = find_quote_spans(text, qlex.cues)
+    quoted = [seg for q in spans for seg in q.segments]
 
     out: list[dict] = []
     prev: dict | None = None      # the last accepted quote, for continuations
     prev_para = -10
-    spans = find_quote_spans(text, qlex.cues)
-    quoted = [seg for q in spans for seg in q.segments]
     for q in spans:
         content = "\n".join(text[s:e] for s, e in q.segments)
-        p_first = para_of(q.open_at)
-        p_last = para_of(q.end)
-        ps, _ = paras[p_first]
-        _, pe = paras[p_last]
-        after = _clause_after(words, wents, (q.close_at + 1) if q.close_at is not None else q.end, pe + 1, text)
-        before = _clause_before(words, wents, q.open_at, ps, text)
-        if not before.words and p_first > 0:
-            # "X congratulated the new citizens:" ending the paragraph before the quote
-            pps, ppe = paras[p_first - 1]
-            tail = text[pps:ppe].rstrip()
-            if tail.endswith(":"):
-                before = _clause_before(words, wents, pps + len(tail), pps, text)
-        speaker: list[Speaker] | None = None
-        cue = None
-        attributed = False
-        # 1. the clause after the closing mark: ", said X", ", X said", ", she added"
-        ci = _cue_index(after, qlex)
-        if ci is not None and _continues_sentence(after, ents, lex, qlex) and (
-                ci <= 4 or _starts_with_speaker(after, ents, lex, qlex)):
-            # a cue right after the quote attributes it even when the speaker is no entity
-            # ("the report's authors wrote"): the speaker is then unknown
-            speaker = _pick(_speakers(after, ents, lex, qlex), None, before=False)
-            cue = _cue_text(after, ci)
-            attributed = True
-        # 2. the clause before the opening mark: "X said:", "X, TITLE:", "According to X,"
-        if not attributed and before.words:
-            cands = _speakers(before, ents, lex, qlex)
-            ci = _subject_cue_index(before, cands, qlex)
-            cue_pos = before.words[ci].start if ci is not None else None
-            lead_in = before.ends_with_colon or before.words[-1].text == "," or (
-                ci is not None and ci >= len(before.words) - 2)
-            if cands and lead_in and ci is None:
-                # "Jane Roe, Minister of X: “...”": a colon with no verb needs a person before it
-                # ("the theme: “...”" and "Target 7: “...”" are not attributions)
-                cands = [c for c in cands if c.kind in ("person", "pronoun")]
-            if cands and lead_in and (ci is not None or (before.ends_with_colon
-                                                         and not _naming_context(text, q, words, qlex))):
-                speaker = _pick(cands, cue_pos, before=True)
-                cue = _cue_text(before, ci)
-                attributed = True
-            elif not cands and lead_in and ci is not None and not is_title_like(content, qlex):
-                # "Officials said: “...”": a quote whose speaker the article does not name
-                cue = _cue_text(before, ci)
-                attributed = True
-            elif cands and ci is not None and not is_title_like(content, qlex) and not (
-                    content[:1].isupper() and _naming_context(text, q, words, qlex)):
-                # a fragment inside reported speech: "said it would follow the situation “very closely”"
-                speaker = _pick(cands, cue_pos, before=True)
-                cue = _cue_text(before, ci)
-                attributed = bool(speaker)
-        if not attributed:
+        p_first = bisect.bisect_right(para_starts, q.open_at) - 1
+        p_last = bisect.bisect_right(para_starts, q.end) - 1
+        att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex)
+        if att is None:
             if _naming_context(text, q, words, qlex) or is_title_like(content, qlex):
                 continue
-            same_para = prev is not None and prev_para == p_first
-            adjacent = prev is not None and prev_para == p_first - 1 and not before.words
             n_words = len(_words_of(content))
-            if same_para or (adjacent and n_words >= qlex.min_unattributed_words):
-                # the quote goes on after its cue: same speaker
+            same_para = prev is not None and prev_para == p_first
+            next_para = prev is not None and prev_para == p_first - 1 and _opens_paragraph(text, q, paras[p_first])
+            if same_para or (next_para and n_words >= qlex.min_unattributed_words):
+                # “...,” X added. “...”: the quote goes on after its cue, same speaker
                 rec = dict(prev, text=content, start_char=q.start, end_char=q.end)
                 out.append(rec)
                 prev, prev_para = rec, p_last
                 continue
             if n_words < qlex.min_unattributed_words:
                 continue
-        start = end = None
-        for cand in speaker or []:
-            if cand.kind in ("person", "org"):
-                start, end = cand.start, cand.end
-            elif cand.kind == "pronoun":
-                e = resolve_pronoun(text, cand.start, cand.word, ents, qlex, genders, quoted)
-                if e is not None:
-                    start, end = e.start, e.end
-            elif cand.kind == "title":
-                hit = resolve_title(cand.start, cand.word, roles)
-                if hit is not None:
-                    start, end = hit
-            if start is not None:
-                break
-        rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": cue,
+            att = Attribution([], None)
+        start, end = resolve_speaker(att.speakers, text, ents, roles, qlex, genders, quoted)
+        rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": att.cue,
                "start_char": q.start, "end_char": q.end}
         out.append(rec)
         prev, prev_para = rec, p_last
     return out
+
+
+def _opens_paragraph(text: str, q: QuoteSpan, para: tuple[int, int]) -> bool:
+    return not text[para[0]:q.open_at].strip()
 
 
 @Language.factory("quote_extractor")
