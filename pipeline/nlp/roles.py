@@ -482,8 +482,8 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
             break
         parse = parse_title(words, wents, ents, found, k, n, lex, allow_lower_modifiers=True,
                             org_by_name=org_by_name)
-        if parse.first_word != k and words[parse.first_word - 1].low not in ("the", "a", "an") \
-                and parse.first_word > k:
+        if parse.first_word > k:
+            # something between the comma and the title is no modifier: not an apposition
             break
         # "..., the Regional Director of X Ms. Jane Roe": a title that runs into the next person is theirs
         nxt = parse.end_word
