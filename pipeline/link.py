@@ -61,6 +61,8 @@ class KBAccess:
     `lookup(text, label)` returns such an entity or None.
     """
 
+    CACHE_SIZE = 1 << 18
+
     def __init__(self, index: dict | None = None, lookup: Callable | None = None):
         self.index = index or {}
         self._lookup = lookup
@@ -75,6 +77,8 @@ class KBAccess:
             return None
         key = (text, label)
         if key not in self._cache:
+            if len(self._cache) >= self.CACHE_SIZE:  # bounded: a large corpus has many one-off names
+                self._cache.clear()
             try:
                 hit = self._lookup(text, label)
             except Exception:  # a broken lookup must not stop the tables from being written
@@ -174,13 +178,10 @@ class Node:
     key: str = ""
     role: str = "full"                                     # full, partial, acronym, office, chain
 
-    @property
-    def form(self) -> str:
-        return max(self.forms, key=lambda f: (self.forms[f], len(f), f))
-
-    @property
-    def toks(self) -> list[str]:
-        return self.key.split()
+    form: str = ""                                         # the most frequent display form
+    toks: list[str] = field(default_factory=list)          # tokens of `key`
+    acronym: bool = False
+    first: int = 0                                         # offset of the first mention
 
     @property
     def n(self) -> int:
@@ -261,6 +262,9 @@ def _build_nodes(mentions: list[Mention], kb: KBAccess) -> list[Node]:
             continue
         nodes.append(node)
     for node in nodes:
+        node.form = max(node.forms, key=lambda f: (node.forms[f], len(f), f))
+        node.first = min(node.starts)
+        node.acronym = R.is_acronym(node.form)
         node.label = R.vote_label(node.labels)
         if node.kb_id is None:
             hit = _kb_lookup(node, kb)
@@ -270,7 +274,7 @@ def _build_nodes(mentions: list[Mention], kb: KBAccess) -> list[Node]:
         if ent is not None:
             node.label = ent.label
         node.group = R.group_of(node.label)
-    nodes.sort(key=lambda n: (min(n.starts), n.skey))
+    nodes.sort(key=lambda n: (n.first, n.skey))
     return nodes
 
 
@@ -332,6 +336,7 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
             n.key = R.person_key(n.form)
         else:
             n.key = n.skey
+        n.toks = n.key.split()
     uf = _UF([n.kb_id for n in nodes])
     N = len(nodes)
 
@@ -361,11 +366,11 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
 
     # Acronyms and their long forms.
     for i, n in enumerate(nodes):
-        if n.role != "full" or not R.is_acronym(n.form):
+        if n.role != "full" or not n.acronym:
             continue
         cands = []
         for j, m in enumerate(nodes):
-            if j == i or m.group == "PERSON" or len(m.form.split()) < 2 or R.is_acronym(m.form):
+            if j == i or m.group == "PERSON" or m.acronym or " " not in m.form:
                 continue
             adjacent = any(0 < s - e <= 3 for s in n.starts for e in m.ends)
             fits = R.acronym_fits_loosely(n.form, m.form) if adjacent else R.acronym_fits(n.form, m.form)
@@ -377,11 +382,16 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
                 break
 
     # An organization's name cut before its "of ..." tail, when only one longer name fits.
+    continued: dict[str, list[int]] = defaultdict(list)   # "committee for x" -> nodes "committee for x of ..."
+    for j, m in enumerate(nodes):
+        if m.group == "ORG":
+            for k in range(2, len(m.toks)):
+                if m.toks[k] == "of":
+                    continued[" ".join(m.toks[:k])].append(j)
     for i, n in enumerate(nodes):
-        if n.group != "ORG" or n.role != "full":
+        if n.group != "ORG" or n.role != "full" or n.key not in continued:
             continue
-        roots = {uf.find(j) for j, m in enumerate(nodes)
-                 if m.group == "ORG" and m.role == "full" and R.prefix_of_chain(n.key, m.key)}
+        roots = {uf.find(j) for j in continued[n.key] if nodes[j].role == "full"}
         if len(roots) == 1 and uf.union(roots.pop(), i):
             n.role = "chain"
 
@@ -389,7 +399,8 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
     for i in range(N):
         for j in range(i + 1, N):
             a, b = nodes[i], nodes[j]
-            if a.label != b.label or a.role != "full" or b.role != "full":
+            if (a.label != b.label or a.role != "full" or b.role != "full"
+                    or abs(len(a.toks) - len(b.toks)) > (a.group == "PERSON")):
                 continue
             if a.group == "PERSON":
                 score = R.person_variant_score(a.toks, b.toks)
@@ -421,10 +432,10 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
         if not roots:
             continue
         if len(roots) > 1:
-            first = min(n.starts)
+            first = n.first
             before = [(max(s for s in nodes[j].starts if s < first), j) for j in cands
                       if any(s < first for s in nodes[j].starts)]
-            pick = max(before)[1] if before else min(cands, key=lambda j: min(nodes[j].starts))
+            pick = max(before)[1] if before else min(cands, key=lambda j: nodes[j].first)
             roots = {uf.find(pick)}
         if uf.union(roots.pop(), i):
             n.role = "partial"
@@ -435,7 +446,7 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
         members[uf.find(i)].append(i)
     clusters: list[Cluster] = []
     mention_cluster = [-1] * len(mentions)
-    for root in sorted(members, key=lambda r: min(min(nodes[i].starts) for i in members[r])):
+    for root in sorted(members, key=lambda r: min(nodes[i].first for i in members[r])):
         cn = [nodes[i] for i in members[root]]
         kb_id = uf.kb[root]
         ent = kb.entity(kb_id)
@@ -446,9 +457,9 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
             label = R.vote_label([l for n in full for l in n.labels])
         group = R.group_of(label)
         if group == "PERSON":
-            canonical = max(full, key=lambda n: (len(n.toks), n.n, _neg(n.key)))
+            canonical = min(full, key=lambda n: (-len(n.toks), -n.n, n.key))
         else:
-            canonical = max(full, key=lambda n: (not R.is_acronym(n.form), n.n, len(n.toks), _neg(n.key)))
+            canonical = min(full, key=lambda n: (n.acronym, -n.n, -len(n.toks), n.key))
         scoped = kb_id is None and (
             group == "PERSON" and len(canonical.toks) < 2
             or group == "ORG" and canonical.toks[:1] and canonical.toks[0] in national_body_heads()

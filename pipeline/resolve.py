@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from rapidfuzz.distance import Indel
@@ -40,7 +41,10 @@ def group_of(label: str) -> str:
     return GROUP_OF_LABEL.get(label, label)
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -50,6 +54,7 @@ def display_form(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_name(text: str) -> str:
     """A form fit to show as a name: no leading "the"/honorific, no stray quotes or punctuation
     left over from the span ("the Women's Centers" -> "Women's Centers", "“Atameken" -> "Atameken")."""
@@ -66,12 +71,14 @@ def clean_name(text: str) -> str:
     return s or display_form(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case, accents, quote style and white space folded."""
     t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return " ".join(strip_accents(t).casefold().split())
 
 
+@lru_cache(maxsize=1 << 16)
 def surface_key(text: str) -> str:
     """One key per written form: folded, leading "the"/honorifics and a trailing "'s" removed.
 
@@ -102,16 +109,7 @@ def org_key(text: str, place_name: Callable[[str], str | None] = lambda s: None)
     name or country adjective to the place's canonical name); "UN" is spelled out; "Women's" and
     "Women" agree; hyphens are dropped so "Co-operation" and "Cooperation" agree.
     """
-    s = surface_key(text)
-    s = s.replace("&", " and ")
-    s = re.sub(r"'s\b", "", s)
-    s = _ORG_PUNCT_RE.sub(" ", s)
-    s = s.replace("-", "")
-    toks = [t for t in s.split() if t != "the"]
-    toks = [w for t in toks for w in (("united", "nations") if t == "un" else (t,))]
-    # "X of the Republic of Y" is "X of Y" even where no knowledge base says so.
-    s = re.sub(r"\bof republic of ", "of ", " ".join(toks))
-    toks = s.split()
+    toks = list(_org_tokens(text))
     tail = _place_tail(toks, place_name)
     if tail is not None:
         cut, canon = tail
@@ -123,6 +121,19 @@ def org_key(text: str, place_name: Callable[[str], str | None] = lambda s: None)
             if canon:
                 return " ".join(toks[n:] + ["of"] + fold(canon).split())
     return " ".join(toks)
+
+
+@lru_cache(maxsize=1 << 16)
+def _org_tokens(text: str) -> tuple[str, ...]:
+    s = surface_key(text)
+    s = s.replace("&", " and ")
+    s = re.sub(r"'s\b", "", s)
+    s = _ORG_PUNCT_RE.sub(" ", s)
+    s = s.replace("-", "")
+    toks = [t for t in s.split() if t != "the"]
+    toks = [w for t in toks for w in (("united", "nations") if t == "un" else (t,))]
+    # "X of the Republic of Y" is "X of Y" even where no knowledge base says so.
+    return tuple(re.sub(r"\bof republic of ", "of ", " ".join(toks)).split())
 
 
 def _place_tail(toks: list[str], place_name: Callable[[str], str | None]) -> tuple[int, str] | None:
@@ -153,19 +164,22 @@ def prefix_of_chain(short_key: str, long_key: str) -> bool:
 # Acronyms
 
 
+@lru_cache(maxsize=1 << 16)
 def is_acronym(text: str) -> bool:
     """An upper-case short form ("FAO", "WEDCs", "U.N."); a capitalised word ("ASTANA") may pass too."""
     t = display_form(text)
     return " " not in t and 2 <= len(t) <= 12 and bool(_ACRONYM_RE.match(t))
 
 
+@lru_cache(maxsize=1 << 16)
 def acronym_letters(text: str) -> str:
     t = display_form(text)
     t = re.sub(r"'?s$", "", t) if re.search(r"[A-Z]'?s$", t) else t
     return re.sub(r"[^A-Za-z0-9]", "", t).upper()
 
 
-def _long_tokens(long_text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def _long_tokens(long_text: str) -> tuple[str, ...]:
     t = unicodedata.normalize("NFKC", long_text).translate(_QUOTES)
     t = strip_accents(t)
     out = []
@@ -175,7 +189,7 @@ def _long_tokens(long_text: str) -> list[str]:
             out.append(tok)
     while out and out[0].lower() == "the":
         out.pop(0)
-    return out
+    return tuple(out)
 
 
 def _contains(toks: list[str], letters: str) -> bool:
@@ -183,6 +197,7 @@ def _contains(toks: list[str], letters: str) -> bool:
     return any(t.upper() == letters.upper() for t in toks)
 
 
+@lru_cache(maxsize=1 << 16)
 def acronym_fits(acronym: str, long_text: str, max_skips: int = 1) -> bool:
     """The letters of `acronym` are the initials (or word prefixes) of `long_text`, in order.
 
@@ -218,6 +233,7 @@ def acronym_fits(acronym: str, long_text: str, max_skips: int = 1) -> bool:
     return match(0, 0, 0)
 
 
+@lru_cache(maxsize=1 << 16)
 def acronym_fits_loosely(acronym: str, long_text: str) -> bool:
     """Schwartz-Hearst's test, for a short form written right after its long form ("Long Form (LF)").
 
@@ -241,6 +257,7 @@ def acronym_fits_loosely(acronym: str, long_text: str) -> bool:
 # People
 
 
+@lru_cache(maxsize=1 << 16)
 def person_key(text: str) -> str:
     return surface_key(text).replace(",", "")
 
