@@ -238,3 +238,14 @@ def test_hyphenated_bare_title_resolves():
             "In his remarks, the Secretary-General stressed: “There is no military solution.”")
     got = quotes_of(text, ("UN", "UN_AGENCY"), ("Rafael Ortiz", "PERSON"), with_roles=True)
     assert got == [("There is no military solution.", "Rafael Ortiz", "stressed")]
+
+
+def test_colon_form_takes_the_tagged_verb_as_cue():
+    text = ("The Regional Representative Ms. Dana Wolf congratulated the new citizens:\n"
+            "“Your new passport is more than a document.”")
+    ents = ents_of(text, ("Dana Wolf", "PERSON"))
+    verbs = frozenset({text.index("congratulated")})
+    got = find_quotes(text, ents, verbs=verbs)
+    assert [(q["text"], text[q["speaker_start"]:q["speaker_end"]], q["cue"]) for q in got] == [
+        ("Your new passport is more than a document.", "Dana Wolf", "congratulated")]
+    assert find_quotes(text, ents)[0]["cue"] is None

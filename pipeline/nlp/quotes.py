@@ -486,7 +486,7 @@ class Attribution:
 
 
 def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, p_last: int,
-              lex: Lexicon, qlex: QuoteLexicon) -> Attribution | None:
+              lex: Lexicon, qlex: QuoteLexicon, verbs: frozenset = frozenset()) -> Attribution | None:
     """Who said the quote and with which verb, from the clauses around it; None when nothing
     around the quote says it was said."""
     content_is_name = is_title_like("\n".join(text[s:e] for s, e in q.segments), qlex)
@@ -521,7 +521,10 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         # ("the theme: “...”" and "Target 7: “...”" are not attributions)
         cands = [c for c in cands if c.kind in ("person", "pronoun")]
         if cands and before.ends_with_colon and not _naming_context(text, q, words, qlex):
-            return Attribution(rank_speakers(cands, None, before=True), None)
+            ranked = rank_speakers(cands, None, before=True)
+            # "X congratulated the new citizens:" - the clause's own verb, when the tagger marks one
+            verb = next((w.text for w in before.words if w.start in verbs and w.start > ranked[0].start), None)
+            return Attribution(ranked, verb)
         return None
     if lead_in and ci is not None:
         if cands or not content_is_name:
@@ -554,8 +557,10 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ro
 
 
 def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexicon | None = None,
-                qlex: QuoteLexicon | None = None, words: list[Word] | None = None) -> list[dict]:
-    """Every direct quotation of the article as the component's dicts."""
+                qlex: QuoteLexicon | None = None, words: list[Word] | None = None,
+                verbs: frozenset = frozenset()) -> list[dict]:
+    """Every direct quotation of the article as the component's dicts; `verbs` holds the start
+    offsets of words a tagger marked as verbs (used only where no cue verb is known)."""
     lex = lex or default_lexicon()
     qlex = qlex or default_quote_lexicon()
     ents = sorted(e for e in ents if e.label in ("PERSON", "ORG", "UN_AGENCY", "GPE", "LOC"))
@@ -574,7 +579,7 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
         content = "\n".join(text[s:e] for s, e in q.segments)
         p_first = bisect.bisect_right(para_starts, q.open_at) - 1
         p_last = bisect.bisect_right(para_starts, q.end) - 1
-        att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex)
+        att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex, verbs)
         if att is None:
             if _naming_context(text, q, words, qlex) or is_title_like(content, qlex):
                 continue
@@ -608,7 +613,8 @@ def make_quote_extractor(nlp, name):
     qlex = default_quote_lexicon()
 
     def quote_extractor(doc):
-        doc._.quotes = find_quotes(doc.text, doc_entities(doc), doc._.roles or [], lex, qlex)
+        verbs = frozenset(t.idx for t in doc if t.pos_ == "VERB") if doc.has_annotation("POS") else frozenset()
+        doc._.quotes = find_quotes(doc.text, doc_entities(doc), doc._.roles or [], lex, qlex, verbs=verbs)
         return doc
 
     return quote_extractor
