@@ -336,6 +336,7 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
             n.key = R.person_key(n.form)
         else:
             n.key = n.skey
+        n.key = n.key or n.skey
         n.toks = n.key.split()
     uf = _UF([n.kb_id for n in nodes])
     N = len(nodes)
@@ -461,7 +462,7 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
         else:
             canonical = min(full, key=lambda n: (n.acronym, -n.n, -len(n.toks), n.key))
         scoped = kb_id is None and (
-            group == "PERSON" and len(canonical.toks) < 2
+            group == "PERSON" and R.known_by_surname_only(canonical.toks)
             or group == "ORG" and canonical.toks[:1] and canonical.toks[0] in national_body_heads()
             and not R.names_place(canonical.key, place_name))
         c = Cluster(cn, kb_id, label, group, canonical, scoped)
@@ -555,7 +556,7 @@ class Linker:
             self.node_label[gnode][c.label] += sum(n.n for n in c.nodes)
             full = c.full_nodes
             for n in full:
-                if c.group == "PERSON" and len(n.toks) < 2:
+                if c.group == "PERSON" and R.known_by_surname_only(n.toks):
                     continue
                 key_node = (c.group, n.key)
                 self.node_label[key_node][c.label] += n.n

@@ -264,8 +264,13 @@ def person_key(text: str) -> str:
 
 def partial_name_kind(short: list[str], full: list[str]) -> str | None:
     """How a shorter person name refers to a full one: "surname" (a tail: "Bilgin", "van Diesen"),
-    "first" (the first name alone), or None."""
-    if not short or len(short) >= len(full):
+    "first" (the first name alone), "initial" ("A. Bilgin"), or None."""
+    if not short or len(short) > len(full):
+        return None
+    if (len(short) == len(full) >= 2 and _INITIAL_RE.match(short[0]) and not _INITIAL_RE.match(full[0])
+            and full[0][0] == short[0][0] and short[1:] == full[1:]):
+        return "initial"
+    if len(short) == len(full):
         return None
     if full[-len(short):] == short:
         return "surname"
@@ -321,6 +326,12 @@ def org_variant_score(a: str, b: str, is_place: Callable[[str], bool] = lambda s
 def deletion_signatures(toks: list[str]) -> list[tuple]:
     """Blocking keys: two token lists that differ in one position share that position's key."""
     return [(len(toks), i, tuple(toks[:i] + toks[i + 1:])) for i in range(len(toks))]
+
+
+def known_by_surname_only(toks: list[str]) -> bool:
+    """A name with nothing but initials before the surname ("Bilgin", "A. Bilgin", "A.B. Bilgin")
+    does not tell two people apart across articles."""
+    return all(_INITIAL_RE.match(t) or re.fullmatch(r"(?:[a-z]\.){1,3}", t) for t in toks[:-1])
 
 
 def without_initials(toks: list[str]) -> tuple[str, ...] | None:

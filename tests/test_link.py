@@ -89,6 +89,13 @@ def test_surname_first_name_and_honorific_resolve_to_the_full_name():
     assert rules == {"Halvorsen": "partial_name", "Ingrid": "partial_name"}
 
 
+def test_initial_and_surname_resolve_in_the_article_but_never_across():
+    out = link(ex("a1", ("PERSON", "Ingrid Halvorsen"), ("PERSON", "I. Halvorsen")),
+               ex("a2", ("PERSON", "I. Halvorsen")), ex("a3", ("PERSON", "I. Halvorsen")))
+    one_id(out, "a1", "Ingrid Halvorsen", "I. Halvorsen")
+    assert one_id(out, "a2", "I. Halvorsen") != one_id(out, "a3", "I. Halvorsen")
+
+
 def test_surname_the_model_labelled_org_still_resolves_to_the_person():
     out = link(ex("a1", ("PERSON", "Ingrid Halvorsen"), ("ORG", "Halvorsen")))
     one_id(out, "a1", "Ingrid Halvorsen", "Halvorsen")
@@ -359,6 +366,8 @@ def test_acronym_fits_loosely_is_schwartz_hearst():
     ("ingrid", "ingrid halvorsen", "first"),
     ("ingrid halvorsen", "ingrid halvorsen", None),
     ("tomas", "ingrid halvorsen", None),
+    ("i. halvorsen", "ingrid halvorsen", "initial"),
+    ("t. halvorsen", "ingrid halvorsen", None),
 ])
 def test_partial_name_kind(short, full, kind):
     assert R.partial_name_kind(short.split(), full.split()) == kind
