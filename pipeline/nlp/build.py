@@ -1,6 +1,7 @@
 """Assembles the spaCy pipeline in a deliberate order.
 
-    tok2vec, tagger, parser, attribute_ruler   statistical model (lemmatizer disabled: unused)
+    tok2vec, tagger, parser, attribute_ruler   statistical model (lemmatizer disabled: unused;
+                     attribute_ruler swapped for an identical, faster lookup: attribute_lookup.py)
     un_agencies      rule, BEFORE ner: UN system bodies from models/kb/un_system.jsonl. The model
                      has no UN_AGENCY label, so these spans are fixed first and ner predicts around them.
     places           rule, BEFORE ner: gazetteer countries, cities, regions and LOC areas. A sure
@@ -53,7 +54,12 @@ def base_model_name() -> str:
 
 
 def load_base_model() -> Language:
-    return spacy.load(base_model_name(), exclude=list(UNUSED_MODEL_COMPONENTS))
+    from pipeline.nlp.attribute_lookup import use_attribute_lookup
+
+    nlp = spacy.load(base_model_name(), exclude=list(UNUSED_MODEL_COMPONENTS))
+    # The model's attribute_ruler was a fifth of its time; the lookup gives identical tokens ~10x faster.
+    use_attribute_lookup(nlp)
+    return nlp
 
 
 def build_nlp(components: tuple[str, ...] | None = None) -> Language:
