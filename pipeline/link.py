@@ -146,6 +146,16 @@ def national_body_heads() -> frozenset[str]:
     return frozenset(R.fold(w) for w in json.loads(path.read_text(encoding="utf-8"))["national_body_heads"])
 
 
+@lru_cache(maxsize=1)
+def person_title_words() -> frozenset[str]:
+    """Honorifics and titles that may still open a PERSON span, from models/rules/entities_people.json."""
+    path = config.RULES_DIR / "entities_people.json"
+    if not path.exists():
+        return frozenset()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(R.fold(w).rstrip(".") for key in ("honorifics", "titles") for w in data.get(key, ()))
+
+
 def default_kb() -> KBAccess:
     try:
         from pipeline import kb as kbmod
@@ -333,7 +343,7 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
         elif n.group == "PLACE":
             n.key = R.org_key(n.form)
         elif n.group == "PERSON":
-            n.key = R.person_key(n.form)
+            n.key = R.person_key(n.form, person_title_words())
         else:
             n.key = n.skey
         n.key = n.key or n.skey
@@ -471,11 +481,6 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
                 mention_cluster[k] = len(clusters)
         clusters.append(c)
     return clusters, mention_cluster
-
-
-def _neg(s: str) -> tuple:
-    """Sort key that makes max() pick the alphabetically first string."""
-    return tuple(-ord(c) for c in s)
 
 
 # --------------------------------------------------------------------------------------------
@@ -644,7 +649,12 @@ class Linker:
             else:
                 label = {"PLACE": "GPE"}.get(members[0][0], members[0][0])
             pool = full_forms or forms
-            name = ent.name if ent is not None else max(pool, key=lambda f: (pool[f], len(f), _neg(f)))
+            if ent is not None:
+                name = ent.name
+            else:
+                titled = (lambda f: R.person_key(f, person_title_words()) != R.person_key(f)) \
+                    if label == "PERSON" else (lambda f: False)
+                name = min(pool, key=lambda f: (titled(f), -pool[f], -len(f), f))
             primary = [m for m in members if m not in redirected] or members
             eid = self._entity_id(label, kb_id, min(primary))
             for m in members:

@@ -258,8 +258,13 @@ def acronym_fits_loosely(acronym: str, long_text: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def person_key(text: str) -> str:
-    return surface_key(text).replace(",", "")
+def person_key(text: str, leading_words: frozenset[str] = frozenset()) -> str:
+    """Folded name without honorifics; `leading_words` (folded titles: "president", "minister")
+    are dropped from the front too, as long as a name remains."""
+    toks = surface_key(text).replace(",", "").split()
+    while len(toks) > 1 and toks[0].rstrip(".") in leading_words:
+        toks.pop(0)
+    return " ".join(toks)
 
 
 def partial_name_kind(short: list[str], full: list[str]) -> str | None:

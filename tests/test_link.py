@@ -241,6 +241,15 @@ def test_different_people_with_similar_names_stay_apart(a, b):
     assert one_id(out, "a1", a) != one_id(out, "a2", b)
 
 
+def test_a_title_left_in_a_person_span_does_not_split_the_person():
+    out = link(ex("a1", ("PERSON", "President Tomas Lindqvist")), ex("a2", ("PERSON", "Tomas Lindqvist")))
+    eid = one_id(out, "a1", "President Tomas Lindqvist")
+    assert eid == one_id(out, "a2", "Tomas Lindqvist")
+    assert next(e["name"] for e in out["entities"] if e["entity_id"] == eid) == "Tomas Lindqvist"
+    assert R.person_key("Prof. Tomas Lindqvist", frozenset({"prof"})) == "tomas lindqvist"
+    assert R.person_key("President", frozenset({"president"})) == "president"
+
+
 def test_person_and_org_with_the_same_name_stay_apart_across_articles():
     out = link(ex("a1", ("PERSON", "Ingrid Halvorsen")), ex("a2", ("ORG", "Ingrid Halvorsen")))
     assert one_id(out, "a1", "Ingrid Halvorsen") != one_id(out, "a2", "Ingrid Halvorsen")
