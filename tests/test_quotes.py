@@ -249,3 +249,12 @@ def test_colon_form_takes_the_tagged_verb_as_cue():
     assert [(q["text"], text[q["speaker_start"]:q["speaker_end"]], q["cue"]) for q in got] == [
         ("Your new passport is more than a document.", "Dana Wolf", "congratulated")]
     assert find_quotes(text, ents)[0]["cue"] is None
+
+
+def test_single_curly_quotes_need_a_cue_and_survive_apostrophes():
+    text = ("‘We must protect the parents’ rights first,’ said Ana Lima.\n"
+            "The ‘Green Belt’, a project of the city, started.\n"
+            "She added: ‘This matters to every family.’")
+    got = quotes_of(text, ("Ana Lima", "PERSON"))
+    assert got == [("We must protect the parents’ rights first", "Ana Lima", "said"),
+                   ("This matters to every family.", "Ana Lima", "added")]

@@ -103,6 +103,7 @@ class QuoteSpan:
     segments: list = field(default_factory=list)   # (start, end) of the quoted words, one per paragraph
     open_at: int = 0                                # index of the first opening mark
     close_at: int | None = None                     # index of the closing mark (None: ran to paragraph end)
+    single: bool = False                            # in single marks (‘...’): kept only when attributed
 
     @property
     def start(self) -> int:
@@ -184,6 +185,25 @@ def find_quote_spans(text: str, cue_words: frozenset = frozenset()) -> list[Quot
             spans.append(cur)
             cur = None
     return [s for s in spans if all(e > b for b, e in s.segments)]
+
+
+# The right single mark is also the apostrophe, so it closes a quote only next to punctuation:
+# "first,’ said" or "‘...’, said" - never in "parents’ rights".
+SINGLE_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014\u2013:]))\u2018(?=\S)(.+?)"
+                       r"(?:(?<=[,.!?])\u2019(?=\s|$)|\u2019(?=[,.;:!?](?:\s|$)))", re.M)
+
+
+def find_single_quote_spans(text: str, taken: Sequence[QuoteSpan]) -> list[QuoteSpan]:
+    """Quotations in single curly marks (‘...’) outside the double-marked ones. Only the left mark
+    opens, since the right one doubles as the apostrophe; a plural possessive ("parents’ rights") may
+    still close one early, which is why these quotes must have a cue to count."""
+    out = []
+    for m in SINGLE_RE.finditer(text):
+        if "\n" in m.group(1) or any(q.open_at <= m.start() <= q.end + 1 for q in taken):
+            continue
+        out.append(QuoteSpan(segments=[_trim(text, m.start(1), m.end(1))], open_at=m.start(),
+                             close_at=m.end() - 1, single=True))
+    return out
 
 
 def _single_quote_close(text: str, s: int, e: int, cue_words: frozenset) -> int | None:
@@ -570,6 +590,7 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
     para_starts = [p[0] for p in paras]
     genders = _genders(text, ents, qlex)
     spans = find_quote_spans(text, qlex.cues)
+    spans = sorted(spans + find_single_quote_spans(text, spans), key=lambda q: q.open_at)
     quoted = [seg for q in spans for seg in q.segments]
 
     out: list[dict] = []
@@ -580,6 +601,8 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
         p_first = bisect.bisect_right(para_starts, q.open_at) - 1
         p_last = bisect.bisect_right(para_starts, q.end) - 1
         att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex, verbs)
+        if att is None and q.single:
+            continue
         if att is None:
             if _naming_context(text, q, words, qlex) or is_title_like(content, qlex):
                 continue
