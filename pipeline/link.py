@@ -2,27 +2,30 @@
 
 Two steps, both deterministic:
 
-1. Within an article (`resolve_article`): mentions with one written form are one node; nodes are
-   joined when they share a knowledge-base record, agree after normalization ("Kazakhstan
-   Government" / "Government of the Republic of Kazakhstan"), are an acronym and its long form,
-   a country-office form and its body ("UN Women Kazakhstan" / "UN Women"), a name cut before an
-   "of ..." tail, small spelling variants, or a person's surname or first name and the full name.
-   Each resulting cluster is one thing in that article.
+1. Within an article (`resolve_article`): the mentions of one written form are one node; nodes
+   are joined when they share a knowledge-base record or agree after normalization
+   ("Kazakhstan Government" / "Government of the Republic of Kazakhstan"), when one is a
+   country-office form of the other ("UN Women Kazakhstan" / "UN Women"), an acronym of it, the
+   same name cut before an "of ..." tail, a small spelling variant, or a person's surname, first
+   name or initial + surname. Each resulting cluster is one thing in that article.
 
-2. Across articles (`CorpusLinker.finish`): a cluster goes to its KB record when it has one,
-   otherwise to a key made of its group (PERSON, ORG, PLACE) and the normalized canonical name.
-   Keys are then joined when one article's cluster holds both (the KB record and its name, two
-   spellings of a full name), when full names are small spelling variants (strict, one token,
-   same label), or when a stand-alone acronym is defined by exactly one long form elsewhere.
-   A person known only by one name (surname or first name) stays inside its article: people
-   are never merged across articles on a surname alone.
+2. Across articles (`Linker.resolve`): a cluster goes to its KB record when it has one, otherwise
+   to a key made of its group (PERSON, ORG, PLACE) and its normalized canonical name. Keys are
+   joined when one article's cluster holds both (a KB record and a name, two spellings of a full
+   name), when full names are small spelling variants (strict: one long token, same label), or
+   when a stand-alone acronym is defined by exactly one long form elsewhere in the corpus. Names
+   that cannot tell two things apart stay inside their article: a person known only by a surname
+   (people are never merged across articles on a surname alone) and a country's public body
+   named without its country ("Ministry of Agriculture").
 
 Every decision is made on sets of keys, processed in sorted order, so the same corpus in any
 article order gives the same ids. `entity_id` is `<label>:<kb_id>` for KB entities and
 `<group>:<hash of the group and the alphabetically first full name key>` otherwise, so it
-survives reruns and changes only when a new spelling variant joins an entity.
+survives reruns and changes only when a new spelling variant joins an entity. Every non-trivial
+name joined to an entity is listed in `merges` with the rule that explains it.
 
-Memory: only per-entity summaries and the output rows are held, never article text.
+Memory: `Linker` reads the extractions twice (the stages stream them from disk) and keeps only
+per-name summaries between the passes, never article text or rows of earlier articles.
 """
 from __future__ import annotations
 
@@ -303,14 +306,27 @@ def _kb_lookup(node: Node, kb: KBAccess):
     return None
 
 
-def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tuple[list[Cluster], list[int]]:
-    """Clusters of one article's mentions, and for each mention the index of its cluster (-1: none)."""
-    kb = kb or KBAccess()
-    nodes = _build_nodes(mentions, kb)
-    place_nodes = {n.skey: n for n in nodes if n.group == "PLACE"}
+class _Article:
+    """One article's nodes while they are being joined, with its place knowledge."""
 
-    @lru_cache(maxsize=None)
-    def place_name(text: str) -> str | None:
+    def __init__(self, mentions: list[Mention], kb: KBAccess):
+        self.kb = kb
+        self.nodes = _build_nodes(mentions, kb)
+        self.place_nodes = {n.skey: n for n in self.nodes if n.group == "PLACE"}
+        self.place_name = lru_cache(maxsize=None)(self._place_name)
+        self._office_kb()
+        for n in self.nodes:
+            if n.group == "ORG":
+                n.key = R.org_key(n.form, self.place_name)
+            elif n.group == "PLACE":
+                n.key = R.org_key(n.form)
+            elif n.group == "PERSON":
+                n.key = R.person_key(n.form, person_title_words())
+            n.key = n.key or n.skey
+            n.toks = n.key.split()
+        self.uf = _UF([n.kb_id for n in self.nodes])
+
+    def _place_name(self, text: str) -> str | None:
         """The place a part of an organization's name refers to: a country or country adjective,
         a place the article itself names, or a KB place of two words or more. One-word KB towns
         are left out here: "Central", "Mission" and "Union" are towns too."""
@@ -318,169 +334,179 @@ def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tupl
         if country:
             return country
         key = R.surface_key(text)
-        hit = kb.lookup_exact(text, "GPE") or kb.lookup_exact(text, "LOC")
-        node = place_nodes.get(key)
+        hit = self.kb.lookup_exact(text, "GPE") or self.kb.lookup_exact(text, "LOC")
+        node = self.place_nodes.get(key)
         if node is not None:
-            ent = kb.entity(node.kb_id)
+            ent = self.kb.entity(node.kb_id)
             return hit.name if hit is not None else ent.name if ent is not None else node.form
         if hit is not None and len(key.split()) >= 2:
             return hit.name
         return None
 
-    def is_place(text: str) -> bool:
-        return place_name(text) is not None or kb.is_place(text)
+    def is_place(self, text: str) -> bool:
+        return self.place_name(text) is not None or self.kb.is_place(text)
 
-    # "WMO Mongolia": the office form of a body the KB knows is that body.
-    for n in nodes:
-        if n.group == "ORG" and n.kb_id is None:
-            base = R.office_base(n.form, is_place)
-            hit = base and (kb.lookup_exact(base, "UN_AGENCY") or kb.lookup_exact(base, "ORG"))
-            if hit:
-                n.kb_id, n.label, n.role = hit.kb_id, hit.label, "office"
-    for n in nodes:
-        if n.group == "ORG":
-            n.key = R.org_key(n.form, place_name)
-        elif n.group == "PLACE":
-            n.key = R.org_key(n.form)
-        elif n.group == "PERSON":
-            n.key = R.person_key(n.form, person_title_words())
-        else:
-            n.key = n.skey
-        n.key = n.key or n.skey
-        n.toks = n.key.split()
-    uf = _UF([n.kb_id for n in nodes])
-    N = len(nodes)
+    def _office_kb(self) -> None:
+        """"WMO Mongolia": the office form of a body the KB knows is that body."""
+        for n in self.nodes:
+            if n.group == "ORG" and n.kb_id is None:
+                base = R.office_base(n.form, self.is_place)
+                hit = base and (self.kb.lookup_exact(base, "UN_AGENCY") or self.kb.lookup_exact(base, "ORG"))
+                if hit:
+                    n.kb_id, n.label, n.role = hit.kb_id, hit.label, "office"
 
-    # Same KB record; same key after normalization.
-    first_of: dict[tuple, int] = {}
-    for i, n in enumerate(nodes):
-        for k in ((("kb", n.kb_id),) if n.kb_id else ()) + ((n.group, n.key),):
-            if k in first_of:
-                uf.union(first_of[k], i)
-            else:
-                first_of[k] = i
+    # -- joining rules, applied in this order by `resolve_article` -------------------------
 
-    # Country-office forms: "UN Women Kazakhstan" is UN Women.
-    org_by_key: dict[str, list[int]] = defaultdict(list)
-    for i, n in enumerate(nodes):
-        if n.group == "ORG":
-            org_by_key[n.key].append(i)
-    for i, n in enumerate(nodes):
-        if n.group != "ORG":
-            continue
-        base = R.office_base(n.form, is_place)
-        if not base:
-            continue
-        targets = [j for j in org_by_key.get(R.org_key(base, place_name), ()) if j != i]
-        if targets and all(uf.union(j, i) for j in targets):
-            n.role = "office"
+    def join_same(self) -> None:
+        """Same KB record; same key after normalization."""
+        first_of: dict[tuple, int] = {}
+        for i, n in enumerate(self.nodes):
+            for k in ((("kb", n.kb_id),) if n.kb_id else ()) + ((n.group, n.key),):
+                if k in first_of:
+                    self.uf.union(first_of[k], i)
+                else:
+                    first_of[k] = i
 
-    # Acronyms and their long forms.
-    for i, n in enumerate(nodes):
-        if n.role != "full" or not n.acronym:
-            continue
-        cands = []
+    def join_offices(self) -> None:
+        """Country-office forms: "UN Women Kazakhstan" is UN Women."""
+        org_by_key: dict[str, list[int]] = defaultdict(list)
+        for i, n in enumerate(self.nodes):
+            if n.group == "ORG":
+                org_by_key[n.key].append(i)
+        for i, n in enumerate(self.nodes):
+            base = R.office_base(n.form, self.is_place) if n.group == "ORG" else None
+            if not base:
+                continue
+            targets = [j for j in org_by_key.get(R.org_key(base, self.place_name), ()) if j != i]
+            if targets and all(self.uf.union(j, i) for j in targets):
+                n.role = "office"
+
+    def join_acronyms(self) -> None:
+        """An acronym and its long form: by initials anywhere, or loosely (Schwartz-Hearst) when
+        written right after it, "Long Form (LF)"."""
+        nodes = self.nodes
+        for i, n in enumerate(nodes):
+            if n.role != "full" or not n.acronym:
+                continue
+            cands = []
+            for j, m in enumerate(nodes):
+                if j == i or m.group == "PERSON" or m.acronym or " " not in m.form:
+                    continue
+                adjacent = any(0 < s - e <= 3 for s in n.starts for e in m.ends)
+                fits = R.acronym_fits_loosely(n.form, m.form) if adjacent else R.acronym_fits(n.form, m.form)
+                if fits:
+                    cands.append((not adjacent, -m.n, m.first, j))
+            for *_, j in sorted(cands):
+                if self.uf.union(j, i):
+                    n.role = "acronym"
+                    break
+
+    def join_chains(self) -> None:
+        """An organization's name cut before its "of ..." tail, when only one longer name fits."""
+        nodes = self.nodes
+        continued: dict[str, list[int]] = defaultdict(list)   # "committee for x" -> "committee for x of ..."
         for j, m in enumerate(nodes):
-            if j == i or m.group == "PERSON" or m.acronym or " " not in m.form:
+            if m.group == "ORG":
+                for k in range(2, len(m.toks)):
+                    if m.toks[k] == "of":
+                        continued[" ".join(m.toks[:k])].append(j)
+        for i, n in enumerate(nodes):
+            if n.group != "ORG" or n.role != "full" or n.key not in continued:
                 continue
-            adjacent = any(0 < s - e <= 3 for s in n.starts for e in m.ends)
-            fits = R.acronym_fits_loosely(n.form, m.form) if adjacent else R.acronym_fits(n.form, m.form)
-            if fits:
-                cands.append((not adjacent, -m.n, min(m.starts), j))
-        for *_, j in sorted(cands):
-            if uf.union(j, i):
-                n.role = "acronym"
-                break
+            roots = {self.uf.find(j) for j in continued[n.key] if nodes[j].role == "full"}
+            if len(roots) == 1 and self.uf.union(roots.pop(), i):
+                n.role = "chain"
 
-    # An organization's name cut before its "of ..." tail, when only one longer name fits.
-    continued: dict[str, list[int]] = defaultdict(list)   # "committee for x" -> nodes "committee for x of ..."
-    for j, m in enumerate(nodes):
-        if m.group == "ORG":
-            for k in range(2, len(m.toks)):
-                if m.toks[k] == "of":
-                    continued[" ".join(m.toks[:k])].append(j)
-    for i, n in enumerate(nodes):
-        if n.group != "ORG" or n.role != "full" or n.key not in continued:
-            continue
-        roots = {uf.find(j) for j in continued[n.key] if nodes[j].role == "full"}
-        if len(roots) == 1 and uf.union(roots.pop(), i):
-            n.role = "chain"
+    def join_variants(self) -> None:
+        """Small spelling variants of one full name (same label)."""
+        nodes = self.nodes
+        for i, a in enumerate(nodes):
+            for j in range(i + 1, len(nodes)):
+                b = nodes[j]
+                if (a.label != b.label or a.role != "full" or b.role != "full"
+                        or abs(len(a.toks) - len(b.toks)) > (a.group == "PERSON")):
+                    continue
+                if a.group == "PERSON":
+                    score = R.person_variant_score(a.toks, b.toks)
+                else:
+                    score = R.org_variant_score(a.key, b.key, self.is_place)
+                if score is not None:
+                    self.uf.union(i, j)
 
-    # Spelling variants of one full name.
-    for i in range(N):
-        for j in range(i + 1, N):
-            a, b = nodes[i], nodes[j]
-            if (a.label != b.label or a.role != "full" or b.role != "full"
-                    or abs(len(a.toks) - len(b.toks)) > (a.group == "PERSON")):
+    def join_partial_names(self) -> None:
+        """A person's surname, first name or initial + surname resolves to the full name written
+        in the article; with two candidates, to the one written last before it."""
+        nodes = self.nodes
+        full_people = [j for j, m in enumerate(nodes) if m.group == "PERSON" and len(m.toks) >= 2]
+        for i, n in enumerate(nodes):
+            if n.role != "full":
                 continue
-            if a.group == "PERSON":
-                score = R.person_variant_score(a.toks, b.toks)
+            is_person = n.group == "PERSON"
+            # A one-word ORG/place from the model that is the surname of a person named here.
+            model_word = (not is_person and not n.kb_id and len(n.toks) == 1 and n.sources <= {"model"}
+                          and not n.acronym)
+            if not (is_person or model_word):
+                continue
+            cands = [j for j in full_people if j != i
+                     and (kind := R.partial_name_kind(n.toks, nodes[j].toks)) and (is_person or kind == "surname")]
+            roots = {self.uf.find(j) for j in cands}
+            if not roots:
+                continue
+            if len(roots) > 1:
+                before = [(max(s for s in nodes[j].starts if s < n.first), j) for j in cands
+                          if nodes[j].first < n.first]
+                pick = max(before)[1] if before else min(cands, key=lambda j: nodes[j].first)
+                roots = {self.uf.find(pick)}
+            if self.uf.union(roots.pop(), i):
+                n.role = "partial"
+
+    # -- result ----------------------------------------------------------------------------
+
+    def clusters(self, n_mentions: int) -> tuple[list[Cluster], list[int]]:
+        nodes, uf = self.nodes, self.uf
+        members: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(nodes)):
+            members[uf.find(i)].append(i)
+        clusters: list[Cluster] = []
+        mention_cluster = [-1] * n_mentions
+        for root in sorted(members, key=lambda r: min(nodes[i].first for i in members[r])):
+            cn = [nodes[i] for i in members[root]]
+            kb_id = uf.kb[root]
+            ent = self.kb.entity(kb_id)
+            full = [n for n in cn if n.role == "full"] or cn
+            # The full names decide the label: an acronym or surname the model mislabelled does not.
+            label = ent.label if ent is not None else R.vote_label([l for n in full for l in n.labels])
+            group = R.group_of(label)
+            if group == "PERSON":
+                canonical = min(full, key=lambda n: (-len(n.toks), -n.n, n.key))
             else:
-                score = R.org_variant_score(a.key, b.key, is_place)
-            if score is not None:
-                uf.union(i, j)
+                canonical = min(full, key=lambda n: (n.acronym, -n.n, -len(n.toks), n.key))
+            c = Cluster(cn, kb_id, label, group, canonical, kb_id is None and self._scoped(group, canonical))
+            for n in cn:
+                for k in n.idx:
+                    mention_cluster[k] = len(clusters)
+            clusters.append(c)
+        return clusters, mention_cluster
 
-    # A person's surname or first name alone resolves to the full name written in the article;
-    # with two candidates, to the one written last before it.
-    full_people = [j for j, m in enumerate(nodes) if m.group == "PERSON" and len(m.toks) >= 2]
-    for i, n in enumerate(nodes):
-        if n.role != "full":
-            continue
-        is_person = n.group == "PERSON"
-        # A one-word ORG/place from the model that is the surname of a person named here.
-        model_word = (not is_person and not n.kb_id and len(n.toks) == 1 and n.sources <= {"model"}
-                      and not R.is_acronym(n.form))
-        if not (is_person or model_word):
-            continue
-        cands = []
-        for j in full_people:
-            if j == i:
-                continue
-            kind = R.partial_name_kind(n.toks, nodes[j].toks)
-            if kind and (is_person or kind == "surname"):
-                cands.append(j)
-        roots = {uf.find(j) for j in cands}
-        if not roots:
-            continue
-        if len(roots) > 1:
-            first = n.first
-            before = [(max(s for s in nodes[j].starts if s < first), j) for j in cands
-                      if any(s < first for s in nodes[j].starts)]
-            pick = max(before)[1] if before else min(cands, key=lambda j: nodes[j].first)
-            roots = {uf.find(pick)}
-        if uf.union(roots.pop(), i):
-            n.role = "partial"
-
-    # Components -> clusters.
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in range(N):
-        members[uf.find(i)].append(i)
-    clusters: list[Cluster] = []
-    mention_cluster = [-1] * len(mentions)
-    for root in sorted(members, key=lambda r: min(nodes[i].first for i in members[r])):
-        cn = [nodes[i] for i in members[root]]
-        kb_id = uf.kb[root]
-        ent = kb.entity(kb_id)
-        label = ent.label if ent is not None else ""
-        full = [n for n in cn if n.role == "full"] or cn
-        if ent is None:
-            # The full names decide: an acronym or surname the model mislabelled does not.
-            label = R.vote_label([l for n in full for l in n.labels])
-        group = R.group_of(label)
+    def _scoped(self, group: str, canonical: Node) -> bool:
+        """Names that do not tell two things apart outside their article: a surname alone, and a
+        country's public body with no country ("Ministry of Agriculture")."""
         if group == "PERSON":
-            canonical = min(full, key=lambda n: (-len(n.toks), -n.n, n.key))
-        else:
-            canonical = min(full, key=lambda n: (n.acronym, -n.n, -len(n.toks), n.key))
-        scoped = kb_id is None and (
-            group == "PERSON" and R.known_by_surname_only(canonical.toks)
-            or group == "ORG" and canonical.toks[:1] and canonical.toks[0] in national_body_heads()
-            and not R.names_place(canonical.key, place_name))
-        c = Cluster(cn, kb_id, label, group, canonical, scoped)
-        for n in cn:
-            for k in n.idx:
-                mention_cluster[k] = len(clusters)
-        clusters.append(c)
-    return clusters, mention_cluster
+            return R.known_by_surname_only(canonical.toks)
+        return (group == "ORG" and canonical.toks[0] in national_body_heads()
+                and not R.names_place(canonical.key, self.place_name))
+
+
+def resolve_article(mentions: list[Mention], kb: KBAccess | None = None) -> tuple[list[Cluster], list[int]]:
+    """Clusters of one article's mentions, and for each mention the index of its cluster (-1: none)."""
+    art = _Article(mentions, kb or KBAccess())
+    art.join_same()
+    art.join_offices()
+    art.join_acronyms()
+    art.join_chains()
+    art.join_variants()
+    art.join_partial_names()
+    return art.clusters(len(mentions))
 
 
 # --------------------------------------------------------------------------------------------
