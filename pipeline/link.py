@@ -442,13 +442,12 @@ class _Article:
             if n.role != "full":
                 continue
             is_person = n.group == "PERSON"
-            # A one-word ORG/place from the model that is the surname of a person named here.
+            # A one-word ORG/place from the model that is the surname or first name of a person named here.
             model_word = (not is_person and not n.kb_id and len(n.toks) == 1 and n.sources <= {"model"}
                           and not n.acronym)
             if not (is_person or model_word):
                 continue
-            cands = [j for j in full_people if j != i
-                     and (kind := R.partial_name_kind(n.toks, nodes[j].toks)) and (is_person or kind == "surname")]
+            cands = [j for j in full_people if j != i and R.partial_name_kind(n.toks, nodes[j].toks)]
             roots = {self.uf.find(j) for j in cands}
             if not roots:
                 continue

@@ -288,9 +288,12 @@ def _token_variant(a: str, b: str, ratio: float, allow_suffix: bool) -> float | 
     """Score of two tokens that are spelling variants of each other, or None."""
     if min(len(a), len(b)) < MIN_VARIANT_TOKEN or a[0] != b[0]:
         return None
-    # "Ivanov"/"Ivanova", "Daniel"/"Daniela": an ending added to a name makes another name.
+    # "Ivanov"/"Ivanova", "Daniel"/"Daniela": an ending added to a name makes another name; a
+    # doubled last consonant ("Batbayar"/"Batbayarr") is only a typo.
     if not allow_suffix and (a.startswith(b) or b.startswith(a)):
-        return None
+        ending = a[len(b):] or b[len(a):]
+        if any(ch in "aeiouy" for ch in ending):
+            return None
     score = Indel.normalized_similarity(a, b)
     return score if score >= ratio else None
 
