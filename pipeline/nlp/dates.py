@@ -96,6 +96,8 @@ class DatePatterns:
     rel_period: re.Pattern
     weekday: re.Pattern
     ago: re.Pattern
+    future_cue: re.Pattern
+    month_cue: re.Pattern             # a word before a bare month that makes it a date ("in March")
     year_blocked_before: re.Pattern   # an amount's currency in front: "USD 2000"
     year_blocked_after: re.Pattern    # an amount's unit behind: "2000 tenge", "2000 per cent"
 
@@ -140,12 +142,69 @@ def compile_patterns(rules: DateRules) -> DatePatterns:
         weekday=re.compile(rf"\b(on|last|this|next)\s+({wd})\b(?![,]?\s+\d)", re.I),
         ago=re.compile(rf"\b(\d+|{'|'.join(sorted(rules.ago_numbers, key=len, reverse=True))})\s+(day|week|month|year)s?\s+ago\b",
                        re.I),
+        future_cue=re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in sorted(rules.future_cues))}|['’]ll)\b", re.I),
+        month_cue=re.compile(
+            rf"(?:^|\W)(?:{'|'.join(re.escape(c) for c in sorted(rules.month_alone_cues, key=len, reverse=True))})\s*$"),
         year_blocked_before=re.compile(
             "(?:" + "|".join(re.escape(w) for w in sorted(rules.year_not_after, key=len, reverse=True)) + r")\s*$"),
         year_blocked_after=re.compile(
             r"^\s*(?:" + "|".join(re.escape(w) for w in sorted(rules.year_not_before, key=len, reverse=True))
             + r")(?![A-Za-z])", re.I),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Windowed scanning: most of an article holds no number and no date word, so the patterns only
+# run in windows around cheap anchors (digits and keywords found with str.find), not over it all.
+
+
+def find_anchors(text: str, low: str, keywords=()) -> list[int]:
+    """Positions of digits in `text` and of `keywords` in its lower-cased copy `low`."""
+    out = []
+    for needles, hay in (("0123456789", text), (keywords, low)):
+        for w in needles:
+            i = hay.find(w)
+            while i >= 0:
+                out.append(i)
+                i = hay.find(w, i + len(w))
+    return out
+
+
+def merge_windows(anchors: list[int], before: int, after: int, n: int) -> list[tuple[int, int]]:
+    wins: list[list[int]] = []
+    for a in sorted(anchors):
+        lo, hi = max(0, a - before), min(n, a + after)
+        if wins and lo <= wins[-1][1]:
+            wins[-1][1] = max(wins[-1][1], hi)
+        else:
+            wins.append([lo, hi])
+    return [(lo, hi) for lo, hi in wins]
+
+
+def scan(rx: re.Pattern, text: str, windows: list[tuple[int, int]] | None):
+    """rx.finditer over the windows (lookbehinds still see the text before a window)."""
+    if windows is None:
+        yield from rx.finditer(text)
+        return
+    for lo, hi in windows:
+        yield from rx.finditer(text, lo, hi)
+
+
+def lower_same_length(text: str) -> str:
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c.lower()[0] for c in text)
+
+
+@lru_cache(maxsize=4)
+def date_keywords(rules: DateRules) -> tuple:
+    """Words that anchor a date window; abbreviated months always sit next to a digit."""
+    return tuple(rules.full_months) + tuple(rules.weekdays) + tuple(rules.relative_days) \
+        + ("year", "month", "week", " ago")
+
+
+def date_windows(text: str, rules: DateRules) -> list[tuple[int, int]]:
+    low = lower_same_length(text)
+    return merge_windows(find_anchors(text, low, date_keywords(rules)), 45, 45, len(text))
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,7 +489,7 @@ def match_to_candidate(name: str, m: re.Match, text: str, rules: DateRules) -> d
         return _abs(text, s, e, ymd, list(ymd), False)
     if name == "month":
         before = text[max(0, s - 16):s].lower()
-        if not any(re.search(rf"(?:^|\W){re.escape(cue)}\s*$", before) for cue in rules.month_alone_cues):
+        if not compile_patterns(rules).month_cue.search(before):
             return None
         if m.group(1) == "May" and re.search(r"\b(?:this|last|next)\s+$", before) is None \
                 and re.match(r"\s+(?:be|have|not|also|help|need)\b", text[e:]):
@@ -489,14 +548,16 @@ def attach_relative_year(cand: dict, text: str) -> dict:
     return cand
 
 
-def find_rule_dates(text: str, rules: DateRules | None = None, reject=None) -> list[dict]:
+def find_rule_dates(text: str, rules: DateRules | None = None, reject=None,
+                    windows: list[tuple[int, int]] | None = None) -> list[dict]:
     """Absolute and year-less date candidates in `text`: the longest non-overlapping matches.
     `reject(candidate)` may veto a match before the longest ones are chosen."""
     rules = rules or load_rules()
     pats = compile_patterns(rules)
+    wins = date_windows(text, rules) if windows is None else windows
     found = []
     for order, (name, rx) in enumerate(pats.patterns):
-        for m in rx.finditer(text):
+        for m in scan(rx, text, wins):
             got = match_to_candidate(name, m, text, rules)
             for cand in (got if isinstance(got, list) else [got] if got else []):
                 cand["form"] = name if not isinstance(got, list) else "dmy"
@@ -519,27 +580,29 @@ def select_non_overlapping(found: list[tuple]) -> list[dict]:
     return sorted(chosen, key=lambda c: c["start_char"])
 
 
-def find_relative_dates(text: str, rules: DateRules | None = None) -> list[dict]:
+def find_relative_dates(text: str, rules: DateRules | None = None,
+                        windows: list[tuple[int, int]] | None = None) -> list[dict]:
     """"last year", "yesterday", "on Thursday", "two years ago": candidates the article date resolves."""
     rules = rules or load_rules()
     pats = compile_patterns(rules)
+    wins = date_windows(text, rules) if windows is None else windows
     out = []
-    for m in pats.rel_day.finditer(text):
+    for m in scan(pats.rel_day, text, wins):
         out.append({"text": m.group(0), "start_char": m.start(), "end_char": m.end(), "kind": "rel",
                     "rel": ["day", rules.relative_days[m.group(1).lower()]], "today": m.group(1).lower() == "today"})
-    for m in pats.rel_period.finditer(text):
+    for m in scan(pats.rel_period, text, wins):
         phrase = m.group(2).lower()
         if re.search(r"\bthe\s+$", text[max(0, m.start() - 5):m.start()], re.I) and phrase.startswith("last"):
             continue        # "the last year of the project"
         unit, off = rules.relative_periods[re.sub(r"\s+", " ", phrase)]
         out.append({"text": m.group(2), "start_char": m.start(2), "end_char": m.end(2), "kind": "rel",
                     "rel": [unit, off]})
-    for m in pats.weekday.finditer(text):
+    for m in scan(pats.weekday, text, wins):
         mode = rules.weekday_modifiers[m.group(1).lower()]
         s = m.start(2) if m.group(1).lower() in ("on", "this") else m.start()
         out.append({"text": text[s:m.end()], "start_char": s, "end_char": m.end(), "kind": "weekday",
                     "weekday": [rules.weekdays[m.group(2).lower()], mode]})
-    for m in pats.ago.finditer(text):
+    for m in scan(pats.ago, text, wins):
         n = m.group(1).lower()
         k = rules.ago_numbers.get(n) or int(n)
         unit = m.group(2).lower()
@@ -558,21 +621,33 @@ def link_pattern(rules: DateRules) -> re.Pattern:
 
 def url_spans(text: str, rules: DateRules | None = None) -> list[tuple[int, int]]:
     """Links and e-mail addresses: the numbers in them are neither dates nor figures."""
-    return [(m.start(), m.end()) for m in link_pattern(rules or load_rules()).finditer(text)]
+    rules = rules or load_rules()
+    low = lower_same_length(text)
+    anchors = []
+    for w in ("@", "://", "www.") + tuple(f".{d}/" for d in rules.link_domains):
+        i = low.find(w)
+        while i >= 0:
+            anchors.append(i)
+            i = low.find(w, i + 1)
+    if not anchors:
+        return []
+    wins = merge_windows(anchors, 80, 300, len(text))
+    return [(m.start(), m.end()) for m in scan(link_pattern(rules), text, wins)]
 
 
 def text_candidates(text: str, rules: DateRules | None = None, reject=None, keep_today=None) -> list[dict]:
     """Rule dates, then the relative expressions they do not already cover ("August this year" is
     one date). `keep_today(candidate)` decides whether a "today" names the day (default: yes)."""
     rules = rules or load_rules()
+    wins = date_windows(text, rules)
     links = url_spans(text, rules)
     if links:
         inner = reject
         reject = lambda c: any(c["start_char"] < e and s < c["end_char"] for s, e in links) \
             or (inner is not None and inner(c))  # noqa: E731
-    cands = find_rule_dates(text, rules, reject)
+    cands = find_rule_dates(text, rules, reject, wins)
     taken = [(c["start_char"], c["end_char"]) for c in cands]
-    for c in find_relative_dates(text, rules):
+    for c in find_relative_dates(text, rules, wins):
         if any(c["start_char"] < e and s < c["end_char"] for s, e in taken):
             continue
         if c.pop("today", False) and keep_today is not None and not keep_today(c):
@@ -619,13 +694,15 @@ def year_used_as_count(doc: Doc, cand: dict) -> bool:
     return True
 
 
-def sentence_looks_ahead(doc: Doc, char: int, rules: DateRules) -> bool:
-    tok = _token_at(doc, char)
-    if tok is None:
-        return False
-    sent = tok.sent if doc.has_annotation("SENT_START") else doc[max(0, tok.i - 15):tok.i + 15]
-    return any(t.lower_ in rules.future_cues or t.tag_ == "MD" and t.lower_ in ("will", "shall", "'ll")
-               for t in sent)
+SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+def sentence_looks_ahead(text: str, char: int, rules: DateRules) -> bool:
+    """The sentence around `char` speaks of the future ("will", "upcoming", "scheduled")."""
+    start = max(text.rfind(". ", 0, char), text.rfind("\n", 0, char)) + 1
+    end_m = SENTENCE_END.search(text, char)
+    sent = text[start:end_m.start() if end_m else len(text)]
+    return bool(compile_patterns(rules).future_cue.search(sent))
 
 
 def verb_stems(word: str) -> set[str]:
@@ -669,11 +746,11 @@ def today_is_specific(doc: Doc, char: int, rules: DateRules) -> bool:
     return False
 
 
-def model_date_spans(doc: Doc, taken: list[tuple[int, int]], rules: DateRules) -> list[dict]:
+def model_date_spans(ents, taken: list[tuple[int, int]], rules: DateRules) -> list[dict]:
     """The model's DATE entities the rules did not read, when they point at a moment ("three weeks
     earlier"); durations ("five years") and vague ones ("recent years") stay out."""
     out = []
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ != "DATE":
             continue
         if any(ent.start_char < e and s < ent.end_char for s, e in taken):
@@ -687,13 +764,15 @@ def model_date_spans(doc: Doc, taken: list[tuple[int, int]], rules: DateRules) -
     return out
 
 
-def date_candidates(doc: Doc, rules: DateRules | None = None) -> list[dict]:
-    """All date candidates of a doc, computed once (the figure extractor reads them to skip years)."""
+def date_candidates(doc: Doc, rules: DateRules | None = None, ents=None) -> list[dict]:
+    """All date candidates of a doc, computed once (the figure extractor reads them to skip years).
+    `ents` may pass `doc.ents` already read (reading it walks the whole doc)."""
     memo = doc.user_data.get(_MEMO_KEY)
     if memo is not None:
         return memo
     rules = rules or load_rules()
-    persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    ents = doc.ents if ents is None else ents
+    persons = [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON"]
 
     def reject(c: dict) -> bool:
         if c["form"] == "month" and any(c["start_char"] < pe and ps < c["end_char"] for ps, pe in persons):
@@ -703,10 +782,10 @@ def date_candidates(doc: Doc, rules: DateRules | None = None) -> list[dict]:
     cands = text_candidates(doc.text, rules, reject=reject,
                             keep_today=lambda c: today_is_specific(doc, c["start_char"], rules))
     taken = [(c["start_char"], c["end_char"]) for c in cands]
-    cands.extend(model_date_spans(doc, taken, rules))
+    cands.extend(model_date_spans(ents, taken, rules))
     for c in cands:
         if c["kind"] in ("weekday", "abs") and (c["kind"] == "weekday" or c["start"][0] is None):
-            c["future"] = sentence_looks_ahead(doc, c["start_char"], rules)
+            c["future"] = sentence_looks_ahead(doc.text, c["start_char"], rules)
     cands.sort(key=lambda c: c["start_char"])
     doc.user_data[_MEMO_KEY] = cands
     return cands

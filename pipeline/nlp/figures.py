@@ -94,7 +94,7 @@ class Patterns:
     qualifier_before: re.Pattern
     qualifier_after: re.Pattern
     age_before: re.Pattern
-    time_of_day: re.Pattern
+    time_suffix: re.Pattern
     phone: re.Pattern
     phone_cue: re.Pattern
     phone_after_cue: re.Pattern
@@ -154,13 +154,7 @@ def compile_patterns(rules: FigureRules) -> Patterns:
         qualifier_before=re.compile(rf"(?:^|(?<![\w]))(?P<q>{_phrase_alt(rules.qualifiers)})\s+$", re.I),
         qualifier_after=re.compile(rf"^\s*(?P<q>{_phrase_alt(rules.qualifiers_after)})(?![A-Za-z])", re.I),
         age_before=re.compile(rf"\b(?:{_phrase_alt(d['age_cues'])})\s+$", re.I),
-        time_of_day=re.compile(
-            # "10:30" is always a time; "10.30" only with a suffix or after "at" (else a decimal)
-            r"(?<![\d.:])(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*(?:a\.?m\.?|p\.?m\.?|hrs|h)(?![A-Za-z]))?"
-            r"|(?<![\d.])(?:[01]?\d|2[0-3])\.[0-5]\d\s*(?:a\.?m\.?|p\.?m\.?|hrs|h)(?![A-Za-z])"
-            r"|(?<=\bat\s)(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d)"
-            r"|(?<![\d.])(?:1[0-2]|0?[1-9])(?:[.:][0-5]\d)?\s*(?:a\.m\.|p\.m\.|am|pm|a\.m|p\.m|o['’]clock)(?![A-Za-z])",
-            re.I),
+        time_suffix=re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?|o['’]clock|hrs|h)(?![A-Za-z])", re.I),
         phone=re.compile(r"(?<![\w])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,5}){2,}(?![\w])"),
         phone_cue=re.compile(rf"\b(?:{_alt(d['phone_cues'])})\s*[.:]?\s*[:#]?\s*$", re.I),
         phone_after_cue=re.compile(rf"\b(?:{_alt(d['phone_cues'])})\s*[.:]?\s*[:#]?\s*(?P<num>\+?[\d(][\d\s()./-]*\d\)?)",
@@ -378,6 +372,25 @@ def is_street_number(text: str, start: int, end: int, pats: Patterns) -> bool:
                 or pats.street_after.match(text[end:end + 60]))
 
 
+CLOCK_MINUTES = re.compile(r":[0-5]\d")
+AM_PM = re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?|o['’]clock)(?![A-Za-z])", re.I)
+
+
+def is_time_of_day(text: str, start: int, end: int, pats: Patterns) -> bool:
+    """"10:30", "9 a.m.", "10.30 pm", "at 10.30": a clock reading, not an amount.
+    ("24 hrs" stays a duration: only a dotted time takes hrs/h.)"""
+    atom = text[start:end]
+    if start > 1 and text[start - 1] == ":" and text[start - 2].isdigit():
+        return True                                     # the minutes of "10:30"
+    if atom.isdigit() and len(atom) <= 2:
+        hour = int(atom)
+        return (hour <= 24 and bool(CLOCK_MINUTES.match(text, end))) \
+            or (1 <= hour <= 12 and bool(AM_PM.match(text, end)))
+    if re.fullmatch(r"\d{1,2}\.[0-5]\d", atom) and int(atom.split(".")[0]) <= 23:
+        return bool(pats.time_suffix.match(text, end)) or text[max(0, start - 3):start].lower() == "at "
+    return False
+
+
 def is_ordinal(text: str, end: int, pats: Patterns) -> bool:
     return bool(pats.ordinal_after.match(text[end:end + 10]))
 
@@ -408,10 +421,26 @@ def is_fused(text: str, start: int, end: int) -> bool:
     return False
 
 
-def blocked_spans(text: str, rules: FigureRules, pats: Patterns) -> list[tuple[int, int]]:
-    """Times of day, phone numbers, links and e-mail addresses."""
-    spans = [(m.start(), m.end()) for m in pats.time_of_day.finditer(text)] + dates_mod.url_spans(text)
-    for m in pats.phone.finditer(text):
+@lru_cache(maxsize=4)
+def figure_keywords(rules: FigureRules) -> tuple:
+    """Words that anchor a figure window (digits always do)."""
+    words = set(rules.number_words) | {w for k in rules.fractions for w in k.replace("-", " ").split()
+                                        if w not in ("a", "one", "two", "three")}
+    words |= {"twice", "every", "dozen"} | set(rules.raw["phone_cues"])
+    return tuple(sorted(words))
+
+
+def figure_windows(text: str, rules: FigureRules) -> list[tuple[int, int]]:
+    low = dates_mod.lower_same_length(text)
+    return dates_mod.merge_windows(dates_mod.find_anchors(text, low, figure_keywords(rules)), 40, 60, len(text))
+
+
+def blocked_spans(text: str, rules: FigureRules, pats: Patterns,
+                  wins: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Phone numbers, links and e-mail addresses."""
+    scan = dates_mod.scan
+    spans = dates_mod.url_spans(text)
+    for m in scan(pats.phone, text, wins):
         s = m.group()
         digits = re.sub(r"\D", "", s)
         groups = re.split(r"[\s.-]+", re.sub(r"^\+\s?", "", s))
@@ -420,7 +449,7 @@ def blocked_spans(text: str, rules: FigureRules, pats: Patterns) -> list[tuple[i
             or bool(pats.phone_cue.search(text[max(0, m.start() - 20):m.start()]))
         if looks_phone and len(digits) >= 6 and len(groups) >= 3:
             spans.append((m.start(), m.end()))
-    for m in pats.phone_after_cue.finditer(text):      # "tel: (993-12) 488325 (117)": all of it
+    for m in scan(pats.phone_after_cue, text, wins):   # "tel: (993-12) 488325 (117)": all of it
         if len(re.sub(r"\D", "", m.group("num"))) >= 5 or m.group().lower().startswith("dial"):
             spans.append((m.start("num"), m.end("num")))
     return spans
@@ -446,7 +475,9 @@ def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] |
     """Figures in `text`. `exclude` holds spans numbers may not touch (dates, names);
     `counted_noun(start, end, is_word)` returns (noun, noun_end) for a count, or None."""
     pats = compile_patterns(rules)
-    exclude = list(exclude or []) + blocked_spans(text, rules, pats)
+    wins = figure_windows(text, rules)
+    scan = dates_mod.scan
+    exclude = list(exclude or []) + blocked_spans(text, rules, pats, wins)
     out: list[dict] = []
     taken: list[tuple[int, int]] = []
 
@@ -454,7 +485,7 @@ def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] |
         return not overlaps(s, e, exclude) and not overlaps(s, e, taken)
 
     # ratios, fractions and "twice": forms without a plain number atom at their head
-    for m in pats.every_nth.finditer(text):
+    for m in scan(pats.every_nth, text, wins):
         n = int(m.group("n")) if m.group("n") else rules.ordinal_words[m.group("w").lower()]
         noun = m.group("noun").lower()
         if n < 2 or noun in rules.raw["time_nouns_not_counted_by_every"] or not free(m.start(), m.end()):
@@ -462,7 +493,7 @@ def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] |
         s = m.start() + len(re.match(r"every\s+", m.group(), re.I).group())
         out.append(make_figure(text, s, m.end(), 1.0 / n, None, "ratio", None, "ratio", noun))
         taken.append((m.start(), m.end()))
-    for m in pats.fraction.finditer(text):
+    for m in scan(pats.fraction, text, wins):
         before = text[max(0, m.start() - 12):m.start()].lower()
         frac = m.group("f") or m.group("fb")
         if re.search(r"\b(first|second|latter|other|the)\s+$", before) or not free(m.start(), m.end()):
@@ -473,13 +504,13 @@ def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] |
         value = rules.fractions[re.sub(r"\s+", " ", frac.lower())]
         out.append(make_figure(text, m.start(), m.end(), value, None, "ratio", q[0] if q else None, "ratio", None))
         taken.append((m.start(), m.end()))
-    for m in pats.twice.finditer(text):
+    for m in scan(pats.twice, text, wins):
         if free(m.start(), m.end()):
             e = m.start() + 5
             out.append(make_figure(text, m.start(), e, 2.0, None, "times", None, "multiplier", None))
             taken.append((m.start(), e))
 
-    for m in pats.atom.finditer(text):
+    for m in scan(pats.atom, text, wins):
         if not free(m.start(), m.end()):
             continue
         fig = figure_at(text, m, rules, pats, exclude, counted_noun)
@@ -496,6 +527,7 @@ def atom_is_excluded(text: str, m: re.Match, amt: Amount, rules: FigureRules, pa
     if amt.is_digits:
         return (is_fused(text, s, e) and not _unit_glued(text, e, rules, pats, amt.fused_m)) \
             or is_ordinal(text, m.end(), pats) or is_list_marker(text, s, e, pats) or is_rank_total(text, s) \
+            or is_time_of_day(text, s, m.end(), pats) \
             or is_name_number(text, s, e, rules, pats) or is_street_number(text, s, e, pats)
     if is_ordinal(text, e, pats):
         return True
@@ -666,21 +698,22 @@ def counted_noun_finder(doc: Doc, blockers: frozenset):
     return find
 
 
-def entity_name_spans(doc: Doc, labels: frozenset) -> list[tuple[int, int]]:
+def entity_name_spans(ents, labels: frozenset) -> list[tuple[int, int]]:
     """Entities whose names carry a number after a word ("Group of 77", "Resolution 1325"): the
     number is the name's. A number opening the span is more likely a count the model swallowed
     ("250 UNICEF volunteers"), so only the part after the first token is blocked."""
     out = []
-    for e in doc.ents:
+    for e in ents:
         if e.label_ in labels and len(e) > 1 and any(c.isdigit() for c in e[1:].text):
             out.append((e[1].idx, e.end_char))
     return out
 
 
 def doc_figures(doc: Doc, rules: FigureRules) -> list[dict]:
-    date_spans = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc)]
+    ents = doc.ents
+    date_spans = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc, ents=ents)]
     labels = frozenset(rules.raw["entity_labels_with_names"])
-    exclude = date_spans + entity_name_spans(doc, labels)
+    exclude = date_spans + entity_name_spans(ents, labels)
     finder = counted_noun_finder(doc, frozenset(rules.raw["count_noun_blockers"]) | frozenset(rules.duration_units))
     return find_figures(doc.text, rules, exclude, finder)
 
