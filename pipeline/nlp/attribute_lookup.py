@@ -28,6 +28,7 @@ KEY_ATTRS = ("TAG", "LOWER", "DEP", "IS_SPACE")
 KEY_IDS = (TAG, LOWER, DEP, IS_SPACE)
 # Attributes a pattern may set through Doc.from_array; anything else (DEP) goes through set_token_attrs.
 ARRAY_ATTRS = (TAG, POS, MORPH, LEMMA)
+MAX_CACHED_KEYS = 200_000
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,15 @@ class AttributeLookup:
                     self.singles.append((rule_id, preds[0]))
                 else:
                     self.multis.append((rule_id, preds, p.get("index", 0)))
+        # Most rules test one exact TAG: on a cache miss only those of the token's tag are tried.
+        self._singles_by_tag: dict[str, list[tuple[int, Predicate]]] = {}
+        self._singles_any_tag: list[tuple[int, Predicate]] = []
+        for rid, pred in self.singles:
+            tags = [operand for pos, op, operand in pred.tests if pos == 0 and op == "=="]
+            if tags:
+                self._singles_by_tag.setdefault(tags[0], []).append((rid, pred))
+            else:
+                self._singles_any_tag.append((rid, pred))
         # Raw key (hashes from Doc.to_array) -> (rules matching alone, multi-token rules that may start here).
         self._by_key: dict[tuple, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         # Sorted rule ids -> (value or None per ARRAY_ATTRS column, other attrs or None).
@@ -112,7 +122,10 @@ class AttributeLookup:
 
     def _lookup(self, raw: tuple) -> tuple[tuple[int, ...], tuple[int, ...]]:
         key = self._string_key(raw)
-        singles = tuple(sorted({rid for rid, pred in self.singles if pred(key)}))
+        candidates = self._singles_by_tag.get(key[0], []) + self._singles_any_tag
+        singles = tuple(sorted({rid for rid, pred in candidates if pred(key)}))
+        if len(self._by_key) >= MAX_CACHED_KEYS:   # keys grow with the vocabulary; keep memory flat
+            self._by_key.clear()
         starts = tuple(m for m, (_, preds, _) in enumerate(self.multis) if preds[0](key))
         entry = self._by_key[raw] = (singles, starts)
         return entry
