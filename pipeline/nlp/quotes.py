@@ -577,7 +577,7 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ro
 
 
 def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexicon | None = None,
-                qlex: QuoteLexicon | None = None, words: list[Word] | None = None,
+                qlex: QuoteLexicon | None = None, words: Sequence[Word] | None = None,
                 verbs: frozenset = frozenset()) -> list[dict]:
     """Every direct quotation of the article as the component's dicts; `verbs` holds the start
     offsets of words a tagger marked as verbs (used only where no cue verb is known)."""

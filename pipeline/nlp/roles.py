@@ -95,8 +95,10 @@ def default_lexicon() -> Lexicon:
 # Words and entities
 
 
-def tokenize(text: str) -> list[Word]:
-    return [Word(m.group(), m.start(), m.end(), m.group().casefold()) for m in WORD_RE.finditer(text)]
+@lru_cache(maxsize=4)
+def tokenize(text: str) -> tuple[Word, ...]:
+    """Words of a text; cached because the roles and quotes components read the same text in turn."""
+    return tuple(Word(m.group(), m.start(), m.end(), m.group().casefold()) for m in WORD_RE.finditer(text))
 
 
 def word_entities(words: Sequence[Word], ents: Sequence[Ent]) -> list[int]:
@@ -259,9 +261,11 @@ def _title_prefix_of_entity(words, wents, e, j, lex) -> int | None:
     return None
 
 
-def split_glued_heads(words: list[Word], text: str, lex: Lexicon) -> list[Word]:
+def split_glued_heads(words: Sequence[Word], text: str, lex: Lexicon) -> list[Word]:
     """Scraped contact lines glue a title to an e-mail address ("Officerjane.roe@un.org"): cut the
     title's head word off so it can end a title."""
+    if "@" not in text:
+        return list(words)
     out = []
     for i, w in enumerate(words):
         if is_cap(w) and not is_head(w, lex) and len(w.text) > 4:
@@ -538,7 +542,7 @@ def org_finder(text: str, ents: Sequence[Ent]):
 
 
 def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
-               words: list[Word] | None = None) -> list[dict]:
+               words: Sequence[Word] | None = None) -> list[dict]:
     """Every (person, title) the text states, as dicts with char spans (the component's output)."""
     lex = lex or default_lexicon()
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
