@@ -689,6 +689,7 @@ class Linker:
                                   "latitude": getattr(ent, "latitude", None),
                                   "longitude": getattr(ent, "longitude", None),
                                   "n_articles": 0, "n_mentions": n_mentions}
+            kb_names = (ent.name, *ent.aliases) if ent is not None else ()
             name_key = R.surface_key(name)
             seen = {name_key}
             for f in sorted(forms):
@@ -696,7 +697,7 @@ class Linker:
                 if fk in seen:
                     continue
                 seen.add(fk)
-                rule, score = classify_merge(name, f, R.group_of(label), kb_id is not None)
+                rule, score = classify_merge(name, f, R.group_of(label), kb_names, self.kb.place_name)
                 self.merges.append({"entity_id": eid, "label": label, "kept_name": name, "merged_name": f,
                                     "score": score, "rule": rule})
         # The summaries have served; pass 2 needs only the ids.
@@ -797,8 +798,10 @@ class Linker:
         return {"entities": entities, "merges": [m for m in self.merges if m["entity_id"] in live]}
 
 
-def classify_merge(kept: str, merged: str, group: str, has_kb: bool) -> tuple[str, float]:
-    """Why `merged` is a name of the entity called `kept`, for the audit table."""
+def classify_merge(kept: str, merged: str, group: str, kb_names: Iterable[str] = (),
+                   place_name: Callable[[str], str | None] = lambda s: None) -> tuple[str, float]:
+    """Why `merged` is a name of the entity called `kept` (whose KB record, if any, lists
+    `kb_names`), for the audit table: (rule, score)."""
     if group == "PERSON":
         kt, mt = R.person_key(kept).split(), R.person_key(merged).split()
         if R.partial_name_kind(mt, kt):
@@ -806,17 +809,26 @@ def classify_merge(kept: str, merged: str, group: str, has_kb: bool) -> tuple[st
         score = R.person_variant_score(kt, mt)
         if score is not None:
             return "spelling_variant", round(score, 4)
-    else:
-        if R.org_key(kept) == R.org_key(merged):
-            return "normalized", 1.0
-        if R.is_acronym(merged) and (R.acronym_fits(merged, kept) or R.acronym_fits_loosely(merged, kept)):
-            return "acronym", 1.0
-        score = R.org_variant_score(R.org_key(kept), R.org_key(merged))
-        if score is not None:
-            return "spelling_variant", round(score, 4)
-    if has_kb:
+        return ("kb_alias", 1.0) if kb_names else ("in_article", 1.0)
+    key = R.org_key(merged, place_name)
+    if key == R.org_key(kept, place_name):
+        return "normalized", 1.0
+    if R.is_acronym(merged) and any(R.acronym_fits(merged, n) or R.acronym_fits_loosely(merged, n)
+                                    for n in (kept, *kb_names)):
+        return "acronym", 1.0
+    names = {R.org_key(n, place_name) for n in (kept, *kb_names)}
+    if key in names:
         return "kb_alias", 1.0
-    return "in_article", 1.0
+    is_place = lambda t: place_name(t) is not None  # noqa: E731
+    base = R.office_base(merged, is_place)
+    if base and R.org_key(base, place_name) in names | {R.org_key(n) for n in kb_names}:
+        return "office", 1.0
+    if any(n.startswith(key + " of ") for n in names):
+        return "chain", 1.0
+    score = R.org_variant_score(R.org_key(kept, place_name), key)
+    if score is not None:
+        return "spelling_variant", round(score, 4)
+    return ("kb_alias", 1.0) if kb_names else ("in_article", 1.0)
 
 
 def link_corpus(extractions: Iterable[Extraction], kb: KBAccess | None = None) -> dict[str, list[dict]]:

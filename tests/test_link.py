@@ -136,6 +136,7 @@ def test_country_office_form_is_the_agency():
     eid = one_id(out, "a1", "WMO Mongolia", "World Meteorological Organization")
     assert eid == "UN_AGENCY:Q100"
     assert one_id(out, "a1", "Mongolia") != eid
+    assert {(m["merged_name"], m["rule"]) for m in out["merges"]} == {("WMO Mongolia", "office")}
 
 
 def test_country_office_form_without_kb_joins_the_body_named_in_the_article():
@@ -147,7 +148,8 @@ def test_country_office_form_without_kb_joins_the_body_named_in_the_article():
 def test_reworded_org_names_agree():
     out = link(ex("a1", ("ORG", "Government of the Republic of Moldova"), ("ORG", "Moldova Government"),
                   ("ORG", "government of Moldova")))
-    one_id(out, "a1", "Government of the Republic of Moldova", "Moldova Government", "government of Moldova")
+    eid = one_id(out, "a1", "Government of the Republic of Moldova", "Moldova Government", "government of Moldova")
+    assert {m["rule"] for m in out["merges"] if m["entity_id"] == eid} == {"normalized"}
 
 
 def test_un_spelled_out_or_not_is_one_place():
