@@ -27,7 +27,7 @@ from spacy.language import Language
 
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities, is_cap,
+from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
                                 is_head, is_honorific, tokenize, word_entities)
 
 QUOTES_FILE = config.RULES_DIR / "quotes.json"
