@@ -266,3 +266,12 @@ def test_ago_with_a_number_word():
 def test_years_in_links_are_not_dates():
     assert text_dates("Read more at www.example.org/news/report-2021-final today.") == \
         [("today", "2023-06-14", "2023-06-14")]
+
+
+def test_the_verb_a_date_hangs_on_sets_its_tense(nlp):
+    # said (past) on 21 February, although the sentence goes on with "will"
+    assert doc_dates(nlp, "The minister said on 21 February that 30 schools will open.") == \
+        [("21 February", "2023-02-21", "2023-02-21")]
+    # will visit: a date already past this year is next year's
+    assert doc_dates(nlp, "The envoy will visit Port Amsel on 10 January.") == \
+        [("10 January", "2024-01-10", "2024-01-10")]

@@ -368,3 +368,7 @@ def test_a_quarter_after_and():
 
 def test_numbers_in_links_and_addresses_are_not_figures():
     assert text_figures("See https://example.org/news?id=57 or write to desk42@example.org today.") == []
+
+
+def test_a_hotline_number_is_not_a_figure():
+    assert values(text_figures("Since its launch, the hotline 1406 has received more than 15,000 calls.")) == [15000]

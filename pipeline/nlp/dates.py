@@ -705,6 +705,25 @@ def sentence_looks_ahead(text: str, char: int, rules: DateRules) -> bool:
     return bool(compile_patterns(rules).future_cue.search(sent))
 
 
+def date_looks_ahead(doc: Doc, char: int, rules: DateRules) -> bool:
+    """The verb a date hangs on tells its tense ("said on 21 February" is past even if the
+    sentence goes on with "will"); without a verb, any future cue in the sentence decides."""
+    tok = _token_at(doc, char)
+    head, hops = tok, 0
+    while head is not None and head.pos_ not in ("VERB", "AUX") and head.head is not head and hops < 4:
+        head = head.head
+        hops += 1
+    if head is None or head.pos_ not in ("VERB", "AUX"):
+        return sentence_looks_ahead(doc.text, char, rules)
+    if any(c.tag_ == "MD" and c.lower_ in ("will", "shall", "'ll", "’ll") for c in head.children):
+        return True
+    if head.lower_ in rules.future_cues:
+        return True
+    if head.tag_ in ("VBD", "VBN"):
+        return False
+    return sentence_looks_ahead(doc.text, char, rules)
+
+
 def verb_stems(word: str) -> set[str]:
     """Possible base forms of an inflected verb (the pipeline runs without a lemmatizer)."""
     word = word.split("-")[-1]
@@ -785,7 +804,7 @@ def date_candidates(doc: Doc, rules: DateRules | None = None, ents=None) -> list
     cands.extend(model_date_spans(ents, taken, rules))
     for c in cands:
         if c["kind"] in ("weekday", "abs") and (c["kind"] == "weekday" or c["start"][0] is None):
-            c["future"] = sentence_looks_ahead(doc.text, c["start_char"], rules)
+            c["future"] = date_looks_ahead(doc, c["start_char"], rules)
     cands.sort(key=lambda c: c["start_char"])
     doc.user_data[_MEMO_KEY] = cands
     return cands

@@ -449,8 +449,9 @@ def blocked_spans(text: str, rules: FigureRules, pats: Patterns,
             or bool(pats.phone_cue.search(text[max(0, m.start() - 20):m.start()]))
         if looks_phone and len(digits) >= 6 and len(groups) >= 3:
             spans.append((m.start(), m.end()))
-    for m in scan(pats.phone_after_cue, text, wins):   # "tel: (993-12) 488325 (117)": all of it
-        if len(re.sub(r"\D", "", m.group("num"))) >= 5 or m.group().lower().startswith("dial"):
+    # "tel: (993-12) 488325 (117)", "the hotline 1406", "dial 150": the whole number after the cue
+    for m in scan(pats.phone_after_cue, text, wins):
+        if len(re.sub(r"\D", "", m.group("num"))) >= 3:
             spans.append((m.start("num"), m.end("num")))
     return spans
 
