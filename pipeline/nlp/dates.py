@@ -12,7 +12,14 @@ Candidate dicts (msgpack-safe):
                 "weekday" (weekday=[0-6, mode]) or "parse" (dateparser reads `text` against the article date)
     start, end  [y, m, d] for "abs"; a missing month means the whole year, a missing day the whole month
     range       true when the text states two ends
-    future      the sentence looks ahead ("will", "upcoming"): a year-less date then falls after the article
+    form        which rule pattern found it (dmy, mdy, month, year, year_range...)
+    future      the date looks ahead ("will visit on 10 January"): a year-less date then falls after
+                the article rather than before it
+    year_offset "August this year" / "2 March last year": the year is the article's plus this offset
+    month_mode  "last March" / "this March" / "next March"
+
+Rules (month names, cue words, relative expressions) are in models/rules/dates.json. The figure
+extractor reads the same candidates (`date_candidates`), so a number inside a date is never a figure.
 """
 from __future__ import annotations
 
