@@ -175,9 +175,10 @@ def long_form_label(doc: Doc, pair: Pair, ents: list[Span], kbs: dict) -> tuple[
     return None, None, None
 
 
-def short_form_occurrences(doc: Doc, short: list[str]) -> list[tuple[int, int]]:
+def short_form_occurrences(texts: list[str], short: list[str]) -> list[tuple[int, int]]:
+    """Token ranges where the token texts `short` occur in `texts`."""
     n = len(short)
-    return [(i, i + n) for i in range(len(doc) - n + 1) if [t.text for t in doc[i:i + n]] == short]
+    return [(i, i + n) for i, w in enumerate(texts) if w == short[0] and texts[i:i + n] == short]
 
 
 def label_abbreviations(doc: Doc) -> Doc:
@@ -187,11 +188,12 @@ def label_abbreviations(doc: Doc) -> Doc:
     sources = dict(doc._.mention_sources or {})
     kbs = dict(doc._.mention_kb or {})
     ents = list(doc.ents)
+    texts = [t.text for t in doc]
     added: list[tuple[Span, str, str | None]] = []
     for pair in pairs:
         label, kb_id, long_span = long_form_label(doc, pair, ents, kbs)
         short = [t.text for t in doc[pair.short_start:pair.short_end]]
-        occ = short_form_occurrences(doc, short)
+        occ = short_form_occurrences(texts, short)
         occ_set = set(occ)
         # the article's own definition replaces any span that is just the short form
         ents = [e for e in ents if (e.start, e.end) not in occ_set]

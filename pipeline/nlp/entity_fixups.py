@@ -246,12 +246,13 @@ def kb_relabel(text: str, label: str) -> tuple[str, str | None] | None:
 
 def connector_at(doc: Doc, i: int, connectors) -> int:
     """Length of the longest connector ("of", "of the", "to") starting at token i, else 0."""
-    best = 0
-    for c in connectors:
-        n = len(c)
-        if i + n <= len(doc) and tuple(t.lower_ for t in doc[i:i + n]) == c:
-            best = max(best, n)
-    return best
+    if i >= len(doc) or doc[i].lower_ not in _CONNECTOR_WORDS:
+        return 0
+    words = tuple(doc[k].lower_ for k in range(i, min(len(doc), i + 3)))
+    return max((len(c) for c in connectors if words[:len(c)] == c), default=0)
+
+
+_CONNECTOR_WORDS = frozenset({"of", "to", "under", "for", "at"})
 
 
 def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
@@ -356,13 +357,17 @@ def names_a_project(doc: Doc, start: int, end: int, heads: frozenset[str]) -> bo
     return nxt.is_lower and nxt.text.capitalize() in heads
 
 
-def common_word_elsewhere(doc: Doc, start: int, end: int) -> bool:
-    """A one-word capitalised span whose word the article also writes in lower case mid-sentence
+def lower_words(doc: Doc) -> frozenset[str]:
+    """Words the article writes in lower case."""
+    return frozenset(t.text for t in doc if t.is_lower)
+
+
+def common_word_elsewhere(doc: Doc, start: int, end: int, lower: frozenset[str]) -> bool:
+    """A one-word capitalised span whose word the article also writes in lower case
     ("Format", "Videos" as headings) is a common word, not a name."""
     if end - start != 1 or doc[start].is_upper:
         return False
-    low = doc[start].lower_
-    return any(t.text == low and not t.is_sent_start for t in doc if t.i != start)
+    return doc[start].lower_ in lower
 
 
 def dateline_place(doc: Doc, start: int, end: int, ents_by_start: dict) -> bool:
@@ -467,6 +472,7 @@ def fix_entities(doc: Doc) -> list[Ent]:
         ents.append(Ent(s, t, label, None, "model"))
     ents = join_chains(doc, ents, r)
     by_start = {e.start: e for e in ents}
+    lower = lower_words(doc)
     out = []
     for e in ents:
         if e.label in OUR_LABELS and in_titled_quote(doc, e.start, e.end, r["non_entity_heads"]):
@@ -484,7 +490,7 @@ def fix_entities(doc: Doc) -> list[Ent]:
             continue
         if e.label != "UN_AGENCY" and named_inside_longer_name(doc, e.start, e.end, r["non_entity_heads"]):
             continue
-        if common_word_elsewhere(doc, e.start, e.end):
+        if common_word_elsewhere(doc, e.start, e.end, lower):
             continue
         if names_a_project(doc, e.start, e.end, r["non_entity_heads"]) or doc[e.start:e.end].text in projects:
             continue

@@ -74,23 +74,44 @@ def replace_ents(doc: Doc, ents: list[Span]) -> None:
             setattr(doc._, attr, {k: v for k, v in d.items() if k in keys})
 
 
+NBSP_WINDOW = 10   # tokens on each side of a non-breaking space that a name may span
+
+
+def nbsp_windows(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges around the non-breaking spaces, merged where they overlap."""
+    out: list[tuple[int, int]] = []
+    for t in doc:
+        if "\u00a0" not in t.text:
+            continue
+        a = doc[max(0, t.i - NBSP_WINDOW)].idx
+        last = doc[min(len(doc) - 1, t.i + NBSP_WINDOW)]
+        b = last.idx + len(last.text)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
 def match_spans(doc: Doc, tokenizer, matchers) -> list[tuple[int, int, int]]:
     """(match_id, start token, end token) of every matcher, also across non-breaking spaces.
 
     The tokenizer makes a U+00A0 its own token, so "United\u00a0Nations" would never match a
-    pattern; the matchers then also run on a copy of the text with plain spaces (same length, so
-    the same character offsets) and the hits are mapped back onto the article's tokens.
+    pattern; around each non-breaking space the matchers also run on the text with a plain space
+    (same length, so the same character offsets), and the hits are mapped back onto the tokens.
     """
     out = []
     for m in matchers:
         out.extend(m(doc))
     if "\u00a0" not in doc.text:
         return out
-    plain = tokenizer(doc.text.replace("\u00a0", " "))
     seen = {(s, e) for _, s, e in out}
-    for m in matchers:
-        for match_id, s, e in m(plain):
-            span = doc.char_span(plain[s].idx, plain[e - 1].idx + len(plain[e - 1].text))
-            if span is not None and (span.start, span.end) not in seen:
-                out.append((match_id, span.start, span.end))
+    for a, b in nbsp_windows(doc):
+        plain = tokenizer(doc.text[a:b].replace("\u00a0", " "))
+        for m in matchers:
+            for match_id, s, e in m(plain):
+                span = doc.char_span(a + plain[s].idx, a + plain[e - 1].idx + len(plain[e - 1].text))
+                if span is not None and (span.start, span.end) not in seen:
+                    seen.add((span.start, span.end))
+                    out.append((match_id, span.start, span.end))
     return out

@@ -85,10 +85,13 @@ def find_people(doc: Doc, ents: list[Span], kbs: dict, sources: dict) -> list[tu
         for i in range(e.start, e.end):
             covered[i] = e
     found = []
+    candidates = [t.i for t in doc if (t.is_title or t.is_upper) and t.is_alpha]
     i = 0
-    while i < len(doc):
+    for c in candidates:
+        if c < i:
+            continue
+        i = c
         if not is_name_like(doc[i]) or doc[i].text in r["prefix_titles"]:
-            i += 1
             continue
         end = name_run(doc, i, r)
         if end == i or not is_person_name(doc, i, end):
@@ -149,12 +152,16 @@ def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[in
     for e in ents:
         for i in range(e.start, e.end):
             covered[i] = e
+    texts = [t.text for t in doc]
+    where: dict[str, list[int]] = {}
+    for i, w in enumerate(texts):
+        where.setdefault(w, []).append(i)
     out = []
     for names, strict in ((full, False), (last, True)):
         for name in names:
             n = len(name)
-            for i in range(len(doc) - n + 1):
-                if tuple(t.text for t in doc[i:i + n]) != name:
+            for i in where.get(name[0], ()):
+                if tuple(texts[i:i + n]) != name:
                     continue
                 inside = {id(covered[k]): covered[k] for k in range(i, i + n) if k in covered}
                 if not inside:

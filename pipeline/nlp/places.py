@@ -61,6 +61,29 @@ def gazetteer_forms() -> dict[tuple[str, str], list[str]]:
     return cleaned
 
 
+def upper_case_candidates(doc: Doc, longest: int = 3) -> list[tuple[int, int]]:
+    """Token ranges of capitalised words in runs written all in capitals ("NUR-SULTAN –"),
+    to be looked up as upper-cased gazetteer forms."""
+    out = []
+    for t in doc:
+        if not (t.is_upper and t.is_alpha and len(t) > 1):
+            continue
+        end = t.i + 1
+        words = 1
+        while end < len(doc) and words < longest:
+            nxt = doc[end]
+            if nxt.text == "-" and end + 1 < len(doc) and doc[end + 1].is_upper:
+                end += 2
+            elif nxt.is_upper and nxt.is_alpha:
+                end += 1
+            else:
+                break
+            words += 1
+            out.append((t.i, end))
+        out.append((t.i, t.i + 1))
+    return out
+
+
 def touches_name(doc: Doc, start: int, end: int) -> bool:
     """A place followed by another capitalised word ("Central Asia Animal Health Network"), or a
     one-word place preceded by one ("Jordan" in "Michael Jordan"), is part of a longer name."""
@@ -80,27 +103,31 @@ def touches_name(doc: Doc, start: int, end: int) -> bool:
 class PlaceRuler:
     def __init__(self, nlp: Language):
         self.tokenizer = nlp.tokenizer
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.upper_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.keys: dict[str, tuple[str, str]] = {}
+        # one matcher key per label (PhraseMatcher.add is slow per key); the form tells the place
+        self.form_kb: dict[str, tuple[str, str]] = {}
+        by_label: dict[str, set[str]] = {}
         for (label, kb_id), forms in gazetteer_forms().items():
-            key = f"{label}|{kb_id}"
-            self.keys[key] = (label, kb_id)
-            forms = sorted(set(forms))
-            self.matcher.add(key, list(nlp.tokenizer.pipe(forms)))
-            upper = [f.upper() for f in forms if len(f) > 3 and f.upper() != f]
-            self.upper_matcher.add(key, list(nlp.tokenizer.pipe(upper)))
+            for f in forms:
+                self.form_kb[f] = (label, kb_id)
+                by_label.setdefault(label, set()).add(f)
+                if len(f) > 3 and f.upper() != f:
+                    self.form_kb.setdefault(f.upper(), (label, kb_id))
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for label, forms in by_label.items():
+            self.matcher.add(label, [nlp.make_doc(f) for f in sorted(forms)])
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
-        matchers = [self.matcher]
-        if any(t.is_upper and len(t) > 3 for t in doc):
-            matchers.append(self.upper_matcher)
-        matches = match_spans(doc, self.tokenizer, matchers)
-        for match_id, start, end in matches:
-            label, kb_id = self.keys[doc.vocab.strings[match_id]]
+        matches = [(start, end) for _, start, end in match_spans(doc, self.tokenizer, [self.matcher])]
+        matches += upper_case_candidates(doc)
+        for start, end in matches:
             if touches_name(doc, start, end):
                 continue
+            span = doc[start:end]
+            hit = self.form_kb.get(span.text.replace("\u00a0", " "))
+            if hit is None:
+                continue
+            label, kb_id = hit
             found.append((Span(doc, start, end, label=label), kb_id))
         found.sort(key=lambda x: (-(x[0].end - x[0].start), x[0].start))
         add_spans(doc, found, source="rule", replace=False)
