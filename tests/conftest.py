@@ -50,3 +50,24 @@ def real_run(tmp_path_factory) -> Path:
     cache = tmp_path_factory.mktemp("real-cache")
     run_all(config.RAW_DIR, out, cache_dir=cache)
     return out
+
+
+ENTITY_COMPONENTS = ("un_agencies", "places", "entity_fixups", "abbreviations", "people")
+
+
+@pytest.fixture(scope="session")
+def entity_nlp():
+    """The real model with the entity components only (no figures/dates/roles/quotes)."""
+    from pipeline.nlp.build import build_nlp
+
+    return build_nlp(components=ENTITY_COMPONENTS)
+
+
+@pytest.fixture(scope="session")
+def ents_of(entity_nlp):
+    """text -> [(entity text, label)] for our five labels, through the entity pipeline."""
+    def run(text: str) -> list[tuple[str, str]]:
+        doc = entity_nlp(text)
+        return [(e.text, e.label_) for e in doc.ents
+                if e.label_ in ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")]
+    return run

@@ -36,6 +36,13 @@ def rules() -> dict:
     }
 
 
+def _particles_then_name(doc: Doc, i: int) -> bool:
+    """Token i starts particles ("van der") that lead to a capitalised name part."""
+    while i < len(doc) and doc[i].lower_ in NAME_PARTICLES:
+        i += 1
+    return i < len(doc) and is_name_like(doc[i])
+
+
 def name_run(doc: Doc, start: int, r: dict) -> int:
     """End of a run of person-name tokens starting at `start` ("Arthur van Diesen", "Kassym-Jomart Tokayev")."""
     i = start
@@ -45,7 +52,7 @@ def name_run(doc: Doc, start: int, r: dict) -> int:
             i += 1
         elif t.text == "-" and t.whitespace_ == "" and i > start and i + 1 < len(doc) and is_name_like(doc[i + 1]):
             i += 1
-        elif t.lower_ in NAME_PARTICLES and i > start and i + 1 < len(doc) and is_name_like(doc[i + 1]):
+        elif t.lower_ in NAME_PARTICLES and i > start and _particles_then_name(doc, i):
             i += 1
         else:
             break

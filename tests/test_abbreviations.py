@@ -1,0 +1,61 @@
+import spacy
+
+from pipeline.nlp.abbreviations import (find_best_long_form, find_pairs, is_short_form_candidate,
+                                        long_form_window, looks_like_org_name)
+
+nlp = spacy.blank("en")
+
+
+def test_short_form_candidates():
+    assert is_short_form_candidate("GMS")
+    assert is_short_form_candidate("WQIs")
+    assert not is_short_form_candidate("a")
+    assert not is_short_form_candidate("see below")
+    assert not is_short_form_candidate("2019")
+    assert not is_short_form_candidate("averylongabbreviation")
+
+
+def test_find_best_long_form():
+    assert find_best_long_form("GMS", "set up by the Glacier Monitoring Service") == "Glacier Monitoring Service"
+    assert find_best_long_form("WQI", "uses the Water Quality Index") == "Water Quality Index"
+    assert find_best_long_form("IFAD", "the International Fund for Agricultural Development") == \
+        "International Fund for Agricultural Development"
+    assert find_best_long_form("XYZ", "nothing to see here") is None
+
+
+def test_long_form_window():
+    assert long_form_window("GMS") == 6
+    assert long_form_window("UNESCO") == 11
+
+
+def test_find_pairs_both_directions():
+    doc = nlp("The Glacier Monitoring Service (GMS) works with GRC (Glacier Research Council).")
+    pairs = [(doc[p.long_start:p.long_end].text, p.short_text(doc)) for p in find_pairs(doc)]
+    assert ("Glacier Monitoring Service", "GMS") in pairs
+    assert ("Glacier Research Council", "GRC") in pairs
+
+
+def test_looks_like_org_name():
+    assert looks_like_org_name(["Glacier", "Monitoring", "Service"])
+    assert looks_like_org_name(["Steppe", "Development", "Centers"])
+    assert not looks_like_org_name(["Water", "Quality", "Index"])
+    assert not looks_like_org_name(["water", "monitoring", "service"])
+
+
+def test_short_form_takes_the_label_of_the_long_form(ents_of):
+    ents = ents_of("The Glacier Monitoring Service (GMS) of Mongolia reported. Later GMS staff measured ice.")
+    assert ("Glacier Monitoring Service", "ORG") in ents
+    assert ents.count(("GMS", "ORG")) == 2
+
+
+def test_short_form_of_a_non_entity_is_no_entity(ents_of):
+    ents = ents_of("Mongolia adopted the Water Quality Index (WQI). The WQI shows progress.")
+    assert not any(t == "WQI" for t, _ in ents)
+
+
+def test_ambiguous_kb_acronym_is_trusted_once_defined(entity_nlp):
+    doc = entity_nlp("The International Trade Centre (ITC) trains exporters. ITC experts visited Mongolia.")
+    itc = [e for e in doc.ents if e.text == "ITC"]
+    assert len(itc) == 2 and all(e.label_ == "UN_AGENCY" for e in itc)
+    assert all(doc._.mention_kb[f"{e.start_char}:{e.end_char}"] == "un:itc" for e in itc)
+    assert any(doc._.mention_sources[f"{e.start_char}:{e.end_char}"] == "abbreviation" for e in itc)

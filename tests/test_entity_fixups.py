@@ -1,0 +1,94 @@
+import spacy
+
+from pipeline.nlp.entity_fixups import (Ent, balance_quotes, extend_hyphenated, join_chains, kb_relabel,
+                                        quoted_after_legal_form, rules, title_prefix_end, trim_edges)
+
+nlp = spacy.blank("en")
+
+
+def test_trim_edges_cuts_the_connectors_possessives_and_open_brackets():
+    doc = nlp("the Ministry of Water of")
+    assert trim_edges(doc, 0, len(doc)) == (1, 4)
+    doc = nlp("Khan Bank’s")
+    assert trim_edges(doc, 0, len(doc)) == (0, 2)
+    doc = nlp("Agency for Water (AFW")
+    assert trim_edges(doc, 0, len(doc)) == (0, 3)
+
+
+def test_balance_quotes_closes_or_cuts():
+    doc = nlp("the Union “Green Steppe” said")
+    assert balance_quotes(doc, 1, 4) == (1, 6)
+    doc = nlp("“Clean Rivers of Mongolia and more words here today now and later")
+    s, e = balance_quotes(doc, 0, 4)
+    assert (s, e) == (1, 4)
+
+
+def test_quoted_name_after_a_legal_form():
+    doc = nlp("LLP “Steppe Seeds” nursery")
+    assert quoted_after_legal_form(doc, 0, 5, rules()["legal_forms"]) == (2, 4)
+    doc = nlp("Steppe Seeds nursery")
+    assert quoted_after_legal_form(doc, 0, 3, rules()["legal_forms"]) is None
+
+
+def test_title_prefix_stops_at_the_last_title_head():
+    r = rules()
+    doc = nlp("Deputy Prime Minister Dariga Sultanbekova")
+    assert title_prefix_end(doc, 0, len(doc), r["person_prefix"], r["person_heads"]) == 3
+    doc = nlp("Gender Equality Network")        # "Gender" modifies titles but is no title alone
+    assert title_prefix_end(doc, 0, len(doc), r["person_prefix"], r["person_heads"]) == 0
+
+
+def test_hyphenated_words_are_not_cut():
+    doc = nlp("Institute of Agro-Industrial Complex")
+    assert extend_hyphenated(doc, 0, 3) == (0, 5)
+
+
+def test_join_unit_of_parent_chains():
+    doc = nlp("the Committee on Water of the Ministry of Energy of Mongolia met")
+    ents = [Ent(1, 4, "ORG"), Ent(6, 9, "ORG"), Ent(10, 11, "GPE", "Q711", "rule")]
+    joined = join_chains(doc, ents, rules())
+    assert [(e.start, e.end, e.label) for e in joined] == [(1, 11, "ORG")]
+
+
+def test_government_of_country_is_one_org():
+    doc = nlp("the Government of Mongolia agreed")
+    joined = join_chains(doc, [Ent(3, 4, "GPE", "Q711", "rule")], rules())
+    assert [(e.start, e.end, e.label) for e in joined] == [(1, 4, "ORG")]
+
+
+def test_representative_in_country_stays_two_entities():
+    doc = nlp("the WFP Representative in Mongolia")
+    ents = [Ent(1, 2, "UN_AGENCY", "Q204344", "rule"), Ent(4, 5, "GPE", "Q711", "rule")]
+    assert len(join_chains(doc, ents, rules())) == 2
+
+
+def test_kb_relabel_corrects_confident_errors():
+    assert kb_relabel("Dushanbe", "ORG") == ("GPE", "geonames:1221874")
+    assert kb_relabel("WFP", "ORG") == ("UN_AGENCY", "Q204344")
+    assert kb_relabel("Aral Sea", "ORG")[0] == "LOC"
+    assert kb_relabel("Mongolia", "PERSON") == ("GPE", "Q711")
+    assert kb_relabel("Zarina Omarkulova", "ORG") is None
+
+
+def test_pipeline_strips_titles_and_honorifics(ents_of):
+    ents = ents_of("Deputy Prime Minister Dariga Sultanbekova met Ms. Aigerim Temirbekova in Dushanbe.")
+    persons = [t for t, l in ents if l == "PERSON"]
+    assert "Dariga Sultanbekova" in persons and "Aigerim Temirbekova" in persons
+
+
+def test_pipeline_drops_non_entities(ents_of):
+    ents = ents_of("The COVID-19 pandemic slowed the Sustainable Development Goals, Mongolia said.")
+    texts = [t for t, _ in ents]
+    assert "COVID-19" not in texts and "Sustainable Development Goals" not in texts
+
+
+def test_pipeline_drops_named_programmes_and_quoted_titles(ents_of):
+    ents = ents_of("Mongolia launched the “Blue Rivers for Steppe Towns” project with WFP.")
+    assert not any("Blue Rivers" in t for t, _ in ents)
+    assert ("WFP", "UN_AGENCY") in ents
+
+
+def test_venues_are_locations(ents_of):
+    ents = ents_of("The forum took place at the Khan Palace Hotel in Dushanbe.")
+    assert any(l == "LOC" and t.endswith("Hotel") for t, l in ents)
+    assert not any(l == "ORG" and t.endswith("Hotel") for t, l in ents)

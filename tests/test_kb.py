@@ -1,0 +1,87 @@
+import json
+import re
+
+import pytest
+
+from pipeline import kb
+
+
+def test_kb_index_holds_un_bodies_and_places():
+    index = kb.kb_index()
+    unicef = index["Q740308"]
+    assert unicef.label == "UN_AGENCY"
+    assert "UNICEF" in unicef.aliases
+    assert index["Q1065"].name == "United Nations"
+    mongolia = next(e for e in index.values() if e.name == "Mongolia")
+    assert mongolia.label == "GPE" and mongolia.kb_id == "Q711"
+
+
+def test_lookup_alias_resolves_former_city_names():
+    astana = kb.lookup_alias("Tselinograd", "GPE")
+    assert astana is not None and astana.name == "Astana"
+    assert astana.kb_id.startswith("geonames:") and astana.latitude is not None
+    assert kb.lookup_alias("Semipalatinsk", "GPE").name == "Semey"
+    assert kb.lookup_alias("Uralsk", "GPE").name == "Oral"
+
+
+def test_lookup_alias_respects_the_label():
+    assert kb.lookup_alias("WFP", "UN_AGENCY").kb_id == "Q204344"
+    assert kb.lookup_alias("WFP", "ORG") is None
+    assert kb.lookup_alias("World Bank", "UN_AGENCY") is None      # ORG by the guidelines
+    assert kb.lookup_alias("World Bank", "ORG") is not None
+    assert kb.lookup_alias("Khatlon region", "GPE").kb_id == "place:tj-khatlon-region"
+    assert kb.lookup_alias("Caspian Sea", "LOC") is not None
+    assert kb.lookup_alias("Nowhere-on-Earth", "GPE") is None
+
+
+def test_lookup_alias_folds_case_the_and_apostrophes():
+    assert kb.lookup_alias("the United Nations Children’s Fund", "UN_AGENCY").kb_id == "Q740308"
+    assert kb.lookup_alias("IAEA", "UN_AGENCY").name == "International Atomic Energy Agency"
+
+
+def test_lookup_alias_accepts_a_country_office_form():
+    hit = kb.lookup_alias("WFP Mongolia", "UN_AGENCY")
+    assert hit is not None and hit.kb_id == "Q204344"
+
+
+def test_region_and_city_of_one_name_are_two_entities():
+    assert kb.lookup_alias("Bukhara region", "GPE").kb_id != kb.lookup_alias("Bukhara", "GPE").kb_id
+
+
+@pytest.mark.parametrize("path", [kb.UN_SYSTEM_FILE, kb.ORGANIZATIONS_FILE, kb.PLACES_FILE])
+def test_kb_files_are_versioned_with_unique_ids(path):
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows and all(r["version"] in kb.KB_VERSIONS for r in rows)
+    ids = [r["kb_id"] for r in rows if "kb_id" in r and r.get("kind") != "city_alias"]
+    assert len(ids) == len(set(ids))
+    for r in rows:
+        if r.get("qid"):
+            assert re.fullmatch(r"Q\d+", r["qid"])
+
+
+def test_un_system_covers_every_part_of_the_system():
+    cats = {r.category for r in kb.un_bodies()}
+    for needed in ("principal_organ", "fund_programme", "specialized_agency", "related_organization",
+                   "department", "office", "regional_commission", "political_mission",
+                   "research_training", "country_presence"):
+        assert needed in cats
+    names = {a for r in kb.un_bodies() for a in (r.name, *r.acronyms, *r.aliases)}
+    assert {"UNAMA", "UNRCCA", "UN Country Team", "Resident Coordinator's Office"} <= names
+
+
+def test_unknown_record_version_is_refused(tmp_path):
+    p = tmp_path / "x.jsonl"
+    p.write_text('{"version": 99, "kb_id": "x"}\n', encoding="utf-8")
+    with pytest.raises(ValueError):
+        kb._read_jsonl(p)
+
+
+def test_sensible_english_alternates_filters_scripts_codes_and_glosses():
+    alts = kb.sensible_english_alternates(
+        "Dushanbe", ["DYU", "Душанбе", "Stalinabad", "dushanbe", "Dusanbe - city", "Lungsod ng Dushanbe", "Dyushambe"])
+    assert alts == ("Stalinabad", "Dyushambe")
+
+
+def test_fold():
+    assert kb.fold("The  World\u00a0Food Programme") == "world food programme"
+    assert kb.fold("Children’s") == kb.fold("Children's")

@@ -1,0 +1,46 @@
+import spacy
+from spacy.tokens import Span
+
+from pipeline.nlp.people import known_names, last_word, name_run, rules, title_phrase_follows
+
+nlp = spacy.blank("en")
+
+
+def test_last_word_keeps_hyphenated_surnames():
+    doc = nlp("Anna Lind-Berglund spoke")
+    assert last_word(doc[0:4]) == (1, 4)
+
+
+def test_known_names():
+    doc = nlp("Zarina Omarkulova met Anna Lind-Berglund and Bolat")
+    ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 3, 7, "PERSON"), Span(doc, 8, 9, "PERSON")]
+    full, last = known_names(ents)
+    assert ("Zarina", "Omarkulova") in full and ("Omarkulova",) in last
+    assert ("Lind", "-", "Berglund") in last
+    assert not any(n == ("Bolat",) for n in full)
+
+
+def test_name_run_and_title_phrase():
+    doc = nlp("said Arnout van der Berg, WFP Country Director in Mongolia")
+    assert name_run(doc, 1, rules()) == 5
+    assert title_phrase_follows(doc, 6, rules(), {})
+    doc = nlp("said Arnout Berg, who works")
+    assert not title_phrase_follows(doc, 4, rules(), {})
+
+
+def test_apposition_finds_the_person(ents_of):
+    ents = ents_of("“Water is life,” said Zarina Omarkulova, WFP Representative in Mongolia.")
+    assert ("Zarina Omarkulova", "PERSON") in ents
+    assert ("WFP", "UN_AGENCY") in ents and ("Mongolia", "GPE") in ents
+
+
+def test_surname_reuse(ents_of):
+    ents = ents_of("Zarina Omarkulova opened the school in Dushanbe. Later Omarkulova visited the farms.")
+    assert ("Omarkulova", "PERSON") in ents
+
+
+def test_headline_glued_name_is_split(ents_of):
+    ents = ents_of("President of Mongolia Batbayar Tsendsuren opened the fair\n\n"
+                   "Batbayar Tsendsuren said the fair matters.")
+    assert ("Batbayar Tsendsuren", "PERSON") in ents
+    assert not any(l == "ORG" and "Tsendsuren" in t for t, l in ents)

@@ -1,0 +1,49 @@
+import spacy
+
+from pipeline.nlp.places import gazetteer_forms, touches_name, upper_case_candidates
+
+
+def test_gazetteer_leaves_ambiguous_names_to_the_model():
+    forms = {f for fs in gazetteer_forms().values() for f in fs}
+    assert "Dushanbe" in forms and "Mongolia" in forms and "Khatlon region" in forms
+    assert "Mary" not in forms            # a Turkmen city and a given name
+    assert "Mary region" in forms
+
+
+def test_touches_name():
+    nlp = spacy.blank("en")
+    doc = nlp("the Dushanbe Water Process and Tom Mongolia and Agro-Industrial and Dushanbe.")
+    assert touches_name(doc, 1, 2)             # Dushanbe Water ...
+    assert touches_name(doc, 6, 7)             # Tom Mongolia
+    assert touches_name(doc, 8, 9)             # Agro-...
+    assert not touches_name(doc, 12, 13)       # and Dushanbe.
+
+
+def test_upper_case_candidates():
+    nlp = spacy.blank("en")
+    doc = nlp("DUSHANBE – rain. UN SAYS")
+    assert (0, 1) in upper_case_candidates(doc)
+
+
+def test_countries_cities_regions_and_areas(ents_of):
+    ents = ents_of("Farmers from the Khatlon region and Dushanbe, Mongolia and the South Caucasus met.")
+    assert ("Khatlon region", "GPE") in ents
+    assert ("Dushanbe", "GPE") in ents
+    assert ("Mongolia", "GPE") in ents
+    assert ("South Caucasus", "LOC") in ents
+
+
+def test_former_names_and_official_forms(entity_nlp):
+    doc = entity_nlp("In Semipalatinsk the Republic of Uzbekistan signed it.")
+    got = {(e.text, e.label_): (doc._.mention_kb or {}).get(f"{e.start_char}:{e.end_char}") for e in doc.ents}
+    assert got[("Semipalatinsk", "GPE")] == "geonames:1519422"
+    assert got[("Republic of Uzbekistan", "GPE")] == "Q265"
+
+
+def test_dateline_in_capitals(ents_of):
+    assert ("DUSHANBE", "GPE") in ents_of("DUSHANBE – The talks on water opened on Monday.")
+
+
+def test_region_beats_city(ents_of):
+    ents = ents_of("Orchards in the Bukhara region supply Bukhara.")
+    assert ("Bukhara region", "GPE") in ents and ("Bukhara", "GPE") in ents

@@ -1,0 +1,74 @@
+import spacy
+
+from pipeline.nlp.un_agencies import inside_longer_name, name_variants, pattern_table
+
+
+def test_name_variants_swap_un_prefix_and_apostrophes():
+    v = name_variants("United Nations Children's Fund")
+    assert "UN Children's Fund" in v and "United Nations Children\u2019s Fund" in v
+    assert "United Nations Volunteers" in name_variants("UN Volunteers")
+
+
+def test_ambiguous_acronyms_are_not_patterns():
+    exact, _ = pattern_table()
+    assert "ITC" not in exact["un:itc"]
+    assert "WFP" in exact["Q204344"]
+
+
+def test_inside_longer_name():
+    nlp = spacy.blank("en")
+    heads = frozenset({"Convention", "Programme"})
+    doc = nlp("the UN Convention against Corruption")
+    assert inside_longer_name(doc, 1, 2, heads)
+    doc = nlp("the WFP-Mongolia Resilience Programme")
+    assert inside_longer_name(doc, 1, 2, heads)
+    doc = nlp("the WFP Representative in Mongolia")
+    assert not inside_longer_name(doc, 1, 2, heads)
+
+
+def test_agencies_full_names_and_acronyms(ents_of):
+    ents = ents_of("The World Food Programme (WFP) and the IAEA met the UN Resident Coordinator.")
+    assert ("World Food Programme", "UN_AGENCY") in ents
+    assert ("WFP", "UN_AGENCY") in ents
+    assert ("IAEA", "UN_AGENCY") in ents
+    assert ("UN", "UN_AGENCY") in ents
+
+
+def test_kb_ids_are_recorded(entity_nlp):
+    doc = entity_nlp("Staff of the International Atomic Energy Agency arrived.")
+    [ent] = [e for e in doc.ents if e.label_ == "UN_AGENCY"]
+    key = f"{ent.start_char}:{ent.end_char}"
+    assert doc._.mention_sources[key] == "rule"
+    assert doc._.mention_kb[key] == "Q41984"
+
+
+def test_country_office_is_one_mention_but_in_country_is_two(ents_of):
+    assert ("WFP Mongolia", "UN_AGENCY") in ents_of("WFP Mongolia delivered food in spring.")
+    ents = ents_of("The IAEA in Mongolia opened a laboratory.")
+    assert ("IAEA", "UN_AGENCY") in ents and ("Mongolia", "GPE") in ents
+
+
+def test_acronyms_are_case_sensitive(ents_of):
+    ents = ents_of("Doctors who work with WHO in Mongolia.")
+    assert [t for t, l in ents if l == "UN_AGENCY"] == ["WHO"]
+
+
+def test_body_inside_a_document_name_is_not_a_mention(ents_of):
+    ents = ents_of("Mongolia ratified the UN Convention against Corruption in 2006.")
+    assert not any(l == "UN_AGENCY" for _, l in ents)
+
+
+def test_un_venue_is_a_location(ents_of):
+    assert ("UN Headquarters", "LOC") in ents_of("The ministers met at UN Headquarters in New York.")
+
+
+def test_names_across_non_breaking_spaces(ents_of):
+    ents = ents_of("Experts of the World\u00a0Food Programme travelled.")
+    assert ("World\u00a0Food Programme", "UN_AGENCY") in ents
+
+
+def test_well_known_organizations_are_org(ents_of):
+    ents = ents_of("The Organization for Security and Co-operation in Europe and the World Bank agreed.")
+    assert ("Organization for Security and Co-operation in Europe", "ORG") in ents
+    assert ("World Bank", "ORG") in ents
+    assert not any(l == "LOC" for _, l in ents)
