@@ -423,3 +423,46 @@ def test_office_base_and_clean_name():
     assert R.clean_name("the Baltic  Water\u00a0Council") == "Baltic Water Council"
     assert R.clean_name("“Atamura”") == "Atamura"
     assert R.clean_name("U.N.") == "U.N."
+
+
+# --------------------------------------------------------------------------------------------
+# Properties over random corpora
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+POOL = [("PERSON", "Ingrid Halvorsen"), ("PERSON", "Tomas Halvorsen"), ("PERSON", "Halvorsen"),
+        ("PERSON", "Ingrid"), ("PERSON", "Aigul Zhaksybekova"), ("PERSON", "Aigul Zhaksybekkova"),
+        ("ORG", "Baltic Water Research Council"), ("ORG", "BWRC"), ("ORG", "Black Wolf Rescue Centre"),
+        ("ORG", "Moldova Government"), ("ORG", "Government of the Republic of Moldova"),
+        ("ORG", "Ministry of Culture"), ("GPE", "Tbilisi"), ("GPE", "Tiflis"), ("GPE", "Moldova"),
+        ("UN_AGENCY", "WMO"), ("UN_AGENCY", "WMO Mongolia")]
+
+corpora = st.lists(st.lists(st.sampled_from(POOL), min_size=1, max_size=6), min_size=1, max_size=6)
+
+
+def _build(corpus: list[list[tuple]]) -> list[Extraction]:
+    return [ex(f"p{i}", *specs) for i, specs in enumerate(corpus)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(corpora, st.randoms(use_true_random=False))
+def test_ids_are_a_function_of_the_corpus_not_its_order(corpus, rnd):
+    exs = _build(corpus)
+    shuffled = exs[:]
+    rnd.shuffle(shuffled)
+    assert _ids(link(*exs)) == _ids(link(*shuffled))
+
+
+@settings(max_examples=40, deadline=None)
+@given(corpora)
+def test_a_surname_alone_never_links_two_articles(corpus):
+    out = link(*_build(corpus))
+    by_article: dict[str, set[str]] = {}
+    for m in out["mentions"]:
+        by_article.setdefault(m["article_id"], set()).add(m["entity_id"])
+    for m in out["mentions"]:
+        if m["text"] == "Halvorsen":
+            others = {a for a, ids in by_article.items() if m["entity_id"] in ids}
+            assert others == {m["article_id"]}
