@@ -230,6 +230,11 @@ class _UF:
             i = self.parent[i]
         return i
 
+    def add(self, kb: str | None) -> int:
+        self.parent.append(len(self.parent))
+        self.kb.append(kb)
+        return len(self.parent) - 1
+
     def union(self, a: int, b: int) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
@@ -435,7 +440,7 @@ class _Article:
 
     def join_partial_names(self) -> None:
         """A person's surname, first name or initial + surname resolves to the full name written
-        in the article; with two candidates, to the one written last before it."""
+        in the article; when two people share it, each mention to the one written last before it."""
         nodes = self.nodes
         full_people = [j for j, m in enumerate(nodes) if m.group == "PERSON" and len(m.toks) >= 2]
         for i, n in enumerate(nodes):
@@ -451,13 +456,38 @@ class _Article:
             roots = {self.uf.find(j) for j in cands}
             if not roots:
                 continue
-            if len(roots) > 1:
-                before = [(max(s for s in nodes[j].starts if s < n.first), j) for j in cands
-                          if nodes[j].first < n.first]
+            if len(roots) == 1:
+                if self.uf.union(roots.pop(), i):
+                    n.role = "partial"
+                continue
+            # Two people share the name: each mention goes to the one written last before it.
+            by_root: dict[int, list[int]] = defaultdict(list)
+            for k, start in enumerate(n.starts):
+                before = [(max(s for s in nodes[j].starts if s < start), j) for j in cands
+                          if nodes[j].first < start]
                 pick = max(before)[1] if before else min(cands, key=lambda j: nodes[j].first)
-                roots = {self.uf.find(pick)}
-            if self.uf.union(roots.pop(), i):
-                n.role = "partial"
+                by_root[self.uf.find(pick)].append(k)
+            parts = sorted(by_root.items(), key=lambda kv: kv[1][0])
+            for root, ks in parts[1:]:
+                self.uf.union(root, self._split_off(i, ks))
+            self.uf.union(parts[0][0], i)
+            n.role = "partial"
+
+    def _split_off(self, i: int, ks: list[int]) -> int:
+        """Move mentions `ks` (positions within node i) to a new node; its index."""
+        n = self.nodes[i]
+        new = Node(n.skey, n.kb_id, idx=[n.idx[k] for k in ks], labels=[n.labels[k] for k in ks],
+                   forms=Counter({n.form: len(ks)}), starts=[n.starts[k] for k in ks],
+                   ends=[n.ends[k] for k in ks], sources=set(n.sources), label=n.label, group=n.group,
+                   key=n.key, role="partial", form=n.form, toks=n.toks, acronym=n.acronym,
+                   first=min(n.starts[k] for k in ks))
+        keep = [k for k in range(len(n.idx)) if k not in set(ks)]
+        n.idx, n.labels = [n.idx[k] for k in keep], [n.labels[k] for k in keep]
+        n.starts, n.ends = [n.starts[k] for k in keep], [n.ends[k] for k in keep]
+        n.forms = Counter({n.form: len(keep)})
+        n.first = min(n.starts)
+        self.nodes.append(new)
+        return self.uf.add(new.kb_id)
 
     # -- result ----------------------------------------------------------------------------
 
