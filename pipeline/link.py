@@ -407,13 +407,14 @@ class _Article:
                     break
 
     def join_chains(self) -> None:
-        """An organization's name cut before its "of ..." tail, when only one longer name fits."""
+        """An organization's name cut before its "of/for/on/in/to ..." tail ("OPEC Fund" / "OPEC Fund
+        for International Development"), when only one longer name of the article fits."""
         nodes = self.nodes
-        continued: dict[str, list[int]] = defaultdict(list)   # "committee for x" -> "committee for x of ..."
+        continued: dict[str, list[int]] = defaultdict(list)   # "committee x" -> "committee x of ..."
         for j, m in enumerate(nodes):
             if m.group == "ORG":
                 for k in range(2, len(m.toks)):
-                    if m.toks[k] == "of":
+                    if m.toks[k] in R.CHAIN_CONNECTORS:
                         continued[" ".join(m.toks[:k])].append(j)
         for i, n in enumerate(nodes):
             if n.group != "ORG" or n.role != "full" or n.key not in continued:
@@ -568,6 +569,7 @@ class _Summary:
     full_forms: Counter = field(default_factory=Counter)   # display forms of full names
     labels: Counter = field(default_factory=Counter)
     n_mentions: int = 0
+    n_articles: int = 0
 
 
 class Linker:
@@ -583,8 +585,11 @@ class Linker:
         self.summaries: dict[tuple, _Summary] = defaultdict(_Summary)
         self.edges: set[tuple[tuple, tuple]] = set()
         self.node_label: dict[tuple, Counter] = defaultdict(Counter)
-        self.acronym_defs: dict[str, set[tuple]] = defaultdict(set)   # letters -> nodes defining them
-        self.standalone_acronyms: dict[tuple, str] = {}               # node -> its letters
+        # A short form joined to a longer name in some article (an acronym, a name cut before its
+        # "of ..." tail), and the clusters that use only a short form: alias -> nodes it stood for,
+        # node -> the alias it is.
+        self.alias_defs: dict[tuple, set[tuple]] = defaultdict(set)
+        self.standalone: dict[tuple, tuple] = {}
         self.final_id: dict[tuple, str] = {}
         self.entities: dict[str, dict] = {}
         self.merges: list[dict] = []
@@ -605,6 +610,7 @@ class Linker:
         for c in clusters:
             gnode = self.node_of(c, ex.article_id)
             s = self.summaries[gnode]
+            s.n_articles += 1
             for n in c.nodes:
                 s.forms.update(n.forms)
                 if n.role == "full":
@@ -622,11 +628,12 @@ class Linker:
                 self.node_label[key_node][c.label] += n.n
                 if key_node != gnode:
                     self.edges.add(tuple(sorted((gnode, key_node))))
-            if not c.kb_id and len(full) == 1 and R.is_acronym(full[0].form):
-                self.standalone_acronyms[gnode] = R.acronym_letters(full[0].form)
+            if not c.kb_id and len(full) == 1:
+                alias = _alias_key(full[0], c.group)
+                self.standalone[gnode] = min(alias, self.standalone.get(gnode, alias))
             for n in c.nodes:
-                if n.role == "acronym":
-                    self.acronym_defs[R.acronym_letters(n.form)].add(gnode)
+                if n.role in ("acronym", "chain"):
+                    self.alias_defs[_alias_key(n, c.group)].add(gnode)
 
     # -- between the passes ---------------------------------------------------------------
 
@@ -670,14 +677,20 @@ class Linker:
         uf = _UF([n[1] if n[0] == "kb" else None for n in nodes])
         for a, b in sorted(self.edges | self._variant_edges()):
             uf.union(pos[a], pos[b])
-        # A stand-alone acronym goes to the one long form the corpus defines it as.
+        # A stand-alone short form goes to the one longer name the corpus uses it for. A cut name
+        # ("Red Cross") used on its own in more articles than the long ones is a name of its own.
         redirected = set()
-        for gnode, letters in sorted(self.standalone_acronyms.items()):
-            roots = {uf.find(pos[d]) for d in self.acronym_defs.get(letters, ())}
-            if len(roots) == 1:
-                root = roots.pop()
-                if root != uf.find(pos[gnode]) and uf.union(root, pos[gnode]):
-                    redirected.add(gnode)
+        for gnode, alias in sorted(self.standalone.items()):
+            defs = self.alias_defs.get(alias, set()) - {gnode}
+            roots = {uf.find(pos[d]) for d in defs}
+            if len(roots) != 1:
+                continue
+            if alias[0] == "chain" and (self.summaries[gnode].n_articles
+                                         > sum(self.summaries[d].n_articles for d in defs)):
+                continue
+            root = roots.pop()
+            if root != uf.find(pos[gnode]) and uf.union(root, pos[gnode]):
+                redirected.add(gnode)
 
         comps: dict[int, list[tuple]] = defaultdict(list)
         for n in nodes:
@@ -828,6 +841,12 @@ class Linker:
         return {"entities": entities, "merges": [m for m in self.merges if m["entity_id"] in live]}
 
 
+def _alias_key(node: Node, group: str) -> tuple:
+    if node.acronym:
+        return ("acronym", group, R.acronym_letters(node.form))
+    return ("chain", group, node.key)
+
+
 def classify_merge(kept: str, merged: str, group: str, kb_names: Iterable[str] = (),
                    place_name: Callable[[str], str | None] = lambda s: None) -> tuple[str, float]:
     """Why `merged` is a name of the entity called `kept` (whose KB record, if any, lists
@@ -853,7 +872,7 @@ def classify_merge(kept: str, merged: str, group: str, kb_names: Iterable[str] =
     base = R.office_base(merged, is_place)
     if base and R.org_key(base, place_name) in names | {R.org_key(n) for n in kb_names}:
         return "office", 1.0
-    if any(n.startswith(key + " of ") for n in names):
+    if any(n.startswith(key + " ") and n.split()[len(key.split())] in R.CHAIN_CONNECTORS for n in names):
         return "chain", 1.0
     score = R.org_variant_score(R.org_key(kept, place_name), key)
     if score is not None:

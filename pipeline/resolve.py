@@ -26,6 +26,8 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", 
 # Function words an acronym usually leaves out ("Organisation for Economic Co-operation and Development").
 STOPWORDS = frozenset({"of", "the", "and", "for", "on", "in", "to", "at", "&", "de", "du", "des", "la", "le",
                        "et", "a", "an"})
+# Words after which an organization's name goes on to say whose or what it is ("... of Y", "... for Z").
+CHAIN_CONNECTORS = frozenset({"of", "for", "on", "in", "to"})
 _ORG_PUNCT_RE = re.compile(r"[\"'.,;:()\[\]{}!?*/\\]")
 _TOKEN_SPLIT_RE = re.compile(r"[\s\-/]+")
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9&.\-]*[A-Z0-9](?:'?s)?$")
@@ -156,8 +158,11 @@ def names_place(key: str, place_name: Callable[[str], str | None]) -> bool:
 
 
 def prefix_of_chain(short_key: str, long_key: str) -> bool:
-    """`short` is `long` cut before an "of ..." tail ("committee for x" / "committee for x of ministry")."""
-    return len(short_key.split()) >= 2 and long_key.startswith(short_key + " of ")
+    """`short` is `long` cut before an "of/for/on/in/to ..." tail ("committee for x" / "committee for
+    x of ministry", "fund" never: one word says too little)."""
+    n = len(short_key.split())
+    return (n >= 2 and long_key.startswith(short_key + " ")
+            and long_key.split()[n] in CHAIN_CONNECTORS)
 
 
 # --------------------------------------------------------------------------------------------

@@ -163,6 +163,12 @@ def test_name_cut_before_its_of_tail_joins_the_only_longer_name():
     out = link(ex("a1", ("ORG", "Bureau for Seed Control of the Ministry of Agriculture"),
                   ("ORG", "Bureau for Seed Control")))
     one_id(out, "a1", "Bureau for Seed Control of the Ministry of Agriculture", "Bureau for Seed Control")
+    out = link(ex("a1", ("ORG", "Harbor Relief Fund for Coastal Towns"), ("ORG", "Harbor Relief Fund"),
+                  ("ORG", "Harbor Relief Fund Institute")))
+    by = ids_by_text(out, "a1")
+    assert by["Harbor Relief Fund"] == by["Harbor Relief Fund for Coastal Towns"] != by["Harbor Relief Fund Institute"]
+    assert R.prefix_of_chain("harbor relief fund", "harbor relief fund in coastal towns")
+    assert not R.prefix_of_chain("harbor relief", "harbor relief fund for coastal towns")
     two = link(ex("a1", ("ORG", "Ministry of Culture of Moldova"), ("ORG", "Ministry of Culture of Georgia"),
                   ("ORG", "Ministry of Culture")))
     by = ids_by_text(two, "a1")
@@ -273,6 +279,16 @@ def test_standalone_acronym_joins_the_one_long_form_the_corpus_defines():
                      ex("a3", ("ORG", "BWRC")))
     ids = {one_id(ambiguous, a, "BWRC") for a in ("a1", "a2", "a3")}
     assert len(ids) == 3
+
+
+def test_cut_name_alone_joins_the_one_long_name_it_stands_for_elsewhere():
+    out = link(ex("a1", ("ORG", "Harbor Relief Fund for Coastal Towns"), ("ORG", "Harbor Relief Fund")),
+               ex("a2", ("ORG", "Harbor Relief Fund")))
+    assert one_id(out, "a1", "Harbor Relief Fund") == one_id(out, "a2", "Harbor Relief Fund")
+    # used alone far more often than as a cut name: a name of its own
+    out = link(ex("a1", ("ORG", "Harbor Relief Fund for Coastal Towns"), ("ORG", "Harbor Relief Fund")),
+               ex("a2", ("ORG", "Harbor Relief Fund")), ex("a3", ("ORG", "Harbor Relief Fund")))
+    assert one_id(out, "a2", "Harbor Relief Fund") != one_id(out, "a1", "Harbor Relief Fund")
 
 
 # --------------------------------------------------------------------------------------------
