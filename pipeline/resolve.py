@@ -95,10 +95,6 @@ def surface_key(text: str) -> str:
     return s.strip(" \"'.,;:()")
 
 
-def tokens(key: str) -> list[str]:
-    return key.split()
-
-
 # --------------------------------------------------------------------------------------------
 # Organization keys
 
