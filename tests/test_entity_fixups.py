@@ -92,3 +92,25 @@ def test_venues_are_locations(ents_of):
     ents = ents_of("The forum took place at the Khan Palace Hotel in Dushanbe.")
     assert any(l == "LOC" and t.endswith("Hotel") for t, l in ents)
     assert not any(l == "ORG" and t.endswith("Hotel") for t, l in ents)
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+WORDS = ["UNICEF", "WFP", "Mongolia", "Dushanbe", "the", "of", "Ministry", "Government", "Water", "said",
+         "Zarina", "Omarkulova", ",", ".", "(", ")", "“", "”", "-", "Programme", "Ms.", "President",
+         "Khatlon", "region", "UN", "Women", "in", "\u00a0", "\n", "COVID-19", "Glacier", "Service", "GS"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=40))
+def test_entities_stay_well_formed_on_any_text(entity_nlp, words):
+    doc = entity_nlp(" ".join(words))
+    ents = list(doc.ents)
+    for a, b in zip(ents, ents[1:]):
+        assert a.end <= b.start
+    keys = {f"{e.start_char}:{e.end_char}" for e in ents}
+    assert set(doc._.mention_sources or {}) <= keys
+    assert set(doc._.mention_kb or {}) <= keys
+    for e in ents:
+        if e.label_ in ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC"):
+            assert e.text.strip() == e.text and e.text

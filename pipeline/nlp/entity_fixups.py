@@ -232,9 +232,6 @@ def kb_relabel(text: str, label: str) -> tuple[str, str | None] | None:
         hit = kb.alias_table().get((kb.fold(text), want))
         if hit is None:
             continue
-        if label == "PERSON" and hit.kb_id.startswith("geonames:") and want == "GPE" \
-                and not hit.kb_id[len("geonames:"):].isdigit():
-            continue
         if label == "PERSON":
             # a person named like a town is more likely than the reverse; only countries,
             # regions and areas override the model's PERSON
