@@ -720,9 +720,7 @@ class Linker:
             if ent is not None:
                 name = ent.name
             else:
-                titled = (lambda f: R.person_key(f, person_title_words()) != R.person_key(f)) \
-                    if label == "PERSON" else (lambda f: False)
-                name = min(pool, key=lambda f: (titled(f), -pool[f], -len(f), f))
+                name = min(pool, key=lambda f: (self._awkward(f, label), -pool[f], -len(f), f))
             primary = [m for m in members if m not in redirected] or members
             eid = self._entity_id(label, kb_id, min(primary))
             for m in members:
@@ -747,6 +745,14 @@ class Linker:
         self.summaries.clear()
         self.edges.clear()
         self.node_label.clear()
+
+    def _awkward(self, form: str, label: str) -> bool:
+        """A form to avoid as an entity's name: a person's with a title left in it, an
+        organization's with its country in front ("Kazakhstan Government": the usual name is
+        "Government of Kazakhstan")."""
+        if label == "PERSON":
+            return R.person_key(form, person_title_words()) != R.person_key(form)
+        return R.org_key(form) != R.org_key(form, self.kb.place_name)
 
     @staticmethod
     def _entity_id(label: str, kb_id: str | None, key: tuple) -> str:

@@ -266,8 +266,11 @@ def test_person_and_org_with_the_same_name_stay_apart_across_articles():
 
 
 def test_reworded_org_names_merge_across_articles():
-    out = link(ex("a1", ("ORG", "Moldova Government")), ex("a2", ("ORG", "Government of the Republic of Moldova")))
-    assert one_id(out, "a1", "Moldova Government") == one_id(out, "a2", "Government of the Republic of Moldova")
+    out = link(ex("a1", ("ORG", "Moldova Government")), ex("a2", ("ORG", "Government of the Republic of Moldova")),
+               ex("a3", ("ORG", "Moldova Government")))
+    eid = one_id(out, "a1", "Moldova Government")
+    assert eid == one_id(out, "a2", "Government of the Republic of Moldova")
+    assert next(e["name"] for e in out["entities"] if e["entity_id"] == eid) == "Government of the Republic of Moldova"
 
 
 def test_standalone_acronym_joins_the_one_long_form_the_corpus_defines():
