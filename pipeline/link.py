@@ -424,20 +424,30 @@ class _Article:
                 n.role = "chain"
 
     def join_variants(self) -> None:
-        """Small spelling variants of one full name (same label)."""
+        """Small spelling variants of one full name (same label), compared only within blocks of
+        names that agree but for one token, so a long article costs no more than a short one."""
         nodes = self.nodes
-        for i, a in enumerate(nodes):
-            for j in range(i + 1, len(nodes)):
-                b = nodes[j]
-                if (a.label != b.label or a.role != "full" or b.role != "full"
-                        or abs(len(a.toks) - len(b.toks)) > (a.group == "PERSON")):
-                    continue
-                if a.group == "PERSON":
-                    score = R.person_variant_score(a.toks, b.toks)
-                else:
-                    score = R.org_variant_score(a.key, b.key, self.is_place)
-                if score is not None:
-                    self.uf.union(i, j)
+        blocks: dict[tuple, list[int]] = defaultdict(list)
+        by_toks: dict[tuple, int] = {}
+        for i, n in enumerate(nodes):
+            if n.role == "full" and len(n.toks) >= 2:
+                by_toks.setdefault((n.label, tuple(n.toks)), i)
+                for sig in R.deletion_signatures(n.toks):
+                    blocks[(n.label, sig)].append(i)
+        pairs = {(a, b) for members in blocks.values() for x, a in enumerate(members) for b in members[x + 1:]}
+        for i, n in enumerate(nodes):
+            short = R.without_initials(n.toks) if n.group == "PERSON" and n.role == "full" else None
+            j = by_toks.get((n.label, short)) if short else None
+            if j is not None:
+                pairs.add((min(i, j), max(i, j)))
+        for i, j in sorted(pairs):
+            a, b = nodes[i], nodes[j]
+            if a.group == "PERSON":
+                score = R.person_variant_score(a.toks, b.toks)
+            else:
+                score = R.org_variant_score(a.key, b.key, self.is_place)
+            if score is not None:
+                self.uf.union(i, j)
 
     def join_partial_names(self) -> None:
         """A person's surname, first name or initial + surname resolves to the full name written
