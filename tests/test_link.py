@@ -27,7 +27,7 @@ class FakeEntity:
 
 
 FAKE_RECORDS = [
-    FakeEntity("Q100", "UN_AGENCY", "World Meteorological Organization", ("WMO",)),
+    FakeEntity("Q100", "UN_AGENCY", "World Lighthouse Organization", ("WLO",)),
     FakeEntity("geo:1", "GPE", "Tbilisi", ("Tiflis",), 41.69, 44.83),
     FakeEntity("geo:2", "GPE", "Georgia"),
     FakeEntity("geo:3", "GPE", "Moldova", ("Republic of Moldova",)),
@@ -133,12 +133,12 @@ def test_short_form_spelled_inside_the_long_one_is_not_its_acronym():
 
 
 def test_country_office_form_is_the_agency():
-    out = link(ex("a1", ("UN_AGENCY", "WMO Mongolia"), ("UN_AGENCY", "World Meteorological Organization"),
+    out = link(ex("a1", ("UN_AGENCY", "WLO Mongolia"), ("UN_AGENCY", "World Lighthouse Organization"),
                   ("GPE", "Mongolia")))
-    eid = one_id(out, "a1", "WMO Mongolia", "World Meteorological Organization")
+    eid = one_id(out, "a1", "WLO Mongolia", "World Lighthouse Organization")
     assert eid == "UN_AGENCY:Q100"
     assert one_id(out, "a1", "Mongolia") != eid
-    assert {(m["merged_name"], m["rule"]) for m in out["merges"]} == {("WMO Mongolia", "office")}
+    assert {(m["merged_name"], m["rule"]) for m in out["merges"]} == {("WLO Mongolia", "office")}
 
 
 def test_country_office_form_without_kb_joins_the_body_named_in_the_article():
@@ -252,11 +252,11 @@ def test_different_people_with_similar_names_stay_apart(a, b):
 
 
 def test_a_title_left_in_a_person_span_does_not_split_the_person():
-    out = link(ex("a1", ("PERSON", "President Tomas Lindqvist")), ex("a2", ("PERSON", "Tomas Lindqvist")))
-    eid = one_id(out, "a1", "President Tomas Lindqvist")
-    assert eid == one_id(out, "a2", "Tomas Lindqvist")
-    assert next(e["name"] for e in out["entities"] if e["entity_id"] == eid) == "Tomas Lindqvist"
-    assert R.person_key("Prof. Tomas Lindqvist", frozenset({"prof"})) == "tomas lindqvist"
+    out = link(ex("a1", ("PERSON", "President Tomas Nyqvist")), ex("a2", ("PERSON", "Tomas Nyqvist")))
+    eid = one_id(out, "a1", "President Tomas Nyqvist")
+    assert eid == one_id(out, "a2", "Tomas Nyqvist")
+    assert next(e["name"] for e in out["entities"] if e["entity_id"] == eid) == "Tomas Nyqvist"
+    assert R.person_key("Prof. Tomas Nyqvist", frozenset({"prof"})) == "tomas nyqvist"
     assert R.person_key("President", frozenset({"president"})) == "president"
 
 
@@ -319,7 +319,7 @@ def test_ids_do_not_depend_on_article_order_or_on_unrelated_articles():
         again = link(*shuffled)
         assert _ids(again) == _ids(base)
         assert sorted(e["entity_id"] for e in again["entities"]) == sorted(e["entity_id"] for e in base["entities"])
-    grown = link(*CORPUS, ex("a5", ("PERSON", "Tomas Lindqvist"), ("GPE", "Georgia")))
+    grown = link(*CORPUS, ex("a5", ("PERSON", "Tomas Nyqvist"), ("GPE", "Georgia")))
     assert _ids(base) <= _ids(grown)
     assert all(":" in i and not i.split(":", 1)[1].isdigit() for _, _, i in _ids(base))
 
@@ -362,9 +362,9 @@ def test_streaming_protocol_gives_the_same_rows_as_link_corpus():
 
 def test_kb_lookup_takes_whole_names_only():
     kb = fake_kb()
-    clusters, _ = resolve_article(ex("a1", ("ORG", "WMO Weather Bulletin")).mentions, kb)
+    clusters, _ = resolve_article(ex("a1", ("ORG", "WLO Beacon Bulletin")).mentions, kb)
     assert clusters[0].kb_id is None
-    clusters, _ = resolve_article(ex("a1", ("ORG", "World Meteorological Organization")).mentions, kb)
+    clusters, _ = resolve_article(ex("a1", ("ORG", "World Lighthouse Organization")).mentions, kb)
     assert clusters[0].kb_id == "Q100" and clusters[0].label == "UN_AGENCY"
 
 
@@ -438,9 +438,9 @@ def test_org_key_and_variants():
 
 def test_office_base_and_clean_name():
     is_place = {"Mongolia"}.__contains__
-    assert R.office_base("WMO Mongolia", is_place) == "WMO"
-    assert R.office_base("WMO in Mongolia", is_place) == "WMO"
-    assert R.office_base("WMO Bulletin", is_place) is None
+    assert R.office_base("WLO Mongolia", is_place) == "WLO"
+    assert R.office_base("WLO in Mongolia", is_place) == "WLO"
+    assert R.office_base("WLO Bulletin", is_place) is None
     assert R.clean_name("the Baltic  Water\u00a0Council") == "Baltic Water Council"
     assert R.clean_name("“Atamura”") == "Atamura"
     assert R.clean_name("U.N.") == "U.N."
@@ -458,7 +458,7 @@ POOL = [("PERSON", "Ingrid Halvorsen"), ("PERSON", "Tomas Halvorsen"), ("PERSON"
         ("ORG", "Baltic Water Research Council"), ("ORG", "BWRC"), ("ORG", "Black Wolf Rescue Centre"),
         ("ORG", "Moldova Government"), ("ORG", "Government of the Republic of Moldova"),
         ("ORG", "Ministry of Culture"), ("GPE", "Tbilisi"), ("GPE", "Tiflis"), ("GPE", "Moldova"),
-        ("UN_AGENCY", "WMO"), ("UN_AGENCY", "WMO Mongolia")]
+        ("UN_AGENCY", "WLO"), ("UN_AGENCY", "WLO Mongolia")]
 
 corpora = st.lists(st.lists(st.sampled_from(POOL), min_size=1, max_size=6), min_size=1, max_size=6)
 
