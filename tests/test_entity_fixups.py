@@ -114,3 +114,8 @@ def test_entities_stay_well_formed_on_any_text(entity_nlp, words):
     for e in ents:
         if e.label_ in ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC"):
             assert e.text.strip() == e.text and e.text
+
+
+def test_head_word_decides_not_any_word(ents_of):
+    ents = ents_of("She worked at the Security Policy Department of the Mongolian Ministry of Defence.")
+    assert any(l == "ORG" and "Security Policy Department" in t for t, l in ents)

@@ -72,3 +72,13 @@ def test_well_known_organizations_are_org(ents_of):
     assert ("Organization for Security and Co-operation in Europe", "ORG") in ents
     assert ("World Bank", "ORG") in ents
     assert not any(l == "LOC" for _, l in ents)
+
+
+def test_body_before_a_job_title_is_kept(ents_of):
+    ents = ents_of("The UNDP Project Manager visited Dushanbe, and the WFP Policy Officer stayed.")
+    assert ("UNDP", "UN_AGENCY") in ents and ("WFP", "UN_AGENCY") in ents
+
+
+def test_body_before_a_hyphenated_index_name_is_not_a_mention(ents_of):
+    ents = ents_of("Mongolia ranks 40th in the UN E-Government Development Index.")
+    assert not any(l == "UN_AGENCY" for _, l in ents)

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline import kb
-from pipeline.nlp.entity_spans import is_name_like, load_rules, replace_ents
+from pipeline.nlp.entity_spans import is_name_like, load_rules, name_head, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
 
 OUR_LABELS = ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
@@ -191,9 +191,13 @@ def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict) -> bool:
     if all(t.text.casefold() in r["generic"] or t.is_stop for t in words):
         return True
     if label in ("ORG", "PERSON", "LOC"):
-        if any(t.text in r["non_entity_heads"] for t in span if t.is_title or t.is_upper):
+        head = name_head(doc, start, end)
+        if head is not None and doc[head].text in r["non_entity_heads"]:
             # a programme or event named after its organiser is still a programme
             return True
+        if label == "ORG" and head is not None and doc[head].text in r["person_heads"] \
+                and doc[head].text not in r["org_heads"]:
+            return True     # "National Project Coordinator" is a job title
     if label in ("GPE", "LOC", "ORG") and text in r["demonyms"]:
         return True     # "Kazakh", "Kyrgyz": nationalities are not annotated
     if label == "ORG" and span[0].text in r["person_heads"] and span[0].text not in r["org_heads"]:

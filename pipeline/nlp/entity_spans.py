@@ -33,6 +33,23 @@ def is_name_like(token) -> bool:
     return not token.is_stop and token.lower_ not in ("the", "and", "of", "in", "on", "for", "to")
 
 
+HEAD_STOPPERS = frozenset({"of", "on", "for", "to", "against", "in", "at", "with", "from", "by", "under"})
+
+
+def name_head(doc: Doc, start: int, end: int) -> int | None:
+    """Index of the head word of a capitalised name in [start, end): the last capitalised word
+    before the first preposition ("[Convention] on the Rights of the Child", "Generation Equality
+    [Forum]", "Security Policy [Department]")."""
+    head = None
+    for i in range(start, end):
+        t = doc[i]
+        if t.lower_ in HEAD_STOPPERS and head is not None:
+            break
+        if t.is_alpha and (t.is_title or t.is_upper):
+            head = i
+    return head
+
+
 def add_spans(doc: Doc, spans: Iterable[tuple[Span, str | None]], source: str,
               replace: bool = False) -> list[Span]:
     """Put rule spans into `doc.ents`.

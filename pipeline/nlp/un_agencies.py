@@ -31,10 +31,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline import kb
-from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules, match_spans
+from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules, match_spans, name_head
 
 LABEL = "UN_AGENCY"
-CONNECTORS = frozenset({"of", "on", "for", "and", "the", "to", "in", "against", "with", "&", "-"})
 CASE_INSENSITIVE_MIN_TOKENS = 3
 
 
@@ -86,19 +85,21 @@ def country_after(doc: Doc, end: int) -> int:
 
 
 def inside_longer_name(doc: Doc, start: int, end: int, non_entity_heads: frozenset[str]) -> bool:
-    """True when the span runs straight into a capitalised name headed by a document/event word."""
+    """True when the span runs straight into a capitalised name headed by a document/event word
+    ("UN Convention against Corruption", "FAO-Mongolia Forestry Programme"), not when it runs
+    into a job title ("UNDP Project Manager": the head is Manager)."""
     i = end
     if i < len(doc) and doc[i].text == "-" and doc[i].whitespace_ == "" and i + 1 < len(doc):
         i += 1
-    while i < len(doc) and i - end < 12:
-        tok = doc[i]
-        if tok.text in non_entity_heads:
-            return True
-        if is_name_like(tok) or (tok.lower_ in CONNECTORS and i > end):
-            i += 1
-            continue
-        break
-    return False
+    j = i
+    while j < len(doc) and j - i < 12 and (
+            is_name_like(doc[j]) or doc[j].text in non_entity_heads
+            or (doc[j].text == "-" and doc[j].whitespace_ == "" and j > i and doc[j - 1].whitespace_ == "")):
+        j += 1
+    if j == i:
+        return False
+    head = name_head(doc, i, j)
+    return head is not None and doc[head].text in non_entity_heads
 
 
 class UNAgencyRuler:
