@@ -252,8 +252,17 @@ def lookup_alias(text: str, label: str) -> KBEntity | None:
     key = fold(text)
     hit = table.get((key, label))
     if hit is None and label == "UN_AGENCY":
-        # "UN Women Kazakhstan", "UNICEF in Kazakhstan" are still the agency.
-        m = re.match(r"^(.*?)\s+(?:in\s+)?\S+$", key)
-        if m and (m.group(1), label) in table:
-            return table[(m.group(1), label)]
+        # "UN Women Kazakhstan", "UNDP South Sudan", "UNICEF in Mongolia" are still the agency.
+        words = key.split()
+        for k in range(1, min(4, len(words))):
+            body, place = words[:-k], " ".join(words[-k:])
+            if body and body[-1] == "in":
+                body = body[:-1]
+            if body and (" ".join(body), label) in table and place in country_forms_folded():
+                return table[(" ".join(body), label)]
     return hit
+
+
+@lru_cache(maxsize=1)
+def country_forms_folded() -> frozenset[str]:
+    return frozenset(fold(n) for p in places() if p.kind == "country" for n in (p.name, *p.aliases))

@@ -119,3 +119,9 @@ def test_entities_stay_well_formed_on_any_text(entity_nlp, words):
 def test_head_word_decides_not_any_word(ents_of):
     ents = ents_of("She worked at the Security Policy Department of the Mongolian Ministry of Defence.")
     assert any(l == "ORG" and "Security Policy Department" in t for t, l in ents)
+
+
+def test_kb_relabel_needs_the_kb_spelling():
+    assert kb_relabel("DUSHANBE", "ORG") == ("GPE", "geonames:1221874")
+    assert kb_relabel("Wfp", "ORG") is None
+    assert kb_relabel("dushanbe", "ORG") is None

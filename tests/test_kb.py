@@ -85,3 +85,9 @@ def test_sensible_english_alternates_filters_scripts_codes_and_glosses():
 def test_fold():
     assert kb.fold("The  World\u00a0Food Programme") == "world food programme"
     assert kb.fold("Children’s") == kb.fold("Children's")
+
+
+def test_country_office_forms_need_a_country():
+    assert kb.lookup_alias("WFP South Sudan", "UN_AGENCY").kb_id == "Q204344"
+    assert kb.lookup_alias("UNDP in Mongolia", "UN_AGENCY").kb_id == "Q161718"
+    assert kb.lookup_alias("WFP Forestry", "UN_AGENCY") is None

@@ -226,21 +226,32 @@ def wholly_quoted(doc: Doc, start: int, end: int, legal_forms=()) -> bool:
     return not any(before[-len(f):] == f for f in legal_forms)
 
 
+def written_as_in_kb(text: str, hit) -> bool:
+    """The alias table folds case; a relabel needs the KB's own spelling ("IATI" is not the town
+    "Iati", "Who" is not WHO). All-capital datelines of longer names are accepted."""
+    t = " ".join(text.replace("\u2019", "'").split())
+    forms = [" ".join(f.replace("\u2019", "'").split()) for f in (hit.name, *hit.aliases)]
+    if t in forms:
+        return True
+    return t.isupper() and len(t) > 4 and any(f.upper() == t for f in forms)
+
+
 def kb_relabel(text: str, label: str) -> tuple[str, str | None] | None:
     """The label and kb id the knowledge base gives a model span's text, when it is sure."""
+    table = kb.alias_table()
+    key = kb.fold(text)
     for want in ("UN_AGENCY", "ORG"):
-        hit = kb.alias_table().get((kb.fold(text), want))
-        if hit is not None:
+        hit = table.get((key, want))
+        if hit is not None and written_as_in_kb(text, hit):
             return want, hit.kb_id
     for want in ("GPE", "LOC"):
-        hit = kb.alias_table().get((kb.fold(text), want))
-        if hit is None:
+        hit = table.get((key, want))
+        if hit is None or not written_as_in_kb(text, hit):
             continue
-        if label == "PERSON":
+        if label == "PERSON" and hit.latitude is not None:
             # a person named like a town is more likely than the reverse; only countries,
             # regions and areas override the model's PERSON
-            if hit.kb_id.startswith("geonames:") and hit.latitude is not None:
-                return None
+            return None
         return want, hit.kb_id
     return None
 
