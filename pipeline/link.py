@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -160,13 +161,13 @@ def person_title_words() -> frozenset[str]:
 
 
 def default_kb() -> KBAccess:
+    """The project's knowledge base (`pipeline.kb`); without it, ids come from names only."""
     try:
         from pipeline import kb as kbmod
-    except ImportError:
-        return KBAccess()
-    try:
         return KBAccess(kbmod.kb_index(), kbmod.lookup_alias)
-    except Exception:  # a KB file being edited must not stop linking; ids then come from names
+    except Exception as exc:  # a broken KB file must not stop the tables from being written
+        warnings.warn(f"link: knowledge base not loaded ({exc!r}); entity ids come from names only",
+                      RuntimeWarning, stacklevel=2)
         return KBAccess()
 
 
