@@ -125,3 +125,10 @@ def test_kb_relabel_needs_the_kb_spelling():
     assert kb_relabel("DUSHANBE", "ORG") == ("GPE", "geonames:1221874")
     assert kb_relabel("Wfp", "ORG") is None
     assert kb_relabel("dushanbe", "ORG") is None
+
+
+def test_repeat_names_labels_other_occurrences():
+    from pipeline.nlp.entity_fixups import repeat_names
+    doc = nlp("Steppe Water Union met . Later Steppe Water Union left")
+    out = repeat_names(doc, [Ent(0, 3, "ORG")])
+    assert [(e.start, e.end, e.label, e.source) for e in out] == [(0, 3, "ORG", "model"), (6, 9, "ORG", "rule")]

@@ -512,6 +512,33 @@ def fix_entities(doc: Doc) -> list[Ent]:
     return out
 
 
+def repeat_names(doc: Doc, ents: list[Ent]) -> list[Ent]:
+    """A name of two words or more that the article labels once is labelled the same at its
+    other, unlabelled occurrences (the model often misses a repeated name in a new context)."""
+    names: dict[tuple[str, ...], Ent] = {}
+    for e in ents:
+        if e.label in OUR_LABELS and e.end - e.start >= 2 and doc[e.start].is_title:
+            names.setdefault(tuple(t.text for t in doc[e.start:e.end]), e)
+    if not names:
+        return ents
+    taken = bytearray(len(doc))
+    for e in ents:
+        taken[e.start:e.end] = b"\x01" * (e.end - e.start)
+    texts = [t.text for t in doc]
+    first = {}
+    for name in names:
+        first.setdefault(name[0], []).append(name)
+    added = []
+    for i, w in enumerate(texts):
+        for name in first.get(w, ()):
+            n = len(name)
+            if tuple(texts[i:i + n]) == name and not any(taken[i:i + n]):
+                src = names[name]
+                added.append(Ent(i, i + n, src.label, src.kb_id, "rule"))
+                taken[i:i + n] = b"\x01" * n
+    return ents + added
+
+
 def apply(doc: Doc, ents: list[Ent]) -> None:
     spans = [Span(doc, e.start, e.end, label=e.label) for e in ents]
     replace_ents(doc, spans)
@@ -527,7 +554,7 @@ def make_entity_fixups(nlp: Language, name: str):
     kb.alias_table()
 
     def entity_fixups(doc: Doc) -> Doc:
-        apply(doc, fix_entities(doc))
+        apply(doc, repeat_names(doc, fix_entities(doc)))
         return doc
 
     return entity_fixups
