@@ -491,3 +491,17 @@ def test_a_surname_with_no_full_name_in_its_article_never_links_two_articles(cor
         if m["text"] == "Halvorsen" and alone:
             others = {a for a, ids in by_article.items() if m["entity_id"] in ids}
             assert others == {m["article_id"]}
+
+
+def test_a_broken_knowledge_base_warns_and_linking_still_works(monkeypatch):
+    import pipeline.kb
+    from pipeline.link import default_kb
+
+    def broken():
+        raise ValueError("bad record")
+
+    monkeypatch.setattr(pipeline.kb, "kb_index", broken)
+    with pytest.warns(RuntimeWarning, match="knowledge base not loaded"):
+        kb = default_kb()
+    out = link_corpus([ex("a1", ("PERSON", "Ingrid Halvorsen"), ("PERSON", "Halvorsen"))], kb=kb)
+    one_id(out, "a1", "Ingrid Halvorsen", "Halvorsen")
