@@ -132,3 +132,26 @@ def test_repeat_names_labels_other_occurrences():
     doc = nlp("Steppe Water Union met . Later Steppe Water Union left")
     out = repeat_names(doc, [Ent(0, 3, "ORG")])
     assert [(e.start, e.end, e.label, e.source) for e in out] == [(0, 3, "ORG", "model"), (6, 9, "ORG", "rule")]
+
+
+def test_chain_over_and():
+    doc = nlp("the Ministry of Water and Energy of the Kyrgyz Republic met")
+    ents = [Ent(1, 4, "ORG"), Ent(8, 10, "GPE", "Q813", "rule")]
+    joined = join_chains(doc, ents, rules())
+    assert [(e.start, e.end, e.label) for e in joined] == [(1, 10, "ORG")]
+
+
+def test_owner_possessive_is_cut_but_plural_possessive_kept():
+    from pipeline.nlp.entity_fixups import after_possessive
+    doc = nlp("WFP’s Mountain Research Institute")
+    assert after_possessive(doc, 0, len(doc)) == 2
+    doc = nlp("Farmers’s Mountain Research Institute")
+    assert after_possessive(doc, 0, len(doc)) == 0
+
+
+def test_office_words_before_a_person_are_cut():
+    from pipeline.nlp.entity_fixups import after_office_words
+    doc = nlp("Emergency Situations Aliya Bekova")
+    assert after_office_words(doc, 0, len(doc), rules()) == 2
+    doc = nlp("Aliya Bekova")
+    assert after_office_words(doc, 0, len(doc), rules()) == 0

@@ -47,3 +47,10 @@ def test_dateline_in_capitals(ents_of):
 def test_region_beats_city(ents_of):
     ents = ents_of("Orchards in the Bukhara region supply Bukhara.")
     assert ("Bukhara region", "GPE") in ents and ("Bukhara", "GPE") in ents
+
+
+def test_english_spellings_of_diacritic_names_and_former_names(entity_nlp):
+    doc = entity_nlp("Trains run from Dashoguz to Krasnovodsk along the Irtysh River.")
+    got = {(e.text, e.label_) for e in doc.ents}
+    assert ("Dashoguz", "GPE") in got and ("Krasnovodsk", "GPE") in got
+    assert ("Irtysh River", "LOC") in got

