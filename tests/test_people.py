@@ -44,3 +44,9 @@ def test_headline_glued_name_is_split(ents_of):
                    "Batbayar Tsendsuren said the fair matters.")
     assert ("Batbayar Tsendsuren", "PERSON") in ents
     assert not any(l == "ORG" and "Tsendsuren" in t for t, l in ents)
+
+
+def test_person_after_an_office_name(ents_of):
+    ents = ents_of("“Rivers rise fast,” Deputy Minister of Water Resources Temirlan Osmonaliev told reporters.")
+    assert ("Temirlan Osmonaliev", "PERSON") in ents
+    assert not any(l == "PERSON" and "Resources" in t for t, l in ents)

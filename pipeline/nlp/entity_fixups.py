@@ -301,7 +301,8 @@ def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
                 c = connector_at(doc, k, r["connectors"]) if k > a.end + 1 else 0
                 if c and k + c == e.start and doc[k].lower_ == "of":
                     n = gap
-            if a.label == "ORG" and n == gap and n > 0 and e.label in ("ORG", "GPE") \
+            if a.label == "ORG" and n == gap and n > 0 and (
+                    e.label in ("ORG", "GPE") or (e.label == "LOC" and doc[a.end].lower_ == "of")) \
                     and any(t.text in r["chain_heads"] for t in doc[a.start:a.end]) \
                     and not (doc[a.end].lower_ == "to" and e.label == "ORG"):
                 out[-1] = Ent(a.start, e.end, "ORG", None, "rule")
@@ -507,7 +508,9 @@ def fix_entities(doc: Doc) -> list[Ent]:
         text = doc[s:t].text
         if text in r["demonyms"]:
             continue    # "Kazakh" is a nationality even where a town bears the name
-        relabel = kb_relabel(text, label)
+        generic = all(w.is_stop or w.text.casefold() in r["generic"] or w.text in r["org_heads"]
+                      for w in doc[s:t] if w.is_alpha)
+        relabel = None if generic else kb_relabel(text, label)    # a town called "University"
         if relabel is not None:
             if named_inside_longer_name(doc, s, t, r["non_entity_heads"]):
                 continue

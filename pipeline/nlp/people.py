@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline import kb
+from pipeline.nlp.entity_fixups import after_office_words, rules as fixup_rules
 from pipeline.nlp.entity_spans import is_name_like, load_rules, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
 
@@ -101,6 +102,7 @@ def find_people(doc: Doc, ents: list[Span], kbs: dict, sources: dict) -> list[tu
         if not is_name_like(doc[i]) or doc[i].text in r["prefix_titles"]:
             continue
         end = name_run(doc, i, r)
+        i = after_office_words(doc, i, end, fixup_rules())    # "Emergency Situations Ruslan Imankulov"
         if end == i or not is_person_name(doc, i, end):
             i = max(end, i + 1)
             continue
