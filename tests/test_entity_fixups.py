@@ -155,3 +155,12 @@ def test_office_words_before_a_person_are_cut():
     assert after_office_words(doc, 0, len(doc), rules()) == 2
     doc = nlp("Aliya Bekova")
     assert after_office_words(doc, 0, len(doc), rules()) == 0
+
+
+def test_names_a_project():
+    from pipeline.nlp.entity_fixups import names_a_project
+    r = rules()
+    doc = nlp("the Healthy Steppe Meals programme and the Aga Khan Foundation programme and the GREEN project")
+    assert names_a_project(doc, 1, 4, r["non_entity_heads"], r["org_heads"])
+    assert not names_a_project(doc, 7, 10, r["non_entity_heads"], r["org_heads"])
+    assert names_a_project(doc, 13, 14, r["non_entity_heads"], r["org_heads"])

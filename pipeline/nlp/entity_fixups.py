@@ -383,13 +383,20 @@ def named_inside_longer_name(doc: Doc, start: int, end: int, heads: frozenset[st
     return doc[i].text in heads or (quoted and doc[i].text.capitalize() in heads)
 
 
-def names_a_project(doc: Doc, start: int, end: int, heads: frozenset[str]) -> bool:
-    """An unknown all-capital acronym straight before "project", "programme"... names that
-    project ("the FRIENDS project"), which the guidelines do not annotate."""
-    if end - start != 1 or not doc[start].is_upper or end >= len(doc):
+def names_a_project(doc: Doc, start: int, end: int, heads: frozenset[str],
+                    org_heads: frozenset[str] = frozenset()) -> bool:
+    """A name straight before "project", "programme"... names that project ("the FRIENDS
+    project", "the Optimizing School Meals programme"), which the guidelines do not annotate;
+    unless it is itself headed like an organization ("the Aga Khan Foundation programme")."""
+    if end >= len(doc):
         return False
     nxt = doc[end]
-    return nxt.is_lower and nxt.text.capitalize() in heads
+    if not (nxt.is_lower and nxt.text.capitalize() in heads):
+        return False
+    if end - start == 1:
+        return doc[start].is_upper
+    head = name_head(doc, start, end)
+    return head is not None and doc[head].text not in org_heads
 
 
 def lower_words(doc: Doc) -> frozenset[str]:
@@ -545,7 +552,8 @@ def fix_entities(doc: Doc) -> list[Ent]:
             continue
         if common_word_elsewhere(doc, e.start, e.end, lower):
             continue
-        if names_a_project(doc, e.start, e.end, r["non_entity_heads"]) or doc[e.start:e.end].text in projects:
+        if names_a_project(doc, e.start, e.end, r["non_entity_heads"], r["org_heads"]) \
+                or doc[e.start:e.end].text in projects:
             continue
         if doc[e.start:e.end].root.pos_ == "VERB":
             continue
