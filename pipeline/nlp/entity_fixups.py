@@ -399,9 +399,12 @@ def names_a_project(doc: Doc, start: int, end: int, heads: frozenset[str],
     return head is not None and doc[head].text not in org_heads
 
 
+_LOWER_WORD_RE = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
+
+
 def lower_words(doc: Doc) -> frozenset[str]:
-    """Words the article writes in lower case."""
-    return frozenset(t.text for t in doc if t.is_lower)
+    """Words the article writes in lower case (on the text: cheaper than walking the tokens)."""
+    return frozenset(_LOWER_WORD_RE.findall(doc.text))
 
 
 def common_word_elsewhere(doc: Doc, start: int, end: int, lower: frozenset[str]) -> bool:
