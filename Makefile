@@ -15,7 +15,7 @@ CORE_CODE := pipeline/__init__.py pipeline/config.py pipeline/schemas.py pipelin
 PARSE_CODE := pipeline/parse.py $(wildcard models/parse/*)
 EXTRACT_CODE := pipeline/extract.py pipeline/records.py $(wildcard pipeline/kb.py) $(shell find pipeline/nlp pipeline/engines -name '*.py') \
 	$(shell find models/kb models/rules -type f 2>/dev/null)
-LINK_CODE := pipeline/link.py $(wildcard pipeline/resolve.py) $(wildcard pipeline/kb.py) $(shell find models/kb -type f 2>/dev/null)
+LINK_CODE := pipeline/link.py $(wildcard pipeline/resolve.py) $(wildcard pipeline/kb.py) $(shell find models/kb models/rules -type f 2>/dev/null)
 LINK_TABLES := mentions entities article_entities merges figures dates roles quotes
 LINK_OUT := $(LINK_TABLES:%=$(OUT)/%.parquet)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
