@@ -31,6 +31,21 @@ def make_record(title: str, body: str, url: str, date: str | None = "14 June 202
     return "\n".join(lines) + "\n\n\n"
 
 
+def char_ents(text: str, *spec: tuple):
+    """Hand-given entities for rule tests: (substring, label) or (substring, label, occurrence) -> Ent."""
+    from pipeline.nlp.roles import Ent
+
+    out = []
+    for item in spec:
+        sub, label = item[0], item[1]
+        nth = item[2] if len(item) > 2 else 0
+        i = -1
+        for _ in range(nth + 1):
+            i = text.index(sub, i + 1)
+        out.append(Ent(i, i + len(sub), label))
+    return out
+
+
 @pytest.fixture
 def record():
     return make_record

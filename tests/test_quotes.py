@@ -6,19 +6,11 @@ import spacy
 
 from pipeline.nlp import quotes as Q
 from pipeline.nlp.quotes import find_quotes, find_quote_spans, mark_role
+from conftest import char_ents
 from pipeline.nlp.roles import Ent, find_roles
 
 
-def ents_of(text: str, *spec: tuple) -> list[Ent]:
-    out = []
-    for item in spec:
-        sub, label = item[0], item[1]
-        nth = item[2] if len(item) > 2 else 0
-        i = -1
-        for _ in range(nth + 1):
-            i = text.index(sub, i + 1)
-        out.append(Ent(i, i + len(sub), label))
-    return out
+ents_of = char_ents
 
 
 def quotes_of(text: str, *spec, with_roles: bool = False) -> list[tuple]:

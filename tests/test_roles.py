@@ -7,20 +7,11 @@ import spacy
 from spacy.tokens import Span
 
 from pipeline.nlp import roles as R
+from conftest import char_ents
 from pipeline.nlp.roles import Ent, find_roles
 
 
-def ents_of(text: str, *spec: tuple) -> list[Ent]:
-    """(substring, label) or (substring, label, occurrence) -> Ent."""
-    out = []
-    for item in spec:
-        sub, label = item[0], item[1]
-        nth = item[2] if len(item) > 2 else 0
-        i = -1
-        for _ in range(nth + 1):
-            i = text.index(sub, i + 1)
-        out.append(Ent(i, i + len(sub), label))
-    return out
+ents_of = char_ents
 
 
 def roles_of(text: str, *spec) -> list[dict]:
