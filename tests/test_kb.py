@@ -91,3 +91,54 @@ def test_country_office_forms_need_a_country():
     assert kb.lookup_alias("WFP South Sudan", "UN_AGENCY").kb_id == "Q204344"
     assert kb.lookup_alias("UNDP in Mongolia", "UN_AGENCY").kb_id == "Q161718"
     assert kb.lookup_alias("WFP Forestry", "UN_AGENCY") is None
+
+
+def test_iso_subdivisions_are_regions_with_stable_ids():
+    assert kb.lookup_alias("Imereti", "GPE").kb_id == "iso3166-2:GE-IM"
+    assert kb.lookup_alias("Imereti region", "GPE").kb_id == "iso3166-2:GE-IM"
+    assert kb.lookup_alias("Koshi Province", "GPE").kb_id == "iso3166-2:NP-P1"
+    assert kb.lookup_alias("Borno State", "GPE").kb_id == "iso3166-2:NG-BO"
+    assert kb.lookup_alias("Khovd aimag", "GPE").kb_id == "iso3166-2:MN-043"     # curated English form
+    assert kb.lookup_alias("Kakheti", "GPE").kb_id == "iso3166-2:GE-KA"          # ISO "K'akheti"
+    assert kb.lookup_alias("Imereti", "GPE").latitude is None
+
+
+def test_a_city_keeps_its_name_and_the_region_takes_the_suffixed_form():
+    assert kb.lookup_alias("Arequipa", "GPE").kb_id.startswith("geonames:")
+    assert kb.lookup_alias("Arequipa region", "GPE").kb_id == "iso3166-2:PE-ARE"
+    assert kb.lookup_alias("Vientiane", "GPE").kb_id.startswith("geonames:")
+    assert kb.lookup_alias("Vientiane Province", "GPE").kb_id == "iso3166-2:LA-VI"
+
+
+def test_ambiguous_subdivision_names_are_guarded():
+    index = kb.kb_index()
+    assert kb.lookup_alias("Georgia", "GPE").kb_id == "Q230"       # the country, not the US state
+    assert "iso3166-2:US-GA" not in index
+    for word in ("Central", "Northern", "Western", "Centre", "Littoral"):
+        hit = kb.lookup_alias(word, "GPE")
+        assert hit is None or not hit.kb_id.startswith("iso3166-2:")
+    hit = kb.lookup_alias("Herrera", "GPE")                          # a surname first
+    assert hit is None or not hit.kb_id.startswith("iso3166-2:")
+    assert kb.lookup_alias("Herrera Province", "GPE").kb_id == "iso3166-2:PA-6"
+
+
+def test_curated_regions_are_kept_where_they_exist():
+    assert not any(k.startswith(("iso3166-2:KZ-", "iso3166-2:UZ-")) for k in kb.kb_index())
+    assert kb.lookup_alias("Khatlon region", "GPE").kb_id == "place:tj-khatlon-region"
+
+
+def test_plain_latin_and_iso_base_names():
+    assert kb.plain_latin("K'akheti") == "Kakheti"
+    assert kb.plain_latin("Dornogovĭ") == "Dornogovi"
+    assert kb.plain_latin("Áncash") == "Ancash"
+    assert kb.iso_base_names("Lleida [Lérida]") == ["Lleida", "Lérida"]
+    assert kb.iso_base_names("Murcia, Región de") == ["Murcia"]
+    assert kb.iso_base_names("Sofia (stolitsa)") == ["Sofia"]
+    assert kb.iso_base_names("Haute-Sangha / Mambéré-Kadéï") == []
+
+
+def test_subdivision_forms_follow_the_type():
+    meta = {"type_suffixes": {"Province": ["province"]}, "country_suffixes": {"MN": ["aimag"]}}
+    forms = kb.subdivision_forms("Töv", "Province", "MN", meta, lambda b: len(b) >= 4)
+    assert "Töv" not in forms and "Tov" not in forms          # too short alone
+    assert {"Töv province", "Tov aimag", "Tov region"} <= set(forms)
