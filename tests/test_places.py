@@ -54,3 +54,30 @@ def test_english_spellings_of_diacritic_names_and_former_names(entity_nlp):
     got = {(e.text, e.label_) for e in doc.ents}
     assert ("Dashoguz", "GPE") in got and ("Krasnovodsk", "GPE") in got
     assert ("Irtysh River", "LOC") in got
+
+
+def test_form_index_matches_on_token_boundaries():
+    from pipeline.nlp.places import FormIndex
+    nlp = spacy.blank("en")
+    index = FormIndex(["Kvemo Kartli", "Lima", "Lima region", "Bayan-Ölgii"])
+    doc = nlp("In Kvemo Kartli, Limassol and the Lima\u00a0region of Bayan-Ölgii.")
+    got = {doc[s:e].text for s, e in index(doc)}
+    assert got == {"Kvemo Kartli", "Lima", "Lima\u00a0region", "Bayan-Ölgii"}
+
+
+def test_subdivisions_of_other_countries(ents_of):
+    ents = ents_of("Herders in the Khovd aimag and farmers in Imereti and the Ancash Region met.")
+    assert ("Khovd aimag", "GPE") in ents and ("Imereti", "GPE") in ents and ("Ancash Region", "GPE") in ents
+
+
+def test_city_and_its_region_stay_two_entities(entity_nlp):
+    doc = entity_nlp("Buses leave Arequipa for villages in the Arequipa region.")
+    kbs = doc._.mention_kb or {}
+    got = {e.text: kbs.get(f"{e.start_char}:{e.end_char}") for e in doc.ents if e.label_ == "GPE"}
+    assert got["Arequipa region"] == "iso3166-2:PE-ARE"
+    assert got["Arequipa"].startswith("geonames:")
+
+
+def test_a_person_named_like_a_region_is_left_to_the_model(ents_of):
+    ents = ents_of("Ms. Imereti Gomelauri opened the clinic.")
+    assert ("Imereti", "GPE") not in ents

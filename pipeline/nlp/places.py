@@ -17,15 +17,15 @@ common words or given names: Mary, Victoria) are never matched here.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline import kb
-from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules, match_spans
+from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules
 
 
 def ascii_fold(text: str) -> str:
@@ -110,25 +110,67 @@ def touches_name(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
+_FIRST_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+class FormIndex:
+    """Gazetteer forms found by their characters at token boundaries.
+
+    A PhraseMatcher needs every form tokenized, and tokenizing some 50,000 place names (each new
+    word a new lexeme) took seconds at every start; here a form is indexed by its first word and
+    compared with the text where a token with that first word starts, ending on a token end.
+    Non-breaking spaces in the text count as spaces (same length, so the same offsets).
+    """
+
+    def __init__(self, forms):
+        self.by_first: dict[str, tuple[str, ...]] = {}
+        grouped: dict[str, list[str]] = {}
+        for f in forms:
+            m = _FIRST_WORD_RE.match(f)
+            if m is not None:
+                grouped.setdefault(m.group(), []).append(f)
+        for k, fs in grouped.items():
+            self.by_first[k] = tuple(sorted(set(fs), key=len, reverse=True))
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int]]:
+        text = doc.text.replace("\u00a0", " ")
+        by_first = self.by_first
+        ends = None
+        out = []
+        for t in doc:
+            w = t.text
+            if not w[:1].isupper():
+                continue
+            m = _FIRST_WORD_RE.match(w)
+            cands = by_first.get(m.group()) if m is not None else None
+            if not cands:
+                continue
+            if ends is None:
+                ends = {tok.idx + len(tok.text): tok.i + 1 for tok in doc}
+            start = t.idx
+            for f in cands:
+                if text.startswith(f, start):
+                    end = ends.get(start + len(f))
+                    if end is not None:
+                        out.append((t.i, end))
+        return out
+
+
 class PlaceRuler:
     def __init__(self, nlp: Language):
-        self.tokenizer = nlp.tokenizer
-        # one matcher key per label (PhraseMatcher.add is slow per key); the form tells the place
+        # the form tells the place
         self.form_kb: dict[str, tuple[str, str]] = {}
-        by_label: dict[str, set[str]] = {}
         for (label, kb_id), forms in gazetteer_forms().items():
             for f in forms:
                 self.form_kb[f] = (label, kb_id)
-                by_label.setdefault(label, set()).add(f)
-                if len(f) > 3 and f.upper() != f:
-                    self.form_kb.setdefault(f.upper(), (label, kb_id))
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for label, forms in by_label.items():
-            self.matcher.add(label, [nlp.make_doc(f) for f in sorted(forms)])
+        self.index = FormIndex(self.form_kb)
+        for f, hit in list(self.form_kb.items()):
+            if len(f) > 3 and f.upper() != f:
+                self.form_kb.setdefault(f.upper(), hit)
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
-        matches = [(start, end) for _, start, end in match_spans(doc, self.tokenizer, [self.matcher])]
+        matches = self.index(doc)
         matches += upper_case_candidates(doc)
         for start, end in matches:
             if touches_name(doc, start, end):
