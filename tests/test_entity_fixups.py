@@ -164,3 +164,41 @@ def test_names_a_project():
     assert names_a_project(doc, 1, 4, r["non_entity_heads"], r["org_heads"])
     assert not names_a_project(doc, 7, 10, r["non_entity_heads"], r["org_heads"])
     assert names_a_project(doc, 13, 14, r["non_entity_heads"], r["org_heads"])
+
+
+def test_is_currency():
+    from pipeline.nlp.entity_fixups import is_currency
+    r = rules()
+    for text in ("MNT", "EUR 300,000", "US$ 5 million", "PEN 40", "₾ 40"):
+        doc = nlp(text)
+        assert is_currency(doc, 0, len(doc), r), text
+    for text in ("PEN International", "PEN", "Imereti", "UNDP"):
+        doc = nlp(text)
+        assert not is_currency(doc, 0, len(doc), r), text
+
+
+def test_person_context():
+    from pipeline.nlp.entity_fixups import person_context
+    r = rules()
+    doc = nlp("Ms. Imereti spoke , Lima Quispe spoke , Lima Province and Lima .")
+    assert person_context(doc, 1, 2, r)          # after an honorific
+    assert person_context(doc, 4, 5, r)          # a name word follows
+    assert not person_context(doc, 8, 9, r)      # a place word follows
+    assert not person_context(doc, 11, 12, r)
+
+
+def test_model_person_that_is_a_subdivision_becomes_a_place_unless_a_person_is_meant():
+    from spacy.tokens import Span
+    from pipeline.nlp.entity_fixups import fix_entities
+    assert kb_relabel("Imereti", "PERSON") == ("GPE", "iso3166-2:GE-IM")
+    doc = nlp("Floods hit Imereti today .")
+    doc.ents = [Span(doc, 2, 3, label="PERSON")]
+    assert [(e.start, e.label, e.kb_id) for e in fix_entities(doc)] == [(2, "GPE", "iso3166-2:GE-IM")]
+    doc = nlp("Then Ms. Imereti spoke .")
+    doc.ents = [Span(doc, 2, 3, label="PERSON")]
+    assert [(e.start, e.label) for e in fix_entities(doc)] == [(2, "PERSON")]
+
+
+def test_currency_codes_and_amounts_are_no_entities(ents_of):
+    ents = ents_of("The fund paid GEL 300,000 to farmers in Imereti, and MNT rates rose in Khovd.")
+    assert not any("GEL" in t or t == "MNT" for t, _ in ents)

@@ -9,7 +9,9 @@ organization name; model spans are cleaned, relabelled or dropped, in this order
    name after a legal form ('State Enterprise "X"') keeps only X;
 3. PERSON spans lose leading honorifics and titles (Ms., H.E., President, Minister);
 4. the knowledge base relabels confident model errors: a known UN body -> UN_AGENCY, a known
-   organization -> ORG, a known country/region/area/city -> GPE/LOC (Almaty as ORG -> GPE);
+   organization -> ORG, a known country/region/area/city -> GPE/LOC (Almaty as ORG -> GPE;
+   Imereti as PERSON -> GPE), unless an honorific precedes or a name word follows the span
+   ("Ms. Imereti", "Lima Quispe"); currency codes and amounts ("MNT", "EUR 300,000") are dropped;
 5. spans that are not names are dropped: stop-list terms (COVID-19, SDGs), lower-case text,
    generic words ("Ministry", "Committee"), names of events/documents/programmes (head word in
    `non_entity_heads`), hashtags, e-mail addresses, tokens with digits fused in ("CSW67"),
@@ -65,7 +67,11 @@ def rules() -> dict:
     except (OSError, ValueError):
         demonym_rows = []
     demonyms = {d for row in demonym_rows for d in row.get("demonyms", [])}
+    exceptions = frozenset(stop.get("currency_code_exceptions", ()))
     return {
+        "honorifics": frozenset(people["honorifics"]),
+        "currency_codes": currency_codes() - exceptions,
+        "currency_starts": currency_codes() | frozenset(stop.get("currency_symbols", ())),
         "non_entity_heads": frozenset(org["non_entity_heads"]),
         "chain_heads": frozenset(org["chain_heads"]),
         "connectors": tuple(tuple(c) for c in org["connectors"]),
@@ -81,8 +87,46 @@ def rules() -> dict:
     }
 
 
+@lru_cache(maxsize=1)
+def currency_codes() -> frozenset[str]:
+    """ISO 4217 codes (MNT, GEL, EUR), from the maintained list in pycountry."""
+    try:
+        import pycountry
+    except ImportError:
+        return frozenset()
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
 # --------------------------------------------------------------------------------------------
 # Pure helpers over a Doc and token offsets
+
+
+def is_currency(doc: Doc, start: int, end: int, r: dict) -> bool:
+    """A currency code alone ("MNT") or an amount ("EUR 300,000", "US$ 5 million", "₾ 40")."""
+    first = doc[start]
+    if end - start == 1 and first.text in r["currency_codes"]:
+        return True
+    k = start
+    if first.text in r["currency_starts"]:
+        k = start + 1
+    elif start + 1 < end and first.text + doc[start + 1].text in r["currency_starts"]:
+        k = start + 2       # "US" + "$"
+    return start < k < len(doc) and doc[k].like_num
+
+
+def person_context(doc: Doc, start: int, end: int, r: dict) -> bool:
+    """An honorific before ("Ms. Imereti") or a capitalised name word after ("Lima Quispe"):
+    the span is (part of) a person's name, even where a place has the same name."""
+    if start > 0 and doc[start - 1].text in r["honorifics"]:
+        return True
+    if end < len(doc):
+        nxt = doc[end]
+        return nxt.is_alpha and nxt.is_title and nxt.lower_ not in _PLACE_WORDS
+    return False
+
+
+_PLACE_WORDS = frozenset({"region", "province", "state", "district", "county", "city", "oblast", "aimag",
+                          "governorate", "department", "prefecture", "municipality"})
 
 
 def trim_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -513,7 +557,7 @@ def fix_entities(doc: Doc) -> list[Ent]:
             s = strip_person_prefix(doc, s, t, r)
             s, t = trim_edges(doc, s, t)
             s = after_office_words(doc, s, t, r)
-        if s >= t:
+        if s >= t or is_currency(doc, s, t, r):
             continue
         text = doc[s:t].text
         if text in r["demonyms"]:
@@ -521,6 +565,9 @@ def fix_entities(doc: Doc) -> list[Ent]:
         generic = all(w.is_stop or w.text.casefold() in r["generic"] or w.text in r["org_heads"]
                       for w in doc[s:t] if w.is_alpha)
         relabel = None if generic else kb_relabel(text, label)    # a town called "University"
+        if relabel is not None and label in ("PERSON", "ORG") and relabel[0] in ("GPE", "LOC") \
+                and person_context(doc, s, t, r):
+            relabel = None
         if relabel is not None:
             if named_inside_longer_name(doc, s, t, r["non_entity_heads"]):
                 continue
