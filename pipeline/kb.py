@@ -208,7 +208,8 @@ def places() -> tuple[PlaceRecord, ...]:
 # ISO 3166-2 subdivisions
 
 
-_TRANSLIT_MARKS = str.maketrans({"'": None, "\u2019": None, "\u02bc": None, "\u02bb": None, "`": None,
+_TRANSLIT_MARKS = str.maketrans({"'": None, "\u2019": None, "\u2018": None, "\u02bc": None, "\u02bb": None,
+                                 "\u02bf": None, "\u02be": None, "`": None,
                                  "\u0131": "i", "\u0142": "l", "\u0141": "L", "\u00f8": "o", "\u00d8": "O",
                                  "\u0111": "d", "\u0110": "D", "\u00df": "ss", "\u00e6": "ae", "\u00f0": "d"})
 
@@ -231,7 +232,8 @@ def iso_base_names(iso_name: str) -> list[str]:
     names = [b for b in _BRACKET_RE.findall(iso_name) if not re.search(r"\b[A-Z]{2}-", b)]
     main = _BRACKET_RE.sub("", iso_name)
     main = re.sub(r"\s*\(.*?\)", "", main).split(",")[0].strip()
-    return [n.strip() for n in dict.fromkeys([main, *names]) if n.strip()]
+    # "[city]" glosses and inverted forms ("wallonne, Région") are no names
+    return [n.strip() for n in dict.fromkeys([main, *names]) if plain_latin(n.strip())[:1].isupper()]
 
 
 def subdivision_forms(base: str, sub_type: str, country: str, meta: dict, bare_ok) -> list[str]:
@@ -289,6 +291,8 @@ def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
         bases = iso_base_names(s.name)
         if not bases or any(fold(b) in generic or fold(b) in countries for b in bases):
             continue
+        if "city" in s.type.lower() and fold(bases[0]) in taken:
+            continue    # a city with the rank of a region (Kyiv, Tbilisi) is the city
         forms: list[str] = []
         for b in [*bases, *extra.get(s.code, ())]:
             forms += subdivision_forms(b, s.type, s.country_code, meta, bare_ok)
