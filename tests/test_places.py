@@ -81,3 +81,10 @@ def test_city_and_its_region_stay_two_entities(entity_nlp):
 def test_a_person_named_like_a_region_is_left_to_the_model(ents_of):
     ents = ents_of("Ms. Imereti Gomelauri opened the clinic.")
     assert ("Imereti", "GPE") not in ents
+
+
+def test_a_place_word_after_a_given_name_at_a_sentence_start_is_a_surname():
+    nlp = spacy.blank("en")
+    doc = nlp("Maria Lima spoke. In Lima it rained.")
+    assert touches_name(doc, 1, 2)
+    assert not touches_name(doc, 5, 6)

@@ -105,8 +105,8 @@ def touches_name(doc: Doc, start: int, end: int) -> bool:
     if nxt is not None and is_name_like(nxt) and not (nxt.is_upper and doc[start:end].text.isupper()):
         return True
     prev = doc[start - 1] if start > 0 else None
-    if end - start == 1 and prev is not None and is_name_like(prev) and not prev.is_sent_start:
-        return True
+    if end - start == 1 and prev is not None and is_name_like(prev):
+        return True     # "Maria Lima" at a sentence start too (is_name_like leaves out "In", "The")
     return False
 
 
