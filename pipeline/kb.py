@@ -283,24 +283,27 @@ def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
         key = fold(name)
         return len(name) >= min_len and key not in common and key not in taken
 
-    subs = sorted(pycountry.subdivisions, key=lambda s: (s.parent_code is not None, s.code))
+    # (kb_id, country, type, ISO name, extra English forms): ISO entries, then curated ones
+    entries = [(f"iso3166-2:{s.code}", s.country_code, s.type, s.name, extra.get(s.code, ()))
+               for s in sorted(pycountry.subdivisions, key=lambda s: (s.parent_code is not None, s.code))]
+    entries += [(r["kb_id"], r["country"], r["type"], r["name"], r.get("aliases", ()))
+                for r in rows if r["kind"] == "subdivision"]
     out = []
-    for s in subs:
-        if s.country_code in curated:
+    for kb_id, country, sub_type, iso_name, more in entries:
+        if country in curated:
             continue
-        bases = iso_base_names(s.name)
+        bases = iso_base_names(iso_name)
         if not bases or any(fold(b) in generic or fold(b) in countries for b in bases):
             continue
-        if "city" in s.type.lower() and fold(bases[0]) in taken:
+        if "city" in sub_type.lower() and fold(bases[0]) in taken:
             continue    # a city with the rank of a region (Kyiv, Tbilisi) is the city
         forms: list[str] = []
-        for b in [*bases, *extra.get(s.code, ())]:
-            forms += subdivision_forms(b, s.type, s.country_code, meta, bare_ok)
+        for b in [*bases, *more]:
+            forms += subdivision_forms(b, sub_type, country, meta, bare_ok)
         forms = list(dict.fromkeys(forms))
         # the name is the bare ISO name where it is unambiguous, else "<name> region"
-        out.append(PlaceRecord(kb_id=f"iso3166-2:{s.code}", label="GPE", name=forms[0],
-                               aliases=tuple(forms[1:]), kind="region",
-                               country=s.country_code))
+        out.append(PlaceRecord(kb_id=kb_id, label="GPE", name=forms[0], aliases=tuple(forms[1:]),
+                               kind="region", country=country))
     return out
 
 

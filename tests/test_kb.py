@@ -48,7 +48,7 @@ def test_region_and_city_of_one_name_are_two_entities():
     assert kb.lookup_alias("Bukhara region", "GPE").kb_id != kb.lookup_alias("Bukhara", "GPE").kb_id
 
 
-@pytest.mark.parametrize("path", [kb.UN_SYSTEM_FILE, kb.ORGANIZATIONS_FILE, kb.PLACES_FILE])
+@pytest.mark.parametrize("path", [kb.UN_SYSTEM_FILE, kb.ORGANIZATIONS_FILE, kb.PLACES_FILE, kb.SUBDIVISIONS_FILE])
 def test_kb_files_are_versioned_with_unique_ids(path):
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert rows and all(r["version"] in kb.KB_VERSIONS for r in rows)
@@ -142,3 +142,17 @@ def test_subdivision_forms_follow_the_type():
     forms = kb.subdivision_forms("Töv", "Province", "MN", meta, lambda b: len(b) >= 4)
     assert "Töv" not in forms and "Tov" not in forms          # too short alone
     assert {"Töv province", "Tov aimag", "Tov region"} <= set(forms)
+
+
+def test_curated_subdivisions_iso_lacks():
+    assert kb.lookup_alias("Kaski", "GPE").kb_id == "place:np-kaski-district"
+    assert kb.lookup_alias("Sindhupalchowk", "GPE").kb_id == "place:np-sindhupalchok-district"
+    assert kb.lookup_alias("Kathmandu", "GPE").kb_id.startswith("geonames:")      # the city
+    assert kb.lookup_alias("Kathmandu district", "GPE").kb_id == "place:np-kathmandu-district"
+
+
+def test_subdivision_alias_rows_name_real_iso_codes():
+    import pycountry
+    rows = kb._read_jsonl(kb.SUBDIVISIONS_FILE)
+    codes = [r["code"] for r in rows if r["kind"] == "alias"]
+    assert codes and all(pycountry.subdivisions.get(code=c) is not None for c in codes)
