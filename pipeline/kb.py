@@ -274,6 +274,7 @@ def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
     generic = {fold(n) for n in meta["generic_names"]}
     common = {fold(n) for n in meta["common_names"]}
     min_len = meta["min_bare_length"]
+    features = frozenset(meta.get("feature_words", ()))
     curated = {p.country for p in known if p.kind == "region"}
     countries = {fold(n) for p in known if p.kind == "country" for n in (p.name, *p.aliases)}
     taken = {fold(n) for p in known for n in (p.name, *p.aliases)}
@@ -282,7 +283,8 @@ def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
 
     def bare_ok(name: str) -> bool:
         key = fold(name)
-        return len(name) >= min_len and key not in common and key not in taken
+        return len(name) >= min_len and key not in common and key not in taken \
+            and name.rsplit(" ", 1)[-1] not in features
 
     # (kb_id, country, type, ISO name, extra English forms): ISO entries, then curated ones
     entries = [(f"iso3166-2:{s.code}", s.country_code, s.type, s.name, extra.get(s.code, ()))

@@ -156,3 +156,10 @@ def test_subdivision_alias_rows_name_real_iso_codes():
     rows = kb._read_jsonl(kb.SUBDIVISIONS_FILE)
     codes = [r["code"] for r in rows if r["kind"] == "alias"]
     assert codes and all(pycountry.subdivisions.get(code=c) is not None for c in codes)
+
+
+def test_a_subdivision_named_like_a_sea_or_river_needs_its_suffix():
+    hit = kb.lookup_alias("Red Sea", "GPE")
+    assert hit is None or not hit.kb_id.startswith("iso3166-2:")
+    assert kb.lookup_alias("Red Sea State", "GPE").kb_id == "iso3166-2:SD-RS"
+    assert kb.lookup_alias("Blue Nile", "GPE") is None
