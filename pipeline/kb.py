@@ -304,8 +304,11 @@ def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
         for b in [*bases, *more]:
             forms += subdivision_forms(b, sub_type, country, meta, bare_ok)
         forms = list(dict.fromkeys(forms))
-        # the name is the bare ISO name where it is unambiguous, else "<name> region"
-        out.append(PlaceRecord(kb_id=kb_id, label="GPE", name=forms[0], aliases=tuple(forms[1:]),
+        # the name: the English form news uses where one is curated ("Shirak" for ISO "Širak"),
+        # else the ISO name, each only where unambiguous alone; else "<name> region"
+        name = next((b for b in more if b in forms), None) or (f"{more[0]} region" if more else None) \
+            or next((b for b in bases if b in forms), forms[0])
+        out.append(PlaceRecord(kb_id=kb_id, label="GPE", name=name, aliases=tuple(f for f in forms if f != name),
                                kind="region", country=country))
     return out
 

@@ -163,3 +163,10 @@ def test_a_subdivision_named_like_a_sea_or_river_needs_its_suffix():
     assert hit is None or not hit.kb_id.startswith("iso3166-2:")
     assert kb.lookup_alias("Red Sea State", "GPE").kb_id == "iso3166-2:SD-RS"
     assert kb.lookup_alias("Blue Nile", "GPE") is None
+
+
+def test_a_subdivision_is_named_in_the_english_form_news_uses():
+    index = kb.kb_index()
+    assert index["iso3166-2:AM-SH"].name == "Shirak"            # ISO writes "Širak"
+    assert index["iso3166-2:UA-14"].name == "Donetsk region"     # ISO "Donetska oblast"; Donetsk is the city
+    assert index["iso3166-2:GE-IM"].name == "Imereti"
