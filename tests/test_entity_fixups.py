@@ -202,3 +202,11 @@ def test_model_person_that_is_a_subdivision_becomes_a_place_unless_a_person_is_m
 def test_currency_codes_and_amounts_are_no_entities(ents_of):
     ents = ents_of("The fund paid GEL 300,000 to farmers in Imereti, and MNT rates rose in Khovd.")
     assert not any("GEL" in t or t == "MNT" for t, _ in ents)
+
+
+def test_a_stop_list_term_is_never_relabelled_as_a_place():
+    from spacy.tokens import Span
+    from pipeline.nlp.entity_fixups import fix_entities
+    doc = nlp("Then Google joined .")          # GeoNames lists "Google" among names of a US city
+    doc.ents = [Span(doc, 1, 2, label="ORG")]
+    assert fix_entities(doc) == []

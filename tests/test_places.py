@@ -88,3 +88,7 @@ def test_a_place_word_after_a_given_name_at_a_sentence_start_is_a_surname():
     doc = nlp("Maria Lima spoke. In Lima it rained.")
     assert touches_name(doc, 1, 2)
     assert not touches_name(doc, 5, 6)
+
+
+def test_curated_city_spelling_where_geonames_names_the_city_otherwise(ents_of):
+    assert ("Jalal-Abad", "GPE") in ents_of("Schools in Jalal-Abad reopened after the floods.")

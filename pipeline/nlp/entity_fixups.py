@@ -564,7 +564,8 @@ def fix_entities(doc: Doc) -> list[Ent]:
             continue    # "Kazakh" is a nationality even where a town bears the name
         generic = all(w.is_stop or w.text.casefold() in r["generic"] or w.text in r["org_heads"]
                       for w in doc[s:t] if w.is_alpha)
-        relabel = None if generic else kb_relabel(text, label)    # a town called "University"
+        # a town called "University"; GeoNames lists "Google" as a name of Topeka
+        relabel = None if generic or kb.fold(text) in r["stoplist"] else kb_relabel(text, label)
         if relabel is not None and label in ("PERSON", "ORG") and relabel[0] in ("GPE", "LOC") \
                 and person_context(doc, s, t, r):
             relabel = None
