@@ -20,7 +20,7 @@ LINK_TABLES := mentions entities article_entities merges figures dates roles quo
 LINK_OUT := $(LINK_TABLES:%=$(OUT)/%.parquet)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help install run parse extract link eval notebooks bench test clean
+.PHONY: help install run parse extract link eval holdout notebooks bench test clean
 
 help:  ## list the targets
 	@echo "make targets:"
@@ -60,6 +60,13 @@ run:  ## every stage on data/raw into data/processed (only what changed reruns)
 
 eval: $(OUT)/eval.json  ## score the tables against data/gold; prints the table, writes eval.json
 	@$(PY) -c "import json,sys; from pipeline.evaluate import format_report; print(format_report(json.load(open('$(OUT)/eval.json'))))"
+
+holdout: $(STAMP)  ## run and score the held-out sets (data/holdout*/) into data/processed/holdout*/
+	@for set in data/holdout*/; do \
+		name=$$(basename $$set); \
+		$(PY) -m pipeline run --input $$set/raw --output $(OUT)/$$name >/dev/null && \
+		echo "== $$name" && $(PY) -m pipeline eval --output $(OUT)/$$name --gold $$set/gold.jsonl | sed '/^wrote/d'; \
+	done
 
 notebooks: $(STAMP) $(LINK_OUT)  ## execute the notebooks headless into data/processed/notebooks
 	$(PY) -m pipeline.notebooks --output $(OUT)

@@ -6,7 +6,6 @@ grew by ten articles, only runs the NLP on what is new.
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 import json
@@ -21,46 +20,32 @@ from typing import Iterable, Iterator
 from spacy.tokens import Doc
 
 from pipeline import __version__, config
-from pipeline.nlp.extensions import span_key
+from pipeline.nlp.packer import packed_of, sentence_of
 from pipeline.records import DateMention, Extraction, Figure, Mention, Quote, Role
 
-OUR_LABELS = ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
 
 
 # --------------------------------------------------------------------------------------------
 # Doc -> Extraction (pure)
 
 
-class SentenceIndex:
-    """Maps a character offset to the index of its sentence."""
+def unpack_extraction(packed: dict, article_id: str, published: dt.date | None) -> Extraction:
+    """Records from the packer (pipeline/nlp/packer.py) -> Extraction, resolving dates against `published`."""
+    from pipeline.nlp.dates import resolve_dates
 
-    def __init__(self, doc: Doc):
-        self.starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-
-    def __call__(self, char: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, char) - 1)
+    starts = packed["sentence_starts"]
+    dates = [DateMention(**d, sentence_index=sentence_of(starts, d["start_char"]))
+             for d in resolve_dates(packed["date_candidates"], published)]
+    return Extraction(article_id=article_id,
+                      mentions=[Mention(**m) for m in packed["mentions"]],
+                      figures=[Figure(**f) for f in packed["figures"]],
+                      dates=dates,
+                      roles=[Role(**r) for r in packed["roles"]],
+                      quotes=[Quote(**q) for q in packed["quotes"]])
 
 
 def doc_to_extraction(doc: Doc, article_id: str, published: dt.date | None) -> Extraction:
-    from pipeline.nlp.dates import resolve_dates
-
-    sent = SentenceIndex(doc)
-    sources = doc._.mention_sources or {}
-    kb = doc._.mention_kb or {}
-    mentions = [
-        Mention(label=ent.label_, text=ent.text, start_char=ent.start_char, end_char=ent.end_char,
-                sentence_index=sent(ent.start_char),
-                source=sources.get(span_key(ent.start_char, ent.end_char), "model"),
-                kb_id=kb.get(span_key(ent.start_char, ent.end_char)) or (ent.kb_id_ or None))
-        for ent in doc.ents if ent.label_ in OUR_LABELS
-    ]
-    figures = [Figure(**f, sentence_index=sent(f["start_char"])) for f in (doc._.figures or [])]
-    dates = [DateMention(**d, sentence_index=sent(d["start_char"]))
-             for d in resolve_dates(doc._.dates or [], published)]
-    roles = [Role(**r, sentence_index=sent(r["start_char"])) for r in (doc._.roles or [])]
-    quotes = [Quote(**q, sentence_index=sent(q["start_char"])) for q in (doc._.quotes or [])]
-    return Extraction(article_id=article_id, mentions=mentions, figures=figures, dates=dates,
-                      roles=roles, quotes=quotes)
+    return unpack_extraction(packed_of(doc), article_id, published)
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@
     people           AFTER abbreviations: persons in title appositions the model missed.
     figures, dates   independent of entities except that numbers inside entity names are skipped.
     roles, quotes    last: they read the final entities.
+    packer           only in the extract pipeline (shared_nlp): condenses each Doc into its records so
+                     worker processes send back kilobytes, not whole Docs.
 """
 from __future__ import annotations
 
@@ -75,8 +77,14 @@ def build_nlp(components: tuple[str, ...] | None = None) -> Language:
 
 @lru_cache(maxsize=1)
 def shared_nlp() -> Language:
-    """One pipeline per process (extract workers and Dask workers call this)."""
-    return build_nlp()
+    """The extract pipeline, one per process (extract workers and Dask workers call this).
+
+    It ends with the packer, which hands back records instead of full Docs: see packer.py.
+    """
+    nlp = build_nlp()
+    importlib.import_module("pipeline.nlp.packer")
+    nlp.add_pipe("extraction_packer", name="packer", last=True)
+    return nlp
 
 
 def model_info(nlp: Language) -> dict:
