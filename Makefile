@@ -72,7 +72,7 @@ notebooks: $(STAMP) $(LINK_OUT)  ## execute the notebooks headless into data/pro
 	$(PY) -m pipeline.notebooks --output $(OUT)
 
 bench: $(STAMP)  ## speed and memory benchmark (N=articles); writes data/processed/bench.json
-	$(PY) scripts/bench.py --n $(N) --output $(OUT)
+	$(PY) scripts/bench.py --n $(N) --repeat 2 --output $(OUT)
 
 test: $(STAMP)  ## the whole test suite (installs what it needs)
 	$(PY) -m pytest
