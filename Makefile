@@ -45,7 +45,7 @@ $(LINK_OUT) &: $(OUT)/extractions.jsonl $(LINK_CODE)
 	$(PY) -m pipeline link --output $(OUT)
 
 $(OUT)/eval.json: $(LINK_OUT) $(wildcard data/gold/*.jsonl) pipeline/evaluate.py
-	$(PY) -m pipeline eval --output $(OUT) --gold data/gold
+	$(PY) -m pipeline eval --output $(OUT) --gold data/gold >/dev/null
 
 parse: $(OUT)/articles.parquet  ## raw dumps -> articles, rejects
 extract: $(OUT)/extractions.jsonl  ## articles -> per-article NLP extractions (cached by content hash)
