@@ -239,30 +239,12 @@ def _link_streaming(out_dir: Path, linker) -> dict:
     return counts
 
 
-def _link_in_memory(out_dir: Path) -> dict:
-    """`link_corpus` over the whole corpus; each table is freed as soon as it is written."""
-    from pipeline.link import link_corpus
-
-    out = link_corpus(iter_extractions(out_dir))
-    counts = {}
-    for name in ARTICLE_TABLES + CORPUS_TABLES:
-        rows = out.pop(name, [])
-        tables.write_table(name, rows, out_dir)
-        counts[name] = len(rows)
-        del rows
-    return counts
-
-
 def link_stage(out_dir: Path) -> dict:
-    from pipeline import link
+    from pipeline.link import Linker
 
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
-    linker_cls = getattr(link, "Linker", None)
-    if linker_cls is not None:
-        counts = _link_streaming(out_dir, linker_cls())
-    else:
-        counts = _link_in_memory(out_dir)
+    counts = _link_streaming(out_dir, Linker())
     counts = {name: counts[name] for name in ("mentions", "entities", "article_entities", "merges",
                                               "figures", "dates", "roles", "quotes")}
     _update_manifest(out_dir, seconds={"link": round(time.perf_counter() - t0, 3)})
