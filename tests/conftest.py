@@ -1,7 +1,6 @@
 """Shared fixtures: tiny hand-made dumps, a blank English pipeline, and the real-corpus run."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

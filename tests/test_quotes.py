@@ -7,7 +7,7 @@ import spacy
 from pipeline.nlp import quotes as Q
 from pipeline.nlp.quotes import find_quotes, find_quote_spans, mark_role
 from conftest import char_ents
-from pipeline.nlp.roles import Ent, find_roles
+from pipeline.nlp.roles import find_roles
 
 
 ents_of = char_ents

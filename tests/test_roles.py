@@ -8,7 +8,7 @@ from spacy.tokens import Span
 
 from pipeline.nlp import roles as R
 from conftest import char_ents
-from pipeline.nlp.roles import Ent, find_roles
+from pipeline.nlp.roles import find_roles
 
 
 ents_of = char_ents
