@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import tables
+from pipeline.records import ENTITY_LABELS
 
-LABELS = ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
 HONORIFICS_RE = re.compile(r"^(?:(?:the|mr|ms|mrs|dr|prof|h\.\s*e)\.?\s+)+", re.I)
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -92,7 +92,7 @@ def _gold_forms(entity: dict) -> set[str]:
 
 
 def score_entities(gold: dict, mentions: pd.DataFrame) -> dict:
-    per_label = {label: PRF() for label in LABELS}
+    per_label = {label: PRF() for label in ENTITY_LABELS}
     micro = PRF()
     errors = []
     for aid, g in gold.items():
@@ -100,7 +100,7 @@ def score_entities(gold: dict, mentions: pd.DataFrame) -> dict:
         sub = mentions[mentions["article_id"] == aid] if len(mentions) else mentions
         pset = {(norm_text(t), l) for t, l in zip(sub.get("text", []), sub.get("label", []))}
         micro.add(gset, pset)
-        for label in LABELS:
+        for label in ENTITY_LABELS:
             per_label[label].add({x for x in gset if x[1] == label}, {x for x in pset if x[1] == label})
         errors += [{"article_id": aid, "kind": "fn", "text": t, "label": l} for t, l in sorted(gset - pset)]
         errors += [{"article_id": aid, "kind": "fp", "text": t, "label": l} for t, l in sorted(pset - gset)]

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The entity labels of the guidelines; the model's other labels (DATE, NORP, ...) never leave extract.
+ENTITY_LABELS = ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
+
 
 @dataclass
 class Mention:

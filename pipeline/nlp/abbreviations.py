@@ -25,8 +25,8 @@ from spacy.tokens import Doc, Span
 from pipeline import kb
 from pipeline.nlp.entity_spans import load_rules, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
+from pipeline.records import ENTITY_LABELS
 
-ENTITY_LABELS = ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
 
 
 # --------------------------------------------------------------------------------------------

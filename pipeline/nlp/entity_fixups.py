@@ -33,8 +33,8 @@ from spacy.tokens import Doc, Span
 from pipeline import kb
 from pipeline.nlp.entity_spans import is_name_like, load_rules, name_head, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
+from pipeline.records import ENTITY_LABELS
 
-OUR_LABELS = ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
 LABEL_MAP = {"FAC": "LOC"}
 DROP_LABELS = frozenset({"NORP"})
 OPEN_QUOTES = frozenset("“\"«„‘'")
@@ -501,7 +501,7 @@ def after_possessive(doc: Doc, start: int, end: int) -> int:
             owner = doc[start:i]
             # an owner is an acronym or a name the KB knows; "Women’s ... Centers" keeps its "Women’s"
             if (len(owner) == 1 and owner[0].is_upper and len(owner[0]) > 1) or any(
-                    (kb.fold(owner.text), lab) in kb.alias_table() for lab in OUR_LABELS):
+                    (kb.fold(owner.text), lab) in kb.alias_table() for lab in ENTITY_LABELS):
                 return i + 1
     return start
 
@@ -530,7 +530,7 @@ def fix_entities(doc: Doc) -> list[Ent]:
             continue
         if label in DROP_LABELS:
             continue
-        if label not in OUR_LABELS:
+        if label not in ENTITY_LABELS:
             ents.append(e)
             continue
         s, t = trim_edges(doc, e.start, e.end)
@@ -586,9 +586,9 @@ def fix_entities(doc: Doc) -> list[Ent]:
     lower = lower_words(doc)
     out = []
     for e in ents:
-        if e.label in OUR_LABELS and in_titled_quote(doc, e.start, e.end, r["non_entity_heads"]):
+        if e.label in ENTITY_LABELS and in_titled_quote(doc, e.start, e.end, r["non_entity_heads"]):
             continue
-        if e.source != "model" or e.kb_id or e.label not in OUR_LABELS:
+        if e.source != "model" or e.kb_id or e.label not in ENTITY_LABELS:
             out.append(e)
             continue
         if dateline_place(doc, e.start, e.end, by_start) and e.label != "PERSON":
@@ -617,7 +617,7 @@ def repeat_names(doc: Doc, ents: list[Ent]) -> list[Ent]:
     other, unlabelled occurrences (the model often misses a repeated name in a new context)."""
     names: dict[tuple[str, ...], Ent] = {}
     for e in ents:
-        if e.label in OUR_LABELS and e.end - e.start >= 2 and doc[e.start].is_title:
+        if e.label in ENTITY_LABELS and e.end - e.start >= 2 and doc[e.start].is_title:
             names.setdefault(tuple(t.text for t in doc[e.start:e.end]), e)
     if not names:
         return ents

@@ -14,9 +14,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.extensions import span_key
+from pipeline.records import ENTITY_LABELS
 
 PACKED_KEY = "packed_extraction"
-OUR_LABELS = ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
 
 
 def sentence_starts(doc: Doc) -> list[int]:
@@ -34,7 +34,7 @@ def pack_doc(doc: Doc) -> dict:
     kb = doc._.mention_kb or {}
     mentions = []
     for ent in doc.ents:
-        if ent.label_ not in OUR_LABELS:
+        if ent.label_ not in ENTITY_LABELS:
             continue
         key = span_key(ent.start_char, ent.end_char)
         mentions.append({"label": ent.label_, "text": ent.text, "start_char": ent.start_char,
