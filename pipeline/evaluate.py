@@ -108,6 +108,18 @@ def score_entities(gold: dict, mentions: pd.DataFrame) -> dict:
             "errors": errors}
 
 
+def fold_unit(unit) -> str:
+    """Case, white space and a plural "s" folded: "Cases" and "case" are one unit."""
+    s = " ".join(str(unit or "").split()).casefold()
+    return s[:-1] if len(s) > 3 and s.endswith("s") and not s.endswith("ss") else s
+
+
+def units_agree(gold_unit, pred_unit) -> bool:
+    """Equal once folded, or one is a noun compound whose head noun is the other ("cholera cases", "cases")."""
+    g, p = fold_unit(gold_unit), fold_unit(pred_unit)
+    return g == p or (bool(p) and g.split(" ")[-1] == p) or (bool(g) and p.split(" ")[-1] == g)
+
+
 def score_figures(gold: dict, figures: pd.DataFrame) -> dict:
     prf = PRF()
     unit_ok = unit_n = 0
@@ -115,16 +127,17 @@ def score_figures(gold: dict, figures: pd.DataFrame) -> dict:
     for aid, g in gold.items():
         gmap = defaultdict(set)
         for f in g.get("figures", []):
-            gmap[(sig4(f["value"]), sig4(f.get("value_max")))].add(str(f.get("unit") or "").casefold())
+            gmap[(sig4(f["value"]), sig4(f.get("value_max")))].add(str(f.get("unit") or ""))
         pmap = defaultdict(set)
         sub = figures[figures["article_id"] == aid] if len(figures) else figures
         for _, f in sub.iterrows():
-            pmap[(sig4(f["value"]), sig4(f["value_max"]))].add(str(f["unit"] or "").casefold())
+            pmap[(sig4(f["value"]), sig4(f["value_max"]))].add(str(f["unit"] or ""))
         prf.add(set(gmap), set(pmap))
         for key in set(gmap) & set(pmap):
             unit_n += 1
-            unit_ok += bool(gmap[key] & pmap[key])
-            if not gmap[key] & pmap[key]:
+            agree = any(units_agree(g, p) for g in gmap[key] for p in pmap[key])
+            unit_ok += agree
+            if not agree:
                 errors.append({"article_id": aid, "kind": "unit", "value": key, "gold": sorted(gmap[key]),
                                "pred": sorted(pmap[key])})
         errors += [{"article_id": aid, "kind": "fn", "value": k} for k in set(gmap) - set(pmap)]

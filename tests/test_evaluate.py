@@ -3,7 +3,7 @@ import json
 import pandas as pd
 
 from pipeline import tables
-from pipeline.evaluate import evaluate, norm_text, score_entities, score_figures, sig4
+from pipeline.evaluate import evaluate, norm_text, score_entities, score_figures, sig4, units_agree
 
 
 def test_norm_text_folds_as_the_contract_says():
@@ -36,6 +36,24 @@ def test_figure_scores_with_unit_agreement():
     s = score_figures(gold, figs)
     assert s["tp"] == 1 and s["fp"] == 1 and s["fn"] == 1
     assert s["unit_agreement"] == 0.0
+
+
+def test_units_agree_folding_case_plural_and_a_compound_with_its_head_noun():
+    assert units_agree("Cases", "case")
+    assert units_agree("cholera cases", "cases") and units_agree("cases", "cholera cases")
+    assert units_agree("people", "People")
+    assert not units_agree("cholera cases", "measles cases")
+    assert not units_agree("children", "")
+    assert not units_agree("USD", "EUR")
+    assert not units_agree("class", "clas")  # a double s is not a plural
+
+
+def test_unit_agreement_counts_a_compound_unit_against_its_head():
+    gold = {"1": {"figures": [{"value": 7000, "unit": "cholera cases"}, {"value": 3, "unit": "schools"}]}}
+    figs = pd.DataFrame({"article_id": ["1", "1"], "value": [7000.0, 3.0], "value_max": [None, None],
+                         "unit": ["cases", "clinics"]})
+    s = score_figures(gold, figs)
+    assert s["tp"] == 2 and s["unit_agreement"] == 0.5
 
 
 def test_evaluate_end_to_end_on_tiny_tables(tmp_path):
