@@ -160,6 +160,15 @@ def test_check_tells_missing_corrupt_and_intact_texts(sets_env):
     [status] = evalsets.check_all()
     assert status.present == [doc_id] and not status.missing and not status.problems.items
 
+    gold_path = config.EVAL_DIR / "dev_world" / "gold.jsonl"
+    good_gold = gold_path.read_text(encoding="utf-8")
+    shifted = evalsets.read_jsonl(gold_path)
+    shifted[0]["figures"][0]["start_char"] += 1
+    evalsets.write_jsonl(gold_path, shifted)
+    [status] = evalsets.check_all()
+    assert any("do not hold the annotated words" in p for p in status.problems.items)
+    gold_path.write_text(good_gold, encoding="utf-8")
+
     path = evalsets.excerpt_path("dev_world", doc_id)
     path.write_text(WRITTEN_EXCERPT.replace("1,200", "1,300"), encoding="utf-8")
     [status] = evalsets.check_all()
@@ -218,7 +227,7 @@ def test_committed_sets_hold_identity_and_annotations_only(docs_path: Path):
         assert d["doc_id"] == evalsets.doc_id_for(d["url"]) and d["site"] == evalsets.site_of(d["url"])
     for g in gold:
         assert set(g) == {"doc_id", "article_id", "entities", "figures", "dates", "roles", "quotes"}
-        assert all(set(q) == {"start_char", "end_char", "speaker"} for q in g["quotes"])
+        assert all(set(q) == {"start_char", "end_char", "span_sha", "speaker"} for q in g["quotes"])
         assert all("text" not in f for f in g["figures"] + g["dates"])
         names = [m for e in g["entities"] for m in e["mentions"]] + [e["canonical"] for e in g["entities"]]
         assert all(len(n) <= 160 for n in names)
