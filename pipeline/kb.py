@@ -11,13 +11,13 @@ id ("un:unfpa", "org:adb", "place:kz-akmola-region", "loc:central-asia").
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.datafiles import DataFileError, read_jsonl
 from pipeline import config
 
 KB_VERSIONS = {1}
@@ -96,15 +96,10 @@ def fold(text: str) -> str:
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if row.get("version") not in KB_VERSIONS:
-                raise ValueError(f"{path.name}:{n}: unknown KB record version {row.get('version')!r}")
-            rows.append(row)
+    rows = read_jsonl(path)
+    for n, row in enumerate(rows, 1):
+        if row.get("version") not in KB_VERSIONS:
+            raise DataFileError(f"{path}: record {n}: unknown KB record version {row.get('version')!r}")
     return rows
 
 
@@ -251,7 +246,7 @@ def subdivision_forms(base: str, sub_type: str, country: str, meta: dict, bare_o
 
 @lru_cache(maxsize=1)
 def _subdivision_rows() -> tuple[dict, ...]:
-    return tuple(_read_jsonl(SUBDIVISIONS_FILE)) if SUBDIVISIONS_FILE.exists() else ()
+    return tuple(_read_jsonl(SUBDIVISIONS_FILE))
 
 
 def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
@@ -259,13 +254,9 @@ def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
     as GPE region records, kind "region". A bare name is left out where it is ambiguous: a
     common word or given name, a country, area, organization or city name (the city keeps
     it; "Lima region" still names the region). Countries with curated regions keep those."""
+    import pycountry
+
     rows = _subdivision_rows()
-    if not rows:
-        return []
-    try:
-        import pycountry
-    except ImportError:     # the KB degrades to the curated regions
-        return []
     meta = next(r for r in rows if r["kind"] == "meta")
     extra: dict[str, list[str]] = {}
     for r in rows:

@@ -32,12 +32,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
 
+from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline import resolve as R
 from pipeline.records import Extraction, Mention
@@ -83,10 +83,7 @@ class KBAccess:
         if key not in self._cache:
             if len(self._cache) >= self.CACHE_SIZE:  # bounded: a large corpus has many one-off names
                 self._cache.clear()
-            try:
-                hit = self._lookup(text, label)
-            except Exception:  # a broken lookup must not stop the tables from being written
-                hit = None
+            hit = self._lookup(text, label)
             if isinstance(hit, str):
                 hit = self.index.get(hit)
             self._cache[key] = hit
@@ -153,22 +150,16 @@ def national_body_heads() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def person_title_words() -> frozenset[str]:
     """Honorifics and titles that may still open a PERSON span, from models/rules/entities_people.json."""
-    path = config.RULES_DIR / "entities_people.json"
-    if not path.exists():
-        return frozenset()
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_json(config.RULES_DIR / "entities_people.json")
     return frozenset(R.fold(w).rstrip(".") for key in ("honorifics", "titles") for w in data.get(key, ()))
 
 
 def default_kb() -> KBAccess:
-    """The project's knowledge base (`pipeline.kb`); without it, ids come from names only."""
-    try:
-        from pipeline import kb as kbmod
-        return KBAccess(kbmod.kb_index(), kbmod.lookup_alias)
-    except Exception as exc:  # a broken KB file must not stop the tables from being written
-        warnings.warn(f"link: knowledge base not loaded ({exc!r}); entity ids come from names only",
-                      RuntimeWarning, stacklevel=2)
-        return KBAccess()
+    """The project's knowledge base (`pipeline.kb`). A missing or broken KB file stops the run with an
+    error naming it: ids silently made from names instead of KB ids would change every entity id."""
+    from pipeline import kb as kbmod
+
+    return KBAccess(kbmod.kb_index(), kbmod.lookup_alias)
 
 
 # --------------------------------------------------------------------------------------------

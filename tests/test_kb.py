@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from pipeline.datafiles import DataFileError
+
 from pipeline import kb
 
 
@@ -72,8 +74,17 @@ def test_un_system_covers_every_part_of_the_system():
 def test_unknown_record_version_is_refused(tmp_path):
     p = tmp_path / "x.jsonl"
     p.write_text('{"version": 99, "kb_id": "x"}\n', encoding="utf-8")
-    with pytest.raises(ValueError):
+    with pytest.raises(DataFileError, match="x.jsonl: record 1: unknown KB record version 99"):
         kb._read_jsonl(p)
+
+
+def test_a_broken_or_missing_kb_file_is_an_error_naming_it(tmp_path):
+    p = tmp_path / "broken.jsonl"
+    p.write_text('{"version": 1, "kb_id": "a"}\n{"version": 1, "kb_id": \n', encoding="utf-8")
+    with pytest.raises(DataFileError, match="broken.jsonl:2: invalid JSON"):
+        kb._read_jsonl(p)
+    with pytest.raises(DataFileError, match="gone.jsonl: data file missing"):
+        kb._read_jsonl(tmp_path / "gone.jsonl")
 
 
 def test_sensible_english_alternates_filters_scripts_codes_and_glosses():

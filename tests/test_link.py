@@ -493,15 +493,14 @@ def test_a_surname_with_no_full_name_in_its_article_never_links_two_articles(cor
             assert others == {m["article_id"]}
 
 
-def test_a_broken_knowledge_base_warns_and_linking_still_works(monkeypatch):
+def test_a_broken_knowledge_base_stops_linking_instead_of_changing_every_id(monkeypatch):
     import pipeline.kb
+    from pipeline.datafiles import DataFileError
     from pipeline.link import default_kb
 
     def broken():
-        raise ValueError("bad record")
+        raise DataFileError("models/kb/un_system.jsonl:7: invalid JSON")
 
     monkeypatch.setattr(pipeline.kb, "kb_index", broken)
-    with pytest.warns(RuntimeWarning, match="knowledge base not loaded"):
-        kb = default_kb()
-    out = link_corpus([ex("a1", ("PERSON", "Ingrid Halvorsen"), ("PERSON", "Halvorsen"))], kb=kb)
-    one_id(out, "a1", "Ingrid Halvorsen", "Halvorsen")
+    with pytest.raises(DataFileError, match="un_system.jsonl:7"):
+        default_kb()

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +32,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.datafiles import read_json
 from pipeline import config
 
 RULES_FILE = config.RULES_DIR / "dates.json"
@@ -60,8 +60,7 @@ class DateRules:
 
 @lru_cache(maxsize=4)
 def load_rules(path: str = str(RULES_FILE)) -> DateRules:
-    with open(path, encoding="utf-8") as fh:
-        d = json.load(fh)
+    d = read_json(path)
     months = dict(d["months"])
     months.update(d["month_abbreviations"])
     return DateRules(

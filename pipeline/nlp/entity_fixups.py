@@ -62,10 +62,7 @@ def rules() -> dict:
     org = load_rules("entities_org")
     people = load_rules("entities_people")
     stop = load_rules("entities_stoplist")
-    try:
-        demonym_rows = load_rules("demonyms").get("countries", [])
-    except (OSError, ValueError):
-        demonym_rows = []
+    demonym_rows = load_rules("demonyms").get("countries", [])
     demonyms = {d for row in demonym_rows for d in row.get("demonyms", [])}
     exceptions = frozenset(stop.get("currency_code_exceptions", ()))
     return {
@@ -90,10 +87,8 @@ def rules() -> dict:
 @lru_cache(maxsize=1)
 def currency_codes() -> frozenset[str]:
     """ISO 4217 codes (MNT, GEL, EUR), from the maintained list in pycountry."""
-    try:
-        import pycountry
-    except ImportError:
-        return frozenset()
+    import pycountry
+
     return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 

@@ -1,13 +1,13 @@
 """Small helpers shared by the entity components: rule files and merging spans into `doc.ents`."""
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Iterable
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from pipeline.datafiles import DataFileError, read_json
 from pipeline import config
 from pipeline.nlp.extensions import set_source, span_key
 
@@ -18,9 +18,9 @@ RULE_VERSIONS = {1}
 def load_rules(name: str) -> dict:
     """`models/rules/<name>.json`, checked for a known version."""
     path = config.RULES_DIR / f"{name}.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_json(path)
     if data.get("version") not in RULE_VERSIONS:
-        raise ValueError(f"{path.name}: unknown rule file version {data.get('version')!r}")
+        raise DataFileError(f"{path}: unknown rule file version {data.get('version')!r}")
     return data
 
 

@@ -12,7 +12,6 @@ need the Doc.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +19,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import dates as dates_mod
 
@@ -46,8 +46,7 @@ class FigureRules:
 
 @lru_cache(maxsize=4)
 def load_rules(path: str = str(RULES_FILE)) -> FigureRules:
-    with open(path, encoding="utf-8") as fh:
-        d = json.load(fh)
+    d = read_json(path)
     words = dict(d["number_words"])
     words.update(d["hundred_words"])
     return FigureRules(

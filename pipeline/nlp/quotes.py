@@ -16,7 +16,6 @@ models/rules/quotes.json.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +24,7 @@ from typing import Sequence
 
 from spacy.language import Language
 
+from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
@@ -59,7 +59,7 @@ class QuoteLexicon:
 
 
 def _load(path: Path = QUOTES_FILE) -> QuoteLexicon:
-    d = json.loads(Path(path).read_text(encoding="utf-8"))
+    d = read_json(path)
     low = lambda xs: frozenset(x.casefold() for x in xs)  # noqa: E731
     return QuoteLexicon(cues=low(d["cue_verbs"]), naming_before=low(d["naming_before"]),
                         naming_after=low(d["naming_after"]), subject_pronouns=low(d["subject_pronouns"]),

@@ -15,7 +15,6 @@ Secretary-General", "of the quality department") stays in the title, as the anno
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +23,7 @@ from typing import NamedTuple, Sequence
 
 from spacy.language import Language
 
+from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 
@@ -69,8 +69,8 @@ class Lexicon:
 
 
 def _load_lexicon(roles_path: Path = ROLES_FILE, demonyms_path: Path = DEMONYMS_FILE) -> Lexicon:
-    data = json.loads(Path(roles_path).read_text(encoding="utf-8"))
-    dem = json.loads(Path(demonyms_path).read_text(encoding="utf-8"))
+    data = read_json(roles_path)
+    dem = read_json(demonyms_path)
     demonyms: dict[str, str] = {}
     names: dict[str, str] = {}
     for rec in dem["countries"]:
