@@ -17,7 +17,6 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,11 +25,15 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import urlparse
 
+from pipeline.datafiles import read_json
 from pipeline import config
 
 FIELD_RE = re.compile(r"^(Date|Title|Content|URL):[ \t\u00a0]?(.*)$")
 UN_ARTICLE_PATH_RE = re.compile(r"^/[a-z]{2}(?:-[a-z]{2})?/(\d+)-")
 EXCERPT_CHARS = 160
+# More NUL bytes than this share of a file (UTF-16 without a byte-order mark, images) make it binary;
+# below it they are dropped and the rest must still decode as text with few control characters.
+NUL_SHARE_BINARY = 0.1
 
 
 @dataclass
@@ -77,7 +80,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise UndecodableError(f"invalid {enc} after byte-order mark: {exc.reason}") from exc
     if b"\x00" in data:
-        raise UndecodableError("binary file (NUL bytes, no text encoding detected)")
+        if data.count(b"\x00") > NUL_SHARE_BINARY * len(data):
+            raise UndecodableError("binary file (NUL bytes, no text encoding detected)")
+        # A few stray NUL bytes in a text dump (a bad copy) are dropped, not a reason to lose the file.
+        try:
+            text, encoding = decode_bytes(data.replace(b"\x00", b""))
+        except UndecodableError as exc:
+            raise UndecodableError(f"binary file (NUL bytes, and without them: {exc})") from exc
+        return text, f"{encoding}, NUL bytes removed"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -86,7 +96,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise UndecodableError("not text in any detectable encoding")
+        # The detector gives up on long, repetitive or mixed files; a single-byte reading keeps every
+        # record when the bytes are text-like (few control characters), and says so.
+        text = data.decode("latin-1")
+        if _control_share(text) > 0.01:
+            raise UndecodableError("not text in any detectable encoding")
+        return text, "latin-1, guessed"
     text = str(best)
     if _control_share(text) > 0.01:
         raise UndecodableError(f"binary file (decodes as {best.encoding} only with control characters)")
@@ -109,13 +124,57 @@ def normalize_newlines(text: str) -> str:
 # Records
 
 
-def split_records(text: str) -> list[RawRecord]:
-    """Group the lines of a dump into records.
+HEADER_KEYS = ("Date", "Title", "URL")
 
-    A record opens at `Date:`, or at `Title:` when no record is open or the open one already has
-    a title (a record whose date is missing), and closes at `URL:`. Lines outside any record are
-    ignored unless they look like a record of their own (then they are reported by the caller).
+
+def _field(line: str) -> tuple[str | None, str | None]:
+    m = FIELD_RE.match(line)
+    return (m.group(1), m.group(2)) if m else (None, None)
+
+
+def split_records(text: str) -> list[RawRecord]:
+    """Group the lines of a dump into records, deciding field lines inside a body by what follows.
+
+    The grammar (a line `Key: value` with Key one of Date, Title, Content, URL is a field line):
+
+        dump    := other* record*
+        record  := header+ ("Content:" line body-line*)? ["URL:" line]
+        header  := "Date:" | "Title:" | "URL:"      each at most once, in any order
+
+    Outside a body every field line is a field: it fills the open record, or opens a new one when that
+    record already has the key (or is closed). Inside a body (after `Content:`), a field line is body
+    text unless
+      - it is `URL:`, the record has no URL yet, and what follows is the end of the dump or a record
+        start: then it closes the record;
+      - it starts a record: the run of field lines from it holds distinct header keys followed by
+        `Content:`, or runs (blank lines aside) to the end of the dump.
+    So a quoted "Date: 12 May 2023" agenda line or a "URL:" in a reference list stays in the body.
+    Lines outside any record are ignored.
     """
+    lines = normalize_newlines(text).split("\n")
+    fields = [_field(line) for line in lines]
+    n = len(lines)
+
+    def next_nonblank(i: int) -> int:
+        while i < n and not lines[i].strip():
+            i += 1
+        return i
+
+    def starts_record(i: int) -> bool:
+        seen: set[str] = set()
+        well_formed = True
+        for j in range(i, n):
+            if not lines[j].strip():
+                continue
+            key = fields[j][0]
+            if key is None:
+                return False
+            if key == "Content" and well_formed:
+                return bool(seen)
+            well_formed = well_formed and key not in seen and key != "Content"
+            seen.add(key)
+        return True  # only field lines up to the end of the dump: truncated last records
+
     records: list[RawRecord] = []
     current: RawRecord | None = None
     in_content = False
@@ -126,33 +185,33 @@ def split_records(text: str) -> list[RawRecord]:
         records.append(current)
         return current
 
-    for line in normalize_newlines(text).split("\n"):
-        m = FIELD_RE.match(line)
-        key, value = (m.group(1), m.group(2)) if m else (None, None)
-        if key == "Date" and (current is None or current.url is not None or current.date is not None
-                              or current.title is not None or current.content is not None):
-            open_record(line).date = value.strip()
-            in_content = False
-        elif key == "Date" and current is not None:
-            current.date = value.strip()
-        elif key == "Title":
-            if current is None or current.url is not None or current.title is not None:
-                open_record(line)
-            current.title = value.strip()
-            in_content = False
-        elif key == "Content":
-            if current is None or current.url is not None or current.content is not None:
-                open_record(line)
+    for i, line in enumerate(lines):
+        key, value = fields[i]
+        if in_content:
+            if key == "URL" and current.url is None:
+                after = next_nonblank(i + 1)
+                if after == n or starts_record(after):
+                    current.url = value.strip()
+                    in_content = False
+                    continue
+            if key in HEADER_KEYS and starts_record(i):
+                in_content = False
+            else:
+                current.content.append(line)
+                continue
+        if key is None:
+            continue
+        if current is None or current.content is not None or getattr(current, _ATTR[key]) is not None:
+            open_record(line)
+        if key == "Content":
             current.content = [value]
             in_content = True
-        elif key == "URL":
-            if current is None or current.url is not None:
-                open_record(line)
-            current.url = value.strip()
-            in_content = False
-        elif in_content and current is not None and current.url is None:
-            current.content.append(line)
+        else:
+            setattr(current, _ATTR[key], value.strip())
     return records
+
+
+_ATTR = {"Date": "date", "Title": "title", "URL": "url", "Content": "content"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,7 +242,7 @@ def _squash(line: str) -> str:
 
 @lru_cache(maxsize=4)
 def _load_rule_file(path: str) -> tuple[frozenset, tuple, tuple]:
-    spec = json.loads(Path(path).read_text(encoding="utf-8"))
+    spec = read_json(path)
     return (frozenset(_squash(s) for s in spec.get("lines", [])),
             tuple(re.compile(p) for p in spec.get("line_patterns", [])),
             tuple(re.compile(p) for p in spec.get("footer_starts", [])))
@@ -237,18 +296,35 @@ def _is_date_line(line: str, date_text: str | None, published: dt.date | None) -
 # Fields
 
 
+# Two fixed bases for reading a date line: a line whose reading differs between them is relative
+# ("2 days ago", "yesterday") and would otherwise be resolved against the clock.
+DATE_BASES = (dt.datetime(2000, 1, 15, 12), dt.datetime(2011, 7, 20, 12))
+
+
 @lru_cache(maxsize=4096)
-def parse_date(value: str | None) -> dt.date | None:
-    """A record's date line as a date; None when missing or unreadable."""
-    if not value or not value.strip() or not re.search(r"\d", value):
-        return None
+def read_date(value: str | None) -> tuple[dt.date | None, str | None]:
+    """A record's date line -> (date, None), or (None, why not): missing, unreadable or relative.
+
+    Nothing depends on the clock: a relative date has no stated base in a dump, so it stays null."""
+    if not value or not value.strip():
+        return None, "missing date"
+    if not re.search(r"\d", value) and not re.search(r"\b(?:ago|yesterday|today|tomorrow|last|next)\b", value, re.I):
+        return None, "unreadable date"
     import dateparser
 
-    parsed = dateparser.parse(value.strip(), languages=["en"],
-                              settings={"REQUIRE_PARTS": ["day", "month", "year"],
-                                        "PREFER_DAY_OF_MONTH": "first",
-                                        "RETURN_AS_TIMEZONE_AWARE": False})
-    return parsed.date() if parsed else None
+    readings = {dateparser.parse(value.strip(), languages=["en"],
+                                 settings={"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first",
+                                           "RETURN_AS_TIMEZONE_AWARE": False, "RELATIVE_BASE": base})
+                for base in DATE_BASES}
+    if len(readings) > 1:
+        return None, "relative date (no base to resolve it)"
+    parsed = readings.pop()
+    return (parsed.date(), None) if parsed else (None, "unreadable date")
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """A record's date line as a date; None when missing, unreadable or relative."""
+    return read_date(value)[0]
 
 
 def article_id_for(url: str) -> str:
@@ -270,17 +346,22 @@ def make_text(title: str, body: str) -> str:
 # Files and corpora
 
 
-def read_dump(source_file: str, data: bytes) -> tuple[list[RawRecord], list[dict]]:
+def read_dump(source_file: str, data: bytes) -> tuple[list[RawRecord], list[dict], Counter]:
     """Decode and split one file; a file that yields no records becomes a reject."""
+    warnings: Counter = Counter()
     try:
-        text, _encoding = decode_bytes(data)
+        text, encoding = decode_bytes(data)
     except UndecodableError as exc:
-        return [], [_reject(source_file, -1, str(exc), data[:EXCERPT_CHARS].decode("latin-1"))]
+        return [], [_reject(source_file, -1, str(exc), data[:EXCERPT_CHARS].decode("latin-1"))], warnings
+    if "NUL bytes removed" in encoding:
+        warnings["NUL bytes removed"] += 1
+    if "guessed" in encoding:
+        warnings["encoding guessed (latin-1)"] += 1
     records = split_records(text)
     if not records:
         excerpt = " ".join(text.split())[:EXCERPT_CHARS]
-        return [], [_reject(source_file, -1, "no records found (no Date:/Title:/Content:/URL: lines)", excerpt)]
-    return records, []
+        return [], [_reject(source_file, -1, "no records found (no Date:/Title:/Content:/URL: lines)", excerpt)], warnings
+    return records, [], warnings
 
 
 def build_articles(files: list[tuple[str, list[RawRecord]]], rules: BoilerplateRules,
@@ -309,9 +390,9 @@ def build_articles(files: list[tuple[str, list[RawRecord]]], rules: BoilerplateR
             if problem:
                 result.rejects.append(_reject(source_file, rec.index, problem, rec.excerpt()))
                 continue
-            published = parse_date(rec.date)
+            published, date_problem = read_date(rec.date)
             if published is None:
-                result.warnings["missing date" if not (rec.date or "").strip() else "unreadable date"] += 1
+                result.warnings[date_problem] += 1
             body = clean_body(rec.content, rules, rec.date, published)
             if not body.strip():
                 result.rejects.append(_reject(source_file, rec.index, "empty body", rec.excerpt()))
@@ -351,12 +432,15 @@ def parse_files(files: list[tuple[str, bytes]], rules: BoilerplateRules | None =
     rules = rules or load_boilerplate_rules()
     split: list[tuple[str, list[RawRecord]]] = []
     file_rejects: list[dict] = []
+    file_warnings: Counter = Counter()
     for name, data in files:
-        records, rejects = read_dump(name, data)
+        records, rejects, warnings = read_dump(name, data)
         split.append((name, records))
         file_rejects.extend(rejects)
+        file_warnings.update(warnings)
     result = build_articles(split, rules)
     result.rejects = file_rejects + result.rejects
+    result.warnings.update(file_warnings)
     return result
 
 
@@ -377,4 +461,4 @@ def parse_corpus(input_dir: Path) -> ParseResult:
 
 def _reject(source_file: str, index: int, reason: str, excerpt: str) -> dict:
     return {"source_file": source_file, "record_index": index, "reason": reason,
-            "excerpt": " ".join(excerpt.split())[:EXCERPT_CHARS]}
+            "excerpt": " ".join(excerpt.split())[:EXCERPT_CHARS], "stage": "parse", "article_id": None}

@@ -29,6 +29,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("record_index", INT),
         ("reason", STR),
         ("excerpt", STR),
+        ("stage", STR),        # parse: the record never became an article; extract: its NLP raised
+        ("article_id", STR),   # null for parse rejects
     ]),
     "mentions": pa.schema([
         ("mention_id", STR),
@@ -118,7 +120,7 @@ SCHEMAS: dict[str, pa.Schema] = {
 # Rows are sorted by these columns before writing, so identical input gives identical files.
 SORT_KEYS: dict[str, tuple[str, ...]] = {
     "articles": ("article_id",),
-    "rejects": ("source_file", "record_index", "reason"),
+    "rejects": ("stage", "source_file", "record_index", "reason"),
     "mentions": ("article_id", "start_char", "end_char", "label"),
     "entities": ("entity_id",),
     "article_entities": ("article_id", "entity_id"),

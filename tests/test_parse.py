@@ -186,5 +186,80 @@ def test_parser_never_raises_and_accounts_for_every_record(lines, newline, encod
 @given(st.binary(max_size=400))
 def test_parser_survives_random_bytes(data):
     result = parse_files([("rand.bin", data)])
-    assert all(set(r) == {"source_file", "record_index", "reason", "excerpt"} for r in result.rejects)
+    assert all(set(r) == {"source_file", "record_index", "reason", "excerpt", "stage", "article_id"}
+               for r in result.rejects)
     assert result.articles or result.rejects
+
+
+# The record grammar decides field-like lines inside a body by what follows.
+
+def test_field_lines_inside_a_body_stay_body_text(record):
+    body = ("The agenda was set.\nDate: 12 May 2023\nVenue: the UN House.\nReferences:\n"
+            "URL: https://example.org/written-for-tests/reference\nTitle: a report on rivers\nThe end.")
+    url = "https://example.org/written-for-tests/agenda"
+    result = parse_text(dump(record("Agenda set", body, url), record("Second", GOOD_BODY, url + "-2")))
+    assert result.rejects == []
+    first, second = sorted(result.articles, key=lambda a: a["record_index"])
+    assert "Date: 12 May 2023" in first["body"] and "URL: https://example.org/written-for-tests/reference" in first["body"]
+    assert first["url"] == url and second["title"] == "Second"
+
+
+def test_a_url_line_closes_a_body_only_before_a_record_or_the_end():
+    text = ("Title: A\nContent: x\nURL: https://example.org/ref\nmore body\nURL: https://example.org/a\n\n"
+            "Date: 1 May 2020\nTitle: B\nContent: y\nURL: https://example.org/b")
+    recs = split_records(text)
+    assert [(r.title, r.url) for r in recs] == [("A", "https://example.org/a"), ("B", "https://example.org/b")]
+    assert recs[0].content == ["x", "URL: https://example.org/ref", "more body"]
+
+
+def test_few_nul_bytes_are_dropped_with_a_warning_not_the_file(record):
+    data = dump(record("Ocean Council meets", GOOD_BODY, "https://example.org/written-for-tests/n")).encode()
+    data = data.replace(b"Ocean Council", b"Ocean\x00 Council", 1)
+    result = parse_files([("nul.txt", data)])
+    assert len(result.articles) == 1 and result.warnings["NUL bytes removed"] == 1
+
+
+FIELDISH_BODY_LINES = st.sampled_from(["Date: 12 May 2023", "URL: https://example.org/ref", "Title: Annex",
+                                       "Content: see below", "Date:", "URL:"])
+PLAIN_LINES = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\n\x0b\x0c"
+                                             "\x1c\x1d\x1e\x85\u2028\u2029"), max_size=60).filter(
+    lambda s: s.strip() and not s.lstrip().startswith(("Date:", "Title:", "Content:", "URL:"))
+    and not s.startswith(("Date", "Title", "Content", "URL")))
+
+
+@st.composite
+def dump_records(draw):
+    """One well-formed record: Date/Title (and maybe URL) in a random order, a body with field-like lines."""
+    i = draw(st.integers(0, 10**6))
+    header = [f"Title: Record {i}"]
+    if draw(st.booleans()):
+        header.append(draw(st.sampled_from([f"Date: {i % 28 + 1} May 2021", "Date: nonsense", "Date:"])))
+    url = f"URL: https://example.org/written-for-tests/{i}-{draw(st.integers(0, 10**9))}"
+    url_in_header = draw(st.booleans())
+    if url_in_header:
+        header.append(url)
+    header = draw(st.permutations(header))
+    body = [draw(PLAIN_LINES)]
+    for _ in range(draw(st.integers(0, 4))):
+        if draw(st.booleans()):
+            body.append(draw(FIELDISH_BODY_LINES))
+        body.append(draw(st.one_of(PLAIN_LINES, st.just("x" * draw(st.integers(1000, 20000))))))
+    lines = list(header) + ["Content: " + body[0]] + body[1:] + ([] if url_in_header else [url])
+    return "\n".join(lines)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(dump_records(), min_size=1, max_size=6), st.sampled_from(["\n", "\r\n", "\r"]),
+       st.sampled_from(["utf-8", "utf-16", "cp1251", "latin-1", "mixed"]), st.booleans())
+def test_every_record_comes_out_as_one_article_or_one_reject(records, newline, encoding, stray_nul):
+    if encoding == "mixed":  # records in different encodings in one file
+        data = b"".join((r + "\n\n").replace("\n", newline).encode("utf-8" if k % 2 else "cp1251", "replace")
+                        for k, r in enumerate(records))
+    else:
+        data = ("\n\n".join(records)).replace("\n", newline).encode(encoding, "replace")
+    if stray_nul and encoding != "utf-16":
+        data = data[:len(data) // 2] + b"\x00" + data[len(data) // 2:]
+    result = parse_files([("fuzz.txt", data)])
+    assert [r for r in result.rejects if r["record_index"] == -1] == []
+    indices = [a["record_index"] for a in result.articles] + [r["record_index"] for r in result.rejects]
+    assert sorted(indices) == list(range(len(records)))

@@ -6,7 +6,8 @@ import pytest
 from pipeline import tables
 from pipeline.schemas import SCHEMAS
 
-ROW = {"source_file": "a.txt", "record_index": 3, "reason": "missing URL", "excerpt": "x"}
+ROW = {"source_file": "a.txt", "record_index": 3, "reason": "missing URL", "excerpt": "x", "stage": "parse",
+       "article_id": None}
 
 
 def test_write_enforces_schema_and_sorts(tmp_path):
