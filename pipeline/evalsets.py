@@ -45,6 +45,7 @@ from pipeline import config
 
 ENTITY_LABELS = ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")  # checked against pipeline.records in tests
 QUALIFIERS = (None, "approximately", "more_than", "less_than", "up_to", "at_least")
+BLIND_SETS = ("blind",)  # scored only, never read for errors; they share no website with another set
 KINDS = ("press release", "news", "feature", "briefing", "statement", "report", "interview", "blog")
 QUOTE_OPENERS = "\"“”„«‘'‹"
 # A sentence end: . ! ? or … with any closing quotes or brackets, before white space; not the period of
@@ -180,8 +181,16 @@ def quote_opens_at(text: str, start: int) -> bool:
 # Files
 
 
+TRAIN_PREFIX = "train_"   # sets named train_* live in data/train/: entity annotations for training only
+
+
 def set_dir(name: str) -> Path:
-    return config.EVAL_DIR / name
+    return (config.TRAIN_DIR if name.startswith(TRAIN_PREFIX) else config.EVAL_DIR) / name
+
+
+def may_share_sites(a: str, b: str) -> bool:
+    """A blind set shares no website with any other set; development and training sets may."""
+    return a == b or (a not in BLIND_SETS and b not in BLIND_SETS)
 
 
 def excerpt_path(set_name: str, doc_id: str) -> Path:
@@ -206,10 +215,10 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
     tmp.replace(path)
 
 
-def set_names() -> list[str]:
-    if not config.EVAL_DIR.exists():
-        return []
-    return sorted(p.name for p in config.EVAL_DIR.iterdir() if (p / "docs.jsonl").exists())
+def set_names(include_training: bool = False) -> list[str]:
+    """Evaluation sets (data/eval/*), and with include_training the training sets (data/train/*)."""
+    roots = [config.EVAL_DIR] + ([config.TRAIN_DIR] if include_training else [])
+    return sorted(p.name for root in roots if root.exists() for p in root.iterdir() if (p / "docs.jsonl").exists())
 
 
 # --------------------------------------------------------------------------------------------
@@ -232,9 +241,10 @@ def claim(set_name: str, url: str, heldout: frozenset[str] | None = None) -> str
         fcntl.flock(fh, fcntl.LOCK_EX)
         fh.seek(0)
         rows = [l.rstrip("\n").split("\t") for l in fh if l.strip()]
-        committed = [(n, d["site"], d["doc_id"]) for n in set_names() for d in read_jsonl(set_dir(n) / "docs.jsonl")]
+        committed = [(n, d["site"], d["doc_id"]) for n in set_names(include_training=True)
+                     for d in read_jsonl(set_dir(n) / "docs.jsonl")]
         for other_set, other_site, other_id, *_ in rows + [list(c) for c in committed]:
-            if other_site == site and other_set != set_name:
+            if other_site == site and not may_share_sites(other_set, set_name):
                 raise EvalSetError(f"site {site} belongs to set {other_set}: choose another site")
             if other_id == doc_id and other_set != set_name:
                 raise EvalSetError(f"{url} is already in set {other_set}")
@@ -495,10 +505,10 @@ def check_set(name: str, heldout: frozenset[str]) -> SetStatus:
 
 def check_all(names: list[str] | None = None, heldout: frozenset[str] | None = None) -> list[SetStatus]:
     heldout = load_heldout_hashes() if heldout is None else heldout
-    statuses = [check_set(n, heldout) for n in (names or set_names())]
+    statuses = [check_set(n, heldout) for n in (names or set_names(include_training=True))]
     for a in statuses:
         for b in statuses:
-            if a.name < b.name and a.sites & b.sites:
+            if a.name < b.name and not may_share_sites(a.name, b.name) and a.sites & b.sites:
                 a.problems.add(a.name, f"sites shared with {b.name}: {sorted(a.sites & b.sites)}")
     return statuses
 
@@ -520,7 +530,7 @@ def format_status(statuses: list[SetStatus], verbose_missing: bool = True) -> st
                      f"{len(s.problems.items)} problems")
         lines += [f"  problem: {p}" for p in s.problems.items]
         if s.missing and verbose_missing:
-            lines.append(f"  missing texts (rebuild as data/eval/README.md says):")
+            lines.append("  missing texts (rebuild as data/eval/README.md says):")
             lines += [how_to_rebuild(d, s.name) for d in s.missing]
     return "\n".join(lines)
 
@@ -584,7 +594,6 @@ def build(name: str, out_dir: Path) -> tuple[Path, Path, int]:
 # --------------------------------------------------------------------------------------------
 # Scoring: every set whose texts are present, in one table
 
-BLIND_SETS = ("blind",)  # scored only: their errors are never written out
 FIRST_RUN_FILE = "first_run.json"
 DEV_GOLD = "dev gold"
 
@@ -660,7 +669,7 @@ def score_all(names: list[str] | None = None, out_root: Path | None = None, work
               with_dev_gold: bool = True) -> dict:
     out_root = out_root or config.PROCESSED_DIR / "eval_sets"
     work_root = work_root or config.INTERIM_DIR / "eval_sets"
-    statuses = check_all(names)
+    statuses = check_all(names or set_names())
     reports, rows, notes = {}, [], []
     if with_dev_gold:
         reports[DEV_GOLD] = score_dev_gold(out_root)

@@ -27,6 +27,7 @@ URL = "https://example.org/written-for-tests/flood-aid"
 def sets_env(tmp_path, monkeypatch):
     """A private data/eval, data/external and held-out list."""
     monkeypatch.setattr(config, "EVAL_DIR", tmp_path / "eval")
+    monkeypatch.setattr(config, "TRAIN_DIR", tmp_path / "train")
     monkeypatch.setattr(config, "EXTERNAL_DIR", tmp_path / "external")
     heldout = tmp_path / "heldout.sha256"
     heldout.write_text("# header\n" + hashlib.sha256(b"example.org/kept-for-outside-checks").hexdigest() + "\n")
@@ -189,6 +190,17 @@ def test_check_flags_a_site_in_two_sets(sets_env):
     assert evalsets.freeze("blind").items == []
     statuses = evalsets.check_all()
     assert any("sites shared with" in p for s in statuses for p in s.problems.items)
+
+
+def test_a_training_set_may_share_sites_with_dev_world_but_not_with_blind(sets_env):
+    evalsets.claim("dev_world", URL)
+    assert evalsets.claim("train_world", "https://example.org/written-for-tests/train")
+    with pytest.raises(evalsets.EvalSetError, match="belongs to set"):
+        evalsets.claim("blind", "https://example.org/written-for-tests/blind")
+    evalsets.claim("blind", "https://example.net/written-for-tests/blind")
+    with pytest.raises(evalsets.EvalSetError, match="belongs to set blind"):
+        evalsets.claim("train_world", "https://example.net/written-for-tests/train")
+    assert evalsets.set_dir("train_world") == config.TRAIN_DIR / "train_world"
 
 
 def test_errors_are_never_listed_for_the_blind_set(sets_env):
