@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from pipeline import config
@@ -35,6 +36,16 @@ def _add_extract(p: argparse.ArgumentParser) -> None:
                    help=f"per-article extraction cache (default {config.CACHE_DIR})")
 
 
+def _add_allow_empty(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-empty", action="store_true",
+                   help="write empty tables when the input gives no articles (default: stop, keep the tables)")
+
+
+def _add_strict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when any article's extraction failed (it is listed in rejects either way)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -43,11 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="all stages: parse, extract, link")
     _add_io(p, True)
     _add_extract(p)
+    _add_allow_empty(p)
+    _add_strict(p)
     p = sub.add_parser("parse", help="raw dumps -> articles.parquet, rejects.parquet")
     _add_io(p, True)
+    _add_allow_empty(p)
     p = sub.add_parser("extract", help="articles -> per-article extractions (spaCy + rules, cached)")
     _add_io(p, False)
     _add_extract(p)
+    _add_strict(p)
     p = sub.add_parser("link", help="extractions -> mentions, entities, figures, dates, roles, quotes tables")
     _add_io(p, False)
     p = sub.add_parser("eval", help="score the tables against gold JSONL; writes eval.json")
@@ -64,7 +79,9 @@ def _print_summary(summary: dict, seconds: float, out_dir: Path) -> None:
               + (f", warnings {parse['warnings']}" if parse["warnings"] else ""))
     ext = summary.get("extract")
     if ext:
-        print(f"extract: {ext.get('computed', 0)} articles processed, {ext.get('cached', 0)} from cache")
+        print(f"extract: {ext.get('computed', 0)} articles processed, {ext.get('cached', 0)} from cache"
+              + (f", {ext['failed']} FAILED (listed in rejects with stage=extract): {ext['failed_articles'][:10]}"
+                 if ext.get("failed") else ""))
     link = summary.get("link")
     if link:
         print("link:    " + ", ".join(f"{k} {v}" for k, v in link.items()))
@@ -81,26 +98,44 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     out_dir: Path = args.output
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if args.command == "run":
-        summary = stages.run_all(args.input, out_dir, n_process=args.n_process, engine=args.engine,
-                                 scheduler=args.scheduler, cache_dir=args.cache_dir)
-    elif args.command == "parse":
-        summary = {"parse": stages.parse_stage(args.input, out_dir)}
-    elif args.command == "extract":
-        summary = {"extract": stages.extract_stage(out_dir, n_process=args.n_process, engine=args.engine,
-                                                   scheduler=args.scheduler, cache_dir=args.cache_dir)}
-    elif args.command == "link":
-        summary = {"link": stages.link_stage(out_dir)}
-    elif args.command == "eval":
-        from pipeline.evaluate import evaluate, format_report, write_report
-
-        report = evaluate(out_dir, args.gold)
-        print(format_report(report))
-        print(f"\nwrote {write_report(report, out_dir)}")
+    try:
+        if args.command in ("run", "parse"):
+            stages.check_input(args.input)   # before the lock creates the output folder
+        lock = stages.output_lock(out_dir) if args.command in ("run", "parse", "extract", "link") else nullcontext()
+        with lock:
+            summary = _run_command(args, out_dir)
+    except stages.StageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if summary is None:
         return 0
     _print_summary(summary, time.perf_counter() - t0, out_dir)
+    failed = (summary.get("extract") or {}).get("failed", 0)
+    if failed and getattr(args, "strict", False):
+        print(f"error: {failed} articles failed in extract (--strict); see rejects.parquet", file=sys.stderr)
+        return 1
     return 0
+
+
+def _run_command(args, out_dir: Path) -> dict | None:
+    from pipeline import stages
+
+    if args.command == "run":
+        return stages.run_all(args.input, out_dir, n_process=args.n_process, engine=args.engine,
+                              scheduler=args.scheduler, cache_dir=args.cache_dir, allow_empty=args.allow_empty)
+    if args.command == "parse":
+        return {"parse": stages.parse_stage(args.input, out_dir, allow_empty=args.allow_empty)}
+    if args.command == "extract":
+        return {"extract": stages.extract_stage(out_dir, n_process=args.n_process, engine=args.engine,
+                                                scheduler=args.scheduler, cache_dir=args.cache_dir)}
+    if args.command == "link":
+        return {"link": stages.link_stage(out_dir)}
+    from pipeline.evaluate import evaluate, format_report, write_report
+
+    report = evaluate(out_dir, args.gold)
+    print(format_report(report))
+    print(f"\nwrote {write_report(report, out_dir)}")
+    return None
 
 
 if __name__ == "__main__":

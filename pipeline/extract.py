@@ -104,9 +104,13 @@ def cache_key(article: dict) -> str:
     return f"{article['content_sha256']}-{published.isoformat() if published else 'nodate'}"
 
 
+CACHE_KEYS = frozenset({"mentions", "figures", "dates", "roles", "quotes"})
+
+
 @dataclass
 class ExtractionCache:
     root: Path
+    corrupt: int = 0   # entries found truncated or malformed: recomputed and overwritten
 
     def path(self, article: dict) -> Path:
         key = cache_key(article)
@@ -118,10 +122,14 @@ class ExtractionCache:
             return None
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            if not CACHE_KEYS <= set(data):
+                raise ValueError(f"cache entry lacks {sorted(CACHE_KEYS - set(data))}")
+            data["article_id"] = article["article_id"]
+            return Extraction.from_dict(data)
+        except (OSError, ValueError, TypeError, AttributeError):
+            # A truncated or corrupt entry (a killed write, a bad disk) is recomputed, never fatal.
+            self.corrupt += 1
             return None
-        data["article_id"] = article["article_id"]
-        return Extraction.from_dict(data)
 
     def put(self, article: dict, extraction: Extraction) -> None:
         p = self.path(article)
@@ -137,12 +145,78 @@ def default_cache(cache_dir: Path | None = None) -> ExtractionCache:
 
 
 # --------------------------------------------------------------------------------------------
+# Long articles: paragraph chunks with their offsets
+
+# Keys of packed records that hold character offsets into the text (shifted when chunks are merged).
+OFFSET_KEYS = frozenset({"start_char", "end_char", "person_start", "person_end", "org_start", "org_end",
+                         "place_start", "place_end", "speaker_start", "speaker_end"})
+
+
+def chunk_spans(text: str, max_chars: int | None = None) -> list[tuple[int, int]]:
+    """Contiguous (start, end) slices covering `text`, each at most `max_chars` long, cut between
+    paragraphs; a paragraph longer than that is cut at its last sentence end (else space) in reach."""
+    max_chars = max_chars or config.MAX_CHUNK_CHARS
+    if len(text) <= max_chars:
+        return [(0, len(text))]
+    spans, start = [], 0
+    while len(text) - start > max_chars:
+        window = text[start:start + max_chars]
+        cut = window.rfind("\n") + 1
+        if cut <= 0:
+            cut = max(window.rfind(". ") + 2, window.rfind(" ") + 1)
+        if cut <= 0:
+            cut = max_chars
+        spans.append((start, start + cut))
+        start += cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def merge_packed(packs: list[dict], offsets: list[int]) -> dict:
+    """Packed records of consecutive chunks -> the records of the whole text (offsets and sentences shifted)."""
+    if len(packs) == 1 and offsets == [0]:
+        return packs[0]
+    out = {"mentions": [], "figures": [], "roles": [], "quotes": [], "date_candidates": [], "sentence_starts": []}
+    n_sentences = 0
+    for pack, offset in zip(packs, offsets):
+        for key in ("mentions", "figures", "roles", "quotes", "date_candidates"):
+            for row in pack[key]:
+                row = {k: (v + offset if k in OFFSET_KEYS and v is not None else v) for k, v in row.items()}
+                if "sentence_index" in row:
+                    row["sentence_index"] += n_sentences
+                out[key].append(row)
+        out["sentence_starts"] += [start + offset for start in pack["sentence_starts"]]
+        n_sentences += len(pack["sentence_starts"])
+    return out
+
+
+# --------------------------------------------------------------------------------------------
 # Running the NLP
 
 # A run of this many cached articles in a row ends the current `nlp.pipe`, so that their results can be
 # handed on instead of queueing behind documents still in flight; the next uncached article starts a
 # new pipe (with n_process > 1 that restarts the workers, hence a long run).
 MAX_CACHED_RUN = 2048
+
+
+@dataclass
+class Failure:
+    """An article whose extraction raised: it becomes a row of `rejects`, and the run goes on."""
+
+    article_id: str
+    reason: str
+
+
+def _failure(article: dict, exc: BaseException) -> Failure:
+    return Failure(article["article_id"], f"extract failed: {type(exc).__name__}: {exc}"[:500])
+
+
+def extract_one(article: dict, nlp) -> Extraction:
+    """One article through the pipeline on its own (chunked when long); raises what the NLP raises."""
+    spans = chunk_spans(article["text"])
+    packs = [packed_of(doc) for doc in nlp.pipe(article["text"][s:e] for s, e in spans)]
+    packed = merge_packed(packs, [s for s, _ in spans])
+    return unpack_extraction(packed, article["article_id"], article.get("published"))
 
 
 def extract_batch(articles: list[dict], nlp=None, n_process: int = 1,
@@ -159,42 +233,80 @@ def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = N
     The uncached articles flow through ONE long-lived `nlp.pipe` (one worker pool when n_process > 1)
     fed by a generator, so the workers never sit idle between chunks and memory holds only the
     documents in flight. spaCy returns documents in input order, which is what lets a plain queue
-    pair each document with its article.
+    pair each document with its article. An article longer than config.MAX_CHUNK_CHARS goes in as
+    paragraph chunks whose records are merged with their offsets.
+
+    One bad article never stops the run: when the pipe raises, the articles it held are redone one by
+    one, and each that raises again is left out of the output and listed in `stats["failed"]`
+    (article_id, reason), never cached.
     """
     stats = stats if stats is not None else {}
     stats.setdefault("cached", 0)
     stats.setdefault("computed", 0)
+    failed: list[Failure] = stats.setdefault("failed", [])
     source = iter(articles)
-    pending: deque[list] = deque()   # [article, extraction or None] in input order
-    in_pipe: deque[list] = deque()   # the entries of `pending` whose text went into nlp.pipe
+    # Entries [article, result, packs, spans]: result is an Extraction, a Failure or None (in flight).
+    pending: deque[list] = deque()
+    in_pipe: deque[tuple[list, int]] = deque()   # (entry, chunk index) per text fed to nlp.pipe
 
     def lookup(article: dict) -> Extraction | None:
         return cache.get(article) if cache is not None else None
 
-    def feed(first: dict) -> Iterator[str]:
-        entry = [first, None]
+    def enter(article: dict) -> Iterator[str]:
+        spans = chunk_spans(article["text"])
+        entry = [article, None, [], spans]
         pending.append(entry)
-        in_pipe.append(entry)
-        yield first["text"]
+        for i, (s, e) in enumerate(spans):
+            in_pipe.append((entry, i))
+            yield article["text"][s:e]
+
+    def feed(first: dict) -> Iterator[str]:
+        yield from enter(first)
         run = 0
         for article in source:
-            entry = [article, lookup(article)]
-            pending.append(entry)
-            if entry[1] is None:
-                in_pipe.append(entry)
+            hit = lookup(article)
+            if hit is None:
                 run = 0
-                yield article["text"]
+                yield from enter(article)
             else:
+                pending.append([article, hit, None, None])
                 stats["cached"] += 1
                 run += 1
                 if run >= MAX_CACHED_RUN:
                     return
 
+    def finish(entry: list) -> None:
+        article = entry[0]
+        try:
+            packed = merge_packed(entry[2], [s for s, _ in entry[3]])
+            entry[1] = unpack_extraction(packed, article["article_id"], article.get("published"))
+        except Exception as exc:  # one article's bad records must not stop the corpus
+            entry[1] = _failure(article, exc)
+            return
+        if cache is not None:
+            cache.put(article, entry[1])
+        stats["computed"] += 1
+
+    def redo_alone(entries: list[list]) -> None:
+        for entry in entries:
+            try:
+                entry[1] = extract_one(entry[0], nlp)
+            except Exception as exc:  # isolated: this article alone raises
+                entry[1] = _failure(entry[0], exc)
+                continue
+            if cache is not None:
+                cache.put(entry[0], entry[1])
+            stats["computed"] += 1
+
     def ready() -> Iterator[Extraction]:
         while pending and pending[0][1] is not None:
-            yield pending.popleft()[1]
+            result = pending.popleft()[1]
             if progress is not None:
                 progress.update(1)
+            if isinstance(result, Failure):
+                failed.append(result)
+            else:
+                yield result
 
     while True:
         first = None
@@ -212,13 +324,16 @@ def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = N
         if nlp is None:
             from pipeline.nlp.build import shared_nlp
             nlp = shared_nlp()
-        for doc in nlp.pipe(feed(first), batch_size=batch_size, n_process=n_process):
-            entry = in_pipe.popleft()
-            article = entry[0]
-            extraction = doc_to_extraction(doc, article["article_id"], article.get("published"))
-            if cache is not None:
-                cache.put(article, extraction)
-            stats["computed"] += 1
-            entry[1] = extraction
-            yield from ready()
+        try:
+            for doc in nlp.pipe(feed(first), batch_size=batch_size, n_process=n_process):
+                entry, index = in_pipe.popleft()
+                entry[2].append(packed_of(doc))
+                if index == len(entry[3]) - 1:
+                    finish(entry)
+                yield from ready()
+        except Exception:  # some article in flight broke the pipe: redo each alone to find it
+            unfinished = list(dict.fromkeys(id(e) for e, _ in in_pipe))
+            by_id = {id(e): e for e, _ in in_pipe}
+            in_pipe.clear()
+            redo_alone([by_id[i] for i in unfinished])
         yield from ready()

@@ -4,6 +4,7 @@ Each stage reads what the previous one wrote in the output folder, so `make` can
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import heapq
 import json
@@ -13,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -72,7 +74,63 @@ def _read_run(path: Path) -> Iterator[dict]:
                 return
 
 
-def parse_stage(input_dir: Path, out_dir: Path) -> dict:
+class StageError(Exception):
+    """A stage refuses to run or to write: the message says why and what to do; nothing was written."""
+
+
+def check_input(input_dir: Path) -> None:
+    from pipeline.parse import list_raw_files
+
+    input_dir = Path(input_dir)
+    if not input_dir.exists():
+        raise StageError(f"input {input_dir} does not exist (nothing was written)")
+    if not list_raw_files(input_dir):
+        raise StageError(f"input {input_dir} holds no dump files ({config.RAW_GLOB}); nothing was written")
+
+
+LOCK_FILE = ".pipeline.lock"
+
+
+@contextmanager
+def output_lock(out_dir: Path):
+    """One run per output folder: a second one refuses at once with a clear message (flock, released
+    by the OS when the holder dies, so a killed run never leaves a stale lock)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fh = open(out_dir / LOCK_FILE, "a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.seek(0)
+        holder = fh.read().strip() or "unknown"
+        fh.close()
+        raise StageError(f"another pipeline run (pid {holder}) is writing to {out_dir}; wait for it to end") from None
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def recover(out_dir: Path) -> list[str]:
+    """Before a stage writes: finish or discard what a killed run left, and make the manifest agree."""
+    done = tables.recover(out_dir)
+    path = Path(out_dir) / MANIFEST_FILE
+    if path.exists():
+        # Killed between the tables' commit and the manifest's update: the counts must follow the tables.
+        counts = json.loads(path.read_text()).get("row_counts")
+        actual = {name: pq.ParquetFile(Path(out_dir) / f"{name}.parquet").metadata.num_rows
+                  for name in config.TABLE_NAMES if (Path(out_dir) / f"{name}.parquet").exists()}
+        if done or counts != actual:
+            _update_manifest(out_dir, recovered=done or ["manifest row counts brought up to date"])
+    return done
+
+
+def parse_stage(input_dir: Path, out_dir: Path, allow_empty: bool = False) -> dict:
     """Raw dumps -> articles.parquet (sorted by article_id) and rejects.parquet, one file at a time.
 
     Pass 1 learns the corpus-wide repeated lines (site furniture); pass 2 builds each file's articles
@@ -82,8 +140,10 @@ def parse_stage(input_dir: Path, out_dir: Path) -> dict:
     from pipeline.parse import build_articles, learn_repeated_lines, list_raw_files, load_boilerplate_rules, read_dump
 
     t0 = time.perf_counter()
+    check_input(input_dir)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    recover(out_dir)
     base = Path(input_dir) if Path(input_dir).is_dir() else Path(input_dir).parent
     paths = list_raw_files(input_dir)
     inputs: dict[str, str] = {}
@@ -93,10 +153,10 @@ def parse_stage(input_dir: Path, out_dir: Path) -> dict:
             name = path.relative_to(base).as_posix()
             data = path.read_bytes()
             inputs[name] = hashlib.sha256(data).hexdigest()
-            records, rejects = read_dump(name, data)
-            yield name, records, rejects
+            records, rejects, file_warnings = read_dump(name, data)
+            yield name, records, rejects, file_warnings
 
-    repeated = learn_repeated_lines(rec.content or [] for _, records, _ in dumps() for rec in records)
+    repeated = learn_repeated_lines(rec.content or [] for _, records, _, _ in dumps() for rec in records)
     rules = load_boilerplate_rules()
     seen: tuple[dict, dict] = ({}, {})
     rejects: list[dict] = []
@@ -105,8 +165,9 @@ def parse_stage(input_dir: Path, out_dir: Path) -> dict:
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".parse-") as tmp:
         runs: list[Path] = []
         buffer: list[dict] = []
-        for name, records, file_rejects in dumps():
+        for name, records, file_rejects, file_warnings in dumps():
             rejects.extend(file_rejects)
+            warnings.update(file_warnings)
             result = build_articles([(name, records)], rules, repeated=repeated, seen=seen)
             rejects.extend(result.rejects)
             warnings.update(result.warnings)
@@ -115,12 +176,22 @@ def parse_stage(input_dir: Path, out_dir: Path) -> dict:
             if len(buffer) >= PARSE_RUN_ARTICLES:
                 runs.append(_spill_run(buffer, Path(tmp)))
                 buffer = []
+        if n_articles == 0 and not allow_empty:
+            reasons = dict(Counter(r["reason"].split(" (")[0] for r in rejects))
+            raise StageError(f"input {input_dir} gave no articles ({len(rejects)} rejected: {reasons}); "
+                             f"the tables in {out_dir} were left as they were (--allow-empty writes empty ones)")
         buffer.sort(key=lambda r: r["article_id"])
         merged = heapq.merge(*(_read_run(r) for r in runs), iter(buffer), key=lambda r: r["article_id"])
-        with tables.TableWriter("articles", out_dir) as writer:
+        writer = tables.TableWriter("articles", out_dir)
+        try:
             for batch in _batched(merged, WRITE_BATCH_ROWS):
                 writer.write(batch)
-    tables.write_table("rejects", rejects, out_dir)
+            staged = {"articles": writer.close(commit=False)}
+            staged["rejects"] = tables.write_table("rejects", rejects, out_dir, commit=False)
+        except BaseException:
+            writer.abort()
+            raise
+    tables.commit_tables(out_dir, staged)
     summary = {"articles": n_articles, "rejects": len(rejects),
                "reject_reasons": dict(Counter(r["reason"].split(" (")[0] for r in rejects)),
                "warnings": dict(warnings)}
@@ -153,6 +224,7 @@ def extract_stage(out_dir: Path, n_process: int = config.N_PROCESS, engine: str 
 
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
+    recover(out_dir)
     cache = default_cache(cache_dir) if use_cache else None
     stats: dict = {}
     total = count_articles(out_dir)
@@ -167,11 +239,22 @@ def extract_stage(out_dir: Path, n_process: int = config.N_PROCESS, engine: str 
                                     batch_size=batch_size, stats=stats, progress=_progress(total, "extract"))
     path = out_dir / EXTRACTIONS_FILE
     fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".jsonl.tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        for ex in extractions:
-            fh.write(json.dumps(ex.to_dict(), ensure_ascii=False, separators=(",", ":")))
-            fh.write("\n")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for ex in extractions:
+                fh.write(json.dumps(ex.to_dict(), ensure_ascii=False, separators=(",", ":")))
+                fh.write("\n")
+        failures = stats.pop("failed", [])
+        _write_extract_rejects(out_dir, failures)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
+    stats["failed"] = len(failures)
+    if cache is not None and cache.corrupt:
+        stats["cache_corrupt_recomputed"] = cache.corrupt
+    if failures:
+        stats["failed_articles"] = sorted(f.article_id for f in failures)
     from pipeline.nlp.build import base_model_name
     import spacy
     import importlib.metadata as md
@@ -184,6 +267,24 @@ def extract_stage(out_dir: Path, n_process: int = config.N_PROCESS, engine: str 
                      rules_hash=rules_hash(),
                      seconds={"extract": round(time.perf_counter() - t0, 3)})
     return stats
+
+
+def _write_extract_rejects(out_dir: Path, failures: list) -> None:
+    """rejects.parquet keeps the parse rejects and gets one row per article whose extraction raised."""
+    from pipeline.parse import EXCERPT_CHARS
+
+    rejects = tables.read_table("rejects", out_dir)
+    rows = rejects[rejects["stage"] != "extract"].to_dict("records")
+    if failures:
+        reasons = {f.article_id: f.reason for f in failures}
+        articles = pq.read_table(Path(out_dir) / "articles.parquet",
+                                 columns=["article_id", "source_file", "record_index", "text"],
+                                 filters=[("article_id", "in", sorted(reasons))]).to_pylist()
+        rows += [{"source_file": a["source_file"], "record_index": a["record_index"], "reason": reasons[a["article_id"]],
+                  "excerpt": " ".join(a["text"].split())[:EXCERPT_CHARS], "stage": "extract",
+                  "article_id": a["article_id"]} for a in articles]
+    if rows != rejects.to_dict("records"):
+        tables.write_table("rejects", rows, out_dir)
 
 
 def iter_extractions(out_dir: Path) -> Iterator[Extraction]:
@@ -218,24 +319,29 @@ def _link_streaming(out_dir: Path, linker) -> dict:
         linker.observe(ex)
     linker.resolve()
     writers = {name: tables.TableWriter(name, out_dir) for name in ARTICLE_TABLES}
+    staged: dict[str, Path] = {}
     try:
         for batch in _batched(iter_extractions(out_dir), LINK_BATCH_ARTICLES):
             rows = linker.link_articles(batch)
             for name, writer in writers.items():
                 writer.write(rows.get(name, []))
+        counts = {}
+        for name, writer in writers.items():
+            staged[name] = writer.close(commit=False)
+            counts[name] = writer.num_rows
+        corpus = linker.corpus_tables()
+        for name in CORPUS_TABLES:
+            rows = corpus.get(name, [])
+            staged[name] = tables.write_table(name, rows, out_dir, commit=False)
+            counts[name] = len(rows)
     except BaseException:
         for writer in writers.values():
             writer.abort()
+        for path in staged.values():
+            path.unlink(missing_ok=True)
         raise
-    counts = {}
-    for name, writer in writers.items():
-        writer.close()
-        counts[name] = writer.num_rows
-    corpus = linker.corpus_tables()
-    for name in CORPUS_TABLES:
-        rows = corpus.get(name, [])
-        tables.write_table(name, rows, out_dir)
-        counts[name] = len(rows)
+    # The eight tables are replaced together: readers never see mentions of one run with entities of another.
+    tables.commit_tables(out_dir, staged)
     return counts
 
 
@@ -244,6 +350,7 @@ def link_stage(out_dir: Path) -> dict:
 
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
+    recover(out_dir)
     counts = _link_streaming(out_dir, Linker())
     counts = {name: counts[name] for name in ("mentions", "entities", "article_entities", "merges",
                                               "figures", "dates", "roles", "quotes")}
@@ -252,8 +359,9 @@ def link_stage(out_dir: Path) -> dict:
 
 
 def run_all(input_dir: Path, out_dir: Path, n_process: int = config.N_PROCESS, engine: str = "local",
-            scheduler: str | None = None, cache_dir: Path | None = None, use_cache: bool = True) -> dict:
-    summary = {"parse": parse_stage(input_dir, out_dir)}
+            scheduler: str | None = None, cache_dir: Path | None = None, use_cache: bool = True,
+            allow_empty: bool = False) -> dict:
+    summary = {"parse": parse_stage(input_dir, out_dir, allow_empty=allow_empty)}
     summary["extract"] = extract_stage(out_dir, n_process=n_process, engine=engine, scheduler=scheduler,
                                        cache_dir=cache_dir, use_cache=use_cache)
     summary["link"] = link_stage(out_dir)

@@ -59,7 +59,7 @@ def test_cached_runs_between_new_articles_keep_input_order(articles, tmp_path, m
     stats = {}
     out = list(extract_articles(articles, cache=cache, nlp=nlp, stats=stats, batch_size=2))
     assert [e.article_id for e in out] == [a["article_id"] for a in articles]
-    assert stats == {"cached": 2, "computed": 3}
+    assert stats == {"cached": 2, "computed": 3, "failed": []}
     fresh = [e.to_dict() for e in extract_articles(articles, nlp=nlp)]
     assert [e.to_dict() for e in out] == fresh
 

@@ -72,9 +72,9 @@ def test_new_articles_cost_only_their_own_nlp_and_tables_match_a_full_run(tmp_pa
     raw.mkdir()
     (raw / "a.txt").write_text(first, encoding="utf-8")
     cache = tmp_path / "cache"
-    assert run_all(raw, tmp_path / "inc", cache_dir=cache)["extract"] == {"cached": 0, "computed": 12}
+    assert run_all(raw, tmp_path / "inc", cache_dir=cache)["extract"] == {"cached": 0, "computed": 12, "failed": 0}
     (raw / "b.txt").write_text(rest, encoding="utf-8")
-    assert run_all(raw, tmp_path / "inc", cache_dir=cache)["extract"] == {"cached": 12, "computed": 8}
+    assert run_all(raw, tmp_path / "inc", cache_dir=cache)["extract"] == {"cached": 12, "computed": 8, "failed": 0}
 
     run_all(raw, tmp_path / "full", cache_dir=tmp_path / "fresh-cache")
     for name in config.TABLE_NAMES:
@@ -96,3 +96,133 @@ def test_dev_gold_scores_meet_the_acceptance_floors(real_run):
     assert r["linking"]["shared_ids"] == 0
     assert r["roles"]["f1"] >= 0.85
     assert r["quotes"]["f1"] >= 0.90 and r["quotes"]["speaker_agreement"] >= 0.90
+
+
+# Reliability: a failing article, the clock, and a killed link stage.
+
+def test_an_article_whose_nlp_raises_becomes_a_reject_and_strict_exits_1(tmp_path, monkeypatch, record, capsys):
+    import spacy
+    from spacy.language import Language
+
+    import pipeline.nlp.build
+    from pipeline.cli import main
+
+    @Language.component("raises_on_sabotage")
+    def raises_on_sabotage(doc):
+        if "sabotage" in doc.text:
+            raise ValueError("bad article")
+        return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("raises_on_sabotage")
+    monkeypatch.setattr(pipeline.nlp.build, "shared_nlp", lambda: nlp)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "d.txt").write_text(
+        record("Fine", "The council met.", "https://example.org/written-for-tests/fine")
+        + record("Broken", "A sabotage of the parser.", "https://example.org/written-for-tests/broken"), encoding="utf-8")
+    args = ["run", "--input", str(raw), "--output", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")]
+    assert main(args) == 0
+    assert "1 FAILED" in capsys.readouterr().out
+    rejects = pq.read_table(tmp_path / "out" / "rejects.parquet").to_pylist()
+    assert [(r["stage"], r["reason"]) for r in rejects] == [("extract", "extract failed: ValueError: bad article")]
+    assert rejects[0]["excerpt"].startswith("Broken")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["extract"]["failed"] == 1 and manifest["row_counts"]["articles"] == 2
+    assert main(args + ["--strict"]) == 1
+
+
+def test_reruns_on_another_day_give_byte_identical_tables(tmp_path):
+    """Nothing depends on the clock: a relative record date stays null whatever day it is."""
+    import time_machine
+
+    from pipeline.stages import run_all
+
+    first, _ = _split_real_dump(tmp_path)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    relative = ("Date: 2 days ago\nTitle: Council meets again\nContent: The Ocean Council met yesterday in Astana "
+                "and again today.\nURL: https://example.org/written-for-tests/relative\n")
+    (raw / "a.txt").write_text(first + "\n" + relative, encoding="utf-8")
+    outs = []
+    for day in ("2024-01-05 10:00", "2031-08-20 23:00"):
+        with time_machine.travel(day, tick=False):
+            out = tmp_path / day[:10]
+            run_all(raw, out, cache_dir=tmp_path / f"cache-{day[:10]}")
+            outs.append(out)
+    arts = pq.read_table(outs[0] / "articles.parquet").to_pandas()
+    assert arts.loc[arts.title == "Council meets again", "published"].isna().all()
+    manifest = json.loads((outs[0] / "manifest.json").read_text())
+    assert manifest["parse"]["warnings"]["relative date (no base to resolve it)"] == 1
+    for name in config.TABLE_NAMES:
+        assert (outs[0] / f"{name}.parquet").read_bytes() == (outs[1] / f"{name}.parquet").read_bytes(), name
+
+
+KILL_CHILD = """
+import sys
+from pipeline.stages import link_stage
+print("go", flush=True)
+link_stage(sys.argv[1])
+print("done", flush=True)
+"""
+
+
+def _tables(folder):
+    return {name: (folder / f"{name}.parquet").read_bytes() for name in config.TABLE_NAMES}
+
+
+def test_a_link_stage_killed_anywhere_leaves_the_old_or_the_new_tables_never_a_mix(tmp_path):
+    import random
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from pipeline.stages import recover, run_all
+
+    first, rest = _split_real_dump(tmp_path)
+    for name, text in (("old", first + "\n" + rest), ("new", first)):
+        (tmp_path / f"raw-{name}").mkdir()
+        (tmp_path / f"raw-{name}" / "d.txt").write_text(text, encoding="utf-8")
+        run_all(tmp_path / f"raw-{name}", tmp_path / name, cache_dir=tmp_path / "cache")
+    old, new = _tables(tmp_path / "old"), _tables(tmp_path / "new")
+    assert old["mentions"] != new["mentions"]
+
+    def prepared(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(tmp_path / "old", folder)
+        shutil.copy(tmp_path / "new" / "extractions.jsonl", folder / "extractions.jsonl")
+        return folder
+
+    def start(folder):
+        child = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(folder)], stdout=subprocess.PIPE, text=True,
+                                 cwd=config.ROOT)
+        assert child.stdout.readline().strip() == "go"
+        return child
+
+    t0 = time.perf_counter()
+    child = start(prepared(tmp_path / "work"))
+    assert child.wait(timeout=300) == 0
+    link_seconds = time.perf_counter() - t0
+    assert _tables(tmp_path / "work") == {**old, **{k: v for k, v in new.items() if k not in ("articles", "rejects")}}
+
+    rng = random.Random(15)
+    outcomes = []
+    for _ in range(8):
+        work = prepared(tmp_path / "work")
+        child = start(work)
+        time.sleep(rng.uniform(0, link_seconds * 1.1))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+        recover(work)
+        got = _tables(work)
+        link_tables = [n for n in config.TABLE_NAMES if n not in ("articles", "rejects")]
+        state = {"old" if got[n] == old[n] else "new" if got[n] == new[n] else "neither" for n in link_tables}
+        assert len(state) == 1 and state != {"neither"}, state
+        outcomes.append(state.pop())
+        manifest = json.loads((work / "manifest.json").read_text())
+        counts = {n: pq.ParquetFile(work / f"{n}.parquet").metadata.num_rows for n in config.TABLE_NAMES}
+        assert manifest["row_counts"] == counts
+        assert not [p.name for p in work.iterdir() if p.name.endswith(".tmp") or p.name == ".commit.json"]
+    assert "old" in outcomes  # at least one kill landed before the commit

@@ -16,7 +16,7 @@ from itertools import islice
 from typing import Iterable, Iterator
 
 from pipeline import config
-from pipeline.extract import ExtractionCache
+from pipeline.extract import ExtractionCache, Failure
 from pipeline.records import Extraction
 
 # Articles per task: large enough that a task is mostly NLP, not scheduling overhead.
@@ -27,14 +27,17 @@ LOCAL_WORKERS = 2
 
 
 def extract_partition(articles: list[dict], batch_size: int = config.BATCH_SIZE) -> list[dict]:
-    """Runs on a worker: the extractions of a partition of articles, as plain dicts, in order."""
-    from pipeline.extract import doc_to_extraction
+    """Runs on a worker: the extractions of a partition of articles, as plain dicts, in order; an article
+    whose extraction raised comes back as {"article_id", "failed": reason} (long ones are chunked)."""
+    from pipeline.extract import extract_articles
     from pipeline.nlp.build import shared_nlp
 
-    nlp = shared_nlp()
-    docs = nlp.pipe((a["text"] for a in articles), batch_size=batch_size)
-    return [doc_to_extraction(doc, a["article_id"], a.get("published")).to_dict()
-            for doc, a in zip(docs, articles)]
+    stats: dict = {}
+    done = {e.article_id: e.to_dict() for e in extract_articles(articles, nlp=shared_nlp(), n_process=1,
+                                                                  batch_size=batch_size, stats=stats)}
+    failed = {f.article_id: f.reason for f in stats["failed"]}
+    return [done.get(a["article_id"]) or {"article_id": a["article_id"], "failed": failed[a["article_id"]]}
+            for a in articles]
 
 
 def _partitions(articles: Iterable[dict], cache: ExtractionCache | None,
@@ -70,6 +73,7 @@ def extract_with_dask(articles: Iterable[dict], cache: ExtractionCache | None = 
     stats.setdefault("cached", 0)
     stats.setdefault("computed", 0)
     stats.setdefault("partitions", 0)
+    stats.setdefault("failed", [])
     size = partition_size or PARTITION_SIZE
     conn: dict = {}
 
@@ -95,7 +99,13 @@ def extract_with_dask(articles: Iterable[dict], cache: ExtractionCache | None = 
         computed = iter(future.result()) if future is not None else iter(())
         for article, hit in part:
             if hit is None:
-                extraction = Extraction.from_dict(next(computed))
+                row = next(computed)
+                if "failed" in row:
+                    stats["failed"].append(Failure(row["article_id"], row["failed"]))
+                    if progress is not None:
+                        progress.update(1)
+                    continue
+                extraction = Extraction.from_dict(row)
                 if cache is not None:
                     cache.put(article, extraction)
                 stats["computed"] += 1
