@@ -66,7 +66,8 @@ def real_run(tmp_path_factory) -> Path:
     return out
 
 
-ENTITY_COMPONENTS = ("un_agencies", "places", "entity_fixups", "abbreviations", "people")
+ENTITY_COMPONENTS = ("un_agencies", "places", "line_breaks", "entity_fixups", "line_breaks_done", "abbreviations",
+                     "people")
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,11 @@
                      has no UN_AGENCY label, so these spans are fixed first and ner predicts around them.
     places           rule, BEFORE ner: gazetteer countries, cities, regions and LOC areas. A sure
                      gazetteer hit beats the model (which calls Almaty an ORG).
+    line_breaks      line-break tokens held in placeholder entities the NER predicts around, removed by
+                     line_breaks_done right after it: no mention runs across a line.
     ner              statistical model: fills what the rules left (people, other organizations, places
-                     the gazetteer lacks).
+                     the gazetteer lacks). Our fine-tuned NER (models/ner, `make train`) when present,
+                     else the English model's own.
     entity_fixups    AFTER ner: maps model labels onto ours, strips honorifics and titles from PERSON
                      spans, drops boilerplate, slogans and nationalities, corrects confident model errors.
     abbreviations    AFTER fixups: "Long Form (LF)" pairs; the short form takes the long form's label
@@ -34,7 +37,10 @@ from pipeline.nlp import extensions  # noqa: F401  (registers Doc extensions)
 CUSTOM_COMPONENTS: tuple[tuple[str, str, str, dict], ...] = (
     ("un_agencies", "un_agency_ruler", "pipeline.nlp.un_agencies", {"before": "ner"}),
     ("places", "place_ruler", "pipeline.nlp.places", {"before": "ner"}),
+    ("line_breaks", "line_breaks", "pipeline.nlp.line_breaks", {"before": "ner"}),
     ("entity_fixups", "entity_fixups", "pipeline.nlp.entity_fixups", {"after": "ner"}),
+    # Added after entity_fixups but placed right after ner, so it runs between the two.
+    ("line_breaks_done", "line_breaks_done", "pipeline.nlp.line_breaks", {"after": "ner"}),
     ("abbreviations", "abbreviation_labeller", "pipeline.nlp.abbreviations", {"after": "entity_fixups"}),
     ("people", "person_appositions", "pipeline.nlp.people", {"after": "abbreviations"}),
     ("figures", "figure_extractor", "pipeline.nlp.figures", {"last": True}),
@@ -58,9 +64,14 @@ def base_model_name() -> str:
 def load_base_model() -> Language:
     from pipeline.nlp.attribute_lookup import use_attribute_lookup
 
-    nlp = spacy.load(base_model_name(), exclude=list(UNUSED_MODEL_COMPONENTS))
+    trained_ner = config.ner_model_dir()
+    exclude = list(UNUSED_MODEL_COMPONENTS) + (["ner"] if trained_ner else [])
+    nlp = spacy.load(base_model_name(), exclude=exclude)
     # The model's attribute_ruler was a fifth of its time; the lookup gives identical tokens ~10x faster.
     use_attribute_lookup(nlp)
+    if trained_ner:
+        # Our fine-tuned NER (its own tok2vec, like the stock one) in the stock NER's place.
+        nlp.add_pipe("ner", source=spacy.load(trained_ner))
     return nlp
 
 

@@ -1,0 +1,35 @@
+"""Line breaks: preset outside before the NER, so no entity runs across a line."""
+import pytest
+import spacy
+
+import pipeline.nlp.line_breaks  # noqa: F401  (registers the factory)
+from pipeline.nlp.build import base_model_name
+
+GLUED = ["Credit: UNICEF/John\nSmith", "By Maria\nLopez\nThe ministry said", "Ahmed\nAli said"]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return spacy.load(base_model_name(), exclude=["lemmatizer"])
+
+
+@pytest.mark.parametrize("text", GLUED)
+def test_the_model_alone_glues_a_name_across_lines_and_the_component_prevents_it(model, text):
+    assert any("\n" in e.text for e in model(text).ents)   # the failure this component exists for
+    with_breaks = spacy.load(base_model_name(), exclude=["lemmatizer"])
+    with_breaks.add_pipe("line_breaks", before="ner")
+    with_breaks.add_pipe("line_breaks_done", after="ner")
+    doc = with_breaks(text)
+    assert not any("\n" in e.text for e in doc.ents)
+    assert not any(e.label_ == "LINE_BREAK" for e in doc.ents)
+
+
+def test_entities_set_by_earlier_rules_are_kept():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "UN_AGENCY", "pattern": "UNICEF"}])
+    nlp.add_pipe("line_breaks")
+    nlp.add_pipe("line_breaks_done")
+    doc = nlp("UNICEF said\nthat children suffer.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("UNICEF", "UN_AGENCY")]
+    assert [t.ent_iob_ for t in doc if "\n" in t.text] == ["O"]
