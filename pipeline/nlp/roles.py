@@ -363,9 +363,15 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
         if not closed and _is_title_complement(run, lex):
             title_end_w = end - 1
         else:
+            named = None
             if org is None and org_by_name is not None:
                 # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere
-                org = org_by_name(" ".join(w.text for w in run))
+                named = org_by_name(" ".join(w.text for w in run))
+            if named is not None:
+                org = named
+            elif not closed:
+                # no ministry named as an entity: the title is kept whole ("Minister of Health")
+                title_end_w = end - 1
             closed = True
         k = end
     return TitleParse(title_start=words[t_first].start, title_end=words[title_end_w].end, org=org, place=place,
@@ -541,6 +547,31 @@ def org_finder(text: str, ents: Sequence[Ent]):
     return find
 
 
+POSSESSIVE_RE = re.compile(r"^.*?['\u2019]s\s+", re.S)
+
+
+def split_title(title: str, lex: Lexicon) -> list[str]:
+    """Titles of one title phrase: two posts joined by "and", each with its own head noun, are two roles
+    ("Deputy Prime Minister and Minister of Finance"); coordinated modifiers of one head stay one post
+    ("Communication and Outreach Specialist"). Only the part before the first complement preposition
+    is split, so "Minister of Labour, Social Security and Migration" stays whole. A possessive owner before
+    the title ("the world body's humanitarian relief coordinator") is not part of it."""
+    title = POSSESSIVE_RE.sub("", title)
+    words = title.split()
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in lex.prepositions), len(words))
+    head_part, rest = words[:cut], words[cut:]
+    links = [i for i, w in enumerate(head_part) if w.lower() in ("and", "&") and 0 < i < len(head_part) - 1]
+    if not links:
+        return [title] if title else []
+    parts, start = [], 0
+    for i in links + [len(head_part)]:
+        parts.append(head_part[start:i])
+        start = i + 1
+    if not all(any(is_head(Word(w, 0, 0, w.lower()), lex) for w in part) for part in parts):
+        return [title]
+    return [" ".join(part) for part in parts[:-1]] + [" ".join(parts[-1] + rest)]
+
+
 def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
                words: Sequence[Word] | None = None) -> list[dict]:
     """Every (person, title) the text states, as dicts with char spans (the component's output)."""
@@ -568,17 +599,18 @@ def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
         for parse in parses:
             org = ents[parse.org] if parse.org is not None else None
             place = _place_span(parse, ents, text, lex)
-            title = " ".join(text[parse.title_start:parse.title_end].split())
-            key = (ent.start, title.casefold())
-            if not title or key in seen:
-                continue
-            seen.add(key)
+            phrase = " ".join(text[parse.title_start:parse.title_end].split())
             starts = [ent.start, parse.title_start, words[parse.first_word].start]
             ends = [ent.end, parse.title_end, words[max(parse.end_word - 1, 0)].end]
-            roles.append({"person_start": ent.start, "person_end": ent.end, "title": title,
-                          "org_start": org.start if org else None, "org_end": org.end if org else None,
-                          "place_start": place[0] if place else None, "place_end": place[1] if place else None,
-                          "start_char": min(starts), "end_char": max(ends)})
+            for title in split_title(phrase, lex):
+                key = (ent.start, title.casefold())
+                if key in seen:
+                    continue
+                seen.add(key)
+                roles.append({"person_start": ent.start, "person_end": ent.end, "title": title,
+                              "org_start": org.start if org else None, "org_end": org.end if org else None,
+                              "place_start": place[0] if place else None, "place_end": place[1] if place else None,
+                              "start_char": min(starts), "end_char": max(ends)})
     roles.sort(key=lambda r: (r["start_char"], r["person_start"]))
     return roles
 
