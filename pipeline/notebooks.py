@@ -22,8 +22,8 @@ def execute_notebook(path: Path, tables_dir: Path, gold: Path = config.GOLD_DIR,
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    env = {"PIPELINE_OUTPUT": str(Path(tables_dir).resolve()), "PIPELINE_GOLD": str(Path(gold).resolve()),
-           "MPLBACKEND": "Agg"}
+    # No MPLBACKEND here: the notebooks use the inline backend, so their charts are in the outputs.
+    env = {"PIPELINE_OUTPUT": str(Path(tables_dir).resolve()), "PIPELINE_GOLD": str(Path(gold).resolve())}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
