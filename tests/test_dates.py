@@ -240,8 +240,11 @@ def test_two_days_joined_by_and_are_two_dates():
         [("5 and 9 May 2023", "2023-05-05", "2023-05-09")]
 
 
-def test_a_month_inside_a_person_name_is_not_a_date(nlp):
-    assert doc_dates(nlp, "The opening speech was given by June Aldane, the mayor.") == []
+def test_a_month_inside_a_person_name_is_not_a_date():
+    from pipeline.nlp.build import build_nlp
+
+    full = build_nlp()   # the person comes from the entity components, which this module's nlp leaves out
+    assert doc_dates(full, "The opening speech was given by June Aldane, the mayor.") == []
 
 
 @pytest.mark.parametrize("a, b, expected", [(3, 15, (15, 3)), (15, 3, (15, 3)), (4, 5, (4, 5))])

@@ -1,7 +1,6 @@
 import spacy
 
-from pipeline.nlp.entity_fixups import (Ent, balance_quotes, extend_hyphenated, join_chains, kb_relabel,
-                                        quoted_after_legal_form, rules, title_prefix_end, trim_edges)
+from pipeline.nlp.entity_fixups import Ent, balance_quotes, extend_hyphenated, join_chains, kb_relabel, rules, trim_edges
 
 nlp = spacy.blank("en")
 
@@ -21,21 +20,6 @@ def test_balance_quotes_closes_or_cuts():
     doc = nlp("“Clean Rivers of Mongolia and more words here today now and later")
     s, e = balance_quotes(doc, 0, 4)
     assert (s, e) == (1, 4)
-
-
-def test_quoted_name_after_a_legal_form():
-    doc = nlp("LLP “Steppe Seeds” nursery")
-    assert quoted_after_legal_form(doc, 0, 5, rules()["legal_forms"]) == (2, 4)
-    doc = nlp("Steppe Seeds nursery")
-    assert quoted_after_legal_form(doc, 0, 3, rules()["legal_forms"]) is None
-
-
-def test_title_prefix_stops_at_the_last_title_head():
-    r = rules()
-    doc = nlp("Deputy Prime Minister Dariga Sultanbekova")
-    assert title_prefix_end(doc, 0, len(doc), r["person_prefix"], r["person_heads"]) == 3
-    doc = nlp("Gender Equality Network")        # "Gender" modifies titles but is no title alone
-    assert title_prefix_end(doc, 0, len(doc), r["person_prefix"], r["person_heads"]) == 0
 
 
 def test_hyphenated_words_are_not_cut():
@@ -118,7 +102,9 @@ def test_entities_stay_well_formed_on_any_text(entity_nlp, words):
 
 def test_head_word_decides_not_any_word(ents_of):
     ents = ents_of("She worked at the Security Policy Department of the Mongolian Ministry of Defence.")
-    assert any(l == "ORG" and "Security Policy Department" in t for t, l in ents)
+    # one organization mention over the whole chain (its label is the trained model's call)
+    assert [t for t, l in ents if l in ("ORG", "UN_AGENCY")] == [
+        "Security Policy Department of the Mongolian Ministry of Defence"]
 
 
 def test_kb_relabel_needs_the_kb_spelling():
@@ -127,34 +113,11 @@ def test_kb_relabel_needs_the_kb_spelling():
     assert kb_relabel("dushanbe", "ORG") is None
 
 
-def test_repeat_names_labels_other_occurrences():
-    from pipeline.nlp.entity_fixups import repeat_names
-    doc = nlp("Steppe Water Union met . Later Steppe Water Union left")
-    out = repeat_names(doc, [Ent(0, 3, "ORG")])
-    assert [(e.start, e.end, e.label, e.source) for e in out] == [(0, 3, "ORG", "model"), (6, 9, "ORG", "rule")]
-
-
 def test_chain_over_and():
     doc = nlp("the Ministry of Water and Energy of the Kyrgyz Republic met")
     ents = [Ent(1, 4, "ORG"), Ent(8, 10, "GPE", "Q813", "rule")]
     joined = join_chains(doc, ents, rules())
     assert [(e.start, e.end, e.label) for e in joined] == [(1, 10, "ORG")]
-
-
-def test_owner_possessive_is_cut_but_plural_possessive_kept():
-    from pipeline.nlp.entity_fixups import after_possessive
-    doc = nlp("WFP’s Mountain Research Institute")
-    assert after_possessive(doc, 0, len(doc)) == 2
-    doc = nlp("Farmers’s Mountain Research Institute")
-    assert after_possessive(doc, 0, len(doc)) == 0
-
-
-def test_office_words_before_a_person_are_cut():
-    from pipeline.nlp.entity_fixups import after_office_words
-    doc = nlp("Emergency Situations Aliya Bekova")
-    assert after_office_words(doc, 0, len(doc), rules()) == 2
-    doc = nlp("Aliya Bekova")
-    assert after_office_words(doc, 0, len(doc), rules()) == 0
 
 
 def test_names_a_project():
@@ -166,42 +129,13 @@ def test_names_a_project():
     assert names_a_project(doc, 13, 14, r["non_entity_heads"], r["org_heads"])
 
 
-def test_is_currency():
-    from pipeline.nlp.entity_fixups import is_currency
-    r = rules()
-    for text in ("MNT", "EUR 300,000", "US$ 5 million", "PEN 40", "₾ 40"):
-        doc = nlp(text)
-        assert is_currency(doc, 0, len(doc), r), text
-    for text in ("PEN International", "PEN", "Imereti", "UNDP"):
-        doc = nlp(text)
-        assert not is_currency(doc, 0, len(doc), r), text
-
-
-def test_person_context():
-    from pipeline.nlp.entity_fixups import person_context
-    r = rules()
-    doc = nlp("Ms. Imereti spoke , Lima Quispe spoke , Lima Province and Lima .")
-    assert person_context(doc, 1, 2, r)          # after an honorific
-    assert person_context(doc, 4, 5, r)          # a name word follows
-    assert not person_context(doc, 8, 9, r)      # a place word follows
-    assert not person_context(doc, 11, 12, r)
-
-
-def test_model_person_that_is_a_subdivision_becomes_a_place_unless_a_person_is_meant():
+def test_model_person_that_is_a_subdivision_becomes_a_place():
     from spacy.tokens import Span
     from pipeline.nlp.entity_fixups import fix_entities
     assert kb_relabel("Imereti", "PERSON") == ("GPE", "iso3166-2:GE-IM")
     doc = nlp("Floods hit Imereti today .")
     doc.ents = [Span(doc, 2, 3, label="PERSON")]
     assert [(e.start, e.label, e.kb_id) for e in fix_entities(doc)] == [(2, "GPE", "iso3166-2:GE-IM")]
-    doc = nlp("Then Ms. Imereti spoke .")
-    doc.ents = [Span(doc, 2, 3, label="PERSON")]
-    assert [(e.start, e.label) for e in fix_entities(doc)] == [(2, "PERSON")]
-
-
-def test_currency_codes_and_amounts_are_no_entities(ents_of):
-    ents = ents_of("The fund paid GEL 300,000 to farmers in Imereti, and MNT rates rose in Khovd.")
-    assert not any("GEL" in t or t == "MNT" for t, _ in ents)
 
 
 def test_a_stop_list_term_is_never_relabelled_as_a_place():
@@ -209,4 +143,5 @@ def test_a_stop_list_term_is_never_relabelled_as_a_place():
     from pipeline.nlp.entity_fixups import fix_entities
     doc = nlp("Then Google joined .")          # GeoNames lists "Google" among names of a US city
     doc.ents = [Span(doc, 1, 2, label="ORG")]
-    assert fix_entities(doc) == []
+    assert fix_entities(doc) == []          # a stop-list term is no name at all
+    assert [(e.label, e.kb_id) for e in fix_entities(doc, off=frozenset({"not_a_name"}))] == [("ORG", None)]

@@ -33,7 +33,8 @@ from spacy.language import Language
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers Doc extensions)
 
-# (component name, factory name, module that registers the factory, placement)
+# (component name, factory name, module that registers the factory, placement). Components placed
+# "last" run in this order, so any of them can be left out (tests, scripts/ablate.py).
 CUSTOM_COMPONENTS: tuple[tuple[str, str, str, dict], ...] = (
     ("un_agencies", "un_agency_ruler", "pipeline.nlp.un_agencies", {"before": "ner"}),
     ("places", "place_ruler", "pipeline.nlp.places", {"before": "ner"}),
@@ -41,8 +42,8 @@ CUSTOM_COMPONENTS: tuple[tuple[str, str, str, dict], ...] = (
     ("entity_fixups", "entity_fixups", "pipeline.nlp.entity_fixups", {"after": "ner"}),
     # Added after entity_fixups but placed right after ner, so it runs between the two.
     ("line_breaks_done", "line_breaks_done", "pipeline.nlp.line_breaks", {"after": "ner"}),
-    ("abbreviations", "abbreviation_labeller", "pipeline.nlp.abbreviations", {"after": "entity_fixups"}),
-    ("people", "person_appositions", "pipeline.nlp.people", {"after": "abbreviations"}),
+    ("abbreviations", "abbreviation_labeller", "pipeline.nlp.abbreviations", {"last": True}),
+    ("people", "person_appositions", "pipeline.nlp.people", {"last": True}),
     ("figures", "figure_extractor", "pipeline.nlp.figures", {"last": True}),
     ("dates", "date_extractor", "pipeline.nlp.dates", {"last": True}),
     ("roles", "role_extractor", "pipeline.nlp.roles", {"last": True}),
@@ -75,14 +76,15 @@ def load_base_model() -> Language:
     return nlp
 
 
-def build_nlp(components: tuple[str, ...] | None = None) -> Language:
-    """The full pipeline; `components` limits which custom components are added (for tests)."""
+def build_nlp(components: tuple[str, ...] | None = None, settings: dict[str, dict] | None = None) -> Language:
+    """The full pipeline; `components` limits which custom components are added (tests, ablation) and
+    `settings` overrides a component's config (`{"entity_fixups": {"disabled": ["join_chains"]}}`)."""
     nlp = load_base_model()
     for name, factory, module, placement in CUSTOM_COMPONENTS:
         if components is not None and name not in components:
             continue
         importlib.import_module(module)
-        nlp.add_pipe(factory, name=name, **placement)
+        nlp.add_pipe(factory, name=name, config=(settings or {}).get(name, {}), **placement)
     return nlp
 
 

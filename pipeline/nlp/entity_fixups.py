@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span
 from pipeline import kb
 from pipeline.nlp.entity_spans import is_name_like, load_rules, name_head, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
+from pipeline.nlp.un_agencies import inside_longer_name
 from pipeline.records import ENTITY_LABELS
 
 LABEL_MAP = {"FAC": "LOC"}
@@ -62,62 +63,20 @@ def rules() -> dict:
     org = load_rules("entities_org")
     people = load_rules("entities_people")
     stop = load_rules("entities_stoplist")
-    demonym_rows = load_rules("demonyms").get("countries", [])
-    demonyms = {d for row in demonym_rows for d in row.get("demonyms", [])}
-    exceptions = frozenset(stop.get("currency_code_exceptions", ()))
     return {
-        "honorifics": frozenset(people["honorifics"]),
-        "currency_codes": currency_codes() - exceptions,
-        "currency_starts": currency_codes() | frozenset(stop.get("currency_symbols", ())),
         "non_entity_heads": frozenset(org["non_entity_heads"]),
         "chain_heads": frozenset(org["chain_heads"]),
         "connectors": tuple(tuple(c) for c in org["connectors"]),
-        "legal_forms": tuple(sorted((tuple(f.split()) for f in org["legal_forms"]), key=len, reverse=True)),
         "generic": frozenset(w.casefold() for w in org["generic_words"]),
         "venue_heads": frozenset(org["venue_heads"]),
         "org_heads": frozenset(org["org_unit_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
-        "person_heads": frozenset(people["honorifics"]) | frozenset(people["apposition_titles"]),
         "stoplist": frozenset(kb.fold(t) for t in stop["texts"]),
-        "demonyms": frozenset(demonyms) | frozenset(stop.get("demonyms", [])),
-        "non_name_suffixes": tuple(people["non_name_suffixes"]),
     }
-
-
-@lru_cache(maxsize=1)
-def currency_codes() -> frozenset[str]:
-    """ISO 4217 codes (MNT, GEL, EUR), from the maintained list in pycountry."""
-    import pycountry
-
-    return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
 # --------------------------------------------------------------------------------------------
 # Pure helpers over a Doc and token offsets
-
-
-def is_currency(doc: Doc, start: int, end: int, r: dict) -> bool:
-    """A currency code alone ("MNT") or an amount ("EUR 300,000", "US$ 5 million", "₾ 40")."""
-    first = doc[start]
-    if end - start == 1 and first.text in r["currency_codes"]:
-        return True
-    k = start
-    if first.text in r["currency_starts"]:
-        k = start + 1
-    elif start + 1 < end and first.text + doc[start + 1].text in r["currency_starts"]:
-        k = start + 2       # "US" + "$"
-    return start < k < len(doc) and doc[k].like_num
-
-
-def person_context(doc: Doc, start: int, end: int, r: dict) -> bool:
-    """An honorific before ("Ms. Imereti") or a capitalised name word after ("Lima Quispe"):
-    the span is (part of) a person's name, even where a place has the same name."""
-    if start > 0 and doc[start - 1].text in r["honorifics"]:
-        return True
-    if end < len(doc):
-        nxt = doc[end]
-        return nxt.is_alpha and nxt.is_title and nxt.lower_ not in _PLACE_WORDS
-    return False
 
 
 _PLACE_WORDS = frozenset({"region", "province", "state", "district", "county", "city", "oblast", "aimag",
@@ -179,104 +138,8 @@ def balance_quotes(doc: Doc, start: int, end: int, max_extend: int = 8) -> tuple
     return (start, opened) if opened > start else (opened + 1, end)
 
 
-def quoted_after_legal_form(doc: Doc, start: int, end: int, legal_forms) -> tuple[int, int] | None:
-    """'State Enterprise “Forest Seed Centre” nursery' -> the span of Forest Seed Centre."""
-    words = tuple(t.text for t in doc[start:end])
-    for form in legal_forms:
-        n = len(form)
-        if words[:n] == form and start + n < len(doc) and doc[start + n].text in OPEN_QUOTES:
-            q = start + n + 1
-            for j in range(q, min(len(doc), q + 15)):
-                if doc[j].text in CLOSE_QUOTES:
-                    return (q, j) if j > q else None
-            return None
-    return None
-
-
-def after_office_words(doc: Doc, start: int, end: int, r: dict) -> int:
-    """ "[Emergency Situations] Aliya Bekova" (from "Minister of Emergency Situations Aliya
-    Bekova"): a PERSON span that starts with the tail of an office name keeps the name after it,
-    when two or more name words follow the last office word."""
-    cut = None
-    for i in range(start, end):
-        t = doc[i]
-        if t.text in r["org_heads"] or (len(t) > 5 and t.lower_.endswith(r["non_name_suffixes"])):
-            cut = i + 1
-    if cut is None or end - cut < 2 or not all(is_name_like(t) or t.text == "-" for t in doc[cut:end]):
-        return start
-    return cut
-
-
-def title_prefix_end(doc: Doc, start: int, end: int, prefixes: frozenset[str],
-                     heads: frozenset[str]) -> int:
-    """End of a leading title ("Deputy Prime Minister", "Ms.", "Project Manager") in [start, end).
-
-    The run of title words only counts up to its last head word (an honorific or a job title
-    such as Minister), so "Gender-Based Violence" keeps its "Gender".
-    """
-    cut = start
-    i = start
-    while i < end - 1 and doc[i].text in prefixes:
-        i += 1
-        if doc[i - 1].text in heads:
-            cut = i
-    return cut
-
-
-def strip_person_prefix(doc: Doc, start: int, end: int, r: dict) -> int:
-    return title_prefix_end(doc, start, end, r["person_prefix"], r["person_heads"])
-
-
-def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict) -> bool:
-    span = doc[start:end]
-    text = span.text
-    if not any(c.isupper() for c in text):
-        return True
-    if kb.fold(text) in r["stoplist"]:
-        return True
-    if any(t.like_email or t.like_url or t.text.startswith(("#", "@")) for t in span):
-        return True
-    if any(FUSED_DIGITS_RE.search(t.text) for t in span):
-        return True
-    words = [t for t in span if t.is_alpha]
-    if not words:
-        return True
-    if all(t.text.casefold() in r["generic"] or t.is_stop for t in words):
-        return True
-    if label in ("ORG", "PERSON", "LOC"):
-        head = name_head(doc, start, end)
-        if head is not None and doc[head].text in r["non_entity_heads"]:
-            # a programme or event named after its organiser is still a programme
-            return True
-        if label == "ORG" and head is not None and doc[head].text in r["person_heads"] \
-                and doc[head].text not in r["org_heads"]:
-            return True     # "National Project Coordinator" is a job title
-    if label in ("GPE", "LOC", "ORG") and text in r["demonyms"]:
-        return True     # "Kazakh", "Kyrgyz": nationalities are not annotated
-    if label == "ORG" and span[0].text in r["person_heads"] and span[0].text not in r["org_heads"]:
-        return True     # "Minister of Internal Affairs" is a title, not the ministry
-    if label == "PERSON":
-        if any(t.text in r["org_heads"] for t in span):
-            return True
-        if any(len(t) > 5 and t.lower_.endswith(r["non_name_suffixes"]) for t in span):
-            return True     # "Humanitarian Action": abstract nouns are not names
-        if any(not (t.is_title or t.is_upper or not t.is_alpha or t.lower_ in _PARTICLES) for t in span):
-            return True
-    return False
-
-
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn",
                         "al", "el", "ul", "y", "dos", "das", "del", "ter", "ten", "zu"})
-
-
-def wholly_quoted(doc: Doc, start: int, end: int, legal_forms=()) -> bool:
-    """A span standing alone in quotation marks (a title or slogan), unless a legal form
-    introduces it as a registered name ('State Enterprise "X"')."""
-    if not (start > 0 and end < len(doc) and doc[start - 1].text in OPEN_QUOTES
-            and doc[end].text in CLOSE_QUOTES):
-        return False
-    before = tuple(t.text for t in doc[max(0, start - 6):start - 1])
-    return not any(before[-len(f):] == f for f in legal_forms)
 
 
 def written_as_in_kb(text: str, hit) -> bool:
@@ -401,25 +264,21 @@ def in_titled_quote(doc: Doc, start: int, end: int, heads: frozenset[str], reach
 LEFT_CONNECTORS = frozenset({"of", "on", "for", "the", "to", "against", "and"})
 
 
-def named_inside_longer_name(doc: Doc, start: int, end: int, heads: frozenset[str]) -> bool:
-    """The span continues or completes a capitalised name headed by a document/event word:
-    "Convention on the [Protection and Promotion]", "[EU]-UN Spotlight Regional Programme"."""
-    from pipeline.nlp.un_agencies import inside_longer_name
-    if inside_longer_name(doc, start, end, heads):
+def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict) -> bool:
+    """Not a name, by the guidelines: no capital letter, a stop-list term (COVID-19, SDGs), an address
+    or hashtag, digits fused into a word ("CSW67"), generic words only ("Ministry"), or a document,
+    event or programme named by its head word ("UN Convention against Corruption")."""
+    span = doc[start:end]
+    if not any(c.isupper() for c in span.text) or kb.fold(span.text) in r["stoplist"]:
         return True
-    i = start - 1
-    quoted = False
-    if i >= 0 and doc[i].text in OPEN_QUOTES:
-        quoted = True
-        i -= 1
-    saw_connector = False
-    while i >= 0 and doc[i].lower_ in LEFT_CONNECTORS and start - i <= 4:
-        saw_connector = True
-        i -= 1
-    if not saw_connector or i < 0:
-        return False
-    # "Convention on the X"; and, for a quoted title, also "conference on “X”"
-    return doc[i].text in heads or (quoted and doc[i].text.capitalize() in heads)
+    if any(t.like_email or t.like_url or t.text.startswith(("#", "@")) or FUSED_DIGITS_RE.search(t.text)
+           for t in span):
+        return True
+    words = [t for t in span if t.is_alpha]
+    if not words or all(t.text.casefold() in r["generic"] or t.is_stop for t in words):
+        return True
+    head = name_head(doc, start, end)
+    return head is not None and doc[head].text in r["non_entity_heads"]
 
 
 def names_a_project(doc: Doc, start: int, end: int, heads: frozenset[str],
@@ -454,29 +313,6 @@ def common_word_elsewhere(doc: Doc, start: int, end: int, lower: frozenset[str])
     return doc[start].lower_ in lower
 
 
-def dateline_place(doc: Doc, start: int, end: int, ents_by_start: dict) -> bool:
-    """ "Borovoye, Kazakhstan –": a name followed by a comma and a country at a line start."""
-    at_line_start = start == 0 or "\n" in doc[start - 1].text or doc[start - 1].is_space
-    if not at_line_start or end + 1 >= len(doc) or doc[end].text != ",":
-        return False
-    nxt = ents_by_start.get(end + 1)
-    return nxt is not None and nxt.label == "GPE" and nxt.kb_id is not None and nxt.kb_id.startswith("Q")
-
-
-def person_by_title(doc: Doc, start: int, end: int, r: dict) -> int | None:
-    """An ORG-labelled name led by a person's title ("President Kassym-Jomart Tokayev"):
-    the start of the name when it is one, else None."""
-    s = title_prefix_end(doc, start, end, r["person_prefix"], r["person_heads"])
-    if s == start and not (start > 0 and doc[start - 1].text in r["person_heads"]):
-        return None
-    words = [t for t in doc[s:end] if t.is_alpha]
-    if not 1 <= len(words) <= 4 or any(t.text in r["org_heads"] or t.is_upper for t in words):
-        return None
-    if not all(t.is_title or not t.is_alpha for t in doc[s:end]):
-        return None
-    return s
-
-
 # --------------------------------------------------------------------------------------------
 # The component
 
@@ -487,30 +323,8 @@ def project_acronyms(doc: Doc, heads: frozenset[str]) -> frozenset[str]:
                      and doc[t.i + 1].is_lower and doc[t.i + 1].text.capitalize() in heads)
 
 
-def after_possessive(doc: Doc, start: int, end: int) -> int:
-    """ "UCA’s Mountain Research Institute", "Mongolia’s Water Agency": the name is what follows
-    the owner's possessive, when the owner is an acronym or a known name."""
-    for i in range(end - 2, start, -1):
-        if doc[i].text in ("’s", "'s") and end - i - 1 >= 2 and all(
-                is_name_like(t) or t.lower_ in ("of", "and", "for", "the") for t in doc[i + 1:end]):
-            owner = doc[start:i]
-            # an owner is an acronym or a name the KB knows; "Women’s ... Centers" keeps its "Women’s"
-            if (len(owner) == 1 and owner[0].is_upper and len(owner[0]) > 1) or any(
-                    (kb.fold(owner.text), lab) in kb.alias_table() for lab in ENTITY_LABELS):
-                return i + 1
-    return start
-
-
-def strip_board_of(doc: Doc, start: int, end: int, r: dict) -> int:
-    """"Deputy Chair of the [Board of the X Institute]": the board belongs to the title."""
-    if end - start > 3 and doc[start].text == "Board" and doc[start + 1].lower_ == "of":
-        if start >= 2 and doc[start - 1].lower_ in ("the", "of") and any(
-                doc[k].text in r["person_heads"] for k in range(max(0, start - 4), start)):
-            return start + (3 if doc[start + 2].lower_ == "the" else 2)
-    return start
-
-
-def fix_entities(doc: Doc) -> list[Ent]:
+def fix_entities(doc: Doc, off: frozenset[str] = frozenset()) -> list[Ent]:
+    """The model's entities corrected; `off` names heuristics (HEURISTICS) switched off, for ablation."""
     r = rules()
     sources = doc._.mention_sources or {}
     kbs = doc._.mention_kb or {}
@@ -529,109 +343,54 @@ def fix_entities(doc: Doc) -> list[Ent]:
             ents.append(e)
             continue
         s, t = trim_edges(doc, e.start, e.end)
-        q = quoted_after_legal_form(doc, s, t, r["legal_forms"])
-        if q is None and s < t:
-            s, t = balance_quotes(doc, s, t)
-            if doc[s].text in OPEN_QUOTES and doc[t - 1].text in CLOSE_QUOTES and label in ("ORG", "PERSON"):
-                continue    # a title or slogan in quotation marks
-            s, t = trim_edges(doc, s, t)
-            if s < t:
-                s, t = extend_hyphenated(doc, s, t)
-        elif q is not None:
-            s, t = q
-            label = "ORG"
+        if s < t:
+            s, t = trim_edges(doc, *balance_quotes(doc, s, t))
+        if s < t and "extend_hyphenated" not in off:
+            s, t = extend_hyphenated(doc, s, t)
         if s >= t:
             continue
-        s = after_possessive(doc, s, t)
-        if label == "ORG":
-            s = strip_board_of(doc, s, t, r)
-            p = person_by_title(doc, s, t, r)
-            if p is not None:
-                label, s = "PERSON", p
-        if label == "PERSON":
-            s = strip_person_prefix(doc, s, t, r)
-            s, t = trim_edges(doc, s, t)
-            s = after_office_words(doc, s, t, r)
-        if s >= t or is_currency(doc, s, t, r):
-            continue
         text = doc[s:t].text
-        if text in r["demonyms"]:
-            continue    # "Kazakh" is a nationality even where a town bears the name
         generic = all(w.is_stop or w.text.casefold() in r["generic"] or w.text in r["org_heads"]
                       for w in doc[s:t] if w.is_alpha)
         # a town called "University"; GeoNames lists "Google" as a name of Topeka
-        relabel = None if generic or kb.fold(text) in r["stoplist"] else kb_relabel(text, label)
-        if relabel is not None and label in ("PERSON", "ORG") and relabel[0] in ("GPE", "LOC") \
-                and person_context(doc, s, t, r):
-            relabel = None
+        relabel = None if generic or kb.fold(text) in r["stoplist"] or "kb_relabel" in off else kb_relabel(text, label)
         if relabel is not None:
-            if named_inside_longer_name(doc, s, t, r["non_entity_heads"]):
-                continue
             label, kb_id = relabel
             ents.append(Ent(s, t, label, kb_id, "model"))
             continue
         last = doc[t - 1].text
-        if label in ("ORG", "LOC") and last in r["venue_heads"]:
+        if "head_word_label" in off:
+            pass
+        elif label in ("ORG", "LOC") and last in r["venue_heads"]:
             label = "LOC"
         elif label == "LOC" and span.label_ in ("FAC", "LOC") and last in r["org_heads"] and last != "Park":
             label = "ORG"
         ents.append(Ent(s, t, label, None, "model"))
-    ents = join_chains(doc, ents, r)
-    by_start = {e.start: e for e in ents}
+    if "join_chains" not in off:
+        ents = join_chains(doc, ents, r)
     lower = lower_words(doc)
     out = []
     for e in ents:
-        if e.label in ENTITY_LABELS and in_titled_quote(doc, e.start, e.end, r["non_entity_heads"]):
+        if e.label in ENTITY_LABELS and "titled_quote" not in off \
+                and in_titled_quote(doc, e.start, e.end, r["non_entity_heads"]):
             continue
+        if e.source == "model" and e.label in ENTITY_LABELS and "inside_longer_name" not in off \
+                and inside_longer_name(doc, e.start, e.end, r["non_entity_heads"]):
+            continue    # "[UN] E-Government Development Index": part of a document's name, even a known body
         if e.source != "model" or e.kb_id or e.label not in ENTITY_LABELS:
             out.append(e)
             continue
-        if dateline_place(doc, e.start, e.end, by_start) and e.label != "PERSON":
-            out.append(Ent(e.start, e.end, "GPE", None, "model"))
+        if "not_a_name" not in off and is_not_a_name(doc, e.start, e.end, e.label, r):
             continue
-        if is_not_a_name(doc, e.start, e.end, e.label, r):
+        if "common_word_elsewhere" not in off and common_word_elsewhere(doc, e.start, e.end, lower):
             continue
-        if e.label in ("ORG", "PERSON") and wholly_quoted(doc, e.start, e.end, r["legal_forms"]) \
-                and not (e.start >= 2 and doc[e.start - 2].text in r["chain_heads"]):
+        if "project_names" not in off and (names_a_project(doc, e.start, e.end, r["non_entity_heads"], r["org_heads"])
+                                           or doc[e.start:e.end].text in projects):
             continue
-        if e.label != "UN_AGENCY" and named_inside_longer_name(doc, e.start, e.end, r["non_entity_heads"]):
-            continue
-        if common_word_elsewhere(doc, e.start, e.end, lower):
-            continue
-        if names_a_project(doc, e.start, e.end, r["non_entity_heads"], r["org_heads"]) \
-                or doc[e.start:e.end].text in projects:
-            continue
-        if doc[e.start:e.end].root.pos_ == "VERB":
+        if "verb_root" not in off and doc[e.start:e.end].root.pos_ == "VERB":
             continue
         out.append(e)
     return out
-
-
-def repeat_names(doc: Doc, ents: list[Ent]) -> list[Ent]:
-    """A name of two words or more that the article labels once is labelled the same at its
-    other, unlabelled occurrences (the model often misses a repeated name in a new context)."""
-    names: dict[tuple[str, ...], Ent] = {}
-    for e in ents:
-        if e.label in ENTITY_LABELS and e.end - e.start >= 2 and doc[e.start].is_title:
-            names.setdefault(tuple(t.text for t in doc[e.start:e.end]), e)
-    if not names:
-        return ents
-    taken = bytearray(len(doc))
-    for e in ents:
-        taken[e.start:e.end] = b"\x01" * (e.end - e.start)
-    texts = [t.text for t in doc]
-    first = {}
-    for name in names:
-        first.setdefault(name[0], []).append(name)
-    added = []
-    for i, w in enumerate(texts):
-        for name in first.get(w, ()):
-            n = len(name)
-            if tuple(texts[i:i + n]) == name and not any(taken[i:i + n]):
-                src = names[name]
-                added.append(Ent(i, i + n, src.label, src.kb_id, "rule"))
-                taken[i:i + n] = b"\x01" * n
-    return ents + added
 
 
 def apply(doc: Doc, ents: list[Ent]) -> None:
@@ -643,13 +402,22 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
             set_source(doc, s.start_char, s.end_char, e.source, e.kb_id)
 
 
-@Language.factory("entity_fixups")
-def make_entity_fixups(nlp: Language, name: str):
+# Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
+HEURISTICS = ("extend_hyphenated", "kb_relabel", "head_word_label", "join_chains", "titled_quote", "not_a_name",
+              "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root")
+
+
+@Language.factory("entity_fixups", default_config={"disabled": []})
+def make_entity_fixups(nlp: Language, name: str, disabled: list[str]):
+    unknown = set(disabled) - set(HEURISTICS)
+    if unknown:
+        raise ValueError(f"entity_fixups: unknown heuristics {sorted(unknown)}; known: {HEURISTICS}")
+    off = frozenset(disabled)
     rules()
     kb.alias_table()
 
     def entity_fixups(doc: Doc) -> Doc:
-        apply(doc, repeat_names(doc, fix_entities(doc)))
+        apply(doc, fix_entities(doc, off))
         return doc
 
     return entity_fixups

@@ -17,9 +17,30 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline import kb
-from pipeline.nlp.entity_fixups import after_office_words, rules as fixup_rules
 from pipeline.nlp.entity_spans import is_name_like, load_rules, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
+
+
+@lru_cache(maxsize=1)
+def office_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Head words of office names and suffixes no name word has (models/rules)."""
+    return (frozenset(load_rules("entities_org")["org_unit_heads"]),
+            tuple(load_rules("entities_people")["non_name_suffixes"]))
+
+
+def after_office_words(doc: Doc, start: int, end: int, words: tuple[frozenset[str], tuple[str, ...]]) -> int:
+    """ "[Emergency Situations] Aliya Bekova" (from "Minister of Emergency Situations Aliya
+    Bekova"): a name run that starts with the tail of an office name keeps the name after it,
+    when two or more name words follow the last office word."""
+    heads, suffixes = words
+    cut = None
+    for i in range(start, end):
+        t = doc[i]
+        if t.text in heads or (len(t) > 5 and t.lower_.endswith(suffixes)):
+            cut = i + 1
+    if cut is None or end - cut < 2 or not all(is_name_like(t) or t.text == "-" for t in doc[cut:end]):
+        return start
+    return cut
 
 NAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn", "al"})
 MAX_NAME_TOKENS = 5
@@ -102,7 +123,7 @@ def find_people(doc: Doc, ents: list[Span], kbs: dict, sources: dict) -> list[tu
         if not is_name_like(doc[i]) or doc[i].text in r["prefix_titles"]:
             continue
         end = name_run(doc, i, r)
-        i = after_office_words(doc, i, end, fixup_rules())    # "Emergency Situations Ruslan Imankulov"
+        i = after_office_words(doc, i, end, office_words())    # "Emergency Situations Ruslan Imankulov"
         if end == i or not is_person_name(doc, i, end):
             i = max(end, i + 1)
             continue
