@@ -250,3 +250,18 @@ def test_single_curly_quotes_need_a_cue_and_survive_apostrophes():
     got = quotes_of(text, ("Ana Lima", "PERSON"))
     assert got == [("We must protect the parents’ rights first", "Ana Lima", "said"),
                    ("This matters to every family.", "Ana Lima", "added")]
+
+
+def test_said_by_an_unnamed_subject_goes_to_the_person_the_paragraph_just_named():
+    from pipeline.nlp.quotes import find_quotes
+    from pipeline.nlp.roles import Ent
+
+    text = ("Jane Roe visited the camp on Monday and met families. "
+            "“We are confronted with a tough reality,” the official said.")
+    ents = [Ent(0, 8, "PERSON")]
+    (q,) = find_quotes(text, ents)
+    assert (q["speaker_start"], q["speaker_end"]) == (0, 8)
+    # a person named only inside another quotation is not the speaker
+    text2 = "“Jane Roe is here,” a guard said. “We are confronted with a tough reality,” the official said."
+    quotes = find_quotes(text2, [Ent(1, 9, "PERSON")])
+    assert [q["speaker_start"] for q in quotes] == [None, None]

@@ -619,11 +619,24 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
                 continue
             att = Attribution([], None)
         start, end = resolve_speaker(att.speakers, text, ents, roles, qlex, genders, quoted)
+        if start is None and att.cue is not None:
+            # said, by someone the clause does not name: the person the paragraph has just named
+            # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
+            start, end = person_named_before(q.open_at, paras[p_first][0], ents, quoted)
         rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": att.cue,
                "start_char": q.start, "end_char": q.end}
         out.append(rec)
         prev, prev_para = rec, p_last
     return out
+
+
+def person_named_before(pos: int, para_start: int, ents: Sequence[Ent], quoted) -> tuple[int | None, int | None]:
+    """The last person mention between the paragraph's start and `pos`, outside any quotation."""
+    for e in reversed(ents):
+        if e.label == "PERSON" and para_start <= e.start and e.end <= pos \
+                and not any(s <= e.start < t for s, t in quoted):
+            return e.start, e.end
+    return None, None
 
 
 def _opens_paragraph(text: str, q: QuoteSpan, para: tuple[int, int]) -> bool:
