@@ -259,3 +259,18 @@ def test_title_held_inside_an_office_entity():
 def test_office_entity_without_a_title_word_gives_no_role():
     text = "The Ministry of Health, Paolo Verri and others met."
     assert roles_of(text, ("Ministry of Health", "ORG"), ("Paolo Verri", "PERSON")) == []
+
+
+def test_an_acronym_the_kb_knows_is_not_part_of_a_title_but_a_field_acronym_is():
+    text = "UNON Director-General Jane Roe opened the session with WASH Officer Paul Vire."
+    got = roles_of(text, ("Jane Roe", "PERSON"), ("Paul Vire", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Jane Roe", "Director-General"), ("Paul Vire", "WASH Officer")]
+
+
+def test_a_second_post_after_a_complement_is_its_own_role():
+    from pipeline.nlp.roles import default_lexicon, split_title
+
+    lex = default_lexicon()
+    assert split_title("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator", lex) == [
+        "Under-Secretary-General for Humanitarian Affairs", "Emergency Relief Coordinator"]
+    assert split_title("Director of Research and Development", lex) == ["Director of Research and Development"]

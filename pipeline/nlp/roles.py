@@ -132,6 +132,14 @@ def is_head(w: Word, lex: Lexicon, lowercase_ok: bool = True) -> bool:
     return lowercase_ok and low not in lex.ambiguous_heads
 
 
+@lru_cache(maxsize=4096)
+def known_body_or_place(text: str) -> bool:
+    """The knowledge base names a UN body, organization or place by this acronym."""
+    from pipeline import kb
+
+    return any(kb.lookup_alias(text, label) is not None for label in ("UN_AGENCY", "ORG", "GPE", "LOC"))
+
+
 def is_honorific(w: Word, lex: Lexicon) -> bool:
     return w.low.replace(" ", "") in lex.honorifics
 
@@ -179,6 +187,8 @@ def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
             break
         if not is_alpha_word(w) or w.low in lex.stop_words or w.low in lex.prepositions or is_honorific(w, lex):
             break
+        if w.text.isupper() and len(w.text) > 1 and not is_head(w, lex) and known_body_or_place(w.text):
+            break   # a body or place the entities missed ("UNON Director-General"), not a title word ("WASH Officer")
         if is_cap(w) or w.low in lex.modifiers or is_head(w, lex) or allow_lower:
             j -= 1
             continue
@@ -561,15 +571,34 @@ def split_title(title: str, lex: Lexicon) -> list[str]:
     cut = next((i for i, w in enumerate(words) if i and w.lower() in lex.prepositions), len(words))
     head_part, rest = words[:cut], words[cut:]
     links = [i for i, w in enumerate(head_part) if w.lower() in ("and", "&") and 0 < i < len(head_part) - 1]
-    if not links:
-        return [title] if title else []
+    if not title:
+        return []
     parts, start = [], 0
     for i in links + [len(head_part)]:
         parts.append(head_part[start:i])
         start = i + 1
-    if not all(any(is_head(Word(w, 0, 0, w.lower()), lex) for w in part) for part in parts):
-        return [title]
-    return [" ".join(part) for part in parts[:-1]] + [" ".join(parts[-1] + rest)]
+    if not links:
+        parts = [head_part]
+    elif not all(any(is_head(Word(w, 0, 0, w.lower()), lex) for w in part) for part in parts):
+        parts = [head_part]
+    # after the complement, "and" + a phrase ending in its own head starts a second post
+    # ("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator")
+    for i, w in enumerate(rest):
+        if w.lower() in ("and", "&") and 0 < i < len(rest) - 1 and _opens_a_post(rest[i + 1:], lex):
+            return [" ".join(p) for p in parts[:-1]] + [" ".join(parts[-1] + rest[:i])] + \
+                split_title(" ".join(rest[i + 1:]), lex)
+    return [" ".join(p) for p in parts[:-1]] + [" ".join(parts[-1] + rest)]
+
+
+def _opens_a_post(words: list[str], lex: Lexicon) -> bool:
+    """The words after an "and" start a post of their own: their noun phrase, up to the next preposition
+    or "and", ends in a capitalised title head ("Emergency Relief Coordinator", "Minister of Health")."""
+    np = []
+    for w in words:
+        if w.lower() in lex.prepositions or w.lower() in ("and", "&"):
+            break
+        np.append(w)
+    return bool(np) and np[-1][:1].isupper() and is_head(Word(np[-1], 0, 0, np[-1].lower()), lex)
 
 
 def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
