@@ -321,11 +321,16 @@ def freeze_doc(work: dict, set_name: str, problems: Problems) -> tuple[dict, dic
                 problems.add(where, f"mention {m!r} ({e['label']}) is not in the text")
     index = _entity_index(work["entities"])
 
+    def span_of(item: dict, kind: str, key: str = "text") -> tuple[int, int] | None:
+        span = locate(text, str(item.get(key, "")), item.get("occurrence", 1)) if item.get(key) else None
+        if span is None:
+            problems.add(where, f"{kind} {key} {item.get(key)!r} is not in the text")
+        return span
+
     figures = []
     for f in work["figures"]:
-        span = locate(text, str(f.get("text", "")), f.get("occurrence", 1)) if f.get("text") else None
+        span = span_of(f, "figure")
         if span is None:
-            problems.add(where, f"figure text {f.get('text')!r} is not in the text")
             continue
         if not isinstance(f.get("value"), (int, float)) or (
                 f.get("value_max") is not None and not isinstance(f["value_max"], (int, float))):
@@ -340,9 +345,8 @@ def freeze_doc(work: dict, set_name: str, problems: Problems) -> tuple[dict, dic
 
     dates = []
     for d in work["dates"]:
-        span = locate(text, str(d.get("text", "")), d.get("occurrence", 1)) if d.get("text") else None
+        span = span_of(d, "date")
         if span is None:
-            problems.add(where, f"date text {d.get('text')!r} is not in the text")
             continue
         if not (_check_date(d.get("start")) and _check_date(d.get("end")) and d["start"] <= d["end"]):
             problems.add(where, f"date {d['text']!r}: start/end {d.get('start')!r}/{d.get('end')!r}")
@@ -367,9 +371,8 @@ def freeze_doc(work: dict, set_name: str, problems: Problems) -> tuple[dict, dic
         opening = str(q.get("opening", ""))
         if len(opening.split()) > 8:
             problems.add(where, f"quote opening {opening!r}: at most eight words")
-        span = locate(text, opening, q.get("occurrence", 1)) if opening else None
+        span = span_of(q, "quote", "opening")
         if span is None:
-            problems.add(where, f"quote opening {opening!r} is not in the text")
             continue
         if not quote_opens_at(text, span[0]):
             problems.add(where, f"quote opening {opening!r} does not follow a quotation mark")
