@@ -18,6 +18,8 @@
     people           AFTER abbreviations: persons in title appositions the model missed.
     figures, dates   independent of entities except that numbers inside entity names are skipped.
     roles, quotes    last: they read the final entities.
+    span_groups      the records as doc.spans["figures" | "dates" | "roles" | "quotes"], span._.record
+                     holding each (for users of the spaCy pipeline; left out of the extract pipeline).
     packer           only in the extract pipeline (shared_nlp): condenses each Doc into its records so
                      worker processes send back kilobytes, not whole Docs.
 """
@@ -48,6 +50,7 @@ CUSTOM_COMPONENTS: tuple[tuple[str, str, str, dict], ...] = (
     ("dates", "date_extractor", "pipeline.nlp.dates", {"last": True}),
     ("roles", "role_extractor", "pipeline.nlp.roles", {"last": True}),
     ("quotes", "quote_extractor", "pipeline.nlp.quotes", {"last": True}),
+    ("span_groups", "span_groups", "pipeline.nlp.span_groups", {"last": True}),
 )
 
 # Components of the base model that no custom component reads.
@@ -94,7 +97,7 @@ def shared_nlp() -> Language:
 
     It ends with the packer, which hands back records instead of full Docs: see packer.py.
     """
-    nlp = build_nlp()
+    nlp = build_nlp(components=tuple(c[0] for c in CUSTOM_COMPONENTS if c[0] != "span_groups"))
     importlib.import_module("pipeline.nlp.packer")
     nlp.add_pipe("extraction_packer", name="packer", last=True)
     return nlp
