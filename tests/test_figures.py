@@ -372,3 +372,17 @@ def test_numbers_in_links_and_addresses_are_not_figures():
 
 def test_a_hotline_number_is_not_a_figure():
     assert values(text_figures("Since its launch, the hotline 1406 has received more than 15,000 calls.")) == [15000]
+
+
+def test_counted_nouns_from_the_parse_across_adjectives_a_whole_and_an_elided_repeat():
+    from pipeline.nlp.build import build_nlp
+
+    nlp = build_nlp()
+    units = lambda text: [(s.text, s._.record["unit"]) for s in nlp(text).spans["figures"]]
+    assert units("The vouchers will benefit 15,000 vulnerable and displaced mothers.") == [
+        ("15,000 vulnerable and displaced mothers", "mothers")]
+    assert units("Officials said 84 of the country's 116 districts were affected.") == [
+        ("84", "districts"), ("116 districts", "districts")]
+    assert [u for _, u in units("UNICEF said 3.4 million children in Mozambique need help, followed by more "
+                                "than 443,000 in Malawi and 130,000 in Zimbabwe.")] == ["children"] * 3
+    assert units("The team visited 3 schools. The budget is 40 this year.") == [("3 schools", "schools"), ("40", "")]

@@ -12,6 +12,8 @@ need the Doc.
 """
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -673,17 +675,24 @@ def counted_noun_finder(doc: Doc, blockers: frozenset):
             head = head.head
         if head.i > tok.i and head.i - tok.i <= 5 and ok(head) and tok.dep_ in ("nummod", "quantmod", "compound",
                                                                                    "amod", "nmod", "appos"):
-            if all((t.pos_ in ("ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "VERB", "NUM") or t.dep_ == "case")
-                   and t.text not in ",;:()" for t in doc[tok.i + 1:head.i]):
+            if all((t.pos_ in ("ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "VERB", "NUM", "CCONJ") or t.dep_ == "case")
+                   and t.text not in ",;:()" for t in doc[tok.i + 1:head.i]):   # "15,000 vulnerable and displaced mothers"
                 return head.lower_, head.idx + len(head)
         nxt = tok.i + 1
         if nxt < len(doc) and doc[nxt].lower_ == "of" and not is_word:
             j = nxt + 1
-            while j < len(doc) and j - nxt <= 3 and doc[j].pos_ in ("DET", "ADJ", "PRON") and doc[j].lower_ not in ("them", "us", "which", "whom", "these", "those"):
+            # "84 of the country's 116 districts", "128 of 142 mpox patients": determiners, adjectives,
+            # an owner with its possessive and the whole's own number stand before the counted noun
+            while j < len(doc) and j - nxt <= 5 and (
+                    (doc[j].pos_ in ("DET", "ADJ", "PRON", "NUM", "PART")
+                     and doc[j].lower_ not in ("them", "us", "which", "whom", "these", "those"))
+                    or (j + 1 < len(doc) and doc[j + 1].tag_ == "POS")):
                 j += 1
             if j < len(doc) and ok(doc[j]) and doc[j].tag_ in ("NNS", "NNPS"):
                 while j + 1 < len(doc) and doc[j + 1].dep_ == "compound" and ok(doc[j + 1]):
                     j += 1
+                if any(t.pos_ == "NUM" for t in doc[nxt + 1:j]):
+                    return doc[j].lower_, end    # the whole's own number ("of 142 patients") is a figure too
                 return doc[j].lower_, doc[j].idx + len(doc[j])
             return None
         j = nxt
@@ -715,7 +724,21 @@ def doc_figures(doc: Doc, rules: FigureRules) -> list[dict]:
     labels = frozenset(rules.raw["entity_labels_with_names"])
     exclude = date_spans + entity_name_spans(ents, labels)
     finder = counted_noun_finder(doc, frozenset(rules.raw["count_noun_blockers"]) | frozenset(rules.duration_units))
-    return find_figures(doc.text, rules, exclude, finder)
+    return elided_units(doc, find_figures(doc.text, rules, exclude, finder))
+
+
+def elided_units(doc: Doc, figures: list[dict]) -> list[dict]:
+    """A count with no noun of its own counts what the count before it in the sentence counted:
+    "3.4 million children in Mozambique, followed by more than 443,000 in Malawi"."""
+    starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    last: dict[int, str] = {}
+    for f in figures:
+        sentence = bisect.bisect_right(starts, f["start_char"]) - 1
+        if f["kind"] == "count" and f["unit"]:
+            last[sentence] = f["unit"]
+        elif f["kind"] == "count" and not f["unit"] and sentence in last:
+            f["unit"] = f["counted"] = last[sentence]
+    return figures
 
 
 @Language.factory("figure_extractor")
