@@ -378,7 +378,9 @@ def test_counted_nouns_from_the_parse_across_adjectives_a_whole_and_an_elided_re
     from pipeline.nlp.build import build_nlp
 
     nlp = build_nlp()
-    units = lambda text: [(s.text, s._.record["unit"]) for s in nlp(text).spans["figures"]]
+    def units(text):
+        doc = nlp(text)
+        return [(s.text, s._.record["unit"]) for s in doc.spans["figures"]]
     assert units("The vouchers will benefit 15,000 vulnerable and displaced mothers.") == [
         ("15,000 vulnerable and displaced mothers", "mothers")]
     assert units("Officials said 84 of the country's 116 districts were affected.") == [
