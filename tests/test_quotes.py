@@ -265,3 +265,14 @@ def test_said_by_an_unnamed_subject_goes_to_the_person_the_paragraph_just_named(
     text2 = "“Jane Roe is here,” a guard said. “We are confronted with a tough reality,” the official said."
     quotes = find_quotes(text2, [Ent(1, 9, "PERSON")])
     assert [q["speaker_start"] for q in quotes] == [None, None]
+
+
+def test_the_subject_of_the_speech_verb_wins_over_an_organization_in_a_reported_clause():
+    from pipeline.nlp.build import build_nlp
+
+    nlp = build_nlp()
+    text = ('Richard Ragan, the representative for Yemen, remarked, "We are confronted with a tough reality," '
+            'adding that the UN agency was "fully cognizant of the suffering these cuts will cause."')
+    doc = nlp(text)
+    speakers = [text[r["speaker_start"]:r["speaker_end"]] for r in doc._.quotes]
+    assert speakers == ["Richard Ragan", "Richard Ragan"]

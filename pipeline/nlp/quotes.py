@@ -639,6 +639,36 @@ def person_named_before(pos: int, para_start: int, ents: Sequence[Ent], quoted) 
     return None, None
 
 
+def _is_person_at(doc, start: int | None) -> bool:
+    return start is not None and any(e.label_ == "PERSON" and e.start_char == start for e in doc.ents)
+
+
+def speaking_subject(doc, quote: dict, cues: frozenset) -> tuple[int, int] | None:
+    """The person who is the grammatical subject of a speech verb in the quote's sentence, outside the
+    quotation: "Richard Ragan, the WFP's representative, remarked, “...,” adding that the UN agency was
+    “fully cognizant ...”" is Ragan's, not the UN's. A participle or clause ("adding") takes the subject
+    of the verb it depends on."""
+    sent = doc.char_span(quote["start_char"], quote["end_char"], alignment_mode="expand")
+    if sent is None:
+        return None
+    sent = sent[0].sent
+    inside = range(quote["start_char"], quote["end_char"])
+    for verb in sent:
+        if verb.lower_ not in cues or verb.idx in inside:
+            continue
+        v = verb
+        for _ in range(3):
+            subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects or v.dep_ not in ("advcl", "conj", "xcomp", "ccomp") or v.head is v:
+                break
+            v = v.head
+        for subj in subjects:
+            for ent in doc.ents:
+                if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end and ent.start_char not in inside:
+                    return ent.start_char, ent.end_char
+    return None
+
+
 def _opens_paragraph(text: str, q: QuoteSpan, para: tuple[int, int]) -> bool:
     return not text[para[0]:q.open_at].strip()
 
@@ -650,7 +680,13 @@ def make_quote_extractor(nlp, name):
 
     def quote_extractor(doc):
         verbs = frozenset(t.idx for t in doc if t.pos_ == "VERB") if doc.has_annotation("POS") else frozenset()
-        doc._.quotes = find_quotes(doc.text, doc_entities(doc), doc._.roles or [], lex, qlex, verbs=verbs)
+        quotes = find_quotes(doc.text, doc_entities(doc), doc._.roles or [], lex, qlex, verbs=verbs)
+        if doc.has_annotation("DEP"):
+            for q in quotes:
+                person = speaking_subject(doc, q, qlex.cues)
+                if person is not None and not _is_person_at(doc, q["speaker_start"]):
+                    q["speaker_start"], q["speaker_end"] = person
+        doc._.quotes = quotes
         return doc
 
     return quote_extractor
