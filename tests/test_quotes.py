@@ -276,3 +276,13 @@ def test_the_subject_of_the_speech_verb_wins_over_an_organization_in_a_reported_
     doc = nlp(text)
     speakers = [text[r["speaker_start"]:r["speaker_end"]] for r in doc._.quotes]
     assert speakers == ["Richard Ragan", "Richard Ragan"]
+
+
+def test_a_title_as_subject_is_the_person_given_that_title_or_a_post_at_that_body():
+    from pipeline.nlp.build import build_nlp
+
+    nlp = build_nlp()
+    text = ("UNICEF Executive Director Henrietta Fore visited Beira. Meanwhile, thousands remain in camps.\n\n"
+            "“We need to help children and families survive,” stressed the UNICEF chief.")
+    doc = nlp(text)
+    assert [text[r["speaker_start"]:r["speaker_end"]] for r in doc._.quotes] == ["Henrietta Fore"]

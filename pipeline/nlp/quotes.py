@@ -643,11 +643,33 @@ def _is_person_at(doc, start: int | None) -> bool:
     return start is not None and any(e.label_ == "PERSON" and e.start_char == start for e in doc.ents)
 
 
-def speaking_subject(doc, quote: dict, cues: frozenset) -> tuple[int, int] | None:
+GENERIC_HEADS = frozenset({"chief", "head", "boss", "leader"})
+
+
+def _person_by_title(doc, subj, heads: frozenset, roles: list[dict], before: int) -> tuple[int, int] | None:
+    """"the Minister", "the UNICEF chief": the person last given that title, or a post at that body."""
+    word = subj.lower_
+    if word not in heads and word not in GENERIC_HEADS:
+        return None
+    orgs = {e.text.casefold() for c in subj.children if c.dep_ in ("compound", "poss", "nmod")
+            for e in doc.ents if e.start <= c.i < e.end and e.label_ in ("ORG", "UN_AGENCY")}
+    for role in sorted(roles, key=lambda r: r["person_start"], reverse=True):
+        if role["person_end"] > before:
+            continue
+        at_org = role["org_start"] is not None and doc.text[role["org_start"]:role["org_end"]].casefold() in orgs
+        if (orgs and at_org) or (not orgs and word not in GENERIC_HEADS
+                                 and role["title"].lower().split()[-1:] == [word]):
+            return role["person_start"], role["person_end"]
+    return None
+
+
+def speaking_subject(doc, quote: dict, cues: frozenset, heads: frozenset = frozenset(),
+                     roles: list[dict] = ()) -> tuple[int, int] | None:
     """The person who is the grammatical subject of a speech verb in the quote's sentence, outside the
     quotation: "Richard Ragan, the WFP's representative, remarked, “...,” adding that the UN agency was
     “fully cognizant ...”" is Ragan's, not the UN's. A participle or clause ("adding") takes the subject
-    of the verb it depends on."""
+    of the verb it depends on. A subject that is a title ("the Minister", "the UNICEF chief") is the
+    person the article gave that title, or a post at that body, before the quote."""
     sent = doc.char_span(quote["start_char"], quote["end_char"], alignment_mode="expand")
     if sent is None:
         return None
@@ -666,6 +688,9 @@ def speaking_subject(doc, quote: dict, cues: frozenset) -> tuple[int, int] | Non
             for ent in doc.ents:
                 if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end and ent.start_char not in inside:
                     return ent.start_char, ent.end_char
+            titled = _person_by_title(doc, subj, heads, roles, quote["start_char"])
+            if titled is not None:
+                return titled
     return None
 
 
@@ -683,7 +708,7 @@ def make_quote_extractor(nlp, name):
         quotes = find_quotes(doc.text, doc_entities(doc), doc._.roles or [], lex, qlex, verbs=verbs)
         if doc.has_annotation("DEP"):
             for q in quotes:
-                person = speaking_subject(doc, q, qlex.cues)
+                person = speaking_subject(doc, q, qlex.cues, lex.heads, doc._.roles or [])
                 if person is not None and not _is_person_at(doc, q["speaker_start"]):
                     q["speaker_start"], q["speaker_end"] = person
         doc._.quotes = quotes
