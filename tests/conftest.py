@@ -86,3 +86,21 @@ def ents_of(entity_nlp):
         return [(e.text, e.label_) for e in doc.ents
                 if e.label_ in ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")]
     return run
+
+
+def blank_nlp_raising_on(word: str, error: Exception):
+    """A blank English pipeline whose one component raises `error` on any text holding `word`:
+    a stand-in for an NLP bug that hits one article."""
+    from spacy.language import Language
+
+    name = f"raises_on_{word.lower()}"
+    if name not in Language.factories:
+        @Language.component(name)
+        def raises(doc):
+            if word in doc.text:
+                raise error
+            return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe(name)
+    return nlp

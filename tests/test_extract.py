@@ -61,19 +61,11 @@ def test_new_article_alone_is_computed(tmp_path, model_only):
 @pytest.fixture(scope="module")
 def fragile_nlp():
     """A blank pipeline that labels "Blue River Council" and raises on any text holding BOOM."""
-    import spacy
-    from spacy.language import Language
+    from conftest import blank_nlp_raising_on
 
-    @Language.component("explodes_on_boom")
-    def explodes_on_boom(doc):
-        if "BOOM" in doc.text:
-            raise RuntimeError("component exploded")
-        return doc
-
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
+    nlp = blank_nlp_raising_on("BOOM", RuntimeError("component exploded"))
+    ruler = nlp.add_pipe("entity_ruler", first=True)
     ruler.add_patterns([{"label": "ORG", "pattern": "Blue River Council"}])
-    nlp.add_pipe("explodes_on_boom")
     return nlp
 
 

@@ -101,20 +101,12 @@ def test_dev_gold_scores_meet_the_acceptance_floors(real_run):
 # Reliability: a failing article, the clock, and a killed link stage.
 
 def test_an_article_whose_nlp_raises_becomes_a_reject_and_strict_exits_1(tmp_path, monkeypatch, record, capsys):
-    import spacy
-    from spacy.language import Language
+    from conftest import blank_nlp_raising_on
 
     import pipeline.nlp.build
     from pipeline.cli import main
 
-    @Language.component("raises_on_sabotage")
-    def raises_on_sabotage(doc):
-        if "sabotage" in doc.text:
-            raise ValueError("bad article")
-        return doc
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("raises_on_sabotage")
+    nlp = blank_nlp_raising_on("sabotage", ValueError("bad article"))
     monkeypatch.setattr(pipeline.nlp.build, "shared_nlp", lambda: nlp)
     raw = tmp_path / "raw"
     raw.mkdir()
