@@ -34,6 +34,16 @@ def _progress(total: int, desc: str):
     return tqdm(total=total, desc=desc, unit="art", disable=not sys.stderr.isatty(), leave=False)
 
 
+def _row_counts(out_dir: Path) -> dict[str, int]:
+    """Rows of every table in the folder, from the Parquet footers."""
+    return {name: pq.ParquetFile(Path(out_dir) / f"{name}.parquet").metadata.num_rows
+            for name in config.TABLE_NAMES if (Path(out_dir) / f"{name}.parquet").exists()}
+
+
+def _reject_reasons(rejects: list[dict]) -> dict[str, int]:
+    return dict(Counter(r["reason"].split(" (")[0] for r in rejects))
+
+
 def _update_manifest(out_dir: Path, **parts) -> None:
     path = Path(out_dir) / MANIFEST_FILE
     manifest = json.loads(path.read_text()) if path.exists() else {}
@@ -43,8 +53,7 @@ def _update_manifest(out_dir: Path, **parts) -> None:
         else:
             manifest[key] = value
     manifest["pipeline_version"] = __version__
-    manifest["row_counts"] = {name: pq.ParquetFile(Path(out_dir) / f"{name}.parquet").metadata.num_rows
-                              for name in config.TABLE_NAMES if (Path(out_dir) / f"{name}.parquet").exists()}
+    manifest["row_counts"] = _row_counts(out_dir)
     fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".json.tmp")
     with os.fdopen(fd, "w") as fh:
         json.dump(manifest, fh, indent=2, sort_keys=True, default=str)
@@ -122,10 +131,7 @@ def recover(out_dir: Path) -> list[str]:
     path = Path(out_dir) / MANIFEST_FILE
     if path.exists():
         # Killed between the tables' commit and the manifest's update: the counts must follow the tables.
-        counts = json.loads(path.read_text()).get("row_counts")
-        actual = {name: pq.ParquetFile(Path(out_dir) / f"{name}.parquet").metadata.num_rows
-                  for name in config.TABLE_NAMES if (Path(out_dir) / f"{name}.parquet").exists()}
-        if done or counts != actual:
+        if done or json.loads(path.read_text()).get("row_counts") != _row_counts(out_dir):
             _update_manifest(out_dir, recovered=done or ["manifest row counts brought up to date"])
     return done
 
@@ -177,8 +183,7 @@ def parse_stage(input_dir: Path, out_dir: Path, allow_empty: bool = False) -> di
                 runs.append(_spill_run(buffer, Path(tmp)))
                 buffer = []
         if n_articles == 0 and not allow_empty:
-            reasons = dict(Counter(r["reason"].split(" (")[0] for r in rejects))
-            raise StageError(f"input {input_dir} gave no articles ({len(rejects)} rejected: {reasons}); "
+            raise StageError(f"input {input_dir} gave no articles ({len(rejects)} rejected: {_reject_reasons(rejects)}); "
                              f"the tables in {out_dir} were left as they were (--allow-empty writes empty ones)")
         buffer.sort(key=lambda r: r["article_id"])
         merged = heapq.merge(*(_read_run(r) for r in runs), iter(buffer), key=lambda r: r["article_id"])
@@ -193,7 +198,7 @@ def parse_stage(input_dir: Path, out_dir: Path, allow_empty: bool = False) -> di
             raise
     tables.commit_tables(out_dir, staged)
     summary = {"articles": n_articles, "rejects": len(rejects),
-               "reject_reasons": dict(Counter(r["reason"].split(" (")[0] for r in rejects)),
+               "reject_reasons": _reject_reasons(rejects),
                "warnings": dict(warnings)}
     _update_manifest(out_dir, inputs=inputs, parse=summary,
                      seconds={"parse": round(time.perf_counter() - t0, 3)})
