@@ -1,7 +1,8 @@
 """The extractions as spaCy span groups, for users of the spaCy pipeline itself (`build_nlp()`):
 `doc.spans["figures"]`, `["dates"]`, `["roles"]` and `["quotes"]`, each Span carrying its record in
 `span._.record` (the same dict the tables are built from: value and unit, ISO start and end, title,
-speaker offsets...). Relative dates resolve against `doc._.published` when set. Runs last; the extract stage reads the records directly and does not need it.
+speaker offsets...). Relative dates resolve against `doc._.published` when set. Runs last; the extract
+stage reads the records directly and does not need it.
 """
 from __future__ import annotations
 
