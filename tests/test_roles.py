@@ -274,3 +274,31 @@ def test_a_second_post_after_a_complement_is_its_own_role():
     assert split_title("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator", lex) == [
         "Under-Secretary-General for Humanitarian Affairs", "Emergency Relief Coordinator"]
     assert split_title("Director of Research and Development", lex) == ["Director of Research and Development"]
+
+
+def test_lower_case_title_with_a_posting_before_the_name():
+    text = "The new UN resident coordinator in Ruritania, Lena Marsh, thanked the government."
+    got = roles_of(text, ("UN", "UN_AGENCY"), ("Ruritania", "GPE"), ("Lena Marsh", "PERSON"))
+    assert [(g["person"], g["title"], g["org"], g["place"]) for g in got] == [
+        ("Lena Marsh", "resident coordinator", "UN", "Ruritania")]
+
+
+def test_owner_and_posting_before_the_head():
+    text = "Tara Quill, UNICEF's Ruritania representative, said the camps were full."
+    got = roles_of(text, ("Tara Quill", "PERSON"), ("UNICEF", "UN_AGENCY"), ("Ruritania", "GPE"))
+    assert [(g["title"], g["org"], g["place"]) for g in got] == [("representative", "UNICEF", "Ruritania")]
+
+
+def test_bracketed_acronym_inside_a_title_is_skipped_and_left_out():
+    text = "The United Nations Resident Coordinator (RC) to Ruritania, Ms. Lena Marsh, arrived."
+    got = roles_of(text, ("United Nations", "UN_AGENCY"), ("Ruritania", "GPE"), ("Lena Marsh", "PERSON"))
+    assert [(g["title"], g["org"], g["place"]) for g in got] == [
+        ("Resident Coordinator", "United Nations", "Ruritania")]
+
+
+def test_adjective_before_an_apposed_title_is_not_part_of_it():
+    text = "Thanks went to Tara Quill, the outgoing UN Resident Coordinator to Ruritania."
+    ents = ents_of(text, ("Tara Quill", "PERSON"), ("UN", "UN_AGENCY"), ("Ruritania", "GPE"))
+    outgoing = frozenset({text.index("outgoing")})
+    assert [r["title"] for r in find_roles(text, ents)] == []
+    assert [r["title"] for r in find_roles(text, ents, adjectives=outgoing)] == ["Resident Coordinator"]

@@ -175,6 +175,13 @@ def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
                 first -= 1
             org = e if label in ORG_LABELS else None
             place = e if label in PLACE_LABELS else None
+            # an owner before the posting ("UNICEF's Somalia representative", "UNICEF PNG representative")
+            before = wents[first - 1] if first - 1 >= lo else -1
+            if before >= 0 and ents[before].label in (ORG_LABELS if place is not None else PLACE_LABELS):
+                org = before if org is None else org
+                place = before if place is None else place
+                while first - 1 >= lo and wents[first - 1] == before:
+                    first -= 1
             return j + 1, first, org, place, None
         if w.low in lex.demonyms and is_cap(w):
             return j + 1, j, None, None, (w.start, w.end, lex.demonyms[w.low])
@@ -288,6 +295,26 @@ def split_glued_heads(words: Sequence[Word], text: str, lex: Lexicon) -> list[Wo
                         break
         out.append(w)
     return out
+
+
+def without_acronym_asides(words: Sequence[Word]) -> list[Word]:
+    """The words less a bracketed acronym ("United Nations (UN) Resident Coordinator (RC) to X"), which would
+    otherwise cut the title; the title text leaves the aside out too (see `_phrase`)."""
+    out = list(words)
+    i = 0
+    while i + 2 < len(out):
+        if out[i].text == "(" and out[i + 2].text == ")" and out[i + 1].text.isupper() and len(out[i + 1].text) > 1:
+            del out[i:i + 3]
+        else:
+            i += 1
+    return out
+
+
+ACRONYM_ASIDE_RE = re.compile(r"\s*\(\s*[A-Z][A-Z0-9]+\s*\)")
+
+
+def _phrase(text: str, start: int, end: int) -> str:
+    return " ".join(ACRONYM_ASIDE_RE.sub("", text[start:end]).split())
 
 
 def _name_continuation(words, wents, ents, j, hi, lex) -> int:
@@ -434,9 +461,13 @@ def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int 
     for h in range(lo, j + 1):
         if wents[h] >= 0 or not is_head(words[h], lex):
             continue
-        if not is_cap(words[h]) and _np_right(words, wents, h, j + 1, lex) != j:
+        # a lower-case head ("the agency's representative in X, Jane Roe") must be the title's own head,
+        # not a noun inside a longer capitalised one
+        if not is_cap(words[h]) and any(is_cap(words[m]) and is_head(words[m], lex)
+                                        for m in range(h + 1, _np_right(words, wents, h, j + 1, lex) + 1)):
             continue
-        parse = parse_title(words, wents, ents, h, lo, p_first, lex, org_by_name=org_by_name)
+        parse = parse_title(words, wents, ents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]),
+                            org_by_name=org_by_name)
         if _skip_to_person(words, parse.end_word, lex) == p_first:
             return parse
     return title_inside_office(words, wents, ents, j, lex)
@@ -463,7 +494,7 @@ def title_inside_office(words, wents, ents, j: int, lex: Lexicon) -> TitleParse 
 
 
 def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 8,
-                 org_by_name=None) -> list[TitleParse]:
+                 org_by_name=None, adjectives: frozenset = frozenset()) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ..."."""
     out: list[TitleParse] = []
     k = p_last + 1
@@ -479,7 +510,9 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
             k += 1
         else:
             break
-        while k < n and words[k].low in ("the", "a", "an", "its", "new", "current", "then"):
+        # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
+        while k < n and (words[k].low in ("the", "a", "an", "its", "new", "current", "then") or (
+                words[k].start in adjectives and not is_cap(words[k]) and words[k].low not in lex.modifiers)):
             k += 1
         # the head: the first title word within a few words, with only modifiers before it
         hi = min(n, k + max_lead)
@@ -602,11 +635,12 @@ def _opens_a_post(words: list[str], lex: Lexicon) -> bool:
 
 
 def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
-               words: Sequence[Word] | None = None) -> list[dict]:
-    """Every (person, title) the text states, as dicts with char spans (the component's output)."""
+               words: Sequence[Word] | None = None, adjectives: frozenset = frozenset()) -> list[dict]:
+    """Every (person, title) the text states, as dicts with char spans (the component's output).
+    `adjectives`: start chars of the tokens the tagger calls adjectives."""
     lex = lex or default_lexicon()
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
-    words = split_glued_heads(words if words is not None else tokenize(text), text, lex)
+    words = without_acronym_asides(split_glued_heads(words if words is not None else tokenize(text), text, lex))
     wents = word_entities(words, ents)
     first_word: dict[int, int] = {}
     last_word: dict[int, int] = {}
@@ -624,11 +658,12 @@ def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
         before = title_before(words, wents, ents, first_word[ei], lex, org_by_name=org_by_name)
         if before is not None:
             parses.append(before)
-        parses += titles_after(words, wents, ents, last_word[ei], lex, org_by_name=org_by_name)
+        parses += titles_after(words, wents, ents, last_word[ei], lex, org_by_name=org_by_name,
+                               adjectives=adjectives)
         for parse in parses:
             org = ents[parse.org] if parse.org is not None else None
             place = _place_span(parse, ents, text, lex)
-            phrase = " ".join(text[parse.title_start:parse.title_end].split())
+            phrase = _phrase(text, parse.title_start, parse.title_end)
             starts = [ent.start, parse.title_start, words[parse.first_word].start]
             ends = [ent.end, parse.title_end, words[max(parse.end_word - 1, 0)].end]
             for title in split_title(phrase, lex):
@@ -644,6 +679,10 @@ def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
     return roles
 
 
+def doc_adjectives(doc) -> frozenset:
+    return frozenset(t.idx for t in doc if t.pos_ == "ADJ")
+
+
 def doc_entities(doc) -> list[Ent]:
     return [Ent(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
@@ -653,7 +692,7 @@ def make_role_extractor(nlp, name):
     lex = default_lexicon()
 
     def role_extractor(doc):
-        doc._.roles = find_roles(doc.text, doc_entities(doc), lex)
+        doc._.roles = find_roles(doc.text, doc_entities(doc), lex, adjectives=doc_adjectives(doc))
         return doc
 
     return role_extractor
