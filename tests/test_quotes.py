@@ -132,6 +132,21 @@ def test_long_unattributed_quotation_has_no_speaker():
                                 "region by 2030", None, None)]
 
 
+def test_unattributed_quotation_goes_to_the_last_speaker_of_the_article():
+    text = ("“The camps are full,” said Lena Marsh, the agency's representative.\n"
+            "Tom Hale of the ministry visited the site on Monday.\n"
+            "“We will need more tents and more water before the rains come back in the spring.”")
+    got = quotes_of(text, ("Lena Marsh", "PERSON"), ("Tom Hale", "PERSON"))
+    assert [(t[:13], s) for t, s, _ in got] == [("The camps are", "Lena Marsh"), ("We will need ", "Lena Marsh")]
+
+
+def test_unattributed_quotation_with_no_earlier_quote_goes_to_the_last_person_named():
+    text = ("Tom Hale visited the flooded district on Monday.\n"
+            "“We will need more tents and more water before the rains come back in the spring.”")
+    got = quotes_of(text, ("Tom Hale", "PERSON"))
+    assert [s for _, s, _ in got] == ["Tom Hale"]
+
+
 def test_stray_single_mark_closes_a_quote_before_its_cue():
     text = "“This mural shows a strong woman who knows her worth', says painter Zara Quint, its author."
     got = quotes_of(text, ("Zara Quint", "PERSON"))

@@ -623,6 +623,12 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
             # said, by someone the clause does not name: the person the paragraph has just named
             # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
             start, end = person_named_before(q.open_at, paras[p_first][0], ents, quoted)
+        if start is None and not att.speakers:
+            # a quotation nothing around it attributes: the guidelines give it to the person the
+            # article names as speaking, "even far from the quotation marks" - the speaker of the
+            # last attributed quote, else the last person named before it
+            start, end = (prev["speaker_start"], prev["speaker_end"]) if prev is not None and \
+                prev["speaker_start"] is not None else person_named_before(q.open_at, 0, ents, quoted)
         rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": att.cue,
                "start_char": q.start, "end_char": q.end}
         out.append(rec)
