@@ -1,6 +1,9 @@
 import spacy
 
-from pipeline.nlp.entity_fixups import Ent, balance_quotes, extend_hyphenated, join_chains, kb_relabel, rules, trim_edges
+from spacy.tokens import Doc
+
+from pipeline.nlp.entity_fixups import (Ent, balance_quotes, extend_hyphenated, government_mentions, join_chains,
+                                        kb_relabel, rules, trim_edges)
 
 nlp = spacy.blank("en")
 
@@ -145,3 +148,23 @@ def test_a_stop_list_term_is_never_relabelled_as_a_place():
     doc.ents = [Span(doc, 1, 2, label="ORG")]
     assert fix_entities(doc) == []          # a stop-list term is no name at all
     assert [(e.label, e.kb_id) for e in fix_entities(doc, off=frozenset({"not_a_name"}))] == [("ORG", None)]
+
+
+def test_a_government_named_by_its_country_adjective_or_possessive_is_one_org():
+    demonyms = rules()["demonyms"]
+    doc = nlp("talks with the Ruritanian Federal Government and the Mexican government")
+    got = government_mentions(doc, [], demonyms | {"ruritanian"})
+    assert [doc[e.start:e.end].text for e in got] == ["Ruritanian Federal Government", "Mexican government"]
+    words = ["Later", "Niger", "’s", "Government", "launched", "a", "plan"]
+    doc = Doc(nlp.vocab, words=words, tags=["RB", "NNP", "POS", "NNP", "VBD", "DT", "NN"])
+    got = government_mentions(doc, [Ent(1, 2, "GPE", "Q1032", "rule"), Ent(3, 4, "ORG")], demonyms)
+    assert [(doc[e.start:e.end].text, e.label) for e in got] == [("Niger ’s Government", "ORG")]
+
+
+def test_a_bare_or_modifying_government_word_is_left_alone():
+    demonyms = rules()["demonyms"]
+    for text in ("the Government agreed", "the Mexican Government of the day", "Government officials came"):
+        doc = nlp(text)
+        if text.startswith("Government officials"):
+            doc[0].dep_ = "compound"
+        assert government_mentions(doc, [], demonyms) == []

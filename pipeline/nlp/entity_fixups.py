@@ -13,7 +13,8 @@ organization name; model spans are cleaned, relabelled or dropped:
    capital, generic words ("Ministry"), names of events/documents/programmes (head word in
    `non_entity_heads`), a name inside one, hashtags and addresses, digits fused into a word ("CSW67");
 5. "Unit of Parent" chains are joined into one ORG ("Committee on Statistics" + "of the" +
-   "Ministry of National Economy" + "of the" + "Republic of Kazakhstan"; "Government of" + GPE).
+   "Ministry of National Economy" + "of the" + "Republic of Kazakhstan"; "Government of" + GPE);
+6. a government named by its country's adjective or possessive is one ORG ("the Mexican government").
 Each heuristic has a name in HEURISTICS and can be switched off through the component's config
 (`disabled`); scripts/ablate.py measures each on dev_world, and what did not pay was deleted.
 Rules files: models/rules/entities_org.json, entities_people.json, entities_stoplist.json.
@@ -27,7 +28,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import kb
+from pipeline import config, kb
+from pipeline.datafiles import read_json
 from pipeline.nlp.entity_spans import is_name_like, load_rules, name_head, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
 from pipeline.nlp.un_agencies import inside_longer_name
@@ -69,6 +71,8 @@ def rules() -> dict:
         "org_heads": frozenset(org["org_unit_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "stoplist": frozenset(kb.fold(t) for t in stop["texts"]),
+        "demonyms": frozenset(d.casefold() for rec in read_json(config.RULES_DIR / "demonyms.json")["countries"]
+                              for d in rec["demonyms"]),
     }
 
 
@@ -365,6 +369,8 @@ def fix_entities(doc: Doc, off: frozenset[str] = frozenset()) -> list[Ent]:
         ents.append(Ent(s, t, label, None, "model"))
     if "join_chains" not in off:
         ents = join_chains(doc, ents, r)
+    if "governments" not in off:
+        ents = government_mentions(doc, ents, r["demonyms"])
     lower = lower_words(doc)
     out = []
     for e in ents:
@@ -390,6 +396,38 @@ def fix_entities(doc: Doc, off: frozenset[str] = frozenset()) -> list[Ent]:
     return out
 
 
+def government_mentions(doc: Doc, ents: list[Ent], demonyms: frozenset[str]) -> list[Ent]:
+    """A country's government named by its adjective or possessive, without "of X": "the Mexican
+    government", "Niger's Interim Government", "the Brazilian Federal Government" are ORG (guidelines:
+    national bodies). A government word used as a modifier ("Government officials") is left alone."""
+    def owner_at(i: int) -> Ent | None:
+        return next((e for e in ents if e.start <= i < e.end), None)
+
+    for tok in doc:
+        if tok.lower_ != "government" or tok.dep_ == "compound" or (
+                tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of"):
+            continue
+        own = owner_at(tok.i)
+        if own is not None and (own.fixed or own.end - own.start > 1):
+            continue
+        start = tok.i
+        # capitalised modifiers ("Federal", "Interim", "Royal") between the country and the word
+        while start > 0 and doc[start - 1].is_title and doc[start - 1].is_alpha and owner_at(start - 1) is None \
+                and doc[start - 1].lower_ not in demonyms and not doc[start - 1].is_sent_start:
+            start -= 1
+        before = doc[start - 1] if start > 0 else None
+        country = owner_at(before.i - 1) if before is not None and before.tag_ == "POS" else None
+        if before is not None and before.lower_ in demonyms and before.is_title:
+            start -= 1
+        elif country is not None and country.label == "GPE":
+            start = country.start
+        else:
+            continue
+        ents = [e for e in ents if e.end <= start or e.start > tok.i] + [Ent(start, tok.i + 1, "ORG", None, "rule")]
+        ents.sort(key=lambda e: e.start)
+    return ents
+
+
 def apply(doc: Doc, ents: list[Ent]) -> None:
     spans = [Span(doc, e.start, e.end, label=e.label) for e in ents]
     replace_ents(doc, spans)
@@ -401,7 +439,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 HEURISTICS = ("extend_hyphenated", "kb_relabel", "head_word_label", "join_chains", "titled_quote", "not_a_name",
-              "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root")
+              "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments")
 
 
 @Language.factory("entity_fixups", default_config={"disabled": []})
