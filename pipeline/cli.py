@@ -5,6 +5,7 @@
     python -m pipeline extract --output DIR [--n-process N]
     python -m pipeline link    --output DIR
     python -m pipeline eval    --output DIR --gold FILE_OR_DIR
+    python -m pipeline review  --output DIR [--site DIR]
 """
 from __future__ import annotations
 
@@ -68,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score the tables against gold JSONL; writes eval.json")
     _add_io(p, False)
     p.add_argument("--gold", type=Path, default=config.GOLD_DIR / "dev.jsonl", help="gold JSONL file or folder")
+    p = sub.add_parser("review", help="static review site of the tables (open <output>/review/index.html from disk)")
+    _add_io(p, False)
+    p.add_argument("--site", type=Path, default=None, help="folder for the site (default <output>/review)")
     return parser
 
 
@@ -101,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("run", "parse"):
             stages.check_input(args.input)   # before the lock creates the output folder
-        lock = stages.output_lock(out_dir) if args.command in ("run", "parse", "extract", "link") else nullcontext()
+        # review takes the lock too: it must not read the tables while a stage is replacing them.
+        locked = ("run", "parse", "extract", "link", "review")
+        lock = stages.output_lock(out_dir) if args.command in locked else nullcontext()
         with lock:
             summary = _run_command(args, out_dir)
     except stages.StageError as exc:
@@ -130,6 +136,14 @@ def _run_command(args, out_dir: Path) -> dict | None:
                                                 scheduler=args.scheduler, cache_dir=args.cache_dir)}
     if args.command == "link":
         return {"link": stages.link_stage(out_dir)}
+    if args.command == "review":
+        from pipeline.review import build_site
+
+        stages.recover(out_dir)   # finish what a killed stage left, so the site shows one run's tables
+        s = build_site(out_dir, args.site)
+        print(f"review: {s['articles']} article pages, {s['entities']} entity pages; {s['written']} written, "
+              f"{s['unchanged']} unchanged, {s['removed']} removed in {s['seconds']:.1f}s -> {s['site']}")
+        return None
     from pipeline.evaluate import evaluate, format_report, write_report
 
     report = evaluate(out_dir, args.gold)
