@@ -22,7 +22,7 @@ LINK_TABLES := mentions entities article_entities merges figures dates roles quo
 LINK_OUT := $(LINK_TABLES:%=$(OUT)/%.parquet)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help install run parse extract link eval eval-texts eval-sets eval-errors train train-cv notebooks bench test clean
+.PHONY: help install run parse extract link eval eval-texts eval-sets eval-errors train train-cv notebooks review bench test clean
 
 help:  ## list the targets
 	@echo "make targets:"
@@ -81,6 +81,13 @@ train-cv: $(STAMP)  ## 5-fold cross-validation on dev_world, stock vs trained NE
 
 notebooks: $(STAMP) $(LINK_OUT)  ## execute the notebooks headless into data/processed/notebooks
 	$(PY) -m pipeline.notebooks --output $(OUT)
+
+# The review site depends on every table it shows and on its own code (templates, CSS and JS included);
+# the build rewrites only the pages whose data changed and always touches index.html.
+$(OUT)/review/index.html: $(OUT)/articles.parquet $(LINK_OUT) pipeline/review.py $(CORE_CODE)
+	$(PY) -m pipeline review --output $(OUT)
+
+review: $(OUT)/review/index.html  ## static review site of the tables, opened from disk: OUT/review/index.html
 
 bench: $(STAMP)  ## speed and memory benchmark (N=articles); writes data/processed/bench.json
 	$(PY) scripts/bench.py --n $(N) --repeat 2 --output $(OUT)
