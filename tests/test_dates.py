@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.nlp import dates as D
 
-RULES = D.load_rules()
+RULES = D.compile_rules()
 PUB = dt.date(2023, 6, 14)          # a Wednesday
 KEYS = {"text", "start", "end", "granularity", "start_char", "end_char"}
 

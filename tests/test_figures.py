@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.nlp import figures as F
 
-RULES = F.load_rules()
+RULES = F.compile_rules()
 KEYS = {"text", "value", "value_max", "unit", "qualifier", "kind", "counted", "start_char", "end_char"}
 
 

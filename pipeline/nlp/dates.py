@@ -18,8 +18,9 @@ Candidate dicts (msgpack-safe):
     year_offset "August this year" / "2 March last year": the year is the article's plus this offset
     month_mode  "last March" / "this March" / "next March"
 
-Rules (month names, cue words, relative expressions) are in models/rules/dates.json. The figure
-extractor reads the same candidates (`date_candidates`), so a number inside a date is never a figure.
+Rules (month names, cue words, relative expressions) are in models/rules/dates.json, the `rules`
+setting of the factory. The figure extractor reads the same candidates (`date_candidates`, with its
+own `date_rules` setting), so a number inside a date is never a figure.
 """
 from __future__ import annotations
 
@@ -32,10 +33,9 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.datafiles import read_json
-from pipeline import config
+from pipeline.nlp import extensions  # noqa: F401  (registers doc._.dates where spaCy loads this factory alone)
+from pipeline.nlp.data import Rules, default_data, rules_setting
 
-RULES_FILE = config.RULES_DIR / "dates.json"
 _MEMO_KEY = "_date_candidates"
 
 
@@ -58,9 +58,12 @@ class DateRules:
     year_not_before: tuple
 
 
-@lru_cache(maxsize=4)
-def load_rules(path: str = str(RULES_FILE)) -> DateRules:
-    d = read_json(path)
+@lru_cache(maxsize=None)
+def compile_rules(rules: Rules | None = None) -> DateRules:
+    """The word lists of a dates rule file; None: the date extractor's default file."""
+    if rules is None:
+        return compile_rules(default_data("date_extractor", "rules"))
+    d = rules.data
     months = dict(d["months"])
     months.update(d["month_abbreviations"])
     return DateRules(
@@ -558,7 +561,7 @@ def find_rule_dates(text: str, rules: DateRules | None = None, reject=None,
                     windows: list[tuple[int, int]] | None = None) -> list[dict]:
     """Absolute and year-less date candidates in `text`: the longest non-overlapping matches.
     `reject(candidate)` may veto a match before the longest ones are chosen."""
-    rules = rules or load_rules()
+    rules = rules or compile_rules()
     pats = compile_patterns(rules)
     wins = date_windows(text, rules) if windows is None else windows
     found = []
@@ -589,7 +592,7 @@ def select_non_overlapping(found: list[tuple]) -> list[dict]:
 def find_relative_dates(text: str, rules: DateRules | None = None,
                         windows: list[tuple[int, int]] | None = None) -> list[dict]:
     """"last year", "yesterday", "on Thursday", "two years ago": candidates the article date resolves."""
-    rules = rules or load_rules()
+    rules = rules or compile_rules()
     pats = compile_patterns(rules)
     wins = date_windows(text, rules) if windows is None else windows
     out = []
@@ -627,7 +630,7 @@ def link_pattern(rules: DateRules) -> re.Pattern:
 
 def url_spans(text: str, rules: DateRules | None = None) -> list[tuple[int, int]]:
     """Links and e-mail addresses: the numbers in them are neither dates nor figures."""
-    rules = rules or load_rules()
+    rules = rules or compile_rules()
     low = lower_same_length(text)
     anchors = []
     for w in ("@", "://", "www.") + tuple(f".{d}/" for d in rules.link_domains):
@@ -644,7 +647,7 @@ def url_spans(text: str, rules: DateRules | None = None) -> list[tuple[int, int]
 def text_candidates(text: str, rules: DateRules | None = None, reject=None, keep_today=None) -> list[dict]:
     """Rule dates, then the relative expressions they do not already cover ("August this year" is
     one date). `keep_today(candidate)` decides whether a "today" names the day (default: yes)."""
-    rules = rules or load_rules()
+    rules = rules or compile_rules()
     wins = date_windows(text, rules)
     links = url_spans(text, rules)
     if links:
@@ -792,10 +795,10 @@ def model_date_spans(ents, taken: list[tuple[int, int]], rules: DateRules) -> li
 def date_candidates(doc: Doc, rules: DateRules | None = None, ents=None) -> list[dict]:
     """All date candidates of a doc, computed once (the figure extractor reads them to skip years).
     `ents` may pass `doc.ents` already read (reading it walks the whole doc)."""
+    rules = rules or compile_rules()
     memo = doc.user_data.get(_MEMO_KEY)
-    if memo is not None:
-        return memo
-    rules = rules or load_rules()
+    if memo is not None and memo[0] == id(rules):    # found with the same rules (figures and dates may differ)
+        return memo[1]
     ents = doc.ents if ents is None else ents
     persons = [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON"]
 
@@ -812,13 +815,13 @@ def date_candidates(doc: Doc, rules: DateRules | None = None, ents=None) -> list
         if c["kind"] in ("weekday", "abs") and (c["kind"] == "weekday" or c["start"][0] is None):
             c["future"] = date_looks_ahead(doc, c["start_char"], rules)
     cands.sort(key=lambda c: c["start_char"])
-    doc.user_data[_MEMO_KEY] = cands
+    doc.user_data[_MEMO_KEY] = (id(rules), cands)
     return cands
 
 
-@Language.factory("date_extractor")
-def make_date_extractor(nlp, name):
-    rules = load_rules()
+@Language.factory("date_extractor", default_config={"rules": rules_setting("rules/dates.json")})
+def make_date_extractor(nlp, name, rules: Rules):
+    rules = compile_rules(rules)
     compile_patterns(rules)
 
     def date_extractor(doc: Doc) -> Doc:

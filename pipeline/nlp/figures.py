@@ -8,7 +8,8 @@ than, around, up to). What is left without a unit is a count, and the parse give
 and every number inside a date is left to the dates table, so a year is never a figure.
 
 All parsing is in small pure functions over strings; only the counted noun and the date spans
-need the Doc.
+need the Doc. Word lists: models/rules/figures.json (the factory's `rules` setting); the dates it skips
+are found with the `date_rules` setting (dates.json).
 """
 from __future__ import annotations
 
@@ -21,11 +22,9 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.datafiles import read_json
-from pipeline import config
 from pipeline.nlp import dates as dates_mod
-
-RULES_FILE = config.RULES_DIR / "figures.json"
+from pipeline.nlp import extensions  # noqa: F401  (registers doc._.figures where spaCy loads this factory alone)
+from pipeline.nlp.data import Rules, default_data, rules_setting
 
 
 @dataclass(frozen=True, eq=False)   # hashed by identity: loaded once, used as a cache key
@@ -46,9 +45,12 @@ class FigureRules:
     qualifiers_after: dict
 
 
-@lru_cache(maxsize=4)
-def load_rules(path: str = str(RULES_FILE)) -> FigureRules:
-    d = read_json(path)
+@lru_cache(maxsize=None)
+def compile_rules(rules: Rules | None = None) -> FigureRules:
+    """The word lists of a figures rule file; None: the figure extractor's default file."""
+    if rules is None:
+        return compile_rules(default_data("figure_extractor", "rules"))
+    d = rules.data
     words = dict(d["number_words"])
     words.update(d["hundred_words"])
     return FigureRules(
@@ -436,11 +438,11 @@ def figure_windows(text: str, rules: FigureRules) -> list[tuple[int, int]]:
     return dates_mod.merge_windows(dates_mod.find_anchors(text, low, figure_keywords(rules)), 40, 60, len(text))
 
 
-def blocked_spans(text: str, rules: FigureRules, pats: Patterns,
-                  wins: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+def blocked_spans(text: str, rules: FigureRules, pats: Patterns, wins: list[tuple[int, int]] | None = None,
+                  date_rules: dates_mod.DateRules | None = None) -> list[tuple[int, int]]:
     """Phone numbers, links and e-mail addresses."""
     scan = dates_mod.scan
-    spans = dates_mod.url_spans(text)
+    spans = dates_mod.url_spans(text, date_rules)
     for m in scan(pats.phone, text, wins):
         s = m.group()
         digits = re.sub(r"\D", "", s)
@@ -473,13 +475,14 @@ def make_figure(text: str, start: int, end: int, value: float, value_max: float 
 
 
 def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] | None = None,
-                 counted_noun=None) -> list[dict]:
+                 counted_noun=None, date_rules: dates_mod.DateRules | None = None) -> list[dict]:
     """Figures in `text`. `exclude` holds spans numbers may not touch (dates, names);
-    `counted_noun(start, end, is_word)` returns (noun, noun_end) for a count, or None."""
+    `counted_noun(start, end, is_word)` returns (noun, noun_end) for a count, or None; `date_rules`
+    tell links (None: the date extractor's default file)."""
     pats = compile_patterns(rules)
     wins = figure_windows(text, rules)
     scan = dates_mod.scan
-    exclude = list(exclude or []) + blocked_spans(text, rules, pats, wins)
+    exclude = list(exclude or []) + blocked_spans(text, rules, pats, wins, date_rules)
     out: list[dict] = []
     taken: list[tuple[int, int]] = []
 
@@ -718,13 +721,13 @@ def entity_name_spans(ents, labels: frozenset) -> list[tuple[int, int]]:
     return out
 
 
-def doc_figures(doc: Doc, rules: FigureRules) -> list[dict]:
+def doc_figures(doc: Doc, rules: FigureRules, date_rules: dates_mod.DateRules) -> list[dict]:
     ents = doc.ents
-    date_spans = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc, ents=ents)]
+    date_spans = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc, date_rules, ents)]
     labels = frozenset(rules.raw["entity_labels_with_names"])
     exclude = date_spans + entity_name_spans(ents, labels)
     finder = counted_noun_finder(doc, frozenset(rules.raw["count_noun_blockers"]) | frozenset(rules.duration_units))
-    return elided_units(doc, find_figures(doc.text, rules, exclude, finder))
+    return elided_units(doc, find_figures(doc.text, rules, exclude, finder, date_rules))
 
 
 def elided_units(doc: Doc, figures: list[dict]) -> list[dict]:
@@ -741,13 +744,16 @@ def elided_units(doc: Doc, figures: list[dict]) -> list[dict]:
     return figures
 
 
-@Language.factory("figure_extractor")
-def make_figure_extractor(nlp, name):
-    rules = load_rules()
+@Language.factory("figure_extractor", default_config={"rules": rules_setting("rules/figures.json"),
+                                                     "date_rules": rules_setting("rules/dates.json")})
+def make_figure_extractor(nlp, name, rules: Rules, date_rules: Rules):
+    rules = compile_rules(rules)
     compile_patterns(rules)
+    date_rules = dates_mod.compile_rules(date_rules)
+    dates_mod.compile_patterns(date_rules)
 
     def figure_extractor(doc: Doc) -> Doc:
-        doc._.figures = doc_figures(doc, rules)
+        doc._.figures = doc_figures(doc, rules, date_rules)
         return doc
 
     return figure_extractor

@@ -1,0 +1,85 @@
+"""Where the components' data comes from: two registered readers, named in the pipeline's config.
+
+A component's data files are factory settings, each a call of one of these readers (as spaCy's own
+components take their lookups from `spacy.LookupsDataLoader.v1`), so `nlp.config` says which files a
+pipeline reads and a saved pipeline's config.cfg can point a component at other ones:
+
+    [components.places.rules]
+    @misc = "unpipe.rules.v1"
+    path = "rules/entities_places.json"     # relative to the repository's models/ folder, or absolute
+    off = ["ambiguous_names"]              # optional: lists (or tables) of the file switched off
+
+    [components.places.kb]
+    @misc = "unpipe.kb.v1"
+    path = "kb"
+
+`off` empties the named lists of a rule file for that one component: each exception list can be
+switched off from the config without a copy of the file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+
+from spacy.language import Language
+from spacy.util import registry
+
+from pipeline import config, kb
+from pipeline.datafiles import DataFileError, read_json
+
+RULE_VERSIONS = {1}
+
+
+def models_path(path: str | Path) -> Path:
+    """A data path of the config: relative to the repository's models/ folder, or absolute."""
+    return (config.MODELS_DIR / path).resolve()
+
+
+@dataclass(frozen=True, eq=False)   # hashed by identity: read once per (path, off), a cache key of what is compiled from it
+class Rules:
+    path: Path
+    data: dict
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+
+@lru_cache(maxsize=None)
+def _read_rules(path: Path, off: tuple[str, ...]) -> Rules:
+    data = read_json(path)
+    if data.get("version") not in RULE_VERSIONS:
+        raise DataFileError(f"{path}: unknown rule file version {data.get('version')!r}")
+    for key in off:
+        if not isinstance(data.get(key), (list, dict)):
+            raise DataFileError(f"{path}: `off` names {key!r}, which is not a list or table of this file")
+        data[key] = type(data[key])()
+    return Rules(path, data)
+
+
+@registry.misc("unpipe.rules.v1")
+def rules_file(path: str, off: Sequence[str] = ()) -> Rules:
+    """A rule file of models/rules/, version-checked, with the lists named in `off` emptied."""
+    return _read_rules(models_path(path), tuple(off))
+
+
+@registry.misc("unpipe.kb.v1")
+def knowledge_base(path: str = "kb") -> kb.KnowledgeBase:
+    """A knowledge-base folder (un_system.jsonl, organizations.jsonl, places.jsonl, subdivisions.jsonl)."""
+    return kb.load(models_path(path))
+
+
+def rules_setting(path: str) -> dict:
+    """The config of a rule-file setting, for a factory's default_config."""
+    return {"@misc": "unpipe.rules.v1", "path": path}
+
+
+KB_SETTING = {"@misc": "unpipe.kb.v1", "path": "kb"}
+
+
+def default_data(factory: str, setting: str) -> Any:
+    """A factory's default data setting, read: what `build_nlp()` gives the component, for code and
+    tests that call a component's helpers without a pipeline."""
+    ref = Language.get_factory_meta(factory).default_config[setting]
+    return registry.resolve({"value": ref})["value"]
