@@ -1,7 +1,8 @@
 import spacy
 
-from pipeline.nlp.abbreviations import (find_best_long_form, find_pairs, is_short_form_candidate,
+from pipeline.nlp.abbreviations import (Heads, find_best_long_form, find_pairs, is_short_form_candidate,
                                         long_form_window, looks_like_org_name)
+from pipeline.nlp.data import default_data
 
 nlp = spacy.blank("en")
 
@@ -36,10 +37,12 @@ def test_find_pairs_both_directions():
 
 
 def test_looks_like_org_name():
-    assert looks_like_org_name(["Glacier", "Monitoring", "Service"])
-    assert looks_like_org_name(["Steppe", "Development", "Centers"])
-    assert not looks_like_org_name(["Water", "Quality", "Index"])
-    assert not looks_like_org_name(["water", "monitoring", "service"])
+    org = default_data("abbreviation_labeller", "org_rules")
+    heads = Heads(frozenset(org["org_unit_heads"]), frozenset(org["non_entity_heads"]))
+    assert looks_like_org_name(["Glacier", "Monitoring", "Service"], heads)
+    assert looks_like_org_name(["Steppe", "Development", "Centers"], heads)
+    assert not looks_like_org_name(["Water", "Quality", "Index"], heads)
+    assert not looks_like_org_name(["water", "monitoring", "service"], heads)
 
 
 def test_short_form_takes_the_label_of_the_long_form(ents_of):

@@ -2,10 +2,14 @@ import spacy
 
 from spacy.tokens import Doc
 
-from pipeline.nlp.entity_fixups import (Ent, balance_quotes, extend_hyphenated, government_mentions, join_chains,
-                                        kb_relabel, rules, trim_edges)
+from pipeline.nlp.data import default_data
+from pipeline.nlp.entity_fixups import (Ent, balance_quotes, extend_hyphenated, fixup_rules, government_mentions,
+                                        join_chains, kb_relabel, trim_edges)
 
 nlp = spacy.blank("en")
+# What build_nlp() gives the component: the default knowledge base and rule files of its config.
+KB = default_data("entity_fixups", "kb")
+R = fixup_rules(*(default_data("entity_fixups", s) for s in ("org_rules", "people_rules", "stoplist", "demonyms")))
 
 
 def test_trim_edges_cuts_the_connectors_possessives_and_open_brackets():
@@ -33,28 +37,28 @@ def test_hyphenated_words_are_not_cut():
 def test_join_unit_of_parent_chains():
     doc = nlp("the Committee on Water of the Ministry of Energy of Mongolia met")
     ents = [Ent(1, 4, "ORG"), Ent(6, 9, "ORG"), Ent(10, 11, "GPE", "Q711", "rule")]
-    joined = join_chains(doc, ents, rules())
+    joined = join_chains(doc, ents, R)
     assert [(e.start, e.end, e.label) for e in joined] == [(1, 11, "ORG")]
 
 
 def test_government_of_country_is_one_org():
     doc = nlp("the Government of Mongolia agreed")
-    joined = join_chains(doc, [Ent(3, 4, "GPE", "Q711", "rule")], rules())
+    joined = join_chains(doc, [Ent(3, 4, "GPE", "Q711", "rule")], R)
     assert [(e.start, e.end, e.label) for e in joined] == [(1, 4, "ORG")]
 
 
 def test_representative_in_country_stays_two_entities():
     doc = nlp("the WFP Representative in Mongolia")
     ents = [Ent(1, 2, "UN_AGENCY", "Q204344", "rule"), Ent(4, 5, "GPE", "Q711", "rule")]
-    assert len(join_chains(doc, ents, rules())) == 2
+    assert len(join_chains(doc, ents, R)) == 2
 
 
 def test_kb_relabel_corrects_confident_errors():
-    assert kb_relabel("Dushanbe", "ORG") == ("GPE", "geonames:1221874")
-    assert kb_relabel("WFP", "ORG") == ("UN_AGENCY", "Q204344")
-    assert kb_relabel("Aral Sea", "ORG")[0] == "LOC"
-    assert kb_relabel("Mongolia", "PERSON") == ("GPE", "Q711")
-    assert kb_relabel("Zarina Omarkulova", "ORG") is None
+    assert kb_relabel("Dushanbe", "ORG", KB) == ("GPE", "geonames:1221874")
+    assert kb_relabel("WFP", "ORG", KB) == ("UN_AGENCY", "Q204344")
+    assert kb_relabel("Aral Sea", "ORG", KB)[0] == "LOC"
+    assert kb_relabel("Mongolia", "PERSON", KB) == ("GPE", "Q711")
+    assert kb_relabel("Zarina Omarkulova", "ORG", KB) is None
 
 
 def test_pipeline_strips_titles_and_honorifics(ents_of):
@@ -111,21 +115,21 @@ def test_head_word_decides_not_any_word(ents_of):
 
 
 def test_kb_relabel_needs_the_kb_spelling():
-    assert kb_relabel("DUSHANBE", "ORG") == ("GPE", "geonames:1221874")
-    assert kb_relabel("Wfp", "ORG") is None
-    assert kb_relabel("dushanbe", "ORG") is None
+    assert kb_relabel("DUSHANBE", "ORG", KB) == ("GPE", "geonames:1221874")
+    assert kb_relabel("Wfp", "ORG", KB) is None
+    assert kb_relabel("dushanbe", "ORG", KB) is None
 
 
 def test_chain_over_and():
     doc = nlp("the Ministry of Water and Energy of the Kyrgyz Republic met")
     ents = [Ent(1, 4, "ORG"), Ent(8, 10, "GPE", "Q813", "rule")]
-    joined = join_chains(doc, ents, rules())
+    joined = join_chains(doc, ents, R)
     assert [(e.start, e.end, e.label) for e in joined] == [(1, 10, "ORG")]
 
 
 def test_names_a_project():
     from pipeline.nlp.entity_fixups import names_a_project
-    r = rules()
+    r = R
     doc = nlp("the Healthy Steppe Meals programme and the Aga Khan Foundation programme and the GREEN project")
     assert names_a_project(doc, 1, 4, r["non_entity_heads"], r["org_heads"])
     assert not names_a_project(doc, 7, 10, r["non_entity_heads"], r["org_heads"])
@@ -135,10 +139,10 @@ def test_names_a_project():
 def test_model_person_that_is_a_subdivision_becomes_a_place():
     from spacy.tokens import Span
     from pipeline.nlp.entity_fixups import fix_entities
-    assert kb_relabel("Imereti", "PERSON") == ("GPE", "iso3166-2:GE-IM")
+    assert kb_relabel("Imereti", "PERSON", KB) == ("GPE", "iso3166-2:GE-IM")
     doc = nlp("Floods hit Imereti today .")
     doc.ents = [Span(doc, 2, 3, label="PERSON")]
-    assert [(e.start, e.label, e.kb_id) for e in fix_entities(doc)] == [(2, "GPE", "iso3166-2:GE-IM")]
+    assert [(e.start, e.label, e.kb_id) for e in fix_entities(doc, R, KB)] == [(2, "GPE", "iso3166-2:GE-IM")]
 
 
 def test_a_stop_list_term_is_never_relabelled_as_a_place():
@@ -146,12 +150,12 @@ def test_a_stop_list_term_is_never_relabelled_as_a_place():
     from pipeline.nlp.entity_fixups import fix_entities
     doc = nlp("Then Google joined .")          # GeoNames lists "Google" among names of a US city
     doc.ents = [Span(doc, 1, 2, label="ORG")]
-    assert fix_entities(doc) == []          # a stop-list term is no name at all
-    assert [(e.label, e.kb_id) for e in fix_entities(doc, off=frozenset({"not_a_name"}))] == [("ORG", None)]
+    assert fix_entities(doc, R, KB) == []          # a stop-list term is no name at all
+    assert [(e.label, e.kb_id) for e in fix_entities(doc, R, KB, off=frozenset({"not_a_name"}))] == [("ORG", None)]
 
 
 def test_a_government_named_by_its_country_adjective_or_possessive_is_one_org():
-    demonyms = rules()["demonyms"]
+    demonyms = R["demonyms"]
     doc = nlp("talks with the Ruritanian Federal Government and the Mexican government")
     got = government_mentions(doc, [], demonyms | {"ruritanian"})
     assert [doc[e.start:e.end].text for e in got] == ["Ruritanian Federal Government", "Mexican government"]
@@ -162,7 +166,7 @@ def test_a_government_named_by_its_country_adjective_or_possessive_is_one_org():
 
 
 def test_a_bare_or_modifying_government_word_is_left_alone():
-    demonyms = rules()["demonyms"]
+    demonyms = R["demonyms"]
     for text in ("the Government agreed", "the Mexican Government of the day", "Government officials came"):
         doc = nlp(text)
         if text.startswith("Government officials"):

@@ -1,9 +1,11 @@
 import spacy
 from spacy.tokens import Span
 
-from pipeline.nlp.people import known_names, last_word, name_run, rules, title_phrase_follows
+from pipeline.nlp.data import default_data
+from pipeline.nlp.people import known_names, last_word, name_run, person_rules, title_phrase_follows
 
 nlp = spacy.blank("en")
+R = person_rules(default_data("person_appositions", "org_rules"), default_data("person_appositions", "people_rules"))
 
 
 def test_last_word_keeps_hyphenated_surnames():
@@ -22,10 +24,10 @@ def test_known_names():
 
 def test_name_run_and_title_phrase():
     doc = nlp("said Arnout van der Berg, WFP Country Director in Mongolia")
-    assert name_run(doc, 1, rules()) == 5
-    assert title_phrase_follows(doc, 6, rules(), {})
+    assert name_run(doc, 1, R) == 5
+    assert title_phrase_follows(doc, 6, R, {})
     doc = nlp("said Arnout Berg, who works")
-    assert not title_phrase_follows(doc, 4, rules(), {})
+    assert not title_phrase_follows(doc, 4, R, {})
 
 
 def test_apposition_finds_the_person(ents_of):

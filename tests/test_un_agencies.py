@@ -1,5 +1,6 @@
 import spacy
 
+from pipeline.nlp.data import default_data
 from pipeline.nlp.un_agencies import inside_longer_name, name_variants, pattern_table
 
 
@@ -10,7 +11,7 @@ def test_name_variants_swap_un_prefix_and_apostrophes():
 
 
 def test_ambiguous_acronyms_are_not_patterns():
-    exact, _ = pattern_table()
+    exact, _ = pattern_table(default_data("un_agency_ruler", "kb"))
     assert "ITC" not in exact["un:itc"]
     assert "WFP" in exact["Q204344"]
 

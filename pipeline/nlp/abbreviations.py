@@ -13,17 +13,18 @@ so within that article every occurrence of the short form takes the long form's 
   an organization noun: "Women's Entrepreneurship Development Centers (WEDCs)"), both become ORG;
 - otherwise the short form is not an entity either ("Surveillance Evaluation Tool (SET)",
   "Generation Equality Forum (GEF)"), and model spans of it are removed.
+Data (factory settings): the knowledge base (`kb`) and the head words of entities_org.json (`org_rules`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import kb
-from pipeline.nlp.entity_spans import load_rules, replace_ents
+from pipeline.kb import KnowledgeBase
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
+from pipeline.nlp.entity_spans import replace_ents
 from pipeline.nlp.extensions import set_source, span_key
 from pipeline.records import ENTITY_LABELS
 
@@ -136,28 +137,26 @@ def find_pairs(doc: Doc) -> list[Pair]:
 # Labelling
 
 
-@lru_cache(maxsize=1)
-def _org_heads() -> frozenset[str]:
-    return frozenset(load_rules("entities_org")["org_unit_heads"])
+@dataclass(frozen=True)
+class Heads:
+    """Head words of entities_org.json: organization nouns, and document/event nouns that are no entity."""
+    org: frozenset[str]
+    non_entity: frozenset[str]
 
 
-@lru_cache(maxsize=1)
-def _non_entity_heads() -> frozenset[str]:
-    return frozenset(load_rules("entities_org")["non_entity_heads"])
-
-
-def looks_like_org_name(words: list[str]) -> bool:
+def looks_like_org_name(words: list[str], heads: Heads) -> bool:
     """Capitalised content words headed (last word) by an organization noun."""
     content = [w for w in words if w.isalpha() and w.lower() not in ("of", "and", "the", "for", "on", "in")]
     if not content or not all(w[0].isupper() for w in content):
         return False
-    if any(w in _non_entity_heads() for w in content):
+    if any(w in heads.non_entity for w in content):
         return False
     head = content[-1]
-    return head in _org_heads() or head.rstrip("s") in _org_heads() or head[:-2] + "y" in _org_heads()
+    return head in heads.org or head.rstrip("s") in heads.org or head[:-2] + "y" in heads.org
 
 
-def long_form_label(doc: Doc, pair: Pair, ents: list[Span], kbs: dict) -> tuple[str | None, str | None, Span | None]:
+def long_form_label(doc: Doc, pair: Pair, ents: list[Span], kbs: dict, heads: Heads,
+                    knowledge: KnowledgeBase) -> tuple[str | None, str | None, Span | None]:
     """(label, kb id, entity span to add for the long form or None)."""
     for e in ents:
         # the entity must be the long form, not a place at its end ("... in Europe (OSCE)")
@@ -165,11 +164,11 @@ def long_form_label(doc: Doc, pair: Pair, ents: list[Span], kbs: dict) -> tuple[
             return e.label_, kbs.get(span_key(e.start_char, e.end_char)), None
     long_span = doc[pair.long_start:pair.long_end]
     for label in ("UN_AGENCY", "ORG"):
-        hit = kb.lookup_alias(long_span.text, label)
+        hit = knowledge.lookup_alias(long_span.text, label)
         if hit is not None:
             return label, hit.kb_id, Span(doc, pair.long_start, pair.long_end, label=label)
     words = [t.text for t in long_span if not (t.text in ("’s", "'s", "’", "-"))]
-    if looks_like_org_name(words) and not any(
+    if looks_like_org_name(words, heads) and not any(
             e.start < pair.long_end and e.end > pair.long_start for e in ents):
         return "ORG", None, Span(doc, pair.long_start, pair.long_end, label="ORG")
     return None, None, None
@@ -181,7 +180,7 @@ def short_form_occurrences(texts: list[str], short: list[str]) -> list[tuple[int
     return [(i, i + n) for i, w in enumerate(texts) if w == short[0] and texts[i:i + n] == short]
 
 
-def label_abbreviations(doc: Doc) -> Doc:
+def label_abbreviations(doc: Doc, heads: Heads, knowledge: KnowledgeBase) -> Doc:
     pairs = find_pairs(doc)
     if not pairs:
         return doc
@@ -191,7 +190,7 @@ def label_abbreviations(doc: Doc) -> Doc:
     texts = [t.text for t in doc]
     added: list[tuple[Span, str, str | None]] = []
     for pair in pairs:
-        label, kb_id, long_span = long_form_label(doc, pair, ents, kbs)
+        label, kb_id, long_span = long_form_label(doc, pair, ents, kbs, heads, knowledge)
         short = [t.text for t in doc[pair.short_start:pair.short_end]]
         occ = short_form_occurrences(texts, short)
         occ_set = set(occ)
@@ -228,6 +227,13 @@ def label_abbreviations(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("abbreviation_labeller")
-def make_abbreviation_labeller(nlp: Language, name: str):
-    return label_abbreviations
+@Language.factory("abbreviation_labeller",
+                  default_config={"kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json")})
+def make_abbreviation_labeller(nlp: Language, name: str, kb: KnowledgeBase, org_rules: Rules):
+    heads = Heads(frozenset(org_rules["org_unit_heads"]), frozenset(org_rules["non_entity_heads"]))
+    kb.alias_table   # built now, not in the first document
+
+    def abbreviation_labeller(doc: Doc) -> Doc:
+        return label_abbreviations(doc, heads, kb)
+
+    return abbreviation_labeller

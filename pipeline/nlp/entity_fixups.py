@@ -3,7 +3,7 @@
 Precedence: spans from the UN and place rulers are trusted and only ever absorbed into a longer
 organization name; model spans are cleaned, relabelled or dropped:
 1. labels: FAC (venues) -> LOC; ORG/PERSON/GPE/LOC/UN_AGENCY kept; others left alone (extract
-   ignores them) except NORP, which is dropped so nationalities never block a later rule;
+   ignores them) except NORP, which is dropped so nationalities never block a later rule (drop_norp);
 2. edges: a leading "the", stray punctuation, trailing connectors ("Ministry of Foreign Affairs
    of") and possessives are cut; a half-quoted name is closed or cut at the quote;
 3. the knowledge base relabels confident model errors: a known UN body -> UN_AGENCY, a known
@@ -17,7 +17,8 @@ organization name; model spans are cleaned, relabelled or dropped:
 6. a government named by its country's adjective or possessive is one ORG ("the Mexican government").
 Each heuristic has a name in HEURISTICS and can be switched off through the component's config
 (`disabled`); scripts/ablate.py measures each on dev_world, and what did not pay was deleted.
-Rules files: models/rules/entities_org.json, entities_people.json, entities_stoplist.json.
+Data (settings of the factory, pipeline/nlp/data.py): the knowledge base (`kb`) and the rule files
+entities_org.json, entities_people.json, entities_stoplist.json and demonyms.json.
 """
 from __future__ import annotations
 
@@ -28,9 +29,9 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import config, kb
-from pipeline.datafiles import read_json
-from pipeline.nlp.entity_spans import is_name_like, load_rules, name_head, replace_ents
+from pipeline.kb import KnowledgeBase, fold
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
+from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
 from pipeline.nlp.un_agencies import inside_longer_name
 from pipeline.records import ENTITY_LABELS
@@ -57,11 +58,10 @@ class Ent:
         return self.source != "model"
 
 
-@lru_cache(maxsize=1)
-def rules() -> dict:
-    org = load_rules("entities_org")
-    people = load_rules("entities_people")
-    stop = load_rules("entities_stoplist")
+@lru_cache(maxsize=None)
+def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms: Rules) -> dict:
+    """The word lists of the rule files, compiled once per set of files."""
+    org, people, stop = org_rules, people_rules, stoplist
     return {
         "non_entity_heads": frozenset(org["non_entity_heads"]),
         "chain_heads": frozenset(org["chain_heads"]),
@@ -70,9 +70,8 @@ def rules() -> dict:
         "venue_heads": frozenset(org["venue_heads"]),
         "org_heads": frozenset(org["org_unit_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
-        "stoplist": frozenset(kb.fold(t) for t in stop["texts"]),
-        "demonyms": frozenset(d.casefold() for rec in read_json(config.RULES_DIR / "demonyms.json")["countries"]
-                              for d in rec["demonyms"]),
+        "stoplist": frozenset(fold(t) for t in stop["texts"]),
+        "demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
     }
 
 
@@ -153,10 +152,10 @@ def written_as_in_kb(text: str, hit) -> bool:
     return t.isupper() and len(t) > 4 and any(f.upper() == t for f in forms)
 
 
-def kb_relabel(text: str, label: str) -> tuple[str, str | None] | None:
+def kb_relabel(text: str, label: str, knowledge: KnowledgeBase) -> tuple[str, str | None] | None:
     """The label and kb id the knowledge base gives a model span's text, when it is sure."""
-    table = kb.alias_table()
-    key = kb.fold(text)
+    table = knowledge.alias_table
+    key = fold(text)
     for want in ("UN_AGENCY", "ORG"):
         hit = table.get((key, want))
         if hit is not None and written_as_in_kb(text, hit):
@@ -270,7 +269,7 @@ def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict) -> bool:
     or hashtag, digits fused into a word ("CSW67"), generic words only ("Ministry"), or a document,
     event or programme named by its head word ("UN Convention against Corruption")."""
     span = doc[start:end]
-    if not any(c.isupper() for c in span.text) or kb.fold(span.text) in r["stoplist"]:
+    if not any(c.isupper() for c in span.text) or fold(span.text) in r["stoplist"]:
         return True
     if any(t.like_email or t.like_url or t.text.startswith(("#", "@")) or FUSED_DIGITS_RE.search(t.text)
            for t in span):
@@ -324,9 +323,9 @@ def project_acronyms(doc: Doc, heads: frozenset[str]) -> frozenset[str]:
                      and doc[t.i + 1].is_lower and doc[t.i + 1].text.capitalize() in heads)
 
 
-def fix_entities(doc: Doc, off: frozenset[str] = frozenset()) -> list[Ent]:
-    """The model's entities corrected; `off` names heuristics (HEURISTICS) switched off, for ablation."""
-    r = rules()
+def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] = frozenset()) -> list[Ent]:
+    """The model's entities corrected (`r` from fixup_rules); `off` names heuristics (HEURISTICS)
+    switched off."""
     sources = doc._.mention_sources or {}
     kbs = doc._.mention_kb or {}
     projects = project_acronyms(doc, r["non_entity_heads"])
@@ -338,7 +337,7 @@ def fix_entities(doc: Doc, off: frozenset[str] = frozenset()) -> list[Ent]:
         if e.fixed:
             ents.append(e)
             continue
-        if label in DROP_LABELS:
+        if label in DROP_LABELS and "drop_norp" not in off:
             continue
         if label not in ENTITY_LABELS:
             ents.append(e)
@@ -354,7 +353,8 @@ def fix_entities(doc: Doc, off: frozenset[str] = frozenset()) -> list[Ent]:
         generic = all(w.is_stop or w.text.casefold() in r["generic"] or w.text in r["org_heads"]
                       for w in doc[s:t] if w.is_alpha)
         # a town called "University"; GeoNames lists "Google" as a name of Topeka
-        relabel = None if generic or kb.fold(text) in r["stoplist"] or "kb_relabel" in off else kb_relabel(text, label)
+        relabel = None if generic or fold(text) in r["stoplist"] or "kb_relabel" in off \
+            else kb_relabel(text, label, knowledge)
         if relabel is not None:
             label, kb_id = relabel
             ents.append(Ent(s, t, label, kb_id, "model"))
@@ -438,21 +438,25 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("extend_hyphenated", "kb_relabel", "head_word_label", "join_chains", "titled_quote", "not_a_name",
-              "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments")
+HEURISTICS = ("drop_norp", "extend_hyphenated", "kb_relabel", "head_word_label", "join_chains", "titled_quote",
+              "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments")
 
 
-@Language.factory("entity_fixups", default_config={"disabled": []})
-def make_entity_fixups(nlp: Language, name: str, disabled: list[str]):
+@Language.factory("entity_fixups", default_config={
+    "disabled": [], "kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json"),
+    "people_rules": rules_setting("rules/entities_people.json"),
+    "stoplist": rules_setting("rules/entities_stoplist.json"), "demonyms": rules_setting("rules/demonyms.json")})
+def make_entity_fixups(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, org_rules: Rules,
+                       people_rules: Rules, stoplist: Rules, demonyms: Rules):
     unknown = set(disabled) - set(HEURISTICS)
     if unknown:
         raise ValueError(f"entity_fixups: unknown heuristics {sorted(unknown)}; known: {HEURISTICS}")
     off = frozenset(disabled)
-    rules()
-    kb.alias_table()
+    r = fixup_rules(org_rules, people_rules, stoplist, demonyms)
+    kb.alias_table   # built now, not in the first document
 
     def entity_fixups(doc: Doc) -> Doc:
-        apply(doc, fix_entities(doc, off))
+        apply(doc, fix_entities(doc, r, kb, off))
         return doc
 
     return entity_fixups

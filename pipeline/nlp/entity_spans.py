@@ -1,27 +1,12 @@
-"""Small helpers shared by the entity components: rule files and merging spans into `doc.ents`."""
+"""Small helpers shared by the entity components: name words and merging spans into `doc.ents`."""
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Iterable
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.datafiles import DataFileError, read_json
-from pipeline import config
 from pipeline.nlp.extensions import set_source, span_key
-
-RULE_VERSIONS = {1}
-
-
-@lru_cache(maxsize=None)
-def load_rules(name: str) -> dict:
-    """`models/rules/<name>.json`, checked for a known version."""
-    path = config.RULES_DIR / f"{name}.json"
-    data = read_json(path)
-    if data.get("version") not in RULE_VERSIONS:
-        raise DataFileError(f"{path}: unknown rule file version {data.get('version')!r}")
-    return data
 
 
 def is_name_like(token) -> bool:

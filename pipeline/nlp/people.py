@@ -7,7 +7,8 @@ Two patterns, both anchored on evidence in the article itself:
 - surname reuse: a later "Bekova" is the person already named "Aliya Bekova" in the article.
 Precedence: spans from the knowledge-base rulers and abbreviations are never touched; a model
 span (ORG, GPE, LOC) that the patterns show to be a person is relabelled PERSON.
-Words lists: models/rules/entities_people.json (titles, honorifics, speech verbs).
+Words lists (factory settings): entities_people.json (titles, honorifics, speech verbs) and the
+head words of entities_org.json; the knowledge base (`kb`) tells a place glued to a name.
 """
 from __future__ import annotations
 
@@ -16,16 +17,10 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import kb
-from pipeline.nlp.entity_spans import is_name_like, load_rules, replace_ents
+from pipeline.kb import KnowledgeBase
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
+from pipeline.nlp.entity_spans import is_name_like, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
-
-
-@lru_cache(maxsize=1)
-def office_words() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Head words of office names and suffixes no name word has (models/rules)."""
-    return (frozenset(load_rules("entities_org")["org_unit_heads"]),
-            tuple(load_rules("entities_people")["non_name_suffixes"]))
 
 
 def after_office_words(doc: Doc, start: int, end: int, words: tuple[frozenset[str], tuple[str, ...]]) -> int:
@@ -46,15 +41,16 @@ NAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", 
 MAX_NAME_TOKENS = 5
 
 
-@lru_cache(maxsize=1)
-def rules() -> dict:
-    people = load_rules("entities_people")
-    org = load_rules("entities_org")
+@lru_cache(maxsize=None)
+def person_rules(org: Rules, people: Rules) -> dict:
+    """The word lists of the rule files, compiled once per pair of files."""
     return {
         "apposition_titles": frozenset(t.casefold() for t in people["apposition_titles"]),
         "prefix_titles": frozenset(people["titles"]) | frozenset(people["honorifics"]),
         "speech_verbs": frozenset(people["speech_verbs"]),
         "org_words": frozenset(org["org_unit_heads"]) | frozenset(org["non_entity_heads"]),
+        # head words of office names and suffixes no name word has
+        "office_words": (frozenset(org["org_unit_heads"]), tuple(people["non_name_suffixes"])),
     }
 
 
@@ -105,9 +101,8 @@ def title_phrase_follows(doc: Doc, i: int, r: dict, ent_at: dict) -> bool:
     return False
 
 
-def find_people(doc: Doc, ents: list[Span], kbs: dict, sources: dict) -> list[tuple[int, int]]:
+def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict) -> list[tuple[int, int]]:
     """Token spans of persons found by apposition, title prefix and speech-verb patterns."""
-    r = rules()
     ent_at = {e.start: e.end for e in ents}
     covered = {}
     for e in ents:
@@ -123,7 +118,7 @@ def find_people(doc: Doc, ents: list[Span], kbs: dict, sources: dict) -> list[tu
         if not is_name_like(doc[i]) or doc[i].text in r["prefix_titles"]:
             continue
         end = name_run(doc, i, r)
-        i = after_office_words(doc, i, end, office_words())    # "Emergency Situations Ruslan Imankulov"
+        i = after_office_words(doc, i, end, r["office_words"])    # "Emergency Situations Ruslan Imankulov"
         if end == i or not is_person_name(doc, i, end):
             i = max(end, i + 1)
             continue
@@ -211,11 +206,11 @@ def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[in
     return sorted(set(out))
 
 
-def add_people(doc: Doc) -> Doc:
+def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase) -> Doc:
     sources = dict(doc._.mention_sources or {})
     kbs = dict(doc._.mention_kb or {})
     ents = list(doc.ents)
-    new = find_people(doc, ents, kbs, sources)
+    new = find_people(doc, ents, sources, r)
     if new:
         ents = [e for e in ents if not any(e.start < b and e.end > a for a, b in new)]
         ents += [Span(doc, a, b, label="PERSON") for a, b in new]
@@ -229,7 +224,7 @@ def add_people(doc: Doc) -> Doc:
             elif e.start < hit[0]:
                 # "Kazakhstan Kassym-Jomart Tokayev": the part before the person may be a place
                 rest = doc[e.start:hit[0]]
-                place = kb.lookup_alias(rest.text, "GPE")
+                place = knowledge.lookup_alias(rest.text, "GPE")
                 if place is not None:
                     kept.append(Span(doc, rest.start, rest.end, label="GPE"))
                     kbs[span_key(rest.start_char, rest.end_char)] = place.kb_id
@@ -247,7 +242,14 @@ def add_people(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("person_appositions")
-def make_person_appositions(nlp: Language, name: str):
-    rules()
-    return add_people
+@Language.factory("person_appositions", default_config={
+    "kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json"),
+    "people_rules": rules_setting("rules/entities_people.json")})
+def make_person_appositions(nlp: Language, name: str, kb: KnowledgeBase, org_rules: Rules, people_rules: Rules):
+    r = person_rules(org_rules, people_rules)
+    kb.alias_table   # built now, not in the first document
+
+    def person_appositions(doc: Doc) -> Doc:
+        return add_people(doc, r, kb)
+
+    return person_appositions

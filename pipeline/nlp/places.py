@@ -17,6 +17,8 @@ A match followed by another capitalised word ("Astana Hub", "Central Asia Animal
 Network"), or a one-word match preceded by one ("Michael Jordan"), is part of a longer name:
 the ruler leaves it to the model. Names in `ambiguous_names` (also
 common words or given names: Mary, Victoria) are never matched here.
+Data: the knowledge base of the `kb` setting and the `rules` setting (entities_places.json); the
+gazetteer compiled from them is built once per process for each pair (`gazetteer`).
 """
 from __future__ import annotations
 
@@ -27,24 +29,24 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import kb
-from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules
+from pipeline.kb import KnowledgeBase
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
+from pipeline.nlp.entity_spans import add_spans, is_name_like
 
 
 def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
 
 
-@lru_cache(maxsize=1)
-def gazetteer_forms() -> dict[tuple[str, str], list[str]]:
+@lru_cache(maxsize=None)
+def gazetteer_forms(knowledge: KnowledgeBase, rules: Rules) -> dict[tuple[str, str], list[str]]:
     """(label, kb_id) -> surface forms the ruler matches."""
-    rules = load_rules("entities_places")
     min_pop = rules["ruler_min_city_population"]
     alt_pop = rules["alternates_min_population"]
     ambiguous = set(rules["ambiguous_names"])
-    curated = kb.curated_city_aliases()
+    curated = knowledge.curated_city_aliases
     out: dict[tuple[str, str], list[str]] = {}
-    for p in kb.places():
+    for p in knowledge.places:
         if p.kind == "city":
             if p.population < min_pop and p.kb_id not in curated:
                 continue
@@ -65,7 +67,7 @@ def gazetteer_forms() -> dict[tuple[str, str], list[str]]:
     owner: dict[str, tuple[str, str]] = {}
     for key, forms in out.items():
         for f in forms:
-            hit = kb.lookup_alias(f, key[0])
+            hit = knowledge.lookup_alias(f, key[0])
             if hit is not None and hit.kb_id == key[1]:
                 owner[f] = key
     cleaned: dict[tuple[str, str], list[str]] = {}
@@ -159,17 +161,23 @@ class FormIndex:
         return out
 
 
+@lru_cache(maxsize=None)
+def gazetteer(knowledge: KnowledgeBase, rules: Rules) -> tuple[dict[str, tuple[str, str]], FormIndex]:
+    """(form -> (label, kb_id), with upper-case forms for datelines; the index of the written forms)."""
+    form_kb: dict[str, tuple[str, str]] = {}   # the form tells the place
+    for (label, kb_id), forms in gazetteer_forms(knowledge, rules).items():
+        for f in forms:
+            form_kb[f] = (label, kb_id)
+    index = FormIndex(form_kb)
+    for f, hit in list(form_kb.items()):
+        if len(f) > 3 and f.upper() != f:
+            form_kb.setdefault(f.upper(), hit)
+    return form_kb, index
+
+
 class PlaceRuler:
-    def __init__(self, nlp: Language):
-        # the form tells the place
-        self.form_kb: dict[str, tuple[str, str]] = {}
-        for (label, kb_id), forms in gazetteer_forms().items():
-            for f in forms:
-                self.form_kb[f] = (label, kb_id)
-        self.index = FormIndex(self.form_kb)
-        for f, hit in list(self.form_kb.items()):
-            if len(f) > 3 and f.upper() != f:
-                self.form_kb.setdefault(f.upper(), hit)
+    def __init__(self, nlp: Language, knowledge: KnowledgeBase, rules: Rules):
+        self.form_kb, self.index = gazetteer(knowledge, rules)
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
@@ -189,6 +197,7 @@ class PlaceRuler:
         return doc
 
 
-@Language.factory("place_ruler")
-def make_place_ruler(nlp: Language, name: str):
-    return PlaceRuler(nlp)
+@Language.factory("place_ruler",
+                  default_config={"kb": KB_SETTING, "rules": rules_setting("rules/entities_places.json")})
+def make_place_ruler(nlp: Language, name: str, kb: KnowledgeBase, rules: Rules):
+    return PlaceRuler(nlp, kb, rules)

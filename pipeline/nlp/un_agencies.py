@@ -10,7 +10,8 @@ fixed first and the statistical ner predicts around them. A KB hit is certain en
 against anything later components do, except the abbreviation labeller where the article itself
 defines a short form.
 
-Patterns come from `models/kb/un_system.jsonl`:
+Patterns come from the knowledge base of the `kb` setting (`models/kb/un_system.jsonl` and
+`organizations.jsonl`), head and venue words from the `org_rules` setting (entities_org.json):
 - full names and aliases (and "United Nations X" <-> "UN X" forms, straight and curly
   apostrophes); names of three tokens or more match case-insensitively, shorter ones as written;
 - acronyms case-sensitively ("WHO", never "who"); acronyms marked ambiguous are left to the
@@ -30,8 +31,9 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from pipeline import kb
-from pipeline.nlp.entity_spans import add_spans, is_name_like, load_rules, match_spans, name_head
+from pipeline.kb import KnowledgeBase
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
+from pipeline.nlp.entity_spans import add_spans, is_name_like, match_spans, name_head
 
 LABEL = "UN_AGENCY"
 CASE_INSENSITIVE_MIN_TOKENS = 3
@@ -50,12 +52,12 @@ def name_variants(name: str) -> list[str]:
     return sorted(forms)
 
 
-@lru_cache(maxsize=1)
-def pattern_table() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+@lru_cache(maxsize=None)
+def pattern_table(knowledge: KnowledgeBase) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(case-sensitive forms, case-insensitive forms), each mapping kb_id -> surface forms."""
     exact: dict[str, list[str]] = {}
     folded: dict[str, list[str]] = {}
-    for rec in (*kb.un_bodies(), *kb.organizations()):
+    for rec in (*knowledge.un_bodies, *knowledge.organizations):
         exact.setdefault(rec.kb_id, []).extend(rec.acronyms)
         for name in (rec.name, *rec.aliases):
             for form in name_variants(name):
@@ -64,22 +66,22 @@ def pattern_table() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return exact, folded
 
 
-@lru_cache(maxsize=1)
-def country_forms() -> frozenset[tuple[str, ...]]:
+@lru_cache(maxsize=None)
+def country_forms(knowledge: KnowledgeBase) -> frozenset[tuple[str, ...]]:
     """Token tuples of country names, for the country-office extension."""
     forms = set()
-    for p in kb.places():
+    for p in knowledge.places:
         if p.kind == "country":
             for n in (p.name, *p.aliases):
                 forms.add(tuple(n.replace("-", " - ").split()))
     return frozenset(forms)
 
 
-def country_after(doc: Doc, end: int) -> int:
+def country_after(doc: Doc, end: int, countries: frozenset[tuple[str, ...]]) -> int:
     """End token of a country name starting at `end`, or `end` when there is none."""
     best = end
     for n in (1, 2, 3):
-        if end + n <= len(doc) and tuple(t.text for t in doc[end:end + n]) in country_forms():
+        if end + n <= len(doc) and tuple(t.text for t in doc[end:end + n]) in countries:
             best = end + n
     return best
 
@@ -103,16 +105,16 @@ def inside_longer_name(doc: Doc, start: int, end: int, non_entity_heads: frozens
 
 
 class UNAgencyRuler:
-    def __init__(self, nlp: Language):
+    def __init__(self, nlp: Language, knowledge: KnowledgeBase, org_rules: Rules):
         self.tokenizer = nlp.tokenizer
-        self.labels = {rec.kb_id: rec.label for rec in (*kb.un_bodies(), *kb.organizations())}
-        exact, folded = pattern_table()
+        self.labels = {rec.kb_id: rec.label for rec in (*knowledge.un_bodies, *knowledge.organizations)}
+        self.countries = country_forms(knowledge)
+        exact, folded = pattern_table(knowledge)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         for matcher, table in ((self.exact, exact), (self.folded, folded)):
             for kb_id, forms in table.items():
                 matcher.add(kb_id, list(nlp.tokenizer.pipe(forms)))
-        org_rules = load_rules("entities_org")
         self.non_entity_heads = frozenset(org_rules["non_entity_heads"])
         self.venue_words = frozenset(org_rules["un_venue_words"])
 
@@ -129,7 +131,7 @@ class UNAgencyRuler:
                 found.append((Span(doc, start, end + 1, label="LOC"), None))
                 continue
             if label == LABEL:
-                end = country_after(doc, end)
+                end = country_after(doc, end, self.countries)
             found.append((Span(doc, start, end, label=label), kb_id))
         # longest first, so "UN Women" beats "UN"
         found.sort(key=lambda x: (-(x[0].end - x[0].start), x[0].start))
@@ -137,6 +139,7 @@ class UNAgencyRuler:
         return doc
 
 
-@Language.factory("un_agency_ruler")
-def make_un_agency_ruler(nlp: Language, name: str):
-    return UNAgencyRuler(nlp)
+@Language.factory("un_agency_ruler",
+                  default_config={"kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json")})
+def make_un_agency_ruler(nlp: Language, name: str, kb: KnowledgeBase, org_rules: Rules):
+    return UNAgencyRuler(nlp, kb, org_rules)
