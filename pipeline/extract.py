@@ -41,7 +41,8 @@ def unpack_extraction(packed: dict, article_id: str, published: dt.date | None) 
                       figures=[Figure(**f) for f in packed["figures"]],
                       dates=dates,
                       roles=[Role(**r) for r in packed["roles"]],
-                      quotes=[Quote(**q) for q in packed["quotes"]])
+                      quotes=[Quote(**q) for q in packed["quotes"]],
+                      sentence_starts=list(starts))
 
 
 def doc_to_extraction(doc: Doc, article_id: str, published: dt.date | None) -> Extraction:
@@ -109,7 +110,7 @@ def cache_key(article: dict) -> str:
     return f"{article['content_sha256']}-{published.isoformat() if published else 'nodate'}"
 
 
-CACHE_KEYS = frozenset({"mentions", "figures", "dates", "roles", "quotes"})
+CACHE_KEYS = frozenset({"mentions", "figures", "dates", "roles", "quotes", "sentence_starts"})
 
 
 @dataclass

@@ -80,6 +80,9 @@ class Extraction:
     dates: list[DateMention] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    # Character offset of every sentence's start, in order: the link stage places the mentions an
+    # analyst adds (pipeline/corrections.py) in the parser's sentences with them.
+    sentence_starts: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         # Same result as dataclasses.asdict for these flat records, ~15x faster (asdict deep-copies
@@ -89,7 +92,8 @@ class Extraction:
                 "figures": [dict(vars(f)) for f in self.figures],
                 "dates": [dict(vars(d)) for d in self.dates],
                 "roles": [dict(vars(r)) for r in self.roles],
-                "quotes": [dict(vars(q)) for q in self.quotes]}
+                "quotes": [dict(vars(q)) for q in self.quotes],
+                "sentence_starts": list(self.sentence_starts)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Extraction":
@@ -100,4 +104,5 @@ class Extraction:
             dates=[DateMention(**x) for x in d.get("dates", [])],
             roles=[Role(**r) for r in d.get("roles", [])],
             quotes=[Quote(**q) for q in d.get("quotes", [])],
+            sentence_starts=list(d.get("sentence_starts", [])),
         )

@@ -13,6 +13,7 @@ def test_to_dict_equals_asdict_and_round_trips():
         dates=[DateMention("May 2021", "2021-05-01", "2021-05-31", "month", 40, 48, 2)],
         roles=[Role(0, 10, "Mayor", None, None, 20, 26, 0, 26, 0)],
         quotes=[Quote("We will stay", 0, 10, "said", 50, 62, 2)],
+        sentence_starts=[0, 12, 39],
     )
     d = ex.to_dict()
     assert d == asdict(ex)
