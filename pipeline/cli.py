@@ -6,6 +6,7 @@
     python -m pipeline link    --output DIR
     python -m pipeline eval    --output DIR --gold FILE_OR_DIR
     python -m pipeline review  --output DIR [--site DIR]
+    python -m pipeline save-model --output DIR     (the spaCy pipeline, for spacy.load(DIR))
 """
 from __future__ import annotations
 
@@ -72,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("review", help="static review site of the tables (open <output>/review/index.html from disk)")
     _add_io(p, False)
     p.add_argument("--site", type=Path, default=None, help="folder for the site (default <output>/review)")
+    p = sub.add_parser("save-model", help="write the whole spaCy pipeline (build_nlp) to a folder for spacy.load")
+    p.add_argument("--output", type=Path, required=True, help="folder for the pipeline")
     return parser
 
 
@@ -143,6 +146,17 @@ def _run_command(args, out_dir: Path) -> dict | None:
         s = build_site(out_dir, args.site)
         print(f"review: {s['articles']} article pages, {s['entities']} entity pages; {s['written']} written, "
               f"{s['unchanged']} unchanged, {s['removed']} removed in {s['seconds']:.1f}s -> {s['site']}")
+        return None
+    if args.command == "save-model":
+        from pipeline import __version__
+        from pipeline.nlp.build import build_nlp
+
+        nlp = build_nlp()
+        # spacy.load needs this package for the components' code (entry points in pyproject.toml)
+        nlp.meta.update(name="un_news", version=__version__, requirements=[f"un-news-pipeline=={__version__}"],
+                        description="UN news pipeline: entities, figures, dates, roles and quotes (README).")
+        nlp.to_disk(out_dir)
+        print(f"save-model: {len(nlp.pipe_names)} components -> {out_dir}; load with spacy.load({str(out_dir)!r})")
         return None
     from pipeline.evaluate import evaluate, format_report, write_report
 

@@ -9,6 +9,8 @@ DATA_DIR = ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 GOLD_DIR = DATA_DIR / "gold"
+# Analysts' corrections (pipeline/corrections.py), applied by the link stage.
+CORRECTIONS_DIR = DATA_DIR / "corrections"
 # Evaluation sets of published articles: annotations committed here, texts only in the git-ignored cache.
 EVAL_DIR = Path(os.environ.get("PIPELINE_EVAL_DIR", DATA_DIR / "eval"))
 # Training sets of published articles (entity annotations only), same layout, texts in the same cache.
@@ -68,4 +70,5 @@ TABLE_NAMES = (
     "dates",
     "roles",
     "quotes",
+    "corrections_applied",
 )

@@ -24,6 +24,12 @@ article order gives the same ids. `entity_id` is `<label>:<kb_id>` for KB entiti
 survives reruns and changes only when a new spelling variant joins an entity. Every non-trivial
 name joined to an entity is listed in `merges` with the rule that explains it.
 
+Analysts' corrections (`pipeline.corrections`) are applied here: the mention corrections edit each
+article's mentions before both passes, so everything above works on the corrected mentions; the
+entity corrections (merge, unmerge) move mentions between the resolved entities in pass 2. The
+entities' counts, aliases and merges are taken from the rows pass 2 writes, so they agree with
+`mentions` whatever the corrections moved.
+
 Memory: `Linker` reads the extractions twice (the stages stream them from disk) and keeps only
 per-name summaries between the passes, never article text or rows of earlier articles.
 """
@@ -40,6 +46,7 @@ from typing import Callable, Iterable
 from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline import resolve as R
+from pipeline.corrections import Corrections
 from pipeline.records import Extraction, Mention
 
 # Back-compat helpers other modules and tests may import.
@@ -580,10 +587,12 @@ class Linker:
     `observe(ex)` for every article (pass 1), `resolve()` once, `link_articles(batch)` for every
     article again (pass 2: rows with final ids), then `corpus_tables()` (entities, merges).
     Resolution inside an article is deterministic, so both passes see the same clusters.
+    `corrections` (a `pipeline.corrections.Corrections`) are applied in both passes the same way.
     """
 
-    def __init__(self, kb: KBAccess | None = None):
+    def __init__(self, kb: KBAccess | None = None, corrections: Corrections | None = None):
         self.kb = kb if kb is not None else default_kb()
+        self.corrections = corrections if corrections is not None else Corrections()
         self.summaries: dict[tuple, _Summary] = defaultdict(_Summary)
         self.edges: set[tuple[tuple, tuple]] = set()
         self.node_label: dict[tuple, Counter] = defaultdict(Counter)
@@ -594,8 +603,13 @@ class Linker:
         self.standalone: dict[tuple, tuple] = {}
         self.final_id: dict[tuple, str] = {}
         self.entities: dict[str, dict] = {}
-        self.merges: list[dict] = []
         self.n_articles: Counter = Counter()
+        # Per entity, from the rows of pass 2: mentions, display forms, and the surface keys of the
+        # forms that reached it only through a merge or unmerge (rule "correction" in `merges`).
+        self.n_mentions: Counter = Counter()
+        self.forms: dict[str, Counter] = defaultdict(Counter)
+        self.linked_keys: dict[str, set[str]] = defaultdict(set)
+        self.corrected_keys: dict[str, set[str]] = defaultdict(set)
 
     @staticmethod
     def node_of(c: Cluster, article_id: str) -> tuple:
@@ -608,6 +622,9 @@ class Linker:
     # -- pass 1 ---------------------------------------------------------------------------
 
     def observe(self, ex: Extraction) -> None:
+        if self.corrections:
+            ex = self.corrections.edit(ex, self.kb, count=False)
+            self.corrections.observe(ex)
         clusters, _ = resolve_article(ex.mentions, self.kb)
         for c in clusters:
             gnode = self.node_of(c, ex.article_id)
@@ -727,22 +744,15 @@ class Linker:
             eid = self._entity_id(label, kb_id, min(primary))
             for m in members:
                 self.final_id[m] = eid
+            # Aliases and counts as pass 1 saw them; `corpus_tables` takes the final ones from pass 2.
             self.entities[eid] = {"entity_id": eid, "label": label, "name": name,
                                   "aliases": sorted({f for f in forms if f != name}), "kb_id": kb_id,
                                   "latitude": getattr(ent, "latitude", None),
                                   "longitude": getattr(ent, "longitude", None),
                                   "n_articles": 0, "n_mentions": n_mentions}
-            kb_names = (ent.name, *ent.aliases) if ent is not None else ()
-            name_key = R.surface_key(name)
-            seen = {name_key}
-            for f in sorted(forms):
-                fk = R.surface_key(f)
-                if fk in seen:
-                    continue
-                seen.add(fk)
-                rule, score = classify_merge(name, f, R.group_of(label), kb_names, self.kb.place_name)
-                self.merges.append({"entity_id": eid, "label": label, "kept_name": name, "merged_name": f,
-                                    "score": score, "rule": rule})
+        if self.corrections:
+            for e in self.corrections.plan(self.entities):
+                self.entities[e["entity_id"]] = e
         # The summaries have served; pass 2 needs only the ids.
         self.summaries.clear()
         self.edges.clear()
@@ -773,9 +783,13 @@ class Linker:
 
     def link_article(self, ex: Extraction) -> dict[str, list[dict]]:
         aid = ex.article_id
+        if self.corrections:
+            ex = self.corrections.edit(ex, self.kb, count=True)
         clusters, mention_cluster = resolve_article(ex.mentions, self.kb)
         ids = [self._id_of(c, aid) for c in clusters]
         labels = [c.label for c in clusters]
+        fix = self.corrections.entity_fixer(aid, set(ids)) if self.corrections else None
+        node_of_mention = {k: n for c in clusters for n in c.nodes for k in n.idx}
         out: dict[str, list[dict]] = defaultdict(list)
         per_entity: dict[str, dict] = {}
         mention_rows = out["mentions"]
@@ -784,6 +798,17 @@ class Linker:
             if ci < 0:
                 continue
             eid = ids[ci]
+            moved = False
+            if fix is not None:
+                eid, moved = fix(m, eid)
+            # The form pass 1 counted for this mention: its own, unless its node was split between two
+            # people of one surname (`_split_off`), which counts the node's form for each mention.
+            node = node_of_mention[k]
+            form = R.clean_name(m.text)
+            form = form if form in node.forms else node.form
+            self.n_mentions[eid] += 1
+            self.forms[eid][form] += 1
+            (self.corrected_keys if moved else self.linked_keys)[eid].add(R.surface_key(form))
             mention_rows.append({"mention_id": row_id("M", aid, m.start_char, m.end_char, m.label),
                                  "article_id": aid, "entity_id": eid, "label": m.label, "text": m.text,
                                  "start_char": m.start_char, "end_char": m.end_char,
@@ -841,12 +866,32 @@ class Linker:
     # -- after pass 2 ---------------------------------------------------------------------
 
     def corpus_tables(self) -> dict[str, list[dict]]:
-        entities = []
+        """Entities with their mentions, articles and aliases as pass 2 wrote them, and every name
+        joined to an entity with the rule that explains it (`correction` when only an analyst's merge
+        or unmerge brought it)."""
+        entities, merges = [], []
         for eid, e in self.entities.items():
-            if self.n_articles[eid]:
-                entities.append({**e, "n_articles": self.n_articles[eid]})
-        live = {e["entity_id"] for e in entities}
-        return {"entities": entities, "merges": [m for m in self.merges if m["entity_id"] in live]}
+            if not self.n_articles[eid]:
+                continue
+            forms = self.forms[eid]
+            name, label = e["name"], e["label"]
+            entities.append({**e, "aliases": sorted({f for f in forms if f != name}),
+                             "n_articles": self.n_articles[eid], "n_mentions": self.n_mentions[eid]})
+            ent = self.kb.entity(e["kb_id"])
+            kb_names = (ent.name, *ent.aliases) if ent is not None else ()
+            seen = {R.surface_key(name)}
+            for f in sorted(forms):
+                fk = R.surface_key(f)
+                if fk in seen:
+                    continue
+                seen.add(fk)
+                if fk in self.corrected_keys[eid] and fk not in self.linked_keys[eid]:
+                    rule, score = "correction", 1.0
+                else:
+                    rule, score = classify_merge(name, f, R.group_of(label), kb_names, self.kb.place_name)
+                merges.append({"entity_id": eid, "label": label, "kept_name": name, "merged_name": f,
+                               "score": score, "rule": rule})
+        return {"entities": entities, "merges": merges}
 
 
 def _alias_key(node: Node, group: str) -> tuple:
@@ -888,11 +933,13 @@ def classify_merge(kept: str, merged: str, group: str, kb_names: Iterable[str] =
     return ("kb_alias", 1.0) if kb_names else ("in_article", 1.0)
 
 
-def link_corpus(extractions: Iterable[Extraction], kb: KBAccess | None = None) -> dict[str, list[dict]]:
+def link_corpus(extractions: Iterable[Extraction], kb: KBAccess | None = None,
+                corrections: Corrections | None = None) -> dict[str, list[dict]]:
     """Extractions -> the linked tables, as lists of row dicts per table name (the in-memory path;
-    `pipeline.stages` streams through `Linker` instead)."""
+    `pipeline.stages` streams through `Linker` instead). With `corrections`, also
+    `corrections_applied`."""
     extractions = list(extractions)
-    linker = Linker(kb)
+    linker = Linker(kb, corrections)
     for ex in extractions:
         linker.observe(ex)
     linker.resolve()
@@ -900,4 +947,5 @@ def link_corpus(extractions: Iterable[Extraction], kb: KBAccess | None = None) -
     out.update(linker.corpus_tables())
     for name in ("mentions", "article_entities", "figures", "dates", "roles", "quotes"):
         out.setdefault(name, [])
+    out["corrections_applied"] = linker.corrections.report()
     return out

@@ -115,6 +115,21 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("end_char", INT),
         ("sentence_index", INT),
     ]),
+    # One row per analyst's correction (pipeline/corrections.py): the row as written in its file and
+    # what it did. rows_changed: rows of `mentions` removed, added, relabelled, linked or moved.
+    "corrections_applied": pa.schema([
+        ("file", STR),
+        ("line", INT),
+        ("action", STR),
+        ("label", STR),
+        ("text", STR),
+        ("target", STR),
+        ("article_id", STR),
+        ("note", STR),
+        ("rows_changed", INT),
+        ("status", STR),       # applied, unchanged, no_match, no_article, no_target, ambiguous_target
+        ("detail", STR),
+    ]),
 }
 
 # Rows are sorted by these columns before writing, so identical input gives identical files.
@@ -129,4 +144,5 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "dates": ("article_id", "start_char", "end_char"),
     "roles": ("article_id", "start_char", "end_char", "person_entity_id"),
     "quotes": ("article_id", "start_char", "end_char"),
+    "corrections_applied": ("file", "line"),
 }

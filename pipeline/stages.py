@@ -301,7 +301,7 @@ def iter_extractions(out_dir: Path) -> Iterator[Extraction]:
 
 # Tables with rows that belong to one article each, and tables about the corpus as a whole.
 ARTICLE_TABLES = ("mentions", "article_entities", "figures", "dates", "roles", "quotes")
-CORPUS_TABLES = ("entities", "merges")
+CORPUS_TABLES = ("entities", "merges", "corrections_applied")
 # Articles per link batch in the streaming path, and rows per row group when writing a whole list.
 LINK_BATCH_ARTICLES = 512
 WRITE_CHUNK_ROWS = 50_000
@@ -335,6 +335,7 @@ def _link_streaming(out_dir: Path, linker) -> dict:
             staged[name] = writer.close(commit=False)
             counts[name] = writer.num_rows
         corpus = linker.corpus_tables()
+        corpus["corrections_applied"] = linker.corrections.report()
         for name in CORPUS_TABLES:
             rows = corpus.get(name, [])
             staged[name] = tables.write_table(name, rows, out_dir, commit=False)
@@ -345,29 +346,65 @@ def _link_streaming(out_dir: Path, linker) -> dict:
         for path in staged.values():
             path.unlink(missing_ok=True)
         raise
-    # The eight tables are replaced together: readers never see mentions of one run with entities of another.
+    # The link tables are replaced together: readers never see mentions of one run with entities of another,
+    # nor a corrections_applied that describes other tables than the ones beside it.
     tables.commit_tables(out_dir, staged)
     return counts
 
 
-def link_stage(out_dir: Path) -> dict:
+def read_corrections(corrections_dir: Path | None) -> list:
+    """The analysts' corrections in `corrections_dir` (None: none); a malformed file is a StageError
+    naming the file and line, raised before anything is written."""
+    from pipeline.corrections import CorrectionError
+    from pipeline.corrections import read_corrections as read
+
+    try:
+        return read(corrections_dir)
+    except CorrectionError as exc:
+        raise StageError(f"corrections: {exc} (nothing was written)") from exc
+
+
+def _article_texts(out_dir: Path, article_ids: set[str]) -> dict[str, str]:
+    """The texts of the articles `add` corrections name (only those are read)."""
+    if not article_ids:
+        return {}
+    rows = pq.read_table(Path(out_dir) / "articles.parquet", columns=["article_id", "text"],
+                         filters=[("article_id", "in", sorted(article_ids))]).to_pylist()
+    return {r["article_id"]: r["text"] for r in rows}
+
+
+def link_stage(out_dir: Path, corrections_dir: Path | None = None) -> dict:
+    """Extractions -> the link tables, with the corrections in `corrections_dir` applied (None: no
+    corrections; the command line passes data/corrections/ unless told otherwise).
+
+    Returns the row counts of the tables, and under "corrections" the rows of `corrections_applied`
+    that changed nothing (for the command line to report)."""
+    from pipeline.corrections import Corrections, file_hashes
     from pipeline.link import Linker
 
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
+    rows = read_corrections(corrections_dir)
     recover(out_dir)
-    counts = _link_streaming(out_dir, Linker())
+    texts = _article_texts(out_dir, {c.article_id for c in rows if c.action == "add"})
+    corrections = Corrections(rows, texts)
+    counts = _link_streaming(out_dir, Linker(corrections=corrections))
     counts = {name: counts[name] for name in ("mentions", "entities", "article_entities", "merges",
-                                              "figures", "dates", "roles", "quotes")}
-    _update_manifest(out_dir, seconds={"link": round(time.perf_counter() - t0, 3)})
-    return counts
+                                              "figures", "dates", "roles", "quotes", "corrections_applied")}
+    problems = corrections.problems()
+    _update_manifest(out_dir, seconds={"link": round(time.perf_counter() - t0, 3)},
+                     corrections={"folder": str(corrections_dir) if corrections_dir is not None else None,
+                                  "files": file_hashes(corrections_dir), "rows": len(rows),
+                                  "applied": len(rows) - len(problems), "changed_nothing": len(problems)})
+    return {**counts, "corrections": problems}
 
 
 def run_all(input_dir: Path, out_dir: Path, n_process: int = config.N_PROCESS, engine: str = "local",
             scheduler: str | None = None, cache_dir: Path | None = None, use_cache: bool = True,
-            allow_empty: bool = False) -> dict:
+            allow_empty: bool = False, corrections_dir: Path | None = None) -> dict:
+    read_corrections(corrections_dir)   # a malformed corrections file stops the run before parse, not after extract
     summary = {"parse": parse_stage(input_dir, out_dir, allow_empty=allow_empty)}
     summary["extract"] = extract_stage(out_dir, n_process=n_process, engine=engine, scheduler=scheduler,
                                        cache_dir=cache_dir, use_cache=use_cache)
-    summary["link"] = link_stage(out_dir)
+    summary["link"] = link_stage(out_dir, corrections_dir)
     return summary

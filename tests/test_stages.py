@@ -154,7 +154,7 @@ KILL_CHILD = """
 import sys
 from pipeline.stages import link_stage
 print("go", flush=True)
-link_stage(sys.argv[1])
+link_stage(sys.argv[1], sys.argv[2])
 print("done", flush=True)
 """
 
@@ -174,12 +174,19 @@ def test_a_link_stage_killed_anywhere_leaves_the_old_or_the_new_tables_never_a_m
     from pipeline.stages import recover, run_all
 
     first, rest = _split_real_dump(tmp_path)
+    # The new run also has a correction, so that corrections_applied differs between the two as well.
+    corrections = {"old": tmp_path / "no-corrections", "new": tmp_path / "corrections"}
+    corrections["old"].mkdir()
+    corrections["new"].mkdir()
+    (corrections["new"] / "fixes.csv").write_text("action,label,text,target,article_id,note\n"
+                                                  "drop,GPE,Kazakhstan,,,\n", encoding="utf-8")
     for name, text in (("old", first + "\n" + rest), ("new", first)):
         (tmp_path / f"raw-{name}").mkdir()
         (tmp_path / f"raw-{name}" / "d.txt").write_text(text, encoding="utf-8")
-        run_all(tmp_path / f"raw-{name}", tmp_path / name, cache_dir=tmp_path / "cache")
+        run_all(tmp_path / f"raw-{name}", tmp_path / name, cache_dir=tmp_path / "cache",
+                corrections_dir=corrections[name])
     old, new = _tables(tmp_path / "old"), _tables(tmp_path / "new")
-    assert old["mentions"] != new["mentions"]
+    assert old["mentions"] != new["mentions"] and old["corrections_applied"] != new["corrections_applied"]
 
     def prepared(folder):
         shutil.rmtree(folder, ignore_errors=True)
@@ -188,8 +195,8 @@ def test_a_link_stage_killed_anywhere_leaves_the_old_or_the_new_tables_never_a_m
         return folder
 
     def start(folder):
-        child = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(folder)], stdout=subprocess.PIPE, text=True,
-                                 cwd=config.ROOT)
+        child = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(folder), str(corrections["new"])],
+                                 stdout=subprocess.PIPE, text=True, cwd=config.ROOT)
         assert child.stdout.readline().strip() == "go"
         return child
 
