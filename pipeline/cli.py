@@ -1,9 +1,9 @@
 """Command line: a thin layer over `pipeline.stages` and `pipeline.evaluate`.
 
-    python -m pipeline run     --input DIR --output DIR [--n-process N] [--engine local|dask]
+    python -m pipeline run     --input DIR --output DIR [--n-process N] [--engine local|dask] [--corrections DIR]
     python -m pipeline parse   --input DIR --output DIR
     python -m pipeline extract --output DIR [--n-process N]
-    python -m pipeline link    --output DIR
+    python -m pipeline link    --output DIR [--corrections DIR]
     python -m pipeline eval    --output DIR --gold FILE_OR_DIR
     python -m pipeline review  --output DIR [--site DIR]
     python -m pipeline save-model --output DIR     (the spaCy pipeline, for spacy.load(DIR))
@@ -43,9 +43,17 @@ def _add_allow_empty(p: argparse.ArgumentParser) -> None:
                    help="write empty tables when the input gives no articles (default: stop, keep the tables)")
 
 
-def _add_strict(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--strict", action="store_true",
-                   help="exit 1 when any article's extraction failed (it is listed in rejects either way)")
+def _add_strict(p: argparse.ArgumentParser, extract: bool = True, corrections: bool = False) -> None:
+    what = (["any article's extraction failed (it is listed in rejects either way)"] if extract else []) + \
+           (["a correction changed nothing (it is reported and in corrections_applied either way)"]
+            if corrections else [])
+    p.add_argument("--strict", action="store_true", help="exit 1 when " + " or ".join(what))
+
+
+def _add_corrections(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corrections", type=Path, default=config.CORRECTIONS_DIR,
+                   help="folder of analysts' corrections, *.csv, applied by link "
+                        f"(default {config.CORRECTIONS_DIR.relative_to(config.ROOT)})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_io(p, True)
     _add_extract(p)
     _add_allow_empty(p)
-    _add_strict(p)
+    _add_corrections(p)
+    _add_strict(p, corrections=True)
     p = sub.add_parser("parse", help="raw dumps -> articles.parquet, rejects.parquet")
     _add_io(p, True)
     _add_allow_empty(p)
@@ -65,8 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_io(p, False)
     _add_extract(p)
     _add_strict(p)
-    p = sub.add_parser("link", help="extractions -> mentions, entities, figures, dates, roles, quotes tables")
+    p = sub.add_parser("link", help="extractions -> mentions, entities, figures, dates, roles, quotes tables, "
+                                    "with the analysts' corrections applied")
     _add_io(p, False)
+    _add_corrections(p)
+    _add_strict(p, extract=False, corrections=True)
     p = sub.add_parser("eval", help="score the tables against gold JSONL; writes eval.json")
     _add_io(p, False)
     p.add_argument("--gold", type=Path, default=config.GOLD_DIR / "dev.jsonl", help="gold JSONL file or folder")
@@ -91,12 +103,25 @@ def _print_summary(summary: dict, seconds: float, out_dir: Path) -> None:
                  if ext.get("failed") else ""))
     link = summary.get("link")
     if link:
-        print("link:    " + ", ".join(f"{k} {v}" for k, v in link.items()))
+        print("link:    " + ", ".join(f"{k} {v}" for k, v in link.items() if k != "corrections"))
+        _report_corrections(link)
     manifest = out_dir / "manifest.json"
     if manifest.exists():
         secs = json.loads(manifest.read_text()).get("seconds", {})
         print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in secs.items()))
     print(f"done in {seconds:.1f}s -> {out_dir}")
+
+
+def _report_corrections(link: dict) -> None:
+    """Every correction that changed nothing, on stderr: an analyst's fix must never be lost silently."""
+    problems = link.get("corrections") or []
+    n = link.get("corrections_applied", 0)
+    if n:
+        print(f"corrections: {n - len(problems)} of {n} changed the tables (see corrections_applied.parquet)")
+    for p in problems:
+        what = " ".join(f"{k}={p[k]!r}" for k in ("label", "text", "target", "article_id") if p[k] is not None)
+        print(f"warning: correction {p['file']}:{p['line']} ({p['action']} {what}) changed nothing: "
+              f"{p['status']}: {p['detail']}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     if failed and getattr(args, "strict", False):
         print(f"error: {failed} articles failed in extract (--strict); see rejects.parquet", file=sys.stderr)
         return 1
+    idle = len((summary.get("link") or {}).get("corrections") or [])
+    if idle and getattr(args, "strict", False):
+        print(f"error: {idle} corrections changed nothing (--strict); see corrections_applied.parquet", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -131,14 +160,15 @@ def _run_command(args, out_dir: Path) -> dict | None:
 
     if args.command == "run":
         return stages.run_all(args.input, out_dir, n_process=args.n_process, engine=args.engine,
-                              scheduler=args.scheduler, cache_dir=args.cache_dir, allow_empty=args.allow_empty)
+                              scheduler=args.scheduler, cache_dir=args.cache_dir, allow_empty=args.allow_empty,
+                              corrections_dir=args.corrections)
     if args.command == "parse":
         return {"parse": stages.parse_stage(args.input, out_dir, allow_empty=args.allow_empty)}
     if args.command == "extract":
         return {"extract": stages.extract_stage(out_dir, n_process=args.n_process, engine=args.engine,
                                                 scheduler=args.scheduler, cache_dir=args.cache_dir)}
     if args.command == "link":
-        return {"link": stages.link_stage(out_dir)}
+        return {"link": stages.link_stage(out_dir, args.corrections)}
     if args.command == "review":
         from pipeline.review import build_site
 
