@@ -10,6 +10,7 @@ RAW_DIR ?= data/raw
 OUT ?= data/processed
 N ?= 1000
 SET ?= dev_world
+CORRECTIONS ?= data/corrections
 
 RAW_FILES := $(shell find $(RAW_DIR) -name '*.txt' 2>/dev/null | sort)
 CORE_CODE := pipeline/__init__.py pipeline/config.py pipeline/schemas.py pipeline/tables.py pipeline/stages.py pipeline/cli.py
@@ -17,8 +18,11 @@ PARSE_CODE := pipeline/parse.py $(wildcard models/parse/*)
 EXTRACT_CODE := pipeline/extract.py pipeline/records.py $(wildcard pipeline/kb.py) $(shell find pipeline/nlp pipeline/engines -name '*.py') \
 	$(shell find models/kb models/rules -type f 2>/dev/null)
 EXTRACT_CODE += $(shell find models/ner -type f 2>/dev/null)
-LINK_CODE := pipeline/link.py $(wildcard pipeline/resolve.py) $(wildcard pipeline/kb.py) $(shell find models/kb models/rules -type f 2>/dev/null)
-LINK_TABLES := mentions entities article_entities merges figures dates roles quotes
+LINK_CODE := pipeline/link.py pipeline/corrections.py $(wildcard pipeline/resolve.py) $(wildcard pipeline/kb.py) $(shell find models/kb models/rules -type f 2>/dev/null)
+LINK_TABLES := mentions entities article_entities merges figures dates roles quotes corrections_applied
+# The analysts' corrections: editing one reruns link only. The folder itself is a prerequisite too, because
+# its time changes when a file is added, renamed or deleted, and a deleted correction must leave the tables.
+CORRECTION_FILES := $(wildcard $(CORRECTIONS)) $(wildcard $(CORRECTIONS)/*.csv)
 LINK_OUT := $(LINK_TABLES:%=$(OUT)/%.parquet)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
@@ -27,7 +31,7 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 help:  ## list the targets
 	@echo "make targets:"
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-12s %s\n", $$1, $$2}'
-	@echo "variables: RAW_DIR=$(RAW_DIR) OUT=$(OUT) N=$(N) (bench size) SET=$(SET) (eval-errors)"
+	@echo "variables: RAW_DIR=$(RAW_DIR) OUT=$(OUT) CORRECTIONS=$(CORRECTIONS) N=$(N) (bench size) SET=$(SET) (eval-errors)"
 
 install: $(STAMP)  ## create .venv and install the project with its dependencies
 
@@ -43,15 +47,15 @@ $(OUT)/articles.parquet $(OUT)/rejects.parquet &: $(STAMP) $(RAW_FILES) $(PARSE_
 $(OUT)/extractions.jsonl: $(OUT)/articles.parquet $(EXTRACT_CODE)
 	$(PY) -m pipeline extract --output $(OUT)
 
-$(LINK_OUT) &: $(OUT)/extractions.jsonl $(LINK_CODE)
-	$(PY) -m pipeline link --output $(OUT)
+$(LINK_OUT) &: $(OUT)/extractions.jsonl $(LINK_CODE) $(CORRECTION_FILES)
+	$(PY) -m pipeline link --output $(OUT) --corrections $(CORRECTIONS)
 
 $(OUT)/eval.json: $(LINK_OUT) $(wildcard data/gold/*.jsonl) pipeline/evaluate.py
 	$(PY) -m pipeline eval --output $(OUT) --gold data/gold >/dev/null
 
 parse: $(OUT)/articles.parquet  ## raw dumps -> articles, rejects
 extract: $(OUT)/extractions.jsonl  ## articles -> per-article NLP extractions (cached by content hash)
-link: $(LINK_OUT)  ## extractions -> mentions, entities, figures, dates, roles, quotes tables
+link: $(LINK_OUT)  ## extractions -> mentions, entities, figures, dates, roles, quotes tables; applies data/corrections
 
 run:  ## every stage on data/raw into data/processed (only what changed reruns)
 	@if $(MAKE) -q --no-print-directory link >/dev/null 2>&1; then \
