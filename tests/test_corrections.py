@@ -2,6 +2,7 @@
 link stage, on hand-written rows and on the real corpus."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -363,6 +364,24 @@ def test_real_corrections_that_change_nothing_are_in_the_table(relink):
     out = relink("drop,ORG,Nonexistent Thing,,,\nadd,ORG,Forum,,999,\nmerge,,Nowhere,United Nations,,\n")
     assert [(a, n, s) for a, _, n, s in _applied(out)] == [("drop", 0, "no_match"), ("add", 0, "no_article"),
                                                          ("merge", 0, "no_match")]
+
+
+@pytest.mark.e2e
+def test_notebook_01_shows_the_corrections_in_force_and_their_effect(relink):
+    from pipeline.notebooks import NOTEBOOK_DIR, execute_notebook
+
+    out = relink("drop,PERSON,Rights Measures,,,\nadd,ORG,Generation Equality Forum,,134301,\n"
+                 "drop,ORG,Nonexistent Thing,,,\n")
+    added = len(_only(_table(out, "mentions"), source="correction"))
+    nb = execute_notebook(NOTEBOOK_DIR / "01-extraction-quality.ipynb", out)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    shown = json.dumps([c.outputs for c in code])
+    assert f"2 of 3 corrections changed the tables, {1 + added} rows of mentions in all" in shown
+    assert "1 changed nothing: {'no_match': 1}" in shown
+    assert f"{added} mentions added by corrections" in shown and added > 0
+    (chart,) = [c for c in code if "rows of mentions changed" in c.source]
+    assert any("image/png" in o.get("data", {}) for o in chart.outputs)
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ def test_notebook_executes_against_real_tables(path, real_run):
     assert errors == []
     shown = json.dumps([c.outputs for c in code])
     assert "tables from" in shown
+    if path.name.startswith("01-"):   # the real run has no corrections, and the notebook says so
+        assert "No corrections in force" in shown
     drawing = [c for c in code if "plt." in c.source or ".plot(" in c.source]
     assert drawing, "the notebook draws charts"
     for cell in drawing:   # every chart is in the executed notebook, not only drawn off-screen
