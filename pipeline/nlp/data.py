@@ -1,20 +1,7 @@
-"""Where the components' data comes from: two registered readers, named in the pipeline's config.
-
-A component's data files are factory settings, each a call of one of these readers (as spaCy's own
-components take their lookups from `spacy.LookupsDataLoader.v1`), so `nlp.config` says which files a
-pipeline reads and a saved pipeline's config.cfg can point a component at other ones:
-
-    [components.places.rules]
-    @misc = "unpipe.rules.v1"
-    path = "rules/entities_places.json"     # relative to the repository's models/ folder, or absolute
-    off = ["ambiguous_names"]              # optional: lists (or tables) of the file switched off
-
-    [components.places.kb]
-    @misc = "unpipe.kb.v1"
-    path = "kb"
-
-`off` empties the named lists of a rule file for that one component: each exception list can be
-switched off from the config without a copy of the file.
+"""The two registered readers through which components get their data files from the config
+(build.py's docstring has the mechanism): `unpipe.rules.v1`, a rule file whose lists named in `off` are
+emptied (an exception list switched off), and `unpipe.kb.v1`, a knowledge-base folder. Paths are relative
+to the repository's models/ folder, or absolute.
 """
 from __future__ import annotations
 
