@@ -545,36 +545,34 @@ def _drop(c: Correction, mentions: list[Mention], kb):
     return keep, len(mentions) - len(keep), 0, Counter()
 
 
-def _relabel(c: Correction, mentions: list[Mention], kb):
+def _rewrite(c: Correction, mentions: list[Mention], done, edit):
+    """Mentions with the correction's text (and label, when given) rewritten by `edit`; those `done`
+    already says are as the correction wants count as matched, not changed."""
     out, changed, matched = [], 0, 0
     for m in mentions:
         if R.surface_key(m.text) != c.key or (c.label is not None and m.label != c.label):
             out.append(m)
-        elif m.label == c.target:
+        elif done(m):
             matched += 1
             out.append(m)
         else:
-            kb_id = m.kb_id
-            record = kb.entity(kb_id) if (kb is not None and kb_id) else None
-            if record is not None and R.group_of(record.label) != R.group_of(c.target):
-                kb_id = None   # the record is of another kind of thing: it cannot be this one
-            out.append(replace(m, label=c.target, kb_id=kb_id))
+            out.append(edit(m))
             changed += 1
     return out, changed, matched, Counter()
+
+
+def _relabel(c: Correction, mentions: list[Mention], kb):
+    def relabelled(m: Mention) -> Mention:
+        record = kb.entity(m.kb_id) if (kb is not None and m.kb_id) else None
+        # a record of another kind of thing cannot be this one
+        keep_kb = record is None or R.group_of(record.label) == R.group_of(c.target)
+        return replace(m, label=c.target, kb_id=m.kb_id if keep_kb else None)
+
+    return _rewrite(c, mentions, lambda m: m.label == c.target, relabelled)
 
 
 def _set_kb(c: Correction, mentions: list[Mention], kb):
-    out, changed, matched = [], 0, 0
-    for m in mentions:
-        if R.surface_key(m.text) != c.key or (c.label is not None and m.label != c.label):
-            out.append(m)
-        elif m.kb_id == c.target:
-            matched += 1
-            out.append(m)
-        else:
-            out.append(replace(m, kb_id=c.target))
-            changed += 1
-    return out, changed, matched, Counter()
+    return _rewrite(c, mentions, lambda m: m.kb_id == c.target, lambda m: replace(m, kb_id=c.target))
 
 
 _EDITS = {"drop": _drop, "relabel": _relabel, "set_kb": _set_kb}
