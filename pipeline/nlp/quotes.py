@@ -27,7 +27,7 @@ from spacy.language import Language
 from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
+from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities, pos_starts,
                                 is_head, is_honorific, tokenize, word_entities)
 
 QUOTES_FILE = config.RULES_DIR / "quotes.json"
@@ -710,8 +710,7 @@ def make_quote_extractor(nlp, name):
     qlex = default_quote_lexicon()
 
     def quote_extractor(doc):
-        verbs = frozenset(t.idx for t in doc if t.pos_ == "VERB") if doc.has_annotation("POS") else frozenset()
-        quotes = find_quotes(doc.text, doc_entities(doc), doc._.roles or [], lex, qlex, verbs=verbs)
+        quotes = find_quotes(doc.text, doc_entities(doc), doc._.roles or [], lex, qlex, verbs=pos_starts(doc, "VERB"))
         if doc.has_annotation("DEP"):
             for q in quotes:
                 person = speaking_subject(doc, q, qlex.cues, lex.heads, doc._.roles or [])

@@ -679,8 +679,9 @@ def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
     return roles
 
 
-def doc_adjectives(doc) -> frozenset:
-    return frozenset(t.idx for t in doc if t.pos_ == "ADJ")
+def pos_starts(doc, pos: str) -> frozenset:
+    """Start chars of the tokens the tagger gives part of speech `pos` (none on an untagged Doc)."""
+    return frozenset(t.idx for t in doc if t.pos_ == pos) if doc.has_annotation("POS") else frozenset()
 
 
 def doc_entities(doc) -> list[Ent]:
@@ -692,7 +693,7 @@ def make_role_extractor(nlp, name):
     lex = default_lexicon()
 
     def role_extractor(doc):
-        doc._.roles = find_roles(doc.text, doc_entities(doc), lex, adjectives=doc_adjectives(doc))
+        doc._.roles = find_roles(doc.text, doc_entities(doc), lex, adjectives=pos_starts(doc, "ADJ"))
         return doc
 
     return role_extractor
