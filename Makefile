@@ -26,7 +26,7 @@ CORRECTION_FILES := $(wildcard $(CORRECTIONS)) $(wildcard $(CORRECTIONS)/*.csv)
 LINK_OUT := $(LINK_TABLES:%=$(OUT)/%.parquet)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help install run parse extract link eval eval-texts eval-sets eval-errors train train-cv notebooks review bench test clean
+.PHONY: help install run parse extract link eval eval-texts eval-sets holdout eval-errors train train-cv notebooks review bench test clean
 
 help:  ## list the targets
 	@echo "make targets:"
@@ -72,6 +72,8 @@ eval-texts: $(STAMP)  ## which texts of data/eval/ sets are in the cache data/ex
 
 eval-sets: $(STAMP)  ## run and score every data/eval/ set whose texts are present, plus the dev gold: one table
 	$(PY) -m pipeline.evalsets score
+
+holdout: eval-sets  ## the same table as eval-sets: every real set, the blind set's first run beside its latest
 
 eval-errors: $(STAMP)  ## false positives/negatives in context of a development set (after eval-sets): SET=dev_world
 	$(PY) -m pipeline.evalsets errors $(SET)
