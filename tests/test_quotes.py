@@ -147,6 +147,16 @@ def test_unattributed_quotation_with_no_earlier_quote_goes_to_the_last_person_na
     assert [s for _, s, _ in got] == ["Tom Hale"]
 
 
+def test_a_verb_the_cue_list_lacks_attributes_when_the_tagger_says_verb_and_a_person_follows():
+    text = "“The road to recovery will be long”, asserted Ms. Lena Marsh. The town “Green Hill” grew."
+    ents = ents_of(text, ("Lena Marsh", "PERSON"))
+    verbs = frozenset({text.index("asserted"), text.index("grew")})
+    assert [q["speaker_start"] for q in find_quotes(text, ents)] == []
+    got = find_quotes(text, ents, verbs=verbs)
+    assert [(q["text"], text[q["speaker_start"]:q["speaker_end"]], q["cue"]) for q in got] == [
+        ("The road to recovery will be long", "Lena Marsh", "asserted")]
+
+
 def test_stray_single_mark_closes_a_quote_before_its_cue():
     text = "“This mural shows a strong woman who knows her worth', says painter Zara Quint, its author."
     got = quotes_of(text, ("Zara Quint", "PERSON"))

@@ -523,6 +523,14 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
     # 1. the clause after the closing mark: ", said X", ", X said", ", she added". A cue there
     # attributes the quote even when the speaker is no entity ("the report's authors wrote").
     ci = _cue_index(after, qlex)
+    if ci is None:
+        # a speech verb the cue list lacks ("”, asserted Ms. Roe."): the tagger's verb right after the
+        # mark and its comma, followed by its speaker (a person, an honorific or a pronoun)
+        ws = after.words
+        if len(ws) > 2 and ws[0].text == "," and ws[1].start in verbs and (
+                ws[2].low in qlex.subject_pronouns or is_honorific(ws[2], lex)
+                or (after.wents[2] >= 0 and ents[after.wents[2]].label == "PERSON")):
+            ci = 1
     if ci is not None and _continues_sentence(after, ents, lex, qlex) and (
             ci <= 4 or _starts_with_speaker(after, ents, lex, qlex)):
         return Attribution(rank_speakers(_speakers(after, ents, lex, qlex), None, before=False),
