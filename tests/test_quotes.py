@@ -157,6 +157,13 @@ def test_a_verb_the_cue_list_lacks_attributes_when_the_tagger_says_verb_and_a_pe
         ("The road to recovery will be long", "Lena Marsh", "asserted")]
 
 
+def test_a_title_no_role_gave_goes_to_the_person_last_named():
+    text = ("Tom Hale arrived in the capital on Monday.\n"
+            "“The clinics will reopen within a week,” the Under-Secretary-General of the agency told reporters.")
+    got = quotes_of(text, ("Tom Hale", "PERSON"), with_roles=True)
+    assert [(t[:11], s) for t, s, _ in got] == [("The clinics", "Tom Hale")]
+
+
 def test_stray_single_mark_closes_a_quote_before_its_cue():
     text = "“This mural shows a strong woman who knows her worth', says painter Zara Quint, its author."
     got = quotes_of(text, ("Zara Quint", "PERSON"))

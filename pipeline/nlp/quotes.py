@@ -579,6 +579,10 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ro
                 return e.start, e.end
         elif cand.kind == "title":
             hit = resolve_title(cand.start, cand.word, roles)
+            if hit is None:
+                # a title no role gave: the person last named, as for a pronoun
+                e = resolve_pronoun(text, cand.start, "", ents, qlex, genders, quoted)
+                hit = (e.start, e.end) if e is not None else None
             if hit is not None:
                 return hit
     return None, None
