@@ -62,12 +62,13 @@ def test_short_continuation_after_a_cue_in_the_same_paragraph():
         ("We need more funds", "Kira Solt", "said"), ("It is urgent.", "Kira Solt", "said")]
 
 
-def test_quote_over_several_paragraphs():
+def test_quote_over_several_paragraphs_is_one_quote_per_paragraph_with_the_whole_attribution():
+    # guidelines: a continuation paragraph starts a new quote
     text = ("Intro paragraph.\n“The first part of the statement is here.\n"
             "“The second part follows in a new paragraph,” said Ema Roth.\nNext paragraph.")
     got = quotes_of(text, ("Ema Roth", "PERSON"))
-    assert got == [("The first part of the statement is here.\nThe second part follows in a new paragraph",
-                    "Ema Roth", "said")]
+    assert got == [("The first part of the statement is here.", "Ema Roth", "said"),
+                   ("The second part follows in a new paragraph", "Ema Roth", "said")]
 
 
 def test_straight_quotes_and_mixed_marks():

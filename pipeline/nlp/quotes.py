@@ -624,7 +624,7 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
             if same_para or (next_para and n_words >= qlex.min_unattributed_words):
                 # “...,” X added. “...”: the quote goes on after its cue, same speaker
                 rec = dict(prev, text=content, start_char=q.start, end_char=q.end)
-                out.append(rec)
+                out += per_paragraph(rec, text, q)
                 prev, prev_para = rec, p_last
                 continue
             if n_words < qlex.min_unattributed_words:
@@ -643,9 +643,17 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
                 prev["speaker_start"] is not None else person_named_before(q.open_at, 0, ents, quoted)
         rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": att.cue,
                "start_char": q.start, "end_char": q.end}
-        out.append(rec)
+        out += per_paragraph(rec, text, q)
         prev, prev_para = rec, p_last
     return out
+
+
+def per_paragraph(rec: dict, text: str, q: QuoteSpan) -> list[dict]:
+    """A quotation that runs over several paragraphs is one quote per paragraph, each with the
+    attribution of the whole (guidelines: a continuation paragraph starts a new quote)."""
+    if len(q.segments) == 1:
+        return [rec]
+    return [dict(rec, text=text[s:e], start_char=s, end_char=e) for s, e in q.segments]
 
 
 def person_named_before(pos: int, para_start: int, ents: Sequence[Ent], quoted) -> tuple[int | None, int | None]:
