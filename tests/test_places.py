@@ -61,7 +61,7 @@ def test_english_spellings_of_diacritic_names_and_former_names(entity_nlp):
 def test_form_index_matches_on_token_boundaries():
     from pipeline.nlp.places import FormIndex
     nlp = spacy.blank("en")
-    index = FormIndex(["Kvemo Kartli", "Lima", "Lima region", "Bayan-Ölgii"])
+    index = FormIndex.of_forms(["Kvemo Kartli", "Lima", "Lima region", "Bayan-Ölgii"])
     doc = nlp("In Kvemo Kartli, Limassol and the Lima\u00a0region of Bayan-Ölgii.")
     got = {doc[s:e].text for s, e in index(doc)}
     assert got == {"Kvemo Kartli", "Lima", "Lima\u00a0region", "Bayan-Ölgii"}

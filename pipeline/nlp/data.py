@@ -5,6 +5,7 @@ to the repository's models/ folder, or absolute.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,11 @@ class Rules:
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
+
+    @property
+    def fingerprint_parts(self) -> tuple:
+        """The rules as read (lists switched off are empty), for pipeline.compiled.cached."""
+        return (json.dumps(self.data, sort_keys=True, ensure_ascii=False),)
 
 
 @lru_cache(maxsize=None)

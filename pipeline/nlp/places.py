@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.compiled import cached
 from pipeline.kb import KnowledgeBase
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
 from pipeline.nlp.entity_spans import add_spans, is_name_like
@@ -127,15 +129,17 @@ class FormIndex:
     Non-breaking spaces in the text count as spaces (same length, so the same offsets).
     """
 
-    def __init__(self, forms):
-        self.by_first: dict[str, tuple[str, ...]] = {}
+    def __init__(self, by_first: dict[str, tuple[str, ...]]):
+        self.by_first = by_first
+
+    @classmethod
+    def of_forms(cls, forms) -> "FormIndex":
         grouped: dict[str, list[str]] = {}
         for f in forms:
             m = _FIRST_WORD_RE.match(f)
             if m is not None:
                 grouped.setdefault(m.group(), []).append(f)
-        for k, fs in grouped.items():
-            self.by_first[k] = tuple(sorted(set(fs), key=len, reverse=True))
+        return cls({k: tuple(sorted(set(fs), key=len, reverse=True)) for k, fs in grouped.items()})
 
     def __call__(self, doc: Doc) -> list[tuple[int, int]]:
         text = doc.text.replace("\u00a0", " ")
@@ -163,16 +167,22 @@ class FormIndex:
 
 @lru_cache(maxsize=None)
 def gazetteer(knowledge: KnowledgeBase, rules: Rules) -> tuple[dict[str, tuple[str, str]], FormIndex]:
-    """(form -> (label, kb_id), with upper-case forms for datelines; the index of the written forms)."""
-    form_kb: dict[str, tuple[str, str]] = {}   # the form tells the place
-    for (label, kb_id), forms in gazetteer_forms(knowledge, rules).items():
-        for f in forms:
-            form_kb[f] = (label, kb_id)
-    index = FormIndex(form_kb)
-    for f, hit in list(form_kb.items()):
-        if len(f) > 3 and f.upper() != f:
-            form_kb.setdefault(f.upper(), hit)
-    return form_kb, index
+    """(form -> (label, kb_id), with upper-case forms for datelines; the index of the written forms).
+    Compiled once per fingerprint of the KB, the rules and this module, then loaded from disk."""
+    def compile_tables() -> tuple[dict, dict]:
+        form_kb: dict[str, tuple[str, str]] = {}   # the form tells the place
+        for (label, kb_id), forms in gazetteer_forms(knowledge, rules).items():
+            for f in forms:
+                form_kb[f] = (label, kb_id)
+        index = FormIndex.of_forms(form_kb)
+        for f, hit in list(form_kb.items()):
+            if len(f) > 3 and f.upper() != f:
+                form_kb.setdefault(f.upper(), hit)
+        return form_kb, index.by_first
+
+    form_kb, by_first = cached("gazetteer", (*knowledge.fingerprint_parts, *rules.fingerprint_parts,
+                                             Path(__file__)), compile_tables)
+    return form_kb, FormIndex(by_first)
 
 
 class PlaceRuler:

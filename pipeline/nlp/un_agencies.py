@@ -26,11 +26,13 @@ Patterns come from the knowledge base of the `kb` setting (`models/kb/un_system.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from pipeline.compiled import cached
 from pipeline.kb import KnowledgeBase
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
 from pipeline.nlp.entity_spans import add_spans, is_name_like, match_spans, name_head
@@ -68,13 +70,10 @@ def pattern_table(knowledge: KnowledgeBase) -> tuple[dict[str, list[str]], dict[
 
 @lru_cache(maxsize=None)
 def country_forms(knowledge: KnowledgeBase) -> frozenset[tuple[str, ...]]:
-    """Token tuples of country names, for the country-office extension."""
-    forms = set()
-    for p in knowledge.places:
-        if p.kind == "country":
-            for n in (p.name, *p.aliases):
-                forms.add(tuple(n.replace("-", " - ").split()))
-    return frozenset(forms)
+    """Token tuples of country names, for the country-office extension (compiled once per fingerprint)."""
+    return cached("country_forms", (*knowledge.fingerprint_parts, Path(__file__)), lambda: frozenset(
+        tuple(n.replace("-", " - ").split())
+        for p in knowledge.places if p.kind == "country" for n in (p.name, *p.aliases)))
 
 
 def country_after(doc: Doc, end: int, countries: frozenset[tuple[str, ...]]) -> int:
