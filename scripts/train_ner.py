@@ -211,19 +211,30 @@ def base_ner(folder: Path) -> Path:
     return folder
 
 
-def train(train_items: list[Item], dev_items: list[Item], out: Path, epochs: int | None = None) -> Path:
-    """spacy train with configs/ner.cfg; returns the folder of the last model."""
+def train(train_items: list[Item], dev_items: list[Item], out: Path, epochs: int | None = None,
+          config_path: Path | None = None) -> Path:
+    """spacy train with the training config (CONFIG by default); returns the folder of the last model."""
     from spacy.cli.train import train as spacy_train
+    from thinc.api import Config
+
+    from pipeline.nlp.build import base_model_name
+
+    config_path = config_path or CONFIG
+    declared = Config().from_disk(config_path, interpolate=False)["paths"]
 
     with tempfile.TemporaryDirectory(prefix="ner-train-") as tmp:
         tmp = Path(tmp)
         write_docbin(train_items, tmp / "train.spacy")
         write_docbin(dev_items, tmp / "dev.spacy")
         overrides = {"paths.train": str(tmp / "train.spacy"), "paths.dev": str(tmp / "dev.spacy"),
-                     "paths.base_ner": str(base_ner(tmp / "base")), "system.seed": SEED}
+                     "system.seed": SEED}
+        if "base_ner" in declared:      # fine-tuning the stock NER
+            overrides["paths.base_ner"] = str(base_ner(tmp / "base"))
+        if "base_model" in declared:    # sourcing the English model's tok2vec
+            overrides["paths.base_model"] = base_model_name()
         if epochs:
             overrides["training.max_epochs"] = epochs
-        spacy_train(CONFIG, tmp / "out", overrides=overrides, use_gpu=-1)
+        spacy_train(config_path, tmp / "out", overrides=overrides, use_gpu=-1)
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(tmp / "out" / "model-last", out)
@@ -293,7 +304,7 @@ def cmd_train(args) -> None:
     train_items = [i for items in pool.values() for i in items]
     dev_items = training_pool()["written"]   # spacy train wants a dev corpus; model-last is kept, not the best
     t0 = time.perf_counter()
-    out = train(train_items, dev_items, Path(args.output))
+    out = train(train_items, dev_items, Path(args.output), epochs=args.epochs, config_path=Path(args.config))
     seconds = time.perf_counter() - t0
     model = spacy.load(out)
     meta_path = out / "meta.json"
@@ -335,7 +346,8 @@ def cmd_cv(args) -> None:
         tmp = Path(tmp)
         for k, held in enumerate(folds):
             train_items = rest + [i for j, f in enumerate(folds) if j != k for i in f]
-            model_dir = train(train_items, pool["written"], tmp / f"model{k}", epochs=args.epochs)
+            model_dir = train(train_items, pool["written"], tmp / f"model{k}", epochs=args.epochs,
+                              config_path=Path(args.config))
             row = {"fold": k, "n_train": len(train_items), "n_test": len(held),
                    "stock_ner_alone": ner_alone_scores(stock, held),
                    "trained_ner_alone": ner_alone_scores(spacy.load(model_dir), held),
@@ -363,7 +375,8 @@ def cmd_curve(args) -> None:
         for n in [int(x) for x in args.sizes.split(",")] + [len(candidates)]:
             if n > len(candidates):
                 continue
-            model_dir = train(candidates[:n], pool["written"], Path(tmp) / f"m{n}", epochs=args.epochs)
+            model_dir = train(candidates[:n], pool["written"], Path(tmp) / f"m{n}", epochs=args.epochs,
+                              config_path=Path(args.config))
             scores = ner_alone_scores(spacy.load(model_dir), held)
             pipe = _strip(pipeline_scores(held, model_dir, Path(tmp) / f"p{n}"))
             rows.append({"n_train_docs": n, "ner_alone_f1": scores["micro"]["f1"],
@@ -379,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("train", help="all training texts -> models/ner")
     p.add_argument("--exclude", nargs="*", default=[], help="leave these sources out (e.g. dev_world)")
     p.add_argument("--output", default=str(config.TRAINED_NER_DIR))
+    p.add_argument("--epochs", type=int, default=None)
     p = sub.add_parser("cv", help="k-fold cross-validation on dev_world: stock vs trained NER")
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--epochs", type=int, default=None)
@@ -388,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--output", default=str(config.PROCESSED_DIR / "ner_curve.json"))
     for p in sub.choices.values():
+        p.add_argument("--config", default=str(CONFIG), help="the spacy train config")
         p.add_argument("--allow-missing", action="store_true", help="train on the texts present in the cache")
     args = parser.parse_args(argv)
     global ALLOW_MISSING
