@@ -203,6 +203,11 @@ def merge_packed(packs: list[dict], offsets: list[int]) -> dict:
 # handed on instead of queueing behind documents still in flight; the next uncached article starts a
 # new pipe (with n_process > 1 that restarts the workers, hence a long run).
 MAX_CACHED_RUN = 2048
+# Uncached articles per `nlp.pipe` call, each call inside `nlp.memory_zone()`: the strings and lexemes
+# that a corpus's new words add to the vocabulary are freed after each call, so memory stays flat over
+# any number of articles (a corpus of fresh names grew it by ~4 KB an article). With n_process > 1 each
+# call also starts fresh worker processes (forked with the model loaded), which hold no zone of their own.
+ZONE_ARTICLES = 2000
 
 
 @dataclass
@@ -236,9 +241,9 @@ def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = N
                      progress=None, stats: dict | None = None) -> Iterator[Extraction]:
     """Extractions for every article, in input order; cached ones are not recomputed.
 
-    The uncached articles flow through ONE long-lived `nlp.pipe` (one worker pool when n_process > 1)
-    fed by a generator, so the workers never sit idle between chunks and memory holds only the
-    documents in flight. spaCy returns documents in input order, which is what lets a plain queue
+    The uncached articles flow through long-lived `nlp.pipe` calls of up to ZONE_ARTICLES articles
+    (one worker pool each when n_process > 1), fed by a generator, so the workers never sit idle
+    between chunks and memory holds only the documents in flight; each call runs in a memory zone. spaCy returns documents in input order, which is what lets a plain queue
     pair each document with its article. An article longer than config.MAX_CHUNK_CHARS goes in as
     paragraph chunks whose records are merged with their offsets.
 
@@ -268,12 +273,15 @@ def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = N
 
     def feed(first: dict) -> Iterator[str]:
         yield from enter(first)
-        run = 0
+        run, entered = 0, 1
         for article in source:
             hit = lookup(article)
             if hit is None:
                 run = 0
                 yield from enter(article)
+                entered += 1
+                if entered >= ZONE_ARTICLES:
+                    return
             else:
                 pending.append([article, hit, None, None])
                 stats["cached"] += 1
@@ -331,12 +339,13 @@ def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = N
             from pipeline.nlp.build import shared_nlp
             nlp = shared_nlp()
         try:
-            for doc in nlp.pipe(feed(first), batch_size=batch_size, n_process=n_process):
-                entry, index = in_pipe.popleft()
-                entry[2].append(packed_of(doc))
-                if index == len(entry[3]) - 1:
-                    finish(entry)
-                yield from ready()
+            with nlp.memory_zone():   # the Docs never leave it: each becomes plain records right here
+                for doc in nlp.pipe(feed(first), batch_size=batch_size, n_process=n_process):
+                    entry, index = in_pipe.popleft()
+                    entry[2].append(packed_of(doc))
+                    if index == len(entry[3]) - 1:
+                        finish(entry)
+                    yield from ready()
         except Exception:  # some article in flight broke the pipe: redo each alone to find it
             unfinished = list(dict.fromkeys(id(e) for e, _ in in_pipe))
             by_id = {id(e): e for e, _ in in_pipe}

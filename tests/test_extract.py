@@ -129,3 +129,24 @@ def test_a_corrupt_cache_entry_is_recomputed(tmp_path, fragile_nlp):
         (ex,) = list(extract_articles(arts, cache=cache, nlp=fragile_nlp, stats=stats))
         assert stats["computed"] == 1 and [m.text for m in ex.mentions] == ["Blue River Council"]
     assert cache.corrupt == 3
+
+
+def test_new_words_leave_the_vocabulary_after_each_memory_zone(monkeypatch):
+    """Fresh names (written here) must not grow the vocabulary over a long run, and cutting the run
+    into zones changes no record."""
+    import pipeline.extract as extract
+    from pipeline.nlp.build import shared_nlp
+
+    nlp = shared_nlp()
+    names = ["Zorvatek Quillimar", "Brannoch Estevyl", "Tavrimund Oskelby", "Pellinore Vashkarov"]
+    arts = [article(str(i), f"{name} of the Ulvenmark Council said on Monday that 3,400 families in "
+                            f"Kestrelholm received seeds.") for i, name in enumerate(names)]
+    monkeypatch.setattr(extract, "ZONE_ARTICLES", 10_000)
+    whole = [e.to_dict() for e in extract_articles(arts, nlp=nlp)]
+    strings_before = len(nlp.vocab.strings)
+    monkeypatch.setattr(extract, "ZONE_ARTICLES", 1)
+    zoned = [e.to_dict() for e in extract_articles(arts, nlp=nlp)]
+    assert zoned == whole
+    assert any(m["text"] == "Zorvatek Quillimar" for m in whole[0]["mentions"])
+    assert len(nlp.vocab.strings) == strings_before
+    assert "Quillimar" not in nlp.vocab.strings
