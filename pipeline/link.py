@@ -657,8 +657,9 @@ class Linker:
     # -- between the passes ---------------------------------------------------------------
 
     def _variant_edges(self) -> set[tuple[tuple, tuple]]:
-        """Pairs of full-name keys that are small spelling variants, found through blocking keys
-        (a name with one token masked), never by comparing every pair."""
+        """Pairs of full-name keys that are small spelling variants, found through blocking keys (a name
+        with one token masked) and, inside a block, candidate tokens (R.variant_token_pairs): never by
+        comparing every pair, so link time stays linear in the number of names."""
         keys = sorted(n for n in self.node_label if n[0] != "kb" and len(n) == 2)
         label_of = {n: max(sorted(self.node_label[n]), key=lambda l: self.node_label[n][l]) for n in keys}
         blocks: dict[tuple, list[tuple]] = defaultdict(list)
@@ -671,17 +672,21 @@ class Linker:
             for sig in R.deletion_signatures(toks):
                 blocks[(n[0], sig)].append(n)
         edges = set()
-        for (group, _), members in sorted(blocks.items()):
-            for i, a in enumerate(members):
-                for b in members[i + 1:]:
-                    if label_of[a] != label_of[b]:
-                        continue
-                    if group == "PERSON":
-                        score = R.person_variant_score(a[1].split(), b[1].split())
-                    else:
-                        score = R.org_variant_score(a[1], b[1], self.kb.is_place)
-                    if score is not None:
-                        edges.add((a, b))
+        for (group, (_, position, _)), members in sorted(blocks.items()):
+            if len(members) < 2:
+                continue
+            # names in a block differ only at `position`: pair those whose tokens there may be variants
+            candidates = R.variant_token_pairs([m[1].split()[position] for m in members])
+            for x, y in sorted(candidates):
+                a, b = members[x], members[y]
+                if label_of[a] != label_of[b]:
+                    continue
+                if group == "PERSON":
+                    score = R.person_variant_score(a[1].split(), b[1].split())
+                else:
+                    score = R.org_variant_score(a[1], b[1], self.kb.is_place)
+                if score is not None:
+                    edges.add((a, b))
         for n in keys:
             if n[0] == "PERSON":
                 short = R.without_initials(n[1].split())

@@ -337,6 +337,53 @@ def deletion_signatures(toks: list[str]) -> list[tuple]:
     return [(len(toks), i, tuple(toks[:i] + toks[i + 1:])) for i in range(len(toks))]
 
 
+def _deletions(token: str, depth: int) -> set[str]:
+    out, frontier = {token}, {token}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def variant_token_pairs(tokens: list[str], ratio: float = min(PERSON_VARIANT_RATIO, ORG_VARIANT_RATIO)) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of tokens that might be spelling variants (`_token_variant` at `ratio`),
+    a superset of the pairs that are, found without comparing every pair: a block of names that differ
+    in one position ("X Development Foundation") can hold tens of thousands of names, and comparing all
+    pairs made link quadratic in the corpus.
+
+    Variants share their first letter and are at most d insertions/deletions apart, where
+    d <= (1 - ratio) * (len a + len b), hence d <= 2 (1 - ratio) / ratio * the shorter length (0.22 of it
+    at 0.90). Per first letter, tokens are indexed by themselves and their one-character deletions
+    (which meet for d <= 1, a substitution and a transposition), long tokens also by their two-character
+    deletions (two letters added to a shorter token), and tokens long enough for d >= 3 are all paired.
+    """
+    per_letter: dict[str, list[int]] = {}
+    for i, t in enumerate(tokens):
+        if len(t) >= MIN_VARIANT_TOKEN:
+            per_letter.setdefault(t[0], []).append(i)
+    slack = 2 * (1 - ratio) / ratio
+    # the shortest token that can take part in a pair at distance 2, and at distance 3
+    two = next(n for n in range(MIN_VARIANT_TOKEN, 1000) if int(slack * n + 1e-9) >= 2)
+    three = next(n for n in range(MIN_VARIANT_TOKEN, 1000) if int(slack * n + 1e-9) >= 3)
+    pairs: set[tuple[int, int]] = set()
+    for members in per_letter.values():
+        if len(members) < 2:
+            continue
+        by_key: dict[str, list[int]] = {}
+        for i in members:
+            t = tokens[i]
+            for key in _deletions(t, 2 if len(t) >= two + 2 else 1):
+                by_key.setdefault(key, []).append(i)
+        for ids in by_key.values():
+            for x in range(len(ids)):
+                for y in range(x + 1, len(ids)):
+                    if ids[x] != ids[y]:
+                        pairs.add((min(ids[x], ids[y]), max(ids[x], ids[y])))
+        long_ones = [i for i in members if len(tokens[i]) >= three]
+        pairs.update((a, b) for x, a in enumerate(long_ones) for b in long_ones[x + 1:])
+    return pairs
+
+
 def known_by_surname_only(toks: list[str]) -> bool:
     """A name with nothing but initials before the surname ("Bilgin", "A. Bilgin", "A.B. Bilgin")
     does not tell two people apart across articles."""

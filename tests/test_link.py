@@ -504,3 +504,48 @@ def test_a_broken_knowledge_base_stops_linking_instead_of_changing_every_id(monk
     monkeypatch.setattr(pipeline.kb, "kb_index", broken)
     with pytest.raises(DataFileError, match="un_system.jsonl:7"):
         default_kb()
+
+
+# Variant candidates: link must find every pair the full comparison finds, without comparing all pairs.
+
+_LETTERS = "abdeikmnorsu"
+
+
+@st.composite
+def _tokens_with_variants(draw):
+    base = draw(st.lists(st.text(_LETTERS, min_size=4, max_size=22), min_size=2, max_size=30))
+    edits = []
+    for token in base:
+        w = list(token)
+        for _ in range(draw(st.integers(0, 4))):
+            k = draw(st.integers(0, len(w)))
+            op = draw(st.sampled_from(["sub", "ins", "del", "swap"]))
+            if op == "ins" or not w:
+                w.insert(k, draw(st.sampled_from(_LETTERS)))
+            elif op == "del" and k < len(w) and len(w) > 1:
+                del w[k]
+            elif op == "sub" and k < len(w):
+                w[k] = draw(st.sampled_from(_LETTERS))
+            elif op == "swap" and k + 1 < len(w):
+                w[k], w[k + 1] = w[k + 1], w[k]
+        edits.append("".join(w))
+    return list(dict.fromkeys(base + edits))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tokens_with_variants())
+def test_variant_candidates_hold_every_pair_the_full_comparison_finds(tokens):
+    every = {(i, j) for i in range(len(tokens)) for j in range(i + 1, len(tokens))
+             if R._token_variant(tokens[i], tokens[j], R.ORG_VARIANT_RATIO, allow_suffix=True) is not None}
+    assert every <= R.variant_token_pairs(tokens)
+
+
+def test_variant_candidates_of_many_unrelated_names_are_few():
+    """40,000 invented names in one block ("<name> Development Foundation") give candidates in
+    proportion to the names, not their square (800 million pairs)."""
+    import random
+
+    rng = random.Random(7)
+    names = list({"".join(rng.choice("bdgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randrange(3, 7)))
+                  for _ in range(40_000)})
+    assert len(R.variant_token_pairs(names)) < 20 * len(names)
