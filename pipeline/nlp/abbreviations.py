@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 from pipeline.kb import KnowledgeBase
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
 from pipeline.nlp.entity_spans import replace_ents
-from pipeline.nlp.extensions import set_source, span_key
+from pipeline.nlp.extensions import set_source, span_key, token_texts
 from pipeline.records import ENTITY_LABELS
 
 
@@ -187,7 +187,7 @@ def label_abbreviations(doc: Doc, heads: Heads, knowledge: KnowledgeBase) -> Doc
     sources = dict(doc._.mention_sources or {})
     kbs = dict(doc._.mention_kb or {})
     ents = list(doc.ents)
-    texts = [t.text for t in doc]
+    texts = token_texts(doc)
     added: list[tuple[Span, str, str | None]] = []
     for pair in pairs:
         label, kb_id, long_span = long_form_label(doc, pair, ents, kbs, heads, knowledge)

@@ -35,6 +35,7 @@ from spacy.tokens import Doc
 
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.dates where spaCy loads this factory alone)
 from pipeline.nlp.data import Rules, default_data, rules_setting
+from pipeline.nlp.extensions import doc_text
 
 _MEMO_KEY = "_date_candidates"
 
@@ -723,14 +724,14 @@ def date_looks_ahead(doc: Doc, char: int, rules: DateRules) -> bool:
         head = head.head
         hops += 1
     if head is None or head.pos_ not in ("VERB", "AUX"):
-        return sentence_looks_ahead(doc.text, char, rules)
+        return sentence_looks_ahead(doc_text(doc), char, rules)
     if any(c.tag_ == "MD" and c.lower_ in ("will", "shall", "'ll", "’ll") for c in head.children):
         return True
     if head.lower_ in rules.future_cues:
         return True
     if head.tag_ in ("VBD", "VBN"):
         return False
-    return sentence_looks_ahead(doc.text, char, rules)
+    return sentence_looks_ahead(doc_text(doc), char, rules)
 
 
 def verb_stems(word: str) -> set[str]:
@@ -807,7 +808,7 @@ def date_candidates(doc: Doc, rules: DateRules | None = None, ents=None) -> list
             return True         # "a speech by June Aldane"
         return year_used_as_count(doc, c) or day_used_as_count(doc, c)
 
-    cands = text_candidates(doc.text, rules, reject=reject,
+    cands = text_candidates(doc_text(doc), rules, reject=reject,
                             keep_today=lambda c: today_is_specific(doc, c["start_char"], rules))
     taken = [(c["start_char"], c["end_char"]) for c in cands]
     cands.extend(model_date_spans(ents, taken, rules))

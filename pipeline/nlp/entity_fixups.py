@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Span
 from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
 from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents
-from pipeline.nlp.extensions import set_source, span_key
+from pipeline.nlp.extensions import doc_text, set_source, span_key
 from pipeline.nlp.un_agencies import inside_longer_name
 from pipeline.records import ENTITY_LABELS
 
@@ -302,7 +302,7 @@ _LOWER_WORD_RE = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 
 def lower_words(doc: Doc) -> frozenset[str]:
     """Words the article writes in lower case (on the text: cheaper than walking the tokens)."""
-    return frozenset(_LOWER_WORD_RE.findall(doc.text))
+    return frozenset(_LOWER_WORD_RE.findall(doc_text(doc)))
 
 
 def common_word_elsewhere(doc: Doc, start: int, end: int, lower: frozenset[str]) -> bool:

@@ -6,7 +6,7 @@ from typing import Iterable
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.nlp.extensions import set_source, span_key
+from pipeline.nlp.extensions import doc_text, set_source, span_key
 
 
 def is_name_like(token) -> bool:
@@ -105,11 +105,11 @@ def match_spans(doc: Doc, tokenizer, matchers) -> list[tuple[int, int, int]]:
     out = []
     for m in matchers:
         out.extend(m(doc))
-    if "\u00a0" not in doc.text:
+    if "\u00a0" not in doc_text(doc):
         return out
     seen = {(s, e) for _, s, e in out}
     for a, b in nbsp_windows(doc):
-        plain = tokenizer(doc.text[a:b].replace("\u00a0", " "))
+        plain = tokenizer(doc_text(doc)[a:b].replace("\u00a0", " "))
         for m in matchers:
             for match_id, s, e in m(plain):
                 span = doc.char_span(a + plain[s].idx, a + plain[e - 1].idx + len(plain[e - 1].text))

@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 from pipeline.nlp import dates as dates_mod
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.figures where spaCy loads this factory alone)
 from pipeline.nlp.data import Rules, default_data, rules_setting
+from pipeline.nlp.extensions import doc_text
 
 
 @dataclass(frozen=True, eq=False)   # hashed by identity: loaded once, used as a cache key
@@ -727,7 +728,7 @@ def doc_figures(doc: Doc, rules: FigureRules, date_rules: dates_mod.DateRules) -
     labels = frozenset(rules.raw["entity_labels_with_names"])
     exclude = date_spans + entity_name_spans(ents, labels)
     finder = counted_noun_finder(doc, frozenset(rules.raw["count_noun_blockers"]) | frozenset(rules.duration_units))
-    return elided_units(doc, find_figures(doc.text, rules, exclude, finder, date_rules))
+    return elided_units(doc, find_figures(doc_text(doc), rules, exclude, finder, date_rules))
 
 
 def elided_units(doc: Doc, figures: list[dict]) -> list[dict]:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from pipeline.kb import KnowledgeBase
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
 from pipeline.nlp.entity_spans import is_name_like, replace_ents
-from pipeline.nlp.extensions import set_source, span_key
+from pipeline.nlp.extensions import set_source, span_key, token_texts
 
 
 def after_office_words(doc: Doc, start: int, end: int, words: tuple[frozenset[str], tuple[str, ...]]) -> int:
@@ -177,7 +177,7 @@ def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[in
     for e in ents:
         for i in range(e.start, e.end):
             covered[i] = e
-    texts = [t.text for t in doc]
+    texts = token_texts(doc)
     where: dict[str, list[int]] = {}
     for i, w in enumerate(texts):
         where.setdefault(w, []).append(i)

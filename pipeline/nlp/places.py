@@ -34,6 +34,7 @@ from pipeline.compiled import cached
 from pipeline.kb import KnowledgeBase
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
 from pipeline.nlp.entity_spans import add_spans, is_name_like
+from pipeline.nlp.extensions import doc_text
 
 
 def ascii_fold(text: str) -> str:
@@ -142,7 +143,7 @@ class FormIndex:
         return cls({k: tuple(sorted(set(fs), key=len, reverse=True)) for k, fs in grouped.items()})
 
     def __call__(self, doc: Doc) -> list[tuple[int, int]]:
-        text = doc.text.replace("\u00a0", " ")
+        text = doc_text(doc).replace("\u00a0", " ")
         by_first = self.by_first
         ends = None
         out = []

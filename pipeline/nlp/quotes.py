@@ -27,7 +27,8 @@ from spacy.language import Language
 from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities, pos_starts,
+from pipeline.nlp.extensions import doc_text, token_starts_with_pos
+from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
                                 is_head, is_honorific, tokenize, word_entities)
 
 QUOTES_FILE = config.RULES_DIR / "quotes.json"
@@ -682,7 +683,7 @@ def _person_by_title(doc, subj, heads: frozenset, roles: list[dict], before: int
     for role in sorted(roles, key=lambda r: r["person_start"], reverse=True):
         if role["person_end"] > before:
             continue
-        at_org = role["org_start"] is not None and doc.text[role["org_start"]:role["org_end"]].casefold() in orgs
+        at_org = role["org_start"] is not None and doc_text(doc)[role["org_start"]:role["org_end"]].casefold() in orgs
         if (orgs and at_org) or (not orgs and word not in GENERIC_HEADS
                                  and role["title"].lower().split()[-1:] == [word]):
             return role["person_start"], role["person_end"]
@@ -730,7 +731,7 @@ def make_quote_extractor(nlp, name):
     qlex = default_quote_lexicon()
 
     def quote_extractor(doc):
-        quotes = find_quotes(doc.text, doc_entities(doc), doc._.roles or [], lex, qlex, verbs=pos_starts(doc, "VERB"))
+        quotes = find_quotes(doc_text(doc), doc_entities(doc), doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
         if doc.has_annotation("DEP"):
             for q in quotes:
                 person = speaking_subject(doc, q, qlex.cues, lex.heads, doc._.roles or [])

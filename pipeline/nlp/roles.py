@@ -26,6 +26,7 @@ from spacy.language import Language
 from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
+from pipeline.nlp.extensions import doc_text, token_starts_with_pos
 
 ROLES_FILE = config.RULES_DIR / "roles.json"
 DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"
@@ -679,11 +680,6 @@ def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
     return roles
 
 
-def pos_starts(doc, pos: str) -> frozenset:
-    """Start chars of the tokens the tagger gives part of speech `pos` (none on an untagged Doc)."""
-    return frozenset(t.idx for t in doc if t.pos_ == pos) if doc.has_annotation("POS") else frozenset()
-
-
 def doc_entities(doc) -> list[Ent]:
     return [Ent(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
@@ -693,7 +689,7 @@ def make_role_extractor(nlp, name):
     lex = default_lexicon()
 
     def role_extractor(doc):
-        doc._.roles = find_roles(doc.text, doc_entities(doc), lex, adjectives=pos_starts(doc, "ADJ"))
+        doc._.roles = find_roles(doc_text(doc), doc_entities(doc), lex, adjectives=token_starts_with_pos(doc, "ADJ"))
         return doc
 
     return role_extractor

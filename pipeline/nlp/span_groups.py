@@ -34,4 +34,6 @@ def span_groups(doc: Doc) -> Doc:
             records = resolve_dates(records, doc._.published)
         label = group[:-1].upper()
         doc.spans[group] = [s for s in (_span(doc, r, label) for r in records) if s is not None]
+    for key in (extensions.TEXT_KEY, extensions.WORDS_KEY):   # the components' copies of the text
+        doc.user_data.pop(key, None)
     return doc
