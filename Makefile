@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RAW_DIR ?= data/raw
 OUT ?= data/processed
-N ?= 1000
+N ?= 200
+SIZES ?= 1000,10000,100000
 SET ?= dev_world
 CORRECTIONS ?= data/corrections
 
@@ -26,12 +27,12 @@ CORRECTION_FILES := $(wildcard $(CORRECTIONS)) $(wildcard $(CORRECTIONS)/*.csv)
 LINK_OUT := $(LINK_TABLES:%=$(OUT)/%.parquet)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help install run parse extract link eval eval-texts eval-sets holdout eval-errors train train-cv notebooks review bench test clean
+.PHONY: help install run parse extract link eval eval-texts eval-sets holdout eval-errors train train-cv notebooks review bench bench-large test clean
 
 help:  ## list the targets
 	@echo "make targets:"
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-12s %s\n", $$1, $$2}'
-	@echo "variables: RAW_DIR=$(RAW_DIR) OUT=$(OUT) CORRECTIONS=$(CORRECTIONS) N=$(N) (bench size) SET=$(SET) (eval-errors)"
+	@echo "variables: RAW_DIR=$(RAW_DIR) OUT=$(OUT) CORRECTIONS=$(CORRECTIONS) N=$(N) (bench size) SIZES=$(SIZES) (bench-large) SET=$(SET) (eval-errors)"
 
 install: $(STAMP)  ## create .venv and install the project with its dependencies
 
@@ -95,8 +96,11 @@ $(OUT)/review/index.html: $(OUT)/articles.parquet $(LINK_OUT) pipeline/review.py
 
 review: $(OUT)/review/index.html  ## static review site of the tables, opened from disk: OUT/review/index.html
 
-bench: $(STAMP)  ## speed and memory benchmark (N=articles); writes data/processed/bench.json
-	$(PY) scripts/bench.py --n $(N) --repeat 2 --output $(OUT)
+bench: $(STAMP)  ## speed table, pipeline vs bare English model, 1 and 2 processes (N=200 articles, ~5 min)
+	$(PY) scripts/bench.py --n $(N) --output $(OUT)
+
+bench-large: $(STAMP)  ## memory and link time per article from 1,000 to 100,000 articles (SIZES=..., ~1 h)
+	$(PY) scripts/bench.py --large --sizes $(SIZES) --output $(OUT)
 
 test: $(STAMP)  ## the whole test suite (installs what it needs)
 	$(PY) -m pytest
