@@ -388,3 +388,14 @@ def test_counted_nouns_from_the_parse_across_adjectives_a_whole_and_an_elided_re
     assert [u for _, u in units("UNICEF said 3.4 million children in Mozambique need help, followed by more "
                                 "than 443,000 in Malawi and 130,000 in Zimbabwe.")] == ["children"] * 3
     assert units("The team visited 3 schools. The budget is 40 this year.") == [("3 schools", "schools"), ("40", "")]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    # written for the test; the parser may hang the number on the compound's first noun
+    ("Doctors said 142 mpox patients were discharged in Veloria.", 142, "patients"),
+    ("The ministry published an 80-page report on the floods.", 80, "page"),   # not the report
+    ("Among the 1.2 million people affected, more than 280,000 are women of childbearing age.", 280_000, "women"),
+    ("Veloria hosts nearly 1 million of the roughly 2.3 million Tarvanians who have left.", 1_000_000, "tarvanians"),
+])
+def test_counted_noun_from_the_compound_head_copula_and_partitive(nlp, text, value, unit):
+    assert (value, unit) in {(f["value"], f["unit"]) for f in doc_figures(nlp, text)}

@@ -681,14 +681,25 @@ def counted_noun_finder(doc: Doc, blockers: frozenset):
                                                                                    "amod", "nmod", "appos"):
             if all((t.pos_ in ("ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "VERB", "NUM", "CCONJ") or t.dep_ == "case")
                    and t.text not in ",;:()" for t in doc[tok.i + 1:head.i]):   # "15,000 vulnerable and displaced mothers"
+                # the number may sit on the first noun of a compound ("142 mpox patients"): count its plural
+                # head, unless number and noun are one hyphenated modifier ("an 80-page report")
+                if head.dep_ == "compound" and head.tag_ == "NN" and head.head.i == head.i + 1 and ok(head.head) \
+                        and head.head.tag_ in ("NNS", "NNPS") and not any(t.text == "-" for t in doc[tok.i:head.i]):
+                    head = head.head
                 return head.lower_, head.idx + len(head)
+        if tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
+            # "more than 280,000 are women of childbearing age": the count is of what it is said to be
+            attr = next((c for c in tok.head.children if c.dep_ == "attr" and c.i > tok.i), None)
+            if attr is not None and ok(attr) and attr.tag_ in ("NNS", "NNPS") and attr.i - tok.head.i <= 3:
+                return attr.lower_, attr.idx + len(attr)
         nxt = tok.i + 1
         if nxt < len(doc) and doc[nxt].lower_ == "of" and not is_word:
             j = nxt + 1
-            # "84 of the country's 116 districts", "128 of 142 mpox patients": determiners, adjectives,
-            # an owner with its possessive and the whole's own number stand before the counted noun
+            # "84 of the country's 116 districts", "128 of 142 mpox patients", "1 million of the roughly 2.3
+            # million Venezuelans": determiners, adjectives, adverbs, an owner with its possessive and the
+            # whole's own number stand before the counted noun
             while j < len(doc) and j - nxt <= 5 and (
-                    (doc[j].pos_ in ("DET", "ADJ", "PRON", "NUM", "PART")
+                    (doc[j].pos_ in ("DET", "ADJ", "ADV", "PRON", "NUM", "PART")
                      and doc[j].lower_ not in ("them", "us", "which", "whom", "these", "those"))
                     or (j + 1 < len(doc) and doc[j + 1].tag_ == "POS")):
                 j += 1
