@@ -302,3 +302,11 @@ def test_adjective_before_an_apposed_title_is_not_part_of_it():
     outgoing = frozenset({text.index("outgoing")})
     assert [r["title"] for r in find_roles(text, ents)] == []
     assert [r["title"] for r in find_roles(text, ents, adjectives=outgoing)] == ["Resident Coordinator"]
+
+
+def test_a_title_stops_at_a_line_break():
+    text = "Mr Teodor Vasko, Deputy Minister of Foreign Affairs,\nToday is a special day for Ruritania."
+    got = roles_of(text, ("Teodor Vasko", "PERSON"), ("Ruritania", "GPE"))
+    assert [(g["person"], g["title"]) for g in got] == [("Teodor Vasko", "Deputy Minister of Foreign Affairs")]
+    caption = "Minister of Health\nTeodor Vasko opened the clinic."   # a caption line, then the body
+    assert roles_of(caption, ("Teodor Vasko", "PERSON")) == []

@@ -32,14 +32,15 @@ ROLES_FILE = config.RULES_DIR / "roles.json"
 DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"
 
 # "H.E." and the short honorifics carry their dot; hyphenated and possessive words stay whole.
-WORD_RE = re.compile(r"H\.\s?E\.|(?:Mr|Mrs|Ms|Dr|Prof|Mme|Mx)\.|\w+(?:[-\u2010'\u2019]\w+)*|[^\w\s]", re.U)
+# A line break is a word of its own, and a hard stop: no title runs from one line into the next.
+WORD_RE = re.compile(r"H\.\s?E\.|(?:Mr|Mrs|Ms|Dr|Prof|Mme|Mx)\.|\w+(?:[-\u2010'\u2019]\w+)*|[^\w\s]|\n", re.U)
 ORG_LABELS = frozenset({"ORG", "UN_AGENCY"})
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # Other model labels (NORP, DATE, ...) are ignored: "Kazakh" must stay a word for the demonym rule.
 ENTITY_LABELS = frozenset({"PERSON"}) | ORG_LABELS | PLACE_LABELS
 # Words that end a sentence or a clause: a title never runs across them.
 HARD_STOPS = frozenset({".", ";", ":", "!", "?", "\"", "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e", "(", ")",
-                        "[", "]", "|", "\u2022", "*"})
+                        "[", "]", "|", "\u2022", "*", "\n"})
 CAP_LINKS = frozenset({"and", "&", "/"})
 
 
