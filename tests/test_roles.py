@@ -310,3 +310,10 @@ def test_a_title_stops_at_a_line_break():
     assert [(g["person"], g["title"]) for g in got] == [("Teodor Vasko", "Deputy Minister of Foreign Affairs")]
     caption = "Minister of Health\nTeodor Vasko opened the clinic."   # a caption line, then the body
     assert roles_of(caption, ("Teodor Vasko", "PERSON")) == []
+
+
+def test_a_context_dependent_lower_case_head_before_an_organization():
+    text = "Tomas Reyval, head of the Ruritania Assistance Mission, told the council that the head of state agreed."
+    got = roles_of(text, ("Tomas Reyval", "PERSON"), ("Ruritania Assistance Mission", "ORG"))
+    assert [(g["person"], g["title"], g["org"]) for g in got] == [("Tomas Reyval", "head", "Ruritania Assistance Mission")]
+    assert roles_of("Tomas Reyval, head of the household, spoke.", ("Tomas Reyval", "PERSON")) == []

@@ -495,6 +495,20 @@ def title_inside_office(words, wents, ents, j: int, lex: Lexicon) -> TitleParse 
                       demonym_place=None, first_word=first, end_word=j + 1)
 
 
+def heads_an_organization(words, wents, ents, h: int, lex: Lexicon) -> bool:
+    """A lower-case word that is a title only in context ("head", "chief", "secretary") is one when an
+    organization follows it: "James Swan, head of the UN Assistance Mission in Somalia"."""
+    if words[h].low not in lex.ambiguous_heads or is_cap(words[h]):   # a capitalised one is a head anyway
+        return False
+    k = h + 1
+    if k < len(words) and words[k].low in ("of", "for", "at"):
+        k += 1
+        if k < len(words) and words[k].low == "the":
+            k += 1
+        return k < len(words) and wents[k] >= 0 and ents[wents[k]].label in ORG_LABELS
+    return False
+
+
 def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 8,
                  org_by_name=None, adjectives: frozenset = frozenset()) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ..."."""
@@ -528,7 +542,7 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
                 continue
             if w.text in HARD_STOPS or w.text == "," or is_honorific(w, lex):
                 break
-            if is_head(w, lex):
+            if is_head(w, lex) or heads_an_organization(words, wents, ents, h, lex):
                 found = h
                 break
             if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words and w.low not in CAP_LINKS:
