@@ -52,3 +52,10 @@ def test_person_after_an_office_name(ents_of):
     ents = ents_of("“Rivers rise fast,” Deputy Minister of Water Resources Temirlan Osmonaliev told reporters.")
     assert ("Temirlan Osmonaliev", "PERSON") in ents
     assert not any(l == "PERSON" and "Resources" in t for t, l in ents)
+
+
+def test_a_hyphenated_title_follows_the_name():
+    doc = nlp("Tomas Reyval, Under-Secretary-General for Humanitarian Affairs, arrived")
+    assert title_phrase_follows(doc, 3, R, {})
+    doc = nlp("Tomas Reyval, Rio-Grande people arrived")
+    assert not title_phrase_follows(doc, 3, R, {})

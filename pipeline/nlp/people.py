@@ -92,6 +92,9 @@ def title_phrase_follows(doc: Doc, i: int, r: dict, ent_at: dict) -> bool:
             return True
         if j in ent_at:
             j = ent_at[j]
+        elif t.text == "-" and t.whitespace_ == "" and j > i:   # "Under-Secretary-General"
+            j += 1
+            continue
         elif t.is_alpha and (t.is_title or t.is_upper or t.lower_ in ("deputy", "senior", "chief", "first",
                                                                        "former", "acting", "national", "the", "a")):
             j += 1
