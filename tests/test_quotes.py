@@ -319,3 +319,12 @@ def test_a_title_as_subject_is_the_person_given_that_title_or_a_post_at_that_bod
             "“We need to help children and families survive,” stressed the UNICEF chief.")
     doc = nlp(text)
     assert [text[r["speaker_start"]:r["speaker_end"]] for r in doc._.quotes] == ["Henrietta Fore"]
+
+
+def test_a_straight_mark_after_a_space_closes_before_a_comma():
+    text = ('Minister Teodor Vasko welcomed him. "Ruritania is known for its rivers and its forests ", stated '
+            'Lena Marsh at a press conference.')
+    assert mark_role(text, text.index('s ",') + 2) == "close"
+    assert mark_role('He read "...the rest" aloud', 8) == "open"      # an ellipsis after an opening mark
+    assert quotes_of(text, ("Teodor Vasko", "PERSON"), ("Ruritania", "GPE"), ("Lena Marsh", "PERSON")) == [
+        ("Ruritania is known for its rivers and its forests", "Lena Marsh", "stated")]

@@ -86,8 +86,10 @@ def mark_role(text: str, i: int) -> str | None:
     ch = text[i]
     prev = text[i - 1] if i > 0 else "\n"
     nxt = text[i + 1] if i + 1 < len(text) else "\n"
-    can_open = (prev.isspace() or prev in OPEN_PREV) and not nxt.isspace()
-    can_close = not prev.isspace() and (nxt.isspace() or nxt in CLOSE_NEXT)
+    # a mark right before a comma or a full stop ends a quotation, even after a space ('security ", said')
+    before_punctuation = nxt in ",;!?" or (nxt == "." and text[i + 2:i + 3] != ".")
+    can_open = (prev.isspace() or prev in OPEN_PREV) and not nxt.isspace() and not before_punctuation
+    can_close = (not prev.isspace() or before_punctuation) and (nxt.isspace() or nxt in CLOSE_NEXT)
     if can_open and not can_close:
         return "open"
     if can_close and not can_open:
