@@ -317,3 +317,10 @@ def test_a_context_dependent_lower_case_head_before_an_organization():
     got = roles_of(text, ("Tomas Reyval", "PERSON"), ("Ruritania Assistance Mission", "ORG"))
     assert [(g["person"], g["title"], g["org"]) for g in got] == [("Tomas Reyval", "head", "Ruritania Assistance Mission")]
     assert roles_of("Tomas Reyval, head of the household, spoke.", ("Tomas Reyval", "PERSON")) == []
+
+
+def test_a_title_after_a_dash():
+    text = "Speech by Ms. Lena Marsh - UN Resident Coordinator in Ruritania\n10 November 2024"
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UN", "UN_AGENCY"), ("Ruritania", "GPE"))
+    assert [(g["person"], g["title"], g["place"]) for g in got] == [("Lena Marsh", "Resident Coordinator", "Ruritania")]
+    assert roles_of("Lena Marsh - who spoke first - left early.", ("Lena Marsh", "PERSON")) == []

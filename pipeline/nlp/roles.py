@@ -42,6 +42,7 @@ ENTITY_LABELS = frozenset({"PERSON"}) | ORG_LABELS | PLACE_LABELS
 HARD_STOPS = frozenset({".", ";", ":", "!", "?", "\"", "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e", "(", ")",
                         "[", "]", "|", "\u2022", "*", "\n"})
 CAP_LINKS = frozenset({"and", "&", "/"})
+DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
 class Word(NamedTuple):
@@ -522,8 +523,8 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
             k += 1
     first = True
     while k < n:
-        if words[k].text in (",", "(") or (first and words[k].low == "as"):
-            k += 1
+        if words[k].text in (",", "(") or (first and (words[k].low == "as" or words[k].text in DASHES)):
+            k += 1   # "Jane Roe, ...", "Jane Roe (...)", "Jane Roe as ...", "Speech by Jane Roe - UN Resident ..."
         else:
             break
         # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
