@@ -324,3 +324,13 @@ def test_a_title_after_a_dash():
     got = roles_of(text, ("Lena Marsh", "PERSON"), ("UN", "UN_AGENCY"), ("Ruritania", "GPE"))
     assert [(g["person"], g["title"], g["place"]) for g in got] == [("Lena Marsh", "Resident Coordinator", "Ruritania")]
     assert roles_of("Lena Marsh - who spoke first - left early.", ("Lena Marsh", "PERSON")) == []
+
+
+def test_a_second_post_joined_by_and_after_the_name():
+    text = "Tomas Reyval, Ambassador of Ruritania and President of the Veloria Council, opened the session."
+    got = roles_of(text, ("Tomas Reyval", "PERSON"), ("Ruritania", "GPE"), ("Veloria Council", "ORG"))
+    assert [(g["title"], g["org"], g["place"]) for g in got] == [("Ambassador", None, "Ruritania"),
+                                                               ("President", "Veloria Council", None)]
+    text = "Tomas Reyval, Ambassador of Ruritania and Lena Marsh met the President."
+    got = roles_of(text, ("Tomas Reyval", "PERSON"), ("Ruritania", "GPE"), ("Lena Marsh", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Tomas Reyval", "Ambassador")]

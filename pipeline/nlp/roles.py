@@ -525,6 +525,8 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
     while k < n:
         if words[k].text in (",", "(") or (first and (words[k].low == "as" or words[k].text in DASHES)):
             k += 1   # "Jane Roe, ...", "Jane Roe (...)", "Jane Roe as ...", "Speech by Jane Roe - UN Resident ..."
+        elif not first and words[k].low == "and":
+            k += 1   # a second post: "Ambassador of Tunisia and President of the Executive Board"
         else:
             break
         # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
