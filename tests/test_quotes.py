@@ -328,3 +328,19 @@ def test_a_straight_mark_after_a_space_closes_before_a_comma():
     assert mark_role('He read "...the rest" aloud', 8) == "open"      # an ellipsis after an opening mark
     assert quotes_of(text, ("Teodor Vasko", "PERSON"), ("Ruritania", "GPE"), ("Lena Marsh", "PERSON")) == [
         ("Ruritania is known for its rivers and its forests", "Lena Marsh", "stated")]
+
+
+def test_a_name_used_as_a_modifier_is_not_who_he_refers_to():
+    """Written for the test: the NER here calls the group a person, as the small model did on a real text."""
+    from pipeline.nlp.build import build_nlp
+
+    nlp = build_nlp(components=("quotes",))
+    text = ("Tomas Reyval told the council that the army is fighting Zarkhan fighters on many fronts. "
+            "“We condemn these attacks,” he said.")
+    doc = nlp(text)
+    doc.ents = [doc.char_span(0, 12, label="PERSON"), doc.char_span(text.index("Zarkhan"), text.index("Zarkhan") + 7,
+                                                                     label="PERSON")]
+    assert doc[doc.ents[1].end - 1].dep_ == "compound"     # the parse this test relies on
+    doc = nlp.get_pipe("quotes")(doc)
+    [quote] = doc._.quotes
+    assert text[quote["speaker_start"]:quote["speaker_end"]] == "Tomas Reyval"

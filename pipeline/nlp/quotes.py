@@ -733,7 +733,12 @@ def make_quote_extractor(nlp, name):
     qlex = default_quote_lexicon()
 
     def quote_extractor(doc):
-        quotes = find_quotes(doc_text(doc), doc_entities(doc), doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
+        # a name used as a modifier ("Al-Shabaab fighters", "the Guterres plan") is what the text is about
+        # there, not someone who speaks: neither a speaker nor what "he" or "she" refers to
+        modifiers = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and e.end < len(doc)
+                     and e.root.dep_ == "compound" and e.root.head.i == e.end and e.root.head.pos_ == "NOUN"}
+        ents = [e for e in doc_entities(doc) if (e.start, e.end) not in modifiers]
+        quotes = find_quotes(doc_text(doc), ents, doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
         if doc.has_annotation("DEP"):
             for q in quotes:
                 person = speaking_subject(doc, q, qlex.cues, lex.heads, doc._.roles or [])
