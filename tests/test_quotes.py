@@ -344,3 +344,16 @@ def test_a_name_used_as_a_modifier_is_not_who_he_refers_to():
     doc = nlp.get_pipe("quotes")(doc)
     [quote] = doc._.quotes
     assert text[quote["speaker_start"]:quote["speaker_end"]] == "Tomas Reyval"
+
+
+def test_a_title_speaker_finds_the_post_at_the_same_body_by_its_knowledge_base_id():
+    """Written for the test: "the UN chief" is the person whose role is at the United Nations."""
+    from pipeline.nlp.build import build_nlp
+
+    nlp = build_nlp()
+    text = ("Lena Marsh, Secretary-General of the United Nations, opened the summit in Veloria. "
+            "The UN chief stated that “the way out of this crisis is paved by renewables.”")
+    doc = nlp(text)
+    assert ("Lena Marsh", "PERSON") in {(e.text, e.label_) for e in doc.ents}
+    [quote] = doc._.quotes
+    assert text[quote["speaker_start"]:quote["speaker_end"]] == "Lena Marsh"

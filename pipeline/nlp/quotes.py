@@ -27,7 +27,7 @@ from spacy.language import Language
 from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.extensions import doc_text, token_starts_with_pos
+from pipeline.nlp.extensions import doc_text, span_key, token_starts_with_pos
 from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
                                 is_head, is_honorific, tokenize, word_entities)
 
@@ -680,12 +680,18 @@ def _person_by_title(doc, subj, heads: frozenset, roles: list[dict], before: int
     word = subj.lower_
     if word not in heads and word not in GENERIC_HEADS:
         return None
-    orgs = {e.text.casefold() for c in subj.children if c.dep_ in ("compound", "poss", "nmod")
+    kb = doc._.mention_kb or {}
+
+    def body(start: int, end: int) -> str:
+        """The organization a span names: its knowledge-base id ("UN" and "United Nations" are one), else its text."""
+        return kb.get(span_key(start, end)) or doc_text(doc)[start:end].casefold()
+
+    orgs = {body(e.start_char, e.end_char) for c in subj.children if c.dep_ in ("compound", "poss", "nmod")
             for e in doc.ents if e.start <= c.i < e.end and e.label_ in ("ORG", "UN_AGENCY")}
     for role in sorted(roles, key=lambda r: r["person_start"], reverse=True):
         if role["person_end"] > before:
             continue
-        at_org = role["org_start"] is not None and doc_text(doc)[role["org_start"]:role["org_end"]].casefold() in orgs
+        at_org = role["org_start"] is not None and body(role["org_start"], role["org_end"]) in orgs
         if (orgs and at_org) or (not orgs and word not in GENERIC_HEADS
                                  and role["title"].lower().split()[-1:] == [word]):
             return role["person_start"], role["person_end"]
