@@ -357,3 +357,16 @@ def test_a_title_speaker_finds_the_post_at_the_same_body_by_its_knowledge_base_i
     assert ("Lena Marsh", "PERSON") in {(e.text, e.label_) for e in doc.ents}
     [quote] = doc._.quotes
     assert text[quote["speaker_start"]:quote["speaker_end"]] == "Lena Marsh"
+
+
+def test_the_un_agency_as_speaker_is_the_agency_last_named():
+    """Written for the test."""
+    from pipeline.nlp.build import build_nlp
+
+    nlp = build_nlp()
+    text = ("WFP said the aid must reach the camps before the rains. Most refugees arrive in Veloria with "
+            "“horrific tales of violence”, the UN agency reported. “We cannot wait,” the UN said.")
+    doc = nlp(text)
+    first, second = doc._.quotes
+    assert text[first["speaker_start"]:first["speaker_end"]] == "WFP"
+    assert text[second["speaker_start"]:second["speaker_end"]] == "UN"     # the UN itself, no described body

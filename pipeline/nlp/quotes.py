@@ -729,6 +729,25 @@ def speaking_subject(doc, quote: dict, cues: frozenset, heads: frozenset = froze
     return None
 
 
+UN_KB_ID = "Q1065"
+DESCRIBED_BODY_NOUNS = frozenset({"agency", "body", "organization", "organisation", "entity", "programme", "fund"})
+
+
+def agency_described(doc, start: int | None, end: int | None, before: int) -> tuple[int, int] | None:
+    """A speaker written "the UN agency" (the UN followed by a noun for a body) is the UN body the
+    article last named before the quote, as the guidelines read such descriptive names."""
+    if start is None or (doc._.mention_kb or {}).get(span_key(start, end)) != UN_KB_ID:
+        return None
+    span = doc.char_span(start, end)
+    nxt = doc[span.end] if span is not None and span.end < len(doc) else None
+    if nxt is None or nxt.lower_ not in DESCRIBED_BODY_NOUNS:
+        return None
+    kb = doc._.mention_kb or {}
+    named = [e for e in doc.ents if e.label_ == "UN_AGENCY" and e.end_char <= before
+             and kb.get(span_key(e.start_char, e.end_char)) not in (None, UN_KB_ID)]
+    return (named[-1].start_char, named[-1].end_char) if named else None
+
+
 def _opens_paragraph(text: str, q: QuoteSpan, para: tuple[int, int]) -> bool:
     return not text[para[0]:q.open_at].strip()
 
@@ -745,6 +764,10 @@ def make_quote_extractor(nlp, name):
                      and e.root.dep_ == "compound" and e.root.head.i == e.end and e.root.head.pos_ == "NOUN"}
         ents = [e for e in doc_entities(doc) if (e.start, e.end) not in modifiers]
         quotes = find_quotes(doc_text(doc), ents, doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
+        for q in quotes:
+            body = agency_described(doc, q["speaker_start"], q["speaker_end"], q["start_char"])
+            if body is not None:
+                q["speaker_start"], q["speaker_end"] = body
         if doc.has_annotation("DEP"):
             for q in quotes:
                 person = speaking_subject(doc, q, qlex.cues, lex.heads, doc._.roles or [])
