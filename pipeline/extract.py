@@ -243,8 +243,9 @@ def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = N
 
     The uncached articles flow through long-lived `nlp.pipe` calls of up to ZONE_ARTICLES articles
     (one worker pool each when n_process > 1), fed by a generator, so the workers never sit idle
-    between chunks and memory holds only the documents in flight; each call runs in a memory zone. spaCy returns documents in input order, which is what lets a plain queue
-    pair each document with its article. An article longer than config.MAX_CHUNK_CHARS goes in as
+    between chunks and memory holds only the documents in flight; each call runs in a memory zone.
+    spaCy returns documents in input order, which is what lets a plain queue pair each document with
+    its article. An article longer than config.MAX_CHUNK_CHARS goes in as
     paragraph chunks whose records are merged with their offsets.
 
     One bad article never stops the run: when the pipe raises, the articles it held are redone one by

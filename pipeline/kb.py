@@ -21,6 +21,7 @@ from dataclasses import astuple, dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from pipeline.compiled import cached
 from pipeline.datafiles import DataFileError, read_jsonl
 from pipeline import config
 
@@ -313,7 +314,6 @@ class KnowledgeBase:
             countries = frozenset(fold(n) for p in self.places if p.kind == "country" for n in (p.name, *p.aliases))
             return {"records": records, "index": index, "alias": alias, "countries": countries}
 
-        from pipeline.compiled import cached
         return cached("kb_tables", self.fingerprint_parts, compile_tables)
 
     @cached_property

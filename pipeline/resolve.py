@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import combinations
 from functools import lru_cache
 from typing import Callable, Iterable
 
@@ -374,11 +375,8 @@ def variant_token_pairs(tokens: list[str], ratio: float = min(PERSON_VARIANT_RAT
             t = tokens[i]
             for key in _deletions(t, 2 if len(t) >= two + 2 else 1):
                 by_key.setdefault(key, []).append(i)
-        for ids in by_key.values():
-            for x in range(len(ids)):
-                for y in range(x + 1, len(ids)):
-                    if ids[x] != ids[y]:
-                        pairs.add((min(ids[x], ids[y]), max(ids[x], ids[y])))
+        for ids in by_key.values():   # each token once per key, in increasing order
+            pairs.update(combinations(ids, 2))
         long_ones = [i for i in members if len(tokens[i]) >= three]
         pairs.update((a, b) for x, a in enumerate(long_ones) for b in long_ones[x + 1:])
     return pairs

@@ -13,7 +13,6 @@ are found with the `date_rules` setting (dates.json).
 """
 from __future__ import annotations
 
-import bisect
 
 import re
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pipeline.nlp import dates as dates_mod
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.figures where spaCy loads this factory alone)
 from pipeline.nlp.data import Rules, default_data, rules_setting
 from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.packer import sentence_of, sentence_starts
 
 
 @dataclass(frozen=True, eq=False)   # hashed by identity: loaded once, used as a cache key
@@ -745,10 +745,10 @@ def doc_figures(doc: Doc, rules: FigureRules, date_rules: dates_mod.DateRules) -
 def elided_units(doc: Doc, figures: list[dict]) -> list[dict]:
     """A count with no noun of its own counts what the count before it in the sentence counted:
     "3.4 million children in Mozambique, followed by more than 443,000 in Malawi"."""
-    starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    starts = sentence_starts(doc)
     last: dict[int, str] = {}
     for f in figures:
-        sentence = bisect.bisect_right(starts, f["start_char"]) - 1
+        sentence = sentence_of(starts, f["start_char"])
         if f["kind"] == "count" and f["unit"]:
             last[sentence] = f["unit"]
         elif f["kind"] == "count" and not f["unit"] and sentence in last:

@@ -736,13 +736,13 @@ DESCRIBED_BODY_NOUNS = frozenset({"agency", "body", "organization", "organisatio
 def agency_described(doc, start: int | None, end: int | None, before: int) -> tuple[int, int] | None:
     """A speaker written "the UN agency" (the UN followed by a noun for a body) is the UN body the
     article last named before the quote, as the guidelines read such descriptive names."""
-    if start is None or (doc._.mention_kb or {}).get(span_key(start, end)) != UN_KB_ID:
+    kb = doc._.mention_kb or {}
+    if start is None or kb.get(span_key(start, end)) != UN_KB_ID:
         return None
     span = doc.char_span(start, end)
     nxt = doc[span.end] if span is not None and span.end < len(doc) else None
     if nxt is None or nxt.lower_ not in DESCRIBED_BODY_NOUNS:
         return None
-    kb = doc._.mention_kb or {}
     named = [e for e in doc.ents if e.label_ == "UN_AGENCY" and e.end_char <= before
              and kb.get(span_key(e.start_char, e.end_char)) not in (None, UN_KB_ID)]
     return (named[-1].start_char, named[-1].end_char) if named else None
