@@ -29,7 +29,7 @@ from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.extensions import doc_text, span_key, token_starts_with_pos
 from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
-                                is_head, is_honorific, tokenize, word_entities)
+                                is_head, is_honorific, tokenize, word_entities, words_of)
 
 QUOTES_FILE = config.RULES_DIR / "quotes.json"
 
@@ -763,7 +763,8 @@ def make_quote_extractor(nlp, name):
         modifiers = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and e.end < len(doc)
                      and e.root.dep_ == "compound" and e.root.head.i == e.end and e.root.head.pos_ == "NOUN"}
         ents = [e for e in doc_entities(doc) if (e.start, e.end) not in modifiers]
-        quotes = find_quotes(doc_text(doc), ents, doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
+        quotes = find_quotes(doc_text(doc), ents, doc._.roles or [], lex, qlex, words_of(doc),
+                             verbs=token_starts_with_pos(doc, "VERB"))
         for q in quotes:
             body = agency_described(doc, q["speaker_start"], q["speaker_end"], q["start_char"])
             if body is not None:

@@ -4,9 +4,9 @@ Forms: appositions ("Jane Roe, UNICEF Representative in Ruritania"), titles befo
 ("UN Women Representative Jane Roe", "Minister Roe"), "X of Y" titles ("Chairperson of the Committee
 ..."), several titled people in one sentence, and country adjectives ("Ruritanian Deputy Prime Minister").
 
-The algorithm works on words (a regex tokenizer that keeps "Ambassador-at-Large" and "Mr." whole)
-and on the character spans of the entities already in `doc.ents`, so it is a set of pure functions over
-(text, entities) that improve by themselves when the entity components do. The component only wires them in.
+The algorithm works on the Doc's tokens (see `words_of`) and on the character spans of the entities
+already in `doc.ents`, so it is a set of pure functions over (words, entities) that improve by themselves
+when the entity components do. The component only wires them in.
 
 A title is a noun phrase that ends in a head noun (Representative, Minister, Officer, ...), optionally
 followed by "of/for/to/in ..." complements. A complement that is an organization or a place becomes the
@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 
 from pipeline.datafiles import read_json
@@ -31,9 +32,9 @@ from pipeline.nlp.extensions import doc_text, token_starts_with_pos
 ROLES_FILE = config.RULES_DIR / "roles.json"
 DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"
 
-# "H.E." and the short honorifics carry their dot; hyphenated and possessive words stay whole.
-# A line break is a word of its own, and a hard stop: no title runs from one line into the next.
-WORD_RE = re.compile(r"H\.\s?E\.|(?:Mr|Mrs|Ms|Dr|Prof|Mme|Mx)\.|\w+(?:[-\u2010'\u2019]\w+)*|[^\w\s]|\n", re.U)
+JOINERS = "-\u2010'\u2019"
+QUOTE_MARK_RE = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]")
+GLUED_MARK_RE = re.compile(r"\w+|\S")
 ORG_LABELS = frozenset({"ORG", "UN_AGENCY"})
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # Other model labels (NORP, DATE, ...) are ignored: "Kazakh" must stay a word for the demonym rule.
@@ -98,10 +99,53 @@ def default_lexicon() -> Lexicon:
 # Words and entities
 
 
-@lru_cache(maxsize=4)
-def tokenize(text: str) -> tuple[Word, ...]:
-    """Words of a text; cached because the roles and quotes components read the same text in turn."""
-    return tuple(Word(m.group(), m.start(), m.end(), m.group().casefold()) for m in WORD_RE.finditer(text))
+def words_of(doc) -> list[Word]:
+    """The Doc's tokens as words. Tokens written together across a hyphen or an apostrophe are one word, as
+    the title lists and owners are written ("Ambassador-at-Large", "UNICEF's"); spaCy splits them. A line
+    break is a word of its own, and a hard stop: no title runs from one line into the next."""
+    text = doc_text(doc)
+    words: list[Word] = []
+    for start, n in doc.to_array([IDX, LENGTH]).tolist():
+        tok = text[start:start + n]
+        if tok.isspace():
+            if "\n" in tok:
+                at = start + tok.index("\n")
+                words.append(Word("\n", at, at + 1, "\n"))
+            continue
+        # spaCy leaves a quotation mark written between two words inside one token ("vaccines,\u201dsaid")
+        pieces = GLUED_MARK_RE.finditer(tok) if QUOTE_MARK_RE.search(tok[1:-1]) else [None]
+        for m in pieces:
+            at, piece = (start + m.start(), m.group()) if m else (start, tok)
+            prev = words[-1] if words else None
+            if prev and prev.end == at and ((prev.text[-1] in JOINERS and prev.text[-2:-1].isalnum()
+                                             and piece[0].isalnum())
+                                            or (piece[0] in JOINERS and prev.text[-1].isalnum())):
+                piece = prev.text + piece
+                at = words.pop().start
+            words.append(Word(piece, at, at + len(piece), piece.casefold()))
+    # a joiner that joins nothing on one side is a word of its own ("woman\u2019, says", "(SANA) -Minister")
+    out = []
+    for w in words:
+        if len(w.text) > 1 and w.text[0] in JOINERS:
+            out.append(Word(w.text[0], w.start, w.start + 1, w.text[0]))
+            w = Word(w.text[1:], w.start + 1, w.end, w.low[1:])
+        if len(w.text) > 1 and w.text[-1] in JOINERS:
+            out.append(Word(w.text[:-1], w.start, w.end - 1, w.low[:-1]))
+            w = Word(w.text[-1], w.end - 1, w.end, w.text[-1])
+        out.append(w)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+def tokenize(text: str) -> list[Word]:
+    """Words of a bare text, by the English tokenizer (the rule tests' texts have no Doc)."""
+    return words_of(_tokenizer()(text))
 
 
 def word_entities(words: Sequence[Word], ents: Sequence[Ent]) -> list[int]:
@@ -289,12 +333,13 @@ def split_glued_heads(words: Sequence[Word], text: str, lex: Lexicon) -> list[Wo
     out = []
     for i, w in enumerate(words):
         if is_cap(w) and not is_head(w, lex) and len(w.text) > 4:
-            run_end = text.find(" ", w.end)
-            run = text[w.end: run_end if run_end >= 0 else len(text)]
+            run_end = text.find(" ", w.start)
+            run = text[w.start: run_end if run_end >= 0 else len(text)]
             if "@" in run:
                 for n in range(len(w.text) - 1, 3, -1):
                     if w.low[:n] in lex.heads and w.text[n].islower():
-                        w = Word(w.text[:n], w.start, w.start + n, w.low[:n])
+                        out.append(Word(w.text[:n], w.start, w.start + n, w.low[:n]))
+                        w = Word(w.text[n:], w.start + n, w.end, w.low[n:])
                         break
         out.append(w)
     return out
@@ -707,7 +752,8 @@ def make_role_extractor(nlp, name):
     lex = default_lexicon()
 
     def role_extractor(doc):
-        doc._.roles = find_roles(doc_text(doc), doc_entities(doc), lex, adjectives=token_starts_with_pos(doc, "ADJ"))
+        doc._.roles = find_roles(doc_text(doc), doc_entities(doc), lex, words_of(doc),
+                                 adjectives=token_starts_with_pos(doc, "ADJ"))
         return doc
 
     return role_extractor
