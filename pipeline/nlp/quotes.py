@@ -19,17 +19,16 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from types import SimpleNamespace
 from typing import Sequence
 
 from spacy.language import Language
 
-from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.extensions import doc_text, span_key, token_starts_with_pos
 from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
-                                is_head, is_honorific, tokenize, word_entities, words_of)
+                                is_head, is_honorific, read_word_lists, tokenize, word_entities, words_of)
 
 QUOTES_FILE = config.RULES_DIR / "quotes.json"
 
@@ -44,37 +43,13 @@ SENT_END = frozenset({".", "!", "?"})
 CUE_AFTER_RE = re.compile(r"[,.]?\s+(\w+)")
 
 
-@dataclass(frozen=True)
-class QuoteLexicon:
-    cues: frozenset
-    naming_before: frozenset
-    naming_after: frozenset
-    subject_pronouns: frozenset
-    object_pronouns: frozenset
-    pronoun_gender: dict
-    female_honorifics: frozenset
-    male_honorifics: frozenset
-    title_function_words: frozenset
-    min_unattributed_words: int
-    min_title_share: float
-
-
-def _load(path: Path = QUOTES_FILE) -> QuoteLexicon:
-    d = read_json(path)
-    low = lambda xs: frozenset(x.casefold() for x in xs)  # noqa: E731
-    return QuoteLexicon(cues=low(d["cue_verbs"]), naming_before=low(d["naming_before"]),
-                        naming_after=low(d["naming_after"]), subject_pronouns=low(d["subject_pronouns"]),
-                        object_pronouns=low(d["object_pronouns"]),
-                        pronoun_gender=d["pronouns"], female_honorifics=low(d["female_honorifics"]),
-                        male_honorifics=low(d["male_honorifics"]),
-                        title_function_words=low(d["title_function_words"]),
-                        min_unattributed_words=int(d["min_unattributed_words"]),
-                        min_title_share=float(d["min_fragment_title_share"]))
+# The word lists of models/rules/quotes.json as attributes.
+QuoteLexicon = SimpleNamespace
 
 
 @lru_cache(maxsize=1)
 def default_quote_lexicon() -> QuoteLexicon:
-    return _load()
+    return read_word_lists(QUOTES_FILE)
 
 
 # --------------------------------------------------------------------------------------------
@@ -275,59 +250,32 @@ def _clause_before(words: Sequence[Word], wents, pos: int, floor: int, text: str
 
 
 def _first_at(words: Sequence[Word], pos: int) -> int:
-    lo, hi = 0, len(words)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if words[mid].start < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    return bisect.bisect_left(words, pos, key=lambda w: w.start)
 
 
-def _cue_index(clause: Clause, qlex: QuoteLexicon) -> int | None:
-    """The first cue verb of a clause."""
-    for i in range(len(clause.words)):
-        if _is_cue_at(clause, i, qlex):
-            return i
-    return None
+# Cue verbs that are cues only with their particle ("according to", "called on", "pointed out").
+CUE_PARTICLES = {"according": {"to"}, "called": {"on", "for", "upon"}, "calls": {"on", "for", "upon"},
+                 "pointed": {"out"}}
 
 
-def _subject_cue_index(clause: Clause, cands: list, qlex: QuoteLexicon) -> int | None:
-    """Before a quote, the cue whose subject stands before it ("X, speaking in Y, said the agency
-    continues to ..." takes "said"); else the cue nearest the quote."""
-    subjects = [c.start for c in cands if c.kind in ("person", "pronoun", "title")]
+def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | None = None) -> int | None:
+    """The first cue verb of a clause; given the starts of its `subjects`, the first cue with a subject
+    before it ("X, speaking in Y, said the agency continues to ..." takes "said"), else the last cue."""
     last = None
     for i, w in enumerate(clause.words):
-        if _is_cue_at(clause, i, qlex):
-            last = i
-            if any(s < w.start for s in subjects):
+        nxt = clause.words[i + 1].low if i + 1 < len(clause.words) else ""
+        if w.low in qlex.cue_verbs and nxt in CUE_PARTICLES.get(w.low, {nxt}):
+            if subjects is None or any(s < w.start for s in subjects):
                 return i
+            last = i
     return last
-
-
-def _is_cue_at(clause: Clause, i: int, qlex: QuoteLexicon) -> bool:
-    words = clause.words
-    w = words[i]
-    if w.low not in qlex.cues:
-        return False
-    nxt = words[i + 1].low if i + 1 < len(words) else ""
-    if w.low == "according":
-        return nxt == "to"
-    if w.low in ("called", "calls"):
-        return nxt in ("on", "for", "upon")
-    if w.low == "pointed":
-        return nxt == "out"
-    return True
 
 
 def _cue_text(clause: Clause, i: int | None) -> str | None:
     if i is None:
         return None
     w = clause.words[i]
-    if w.low in ("according", "pointed", "called", "calls") and i + 1 < len(clause.words):
-        return f"{w.text} {clause.words[i + 1].text}"
-    return w.text
+    return f"{w.text} {clause.words[i + 1].text}" if w.low in CUE_PARTICLES else w.text
 
 
 def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> list[Speaker]:
@@ -380,7 +328,7 @@ def _continues_sentence(clause: Clause, ents, lex: Lexicon, qlex: QuoteLexicon) 
     first = clause.words[0]
     if not first.text[:1].isalnum() or not first.text[:1].isupper():
         return True
-    return (_starts_with_speaker(clause, ents, lex, qlex) and first.low != "the") or first.low in qlex.cues
+    return (_starts_with_speaker(clause, ents, lex, qlex) and first.low != "the") or first.low in qlex.cue_verbs
 
 
 def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> bool:
@@ -419,7 +367,7 @@ def is_title_like(content: str, qlex: QuoteLexicon) -> bool:
     if not ws:
         return True
     caps = sum(1 for w in ws if w[:1].isupper() or w[:1].isdigit() or w.startswith("#"))
-    return caps / len(ws) >= qlex.min_title_share
+    return caps / len(ws) >= qlex.min_fragment_title_share
 
 
 def _naming_context(text: str, q: QuoteSpan, words: Sequence[Word], qlex: QuoteLexicon) -> bool:
@@ -455,7 +403,7 @@ def resolve_pronoun(text: str, pos: int, pronoun: str, ents: Sequence[Ent], qlex
                     genders: dict | None = None, quoted: Sequence[tuple[int, int]] = ()) -> Ent | None:
     """The person last named before `pos` whose known gender does not contradict the pronoun.
     Names inside quotations (`quoted` spans) are what speakers talk about, not who speaks."""
-    want = qlex.pronoun_gender.get(pronoun)
+    want = qlex.pronouns.get(pronoun)
     genders = genders if genders is not None else {}
     for e in reversed([e for e in ents if e.label == "PERSON" and e.end <= pos]):
         if any(s <= e.start and e.end <= t for s, t in quoted):
@@ -542,7 +490,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         return None
     # 2. the clause before the opening mark: "X said:", "X, TITLE:", "According to X,"
     cands = _speakers(before, ents, lex, qlex)
-    ci = _subject_cue_index(before, cands, qlex)
+    ci = _cue_index(before, qlex, [c.start for c in cands if c.kind != "org"])
     cue_pos = before.words[ci].start if ci is not None else None
     cue = _cue_text(before, ci)
     lead_in = before.ends_with_colon or before.words[-1].text == "," or (
@@ -604,7 +552,7 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
     paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
     genders = _genders(text, ents, qlex)
-    spans = find_quote_spans(text, qlex.cues)
+    spans = find_quote_spans(text, qlex.cue_verbs)
     spans = sorted(spans + find_single_quote_spans(text, spans), key=lambda q: q.open_at)
     quoted = [seg for q in spans for seg in q.segments]
 
@@ -771,7 +719,7 @@ def make_quote_extractor(nlp, name):
                 q["speaker_start"], q["speaker_end"] = body
         if doc.has_annotation("DEP"):
             for q in quotes:
-                person = speaking_subject(doc, q, qlex.cues, lex.heads, doc._.roles or [])
+                person = speaking_subject(doc, q, qlex.cue_verbs, lex.heads, doc._.roles or [])
                 if person is not None and not _is_person_at(doc, q["speaker_start"]):
                     q["speaker_start"], q["speaker_end"] = person
         doc._.quotes = quotes

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple, Sequence
 
 from spacy.attrs import IDX, LENGTH
@@ -59,40 +60,26 @@ class Ent(NamedTuple):
     label: str
 
 
-@dataclass(frozen=True)
-class Lexicon:
-    heads: frozenset
-    ambiguous_heads: frozenset
-    modifiers: frozenset
-    honorifics: frozenset
-    prepositions: frozenset
-    title_complements: frozenset
-    stop_words: frozenset
-    demonyms: dict          # lower-case adjective -> country name
-    country_names: dict     # lower-case country name or alias -> country name
+# The word lists of models/rules/roles.json (and the demonyms) as attributes.
+Lexicon = SimpleNamespace
 
 
-def _load_lexicon(roles_path: Path = ROLES_FILE, demonyms_path: Path = DEMONYMS_FILE) -> Lexicon:
-    data = read_json(roles_path)
-    dem = read_json(demonyms_path)
-    demonyms: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for rec in dem["countries"]:
-        for d in rec["demonyms"]:
-            demonyms.setdefault(d.casefold(), rec["country"])
-        for n in rec["names"]:
-            names.setdefault(n.casefold(), rec["country"])
-    low = lambda xs: frozenset(x.casefold() for x in xs)  # noqa: E731
-    return Lexicon(heads=low(data["heads"]), ambiguous_heads=low(data["ambiguous_heads"]),
-                   modifiers=low(data["modifiers"]), honorifics=low(data["honorifics"]),
-                   prepositions=low(data["complement_prepositions"]),
-                   title_complements=low(data["title_complements"]), stop_words=low(data["stop_words"]),
-                   demonyms=demonyms, country_names=names)
+def read_word_lists(path: Path) -> SimpleNamespace:
+    """A rules file as attributes: each list a frozenset of lower-case words, other values as written."""
+    return SimpleNamespace(**{k: frozenset(x.casefold() for x in v) if isinstance(v, list) else v
+                              for k, v in read_json(path).items()})
 
 
 @lru_cache(maxsize=1)
-def default_lexicon() -> Lexicon:
-    return _load_lexicon()
+def default_lexicon(roles_path: Path = ROLES_FILE, demonyms_path: Path = DEMONYMS_FILE) -> Lexicon:
+    lex = read_word_lists(roles_path)
+    lex.demonyms, lex.country_names = {}, {}   # lower-case adjective or name -> country name
+    for rec in read_json(demonyms_path)["countries"]:
+        for d in rec["demonyms"]:
+            lex.demonyms.setdefault(d.casefold(), rec["country"])
+        for n in rec["names"]:
+            lex.country_names.setdefault(n.casefold(), rec["country"])
+    return lex
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,7 +226,8 @@ def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
                 j -= 1
                 continue
             break
-        if not is_alpha_word(w) or w.low in lex.stop_words or w.low in lex.prepositions or is_honorific(w, lex):
+        if not is_alpha_word(w) or w.low in lex.stop_words or w.low in lex.complement_prepositions \
+                or is_honorific(w, lex):
             break
         if w.text.isupper() and len(w.text) > 1 and not is_head(w, lex) and known_body_or_place(w.text):
             break   # a body or place the entities missed ("UNON Director-General"), not a title word ("WASH Officer")
@@ -258,7 +246,7 @@ def _np_right(words, wents, head_i, hi, lex) -> int:
     while k < hi and wents[k] < 0:
         w = words[k]
         if is_head(w, lex) or (is_cap(w) and is_alpha_word(w) and w.low not in lex.stop_words
-                               and w.low not in lex.prepositions and not is_honorific(w, lex)):
+                               and w.low not in lex.complement_prepositions and not is_honorific(w, lex)):
             if is_head(w, lex):
                 last = k
             k += 1
@@ -282,7 +270,7 @@ def _complement_run(words, wents, j, hi, lex) -> int:
         w = words[k]
         if w.text in HARD_STOPS or is_honorific(w, lex):
             break
-        if w.low in lex.prepositions and k > j:
+        if w.low in lex.complement_prepositions and k > j:
             break
         if is_alpha_word(w):
             if is_cap(w):
@@ -414,7 +402,7 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
             if nxt > k + 1:
                 k = nxt
                 continue
-        if w.low not in lex.prepositions:
+        if w.low not in lex.complement_prepositions:
             break
         j = k + 1
         while j < hi and words[j].low in ("the", "a", "an"):
@@ -665,7 +653,7 @@ def split_title(title: str, lex: Lexicon) -> list[str]:
     the title ("the world body's humanitarian relief coordinator") is not part of it."""
     title = POSSESSIVE_RE.sub("", title)
     words = title.split()
-    cut = next((i for i, w in enumerate(words) if i and w.lower() in lex.prepositions), len(words))
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in lex.complement_prepositions), len(words))
     head_part, rest = words[:cut], words[cut:]
     links = [i for i, w in enumerate(head_part) if w.lower() in ("and", "&") and 0 < i < len(head_part) - 1]
     if not title:
@@ -692,7 +680,7 @@ def _opens_a_post(words: list[str], lex: Lexicon) -> bool:
     or "and", ends in a capitalised title head ("Emergency Relief Coordinator", "Minister of Health")."""
     np = []
     for w in words:
-        if w.lower() in lex.prepositions or w.lower() in ("and", "&"):
+        if w.lower() in lex.complement_prepositions or w.lower() in ("and", "&"):
             break
         np.append(w)
     return bool(np) and np[-1][:1].isupper() and is_head(Word(np[-1], 0, 0, np[-1].lower()), lex)
