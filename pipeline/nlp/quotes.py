@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from spacy.language import Language
 
@@ -205,48 +205,28 @@ class Clause:
     ends_with_colon: bool = False
 
 
-@dataclass
-class Speaker:
+class Speaker(NamedTuple):
     kind: str              # person, pronoun, title, org
     start: int
     end: int
     word: str              # the pronoun or title head
-    cue: str | None
-    ent: int | None = None
 
 
-def _clause_after(words: Sequence[Word], wents, pos: int, limit: int, text: str) -> Clause:
-    """Words from `pos` to the end of the sentence (or the next opening mark)."""
-    out, oe = [], []
-    for i in range(_first_at(words, pos), len(words)):
+def _clause(words: Sequence[Word], wents, pos: int, bound: int, text: str, after: bool) -> Clause:
+    """The words from `pos` to the end of its sentence or the next opening mark (`after`), else back to
+    the start of its sentence or the previous closing mark; `bound` is where the paragraph ends or starts."""
+    first = _first_at(words, pos)
+    kept = []
+    for i in range(first, len(words)) if after else range(first - 1, -1, -1):
         w = words[i]
-        if w.start >= limit:
+        if (w.start >= bound if after else w.start < bound) or (w.text in SENT_END and (kept or not after)):
             break
-        if w.text in MARKS and mark_role(text, w.start) == "open":
+        if w.text in MARKS and mark_role(text, w.start) == ("open" if after else "close"):
             break
-        if w.text in SENT_END and out:
-            break
-        out.append(w)
-        oe.append(wents[i])
-    return Clause(out, oe)
-
-
-def _clause_before(words: Sequence[Word], wents, pos: int, floor: int, text: str) -> Clause:
-    """Words from the start of the sentence (or the previous closing mark) up to `pos`."""
-    i = _first_at(words, pos) - 1
-    out, oe = [], []
-    while i >= 0 and words[i].start >= floor:
-        w = words[i]
-        if w.text in SENT_END:
-            break
-        if w.text in MARKS and mark_role(text, w.start) == "close":
-            break
-        out.append(w)
-        oe.append(wents[i])
-        i -= 1
-    out.reverse()
-    oe.reverse()
-    return Clause(out, oe, ends_with_colon=bool(out) and out[-1].text == ":")
+        kept.append(i)
+    kept.sort()
+    return Clause([words[i] for i in kept], [wents[i] for i in kept],
+                  ends_with_colon=not after and bool(kept) and words[kept[-1]].text == ":")
 
 
 def _first_at(words: Sequence[Word], pos: int) -> int:
@@ -291,19 +271,19 @@ def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexi
             seen_ent.add(e)
             label = ents[e].label
             if label == "PERSON":
-                out.append(Speaker("person", ents[e].start, ents[e].end, "", None, e))
+                out.append(Speaker("person", ents[e].start, ents[e].end, ""))
             elif label in ORG_LABELS:
-                out.append(Speaker("org", ents[e].start, ents[e].end, "", None, e))
+                out.append(Speaker("org", ents[e].start, ents[e].end, ""))
             continue
         if w.low in qlex.subject_pronouns or (w.low in qlex.object_pronouns and i > 0
                                                  and words[i - 1].low == "to"):
             # "she said", "according to him"
-            out.append(Speaker("pronoun", w.start, w.end, w.low, None))
+            out.append(Speaker("pronoun", w.start, w.end, w.low))
         elif is_head(w, lex, lowercase_ok=False) and _after_the(words, clause.wents, i, ents):
             # "the (UNICEF) Representative said" (not "the Minister of X, Jane Roe, said": a person follows)
             nxt = clause.wents[i + 1] if i + 1 < len(words) else -1
             if not (nxt >= 0 and ents[nxt].label == "PERSON"):
-                out.append(Speaker("title", w.start, w.end, w.low, None))
+                out.append(Speaker("title", w.start, w.end, w.low))
     return out
 
 
@@ -387,33 +367,17 @@ def _naming_context(text: str, q: QuoteSpan, words: Sequence[Word], qlex: QuoteL
 # Resolution of pronouns and bare titles
 
 
-def _gender_of_mention(text: str, ent: Ent, qlex: QuoteLexicon) -> str | None:
-    before = text[max(0, ent.start - 15):ent.start].split()
-    if not before:
-        return None
-    w = before[-1].casefold()
-    if w in qlex.female_honorifics:
-        return "female"
-    if w in qlex.male_honorifics:
-        return "male"
-    return None
-
-
 def resolve_pronoun(text: str, pos: int, pronoun: str, ents: Sequence[Ent], qlex: QuoteLexicon,
-                    genders: dict | None = None, quoted: Sequence[tuple[int, int]] = ()) -> Ent | None:
-    """The person last named before `pos` whose known gender does not contradict the pronoun.
+                    genders: dict, quoted: Sequence[tuple[int, int]] = ()) -> Ent | None:
+    """The person last named before `pos` whose known gender (`genders`) does not contradict the pronoun.
     Names inside quotations (`quoted` spans) are what speakers talk about, not who speaks."""
     want = qlex.pronouns.get(pronoun)
-    genders = genders if genders is not None else {}
     for e in reversed([e for e in ents if e.label == "PERSON" and e.end <= pos]):
         if any(s <= e.start and e.end <= t for s, t in quoted):
             continue
         g = genders.get(_surname(text, e))
-        if g is None:
-            g = _gender_of_mention(text, e, qlex)
-        if want and g and g != want:
-            continue
-        return e
+        if not (want and g and g != want):
+            return e
     return None
 
 
@@ -423,13 +387,14 @@ def _surname(text: str, e: Ent) -> str:
 
 
 def _genders(text: str, ents: Sequence[Ent], qlex: QuoteLexicon) -> dict:
-    """Gender known from an honorific anywhere in the article, keyed by surname."""
+    """Gender known from an honorific before any mention in the article ("Ms. Roe"), keyed by surname."""
     out = {}
     for e in ents:
-        if e.label == "PERSON":
-            g = _gender_of_mention(text, e, qlex)
-            if g:
-                out.setdefault(_surname(text, e), g)
+        before = text[max(0, e.start - 15):e.start].split()
+        w = before[-1].casefold() if before and e.label == "PERSON" else ""
+        gender = "female" if w in qlex.female_honorifics else "male" if w in qlex.male_honorifics else None
+        if gender:
+            out.setdefault(_surname(text, e), gender)
     return out
 
 
@@ -463,14 +428,14 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
     content_is_name = is_title_like("\n".join(text[s:e] for s, e in q.segments), qlex)
     ps, _ = paras[p_first]
     _, pe = paras[p_last]
-    after = _clause_after(words, wents, (q.close_at + 1) if q.close_at is not None else q.end, pe + 1, text)
-    before = _clause_before(words, wents, q.open_at, ps, text)
+    after = _clause(words, wents, (q.close_at + 1) if q.close_at is not None else q.end, pe + 1, text, True)
+    before = _clause(words, wents, q.open_at, ps, text, False)
     if not before.words and p_first > 0:
         # "X congratulated the new citizens:" ending the paragraph before the quote
         pps, ppe = paras[p_first - 1]
         tail = text[pps:ppe].rstrip()
         if tail.endswith(":"):
-            before = _clause_before(words, wents, pps + len(tail), pps, text)
+            before = _clause(words, wents, pps + len(tail), pps, text, False)
     # 1. the clause after the closing mark: ", said X", ", X said", ", she added". A cue there
     # attributes the quote even when the speaker is no entity ("the report's authors wrote").
     ci = _cue_index(after, qlex)
