@@ -400,14 +400,9 @@ def _genders(text: str, ents: Sequence[Ent], qlex: QuoteLexicon) -> dict:
 
 def resolve_title(pos: int, head: str, roles: Sequence[dict]) -> tuple[int, int] | None:
     """The person last given a title with this head word before `pos`."""
-    best = None
     key = " " + head.casefold().replace("-", " ") + " "
-    for r in roles:
-        if r["start_char"] >= pos:
-            continue
-        if key in " " + r["title"].casefold().replace("-", " ") + " ":
-            if best is None or r["start_char"] >= best["start_char"]:
-                best = r
+    hits = [r for r in roles if r["start_char"] < pos and key in " " + r["title"].casefold().replace("-", " ") + " "]
+    best = max(reversed(hits), key=lambda r: r["start_char"], default=None)
     return (best["person_start"], best["person_end"]) if best else None
 
 

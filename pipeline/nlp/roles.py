@@ -506,27 +506,7 @@ def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int 
                             org_by_name=org_by_name)
         if _skip_to_person(words, parse.end_word, lex) == p_first:
             return parse
-    return title_inside_office(words, wents, ents, j, lex)
-
-
-def title_inside_office(words, wents, ents, j: int, lex: Lexicon) -> TitleParse | None:
-    """"The UN High Commissioner for Refugees, Jane Roe": the office right before the person is an
-    organization entity whose name holds the title; the office is the org."""
-    e = wents[j] if j >= 0 else -1
-    if e < 0 or ents[e].label not in ORG_LABELS:
-        return None
-    first = j
-    while first - 1 >= 0 and wents[first - 1] == e:
-        first -= 1
-    heads = [h for h in range(first, j + 1) if is_head(words[h], lex, lowercase_ok=False)]
-    if not heads:
-        return None
-    t = heads[0]
-    # capitalised modifiers before the head belong to the title, an acronym ("UN") to the org
-    while t - 1 >= first and is_cap(words[t - 1]) and not words[t - 1].text.isupper():
-        t -= 1
-    return TitleParse(title_start=words[t].start, title_end=words[j].end, org=e, place=None,
-                      demonym_place=None, first_word=first, end_word=j + 1)
+    return None
 
 
 def heads_an_organization(words, wents, ents, h: int, lex: Lexicon) -> bool:
