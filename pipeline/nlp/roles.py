@@ -612,12 +612,7 @@ def org_finder(text: str, ents: Sequence[Ent]):
 
     def find(name: str) -> int | None:
         key = _fold(name)
-        if len(key) < 6:
-            return None
-        for folded, i in orgs:
-            if key in folded:
-                return i
-        return None
+        return next((i for folded, i in orgs if key in folded), None) if len(key) >= 6 else None
 
     return find
 
@@ -674,24 +669,17 @@ def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
     words = without_acronym_asides(split_glued_heads(words if words is not None else tokenize(text), text, lex))
     wents = word_entities(words, ents)
-    first_word: dict[int, int] = {}
-    last_word: dict[int, int] = {}
-    for i, e in enumerate(wents):
-        if e >= 0:
-            first_word.setdefault(e, i)
-            last_word[e] = i
+    last_word = {e: i for i, e in enumerate(wents) if e >= 0}
+    first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e >= 0}
     org_by_name = org_finder(text, ents)
     roles = []
     seen = set()
     for ei, ent in enumerate(ents):
         if ent.label != "PERSON" or ei not in first_word:
             continue
-        parses = []
         before = title_before(words, wents, ents, first_word[ei], lex, org_by_name=org_by_name)
-        if before is not None:
-            parses.append(before)
-        parses += titles_after(words, wents, ents, last_word[ei], lex, org_by_name=org_by_name,
-                               adjectives=adjectives)
+        parses = ([before] if before is not None else []) + titles_after(
+            words, wents, ents, last_word[ei], lex, org_by_name=org_by_name, adjectives=adjectives)
         for parse in parses:
             org = ents[parse.org] if parse.org is not None else None
             place = _place_span(parse, ents, text, lex)
