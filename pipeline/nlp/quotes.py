@@ -93,12 +93,8 @@ class QuoteSpan:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return [(s, e - 1) for s, e in zip(starts, starts[1:] + [len(text) + 1])]
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
