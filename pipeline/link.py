@@ -30,18 +30,28 @@ entity corrections (merge, unmerge) move mentions between the resolved entities 
 entities' counts, aliases and merges are taken from the rows pass 2 writes, so they agree with
 `mentions` whatever the corrections moved.
 
-Memory: `Linker` reads the extractions twice (the stages stream them from disk) and keeps only
-per-name summaries between the passes, never article text or rows of earlier articles.
+Memory: `Linker` reads the extractions twice (the stages stream them from disk) and keeps its
+per-name summaries, ids and counts in SQLite (a file beside the tables), never article text or rows
+of earlier articles: its memory is the same at 1,000 articles and at 100,000.
 """
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 import hashlib
 import json
+import marshal
+import os
+import sqlite3
+import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable
+from itertools import groupby, islice
+from operator import itemgetter
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from pipeline.datafiles import read_json
 from pipeline import config
@@ -72,7 +82,7 @@ class KBAccess:
     `lookup(text, label)` returns such an entity or None.
     """
 
-    CACHE_SIZE = 1 << 18
+    CACHE_SIZE = config.NAME_CACHE_SIZE
 
     def __init__(self, index: dict | None = None, lookup: Callable | None = None):
         self.index = index or {}
@@ -220,7 +230,7 @@ class _UF:
     """Union-find that refuses to join two parts bound to different KB records."""
 
     def __init__(self, kbs: list[str | None]):
-        self.parent = list(range(len(kbs)))
+        self.parent = array("q", range(len(kbs)))   # 8 bytes a node: the corpus has a million
         self.kb = list(kbs)
 
     def find(self, i: int) -> int:
@@ -577,6 +587,87 @@ def _span_lookup(mention_rows: list[dict]):
     return find
 
 
+# The linker's corpus-wide state lives in SQLite (a file beside the tables in the stages, memory in
+# `link_corpus`): what pass 1 learns about every name, the ids `resolve` gives them, and what pass 2
+# counts. Python holds one chunk of articles at a time, so link's memory does not grow with the corpus.
+# Keys are tuples of strings stored joined by KEY_SEP, which sorts below every character a name holds,
+# so the strings sort as the tuples do and every "in sorted order" below is SQLite's ORDER BY.
+KEY_SEP = "\x01"
+STORE_PREFIX = ".link-store-"
+FLUSH_ARTICLES = 2000
+_STORE_SCHEMA = """
+CREATE TABLE observed(node TEXT, blob BLOB);
+CREATE TABLE vote(node TEXT, label TEXT, n INTEGER);
+CREATE TABLE edge(a TEXT, b TEXT);
+CREATE TABLE standalone(node TEXT, alias TEXT);
+CREATE TABLE alias_def(alias TEXT, node TEXT);
+CREATE TABLE summary(node TEXT PRIMARY KEY, n_articles INTEGER, blob BLOB) WITHOUT ROWID;
+CREATE TABLE node_vote(node TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
+CREATE TABLE block(grp TEXT, sig TEXT, position INTEGER, node TEXT, label TEXT);
+CREATE TABLE node(pos INTEGER PRIMARY KEY, node TEXT UNIQUE);
+CREATE TABLE component(pos INTEGER PRIMARY KEY, root INTEGER);
+CREATE TABLE final(node TEXT PRIMARY KEY, eid TEXT) WITHOUT ROWID;
+CREATE TABLE entity(eid TEXT PRIMARY KEY, label TEXT, blob BLOB) WITHOUT ROWID;
+CREATE TABLE seen(eid TEXT, form TEXT, moved INTEGER, n INTEGER);
+CREATE TABLE seen_articles(eid TEXT, n INTEGER);
+"""
+
+
+def _key(parts: tuple) -> str:
+    return KEY_SEP.join(parts)
+
+
+def _parts(key: str) -> tuple:
+    return tuple(key.split(KEY_SEP))
+
+
+class _Store:
+    """One SQLite database for a `Linker`: a temp file in `folder`, removed by `close`, or in memory."""
+
+    PAGE_CACHE_KIB = 4 * 1024
+    WRITE_ROWS = 10_000
+
+    def __init__(self, folder: Path | None):
+        self.path = None
+        if folder is not None:
+            fd, path = tempfile.mkstemp(prefix=STORE_PREFIX, suffix=".sqlite", dir=folder)
+            os.close(fd)
+            self.path = Path(path)
+        self.db = sqlite3.connect(self.path or ":memory:", isolation_level=None)
+        # A scratch database: no journal, no fsync, one transaction; a crash leaves a file `recover` removes.
+        self.db.executescript(f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                              f"PRAGMA cache_size=-{self.PAGE_CACHE_KIB}; PRAGMA temp_store=FILE;")
+        self.db.executescript(_STORE_SCHEMA)
+        self.db.execute("BEGIN")
+
+    def put(self, table: str, rows: Iterable[tuple]) -> None:
+        """Insert `rows` (any iterable, read in slices, so a stream from another table is never held whole)."""
+        it = iter(rows)
+        while chunk := list(islice(it, self.WRITE_ROWS)):
+            self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * len(chunk[0]))})", chunk)
+
+    def rows(self, sql: str, *params) -> sqlite3.Cursor:
+        return self.db.execute(sql, params)
+
+    def where_in(self, sql: str, values: Iterable[str], size: int = 500) -> Iterator[tuple]:
+        """`sql` with one `{}` where an IN list goes, over `values` in slices SQLite accepts."""
+        values = sorted(values)
+        for i in range(0, len(values), size):
+            part = values[i:i + size]
+            yield from self.db.execute(sql.format(",".join("?" * len(part))), part)
+
+    def close(self) -> None:
+        self.db.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def remove_stale_stores(folder: Path) -> None:
+    """The store files a killed link run left behind."""
+    for path in Path(folder).glob(STORE_PREFIX + "*.sqlite"):
+        path.unlink(missing_ok=True)
+
+
 @dataclass
 class _Summary:
     """What the corpus says about one global node (a KB record or a group + name key)."""
@@ -587,36 +678,77 @@ class _Summary:
     n_mentions: int = 0
     n_articles: int = 0
 
+    def dumps(self) -> bytes:
+        return marshal.dumps((dict(self.forms), dict(self.full_forms), dict(self.labels),
+                              self.n_mentions, self.n_articles))
+
+    def add(self, blob: bytes) -> None:
+        forms, full_forms, labels, n_mentions, n_articles = marshal.loads(blob)
+        self.forms.update(forms)
+        self.full_forms.update(full_forms)
+        self.labels.update(labels)
+        self.n_mentions += n_mentions
+        self.n_articles += n_articles
+
+
+class _StoredEntities(Mapping):
+    """The linker's entities by id, read from its store (what corrections plan over)."""
+
+    def __init__(self, store: _Store):
+        self.store = store
+
+    def __getitem__(self, eid: str) -> dict:
+        row = self.store.rows("SELECT blob FROM entity WHERE eid = ?", eid).fetchone()
+        if row is None:
+            raise KeyError(eid)
+        return marshal.loads(row[0])
+
+    def __iter__(self) -> Iterator[str]:
+        return (eid for eid, in self.store.rows("SELECT eid FROM entity ORDER BY eid"))
+
+    def __len__(self) -> int:
+        return self.store.rows("SELECT COUNT(*) FROM entity").fetchone()[0]
+
 
 class Linker:
-    """Two passes over the extractions, holding per-name summaries only (never article text).
+    """Two passes over the extractions; the corpus-wide state in a `_Store`, never article text.
 
     `observe(ex)` for every article (pass 1), `resolve()` once, `link_articles(batch)` for every
-    article again (pass 2: rows with final ids), then `corpus_tables()` (entities, merges).
-    Resolution inside an article is deterministic, so both passes see the same clusters.
-    `corrections` (a `pipeline.corrections.Corrections`) are applied in both passes the same way.
+    article again (pass 2: rows with final ids), then `iter_corpus_rows()` or `corpus_tables()`
+    (entities, merges), and `close()` (or use it as a context manager). Resolution inside an article
+    is deterministic, so both passes see the same clusters. `corrections` (a
+    `pipeline.corrections.Corrections`) are applied in both passes the same way. `store_dir`: the
+    folder for the store's file (None: in memory, for small corpora).
     """
 
-    def __init__(self, kb: KBAccess | None = None, corrections: Corrections | None = None):
+    def __init__(self, kb: KBAccess | None = None, corrections: Corrections | None = None,
+                 store_dir: Path | None = None):
         self.kb = kb if kb is not None else default_kb()
         self.corrections = corrections if corrections is not None else Corrections()
-        self.summaries: dict[tuple, _Summary] = defaultdict(_Summary)
-        self.edges: set[tuple[tuple, tuple]] = set()
-        self.node_label: dict[tuple, Counter] = defaultdict(Counter)
+        self.store = _Store(store_dir)
+        self.entities = _StoredEntities(self.store)
+        self._start_chunk()
+
+    def __enter__(self) -> "Linker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _start_chunk(self) -> None:
+        """Pass 1 sums a chunk of articles in memory before it goes to the store."""
+        self.summaries: dict[str, _Summary] = defaultdict(_Summary)
+        self.votes: Counter = Counter()                 # (node, label) -> mentions
+        self.edges: set[tuple[str, str]] = set()
         # A short form joined to a longer name in some article (an acronym, a name cut before its
-        # "of ..." tail), and the clusters that use only a short form: alias -> nodes it stood for,
+        # "of ..." tail), and the clusters that use only a short form: (alias, node it stood for),
         # node -> the alias it is.
-        self.alias_defs: dict[tuple, set[tuple]] = defaultdict(set)
-        self.standalone: dict[tuple, tuple] = {}
-        self.final_id: dict[tuple, str] = {}
-        self.entities: dict[str, dict] = {}
-        self.n_articles: Counter = Counter()
-        # Per entity, from the rows of pass 2: mentions, display forms, and the surface keys of the
-        # forms that reached it only through a merge or unmerge (rule "correction" in `merges`).
-        self.n_mentions: Counter = Counter()
-        self.forms: dict[str, Counter] = defaultdict(Counter)
-        self.linked_keys: dict[str, set[str]] = defaultdict(set)
-        self.corrected_keys: dict[str, set[str]] = defaultdict(set)
+        self.alias_defs: set[tuple[str, str]] = set()
+        self.standalone: dict[str, str] = {}
+        self.n_chunk = 0
 
     @staticmethod
     def node_of(c: Cluster, article_id: str) -> tuple:
@@ -634,7 +766,7 @@ class Linker:
             self.corrections.observe(ex)
         clusters, _ = resolve_article(ex.mentions, self.kb)
         for c in clusters:
-            gnode = self.node_of(c, ex.article_id)
+            gnode = _key(self.node_of(c, ex.article_id))
             s = self.summaries[gnode]
             s.n_articles += 1
             for n in c.nodes:
@@ -645,130 +777,180 @@ class Linker:
                 s.n_mentions += n.n
             if c.scoped:
                 continue
-            self.node_label[gnode][c.label] += sum(n.n for n in c.nodes)
+            self.votes[gnode, c.label] += sum(n.n for n in c.nodes)
             full = c.full_nodes
             for n in full:
                 if c.group == "PERSON" and R.known_by_surname_only(n.toks):
                     continue
-                key_node = (c.group, n.key)
-                self.node_label[key_node][c.label] += n.n
+                key_node = _key((c.group, n.key))
+                self.votes[key_node, c.label] += n.n
                 if key_node != gnode:
-                    self.edges.add(tuple(sorted((gnode, key_node))))
+                    self.edges.add((min(gnode, key_node), max(gnode, key_node)))
             if not c.kb_id and len(full) == 1:
-                alias = _alias_key(full[0], c.group)
+                alias = _key(_alias_key(full[0], c.group))
                 self.standalone[gnode] = min(alias, self.standalone.get(gnode, alias))
             for n in c.nodes:
                 if n.role in ("acronym", "chain"):
-                    self.alias_defs[_alias_key(n, c.group)].add(gnode)
+                    self.alias_defs.add((_key(_alias_key(n, c.group)), gnode))
+        self.n_chunk += 1
+        if self.n_chunk >= FLUSH_ARTICLES:
+            self._flush_chunk()
+
+    def _flush_chunk(self) -> None:
+        put = self.store.put
+        put("observed", ((node, s.dumps()) for node, s in self.summaries.items()))
+        put("vote", ((node, label, n) for (node, label), n in self.votes.items()))
+        put("edge", self.edges)
+        put("standalone", self.standalone.items())
+        put("alias_def", self.alias_defs)
+        self._start_chunk()
 
     # -- between the passes ---------------------------------------------------------------
 
-    def _variant_edges(self) -> set[tuple[tuple, tuple]]:
+    def _sum_chunks(self) -> None:
+        """Per node, the summaries of all chunks, and the label most of its mentions carry."""
+        def summaries():
+            for node, rows in groupby(self.store.rows("SELECT node, blob FROM observed ORDER BY node"),
+                                      key=itemgetter(0)):
+                s = _Summary()
+                for _, blob in rows:
+                    s.add(blob)
+                yield node, s.n_articles, s.dumps()
+
+        def majority_labels():
+            rows = self.store.rows("SELECT node, label, SUM(n) FROM vote GROUP BY node, label ORDER BY node, label")
+            for node, votes in groupby(rows, key=itemgetter(0)):
+                yield node, max(votes, key=itemgetter(2))[1]   # the first label in sorted order on a tie
+
+        self.store.put("summary", summaries())
+        self.store.put("node_vote", majority_labels())
+        self.store.rows("INSERT INTO node(pos, node) SELECT row_number() OVER (ORDER BY node) - 1, node FROM "
+                        "(SELECT node FROM summary UNION SELECT node FROM node_vote "
+                        "UNION SELECT a FROM edge UNION SELECT b FROM edge)")
+
+    def _variant_edges(self) -> Iterator[tuple[str, str]]:
         """Pairs of full-name keys that are small spelling variants, found through blocking keys (a name
         with one token masked) and, inside a block, candidate tokens (R.variant_token_pairs): never by
         comparing every pair, so link time stays linear in the number of names."""
-        keys = sorted(n for n in self.node_label if n[0] != "kb" and len(n) == 2)
-        label_of = {n: max(sorted(self.node_label[n]), key=lambda l: self.node_label[n][l]) for n in keys}
-        blocks: dict[tuple, list[tuple]] = defaultdict(list)
-        by_full: dict[tuple, tuple] = {}
-        for n in keys:
-            toks = n[1].split()
-            if len(toks) < 2:
-                continue
-            by_full[(n[0], tuple(toks))] = n
-            for sig in R.deletion_signatures(toks):
-                blocks[(n[0], sig)].append(n)
-        edges = set()
-        for (group, (_, position, _)), members in sorted(blocks.items()):
+        def signatures():
+            for node, label in self.store.rows("SELECT node, label FROM node_vote"):
+                group, *key = _parts(node)
+                toks = key[0].split() if group != "kb" and len(key) == 1 else ()
+                if len(toks) >= 2:
+                    for n_toks, position, rest in R.deletion_signatures(toks):
+                        yield group, _key((str(n_toks), str(position), *rest)), position, node, label
+
+        self.store.put("block", signatures())
+        rows = self.store.rows("SELECT grp, sig, position, node, label FROM block ORDER BY grp, sig, node")
+        for (group, _), block in groupby(rows, key=itemgetter(0, 1)):
+            members = list(block)
             if len(members) < 2:
                 continue
             # names in a block differ only at `position`: pair those whose tokens there may be variants
-            candidates = R.variant_token_pairs([m[1].split()[position] for m in members])
-            for x, y in sorted(candidates):
-                a, b = members[x], members[y]
-                if label_of[a] != label_of[b]:
+            keys = [_parts(m[3])[1] for m in members]
+            position = members[0][2]
+            for x, y in sorted(R.variant_token_pairs([k.split()[position] for k in keys])):
+                if members[x][4] != members[y][4]:
                     continue
                 if group == "PERSON":
-                    score = R.person_variant_score(a[1].split(), b[1].split())
+                    score = R.person_variant_score(keys[x].split(), keys[y].split())
                 else:
-                    score = R.org_variant_score(a[1], b[1], self.kb.is_place)
+                    score = R.org_variant_score(keys[x], keys[y], self.kb.is_place)
                 if score is not None:
-                    edges.add((a, b))
-        for n in keys:
-            if n[0] == "PERSON":
-                short = R.without_initials(n[1].split())
-                other = by_full.get((n[0], short)) if short else None
-                if other is not None and label_of[other] == label_of[n]:
-                    edges.add(tuple(sorted((n, other))))
-        return edges
+                    yield members[x][3], members[y][3]
+        people = self.store.rows("SELECT node, label FROM node_vote WHERE node > ? AND node < ?",
+                                 _key(("PERSON", "")), _key(("PERSON", "\U0010ffff")))
+        for node, label in list(people):
+            parts = _parts(node)
+            short = R.without_initials(parts[1].split()) if len(parts) == 2 else None
+            if not short or len(short) < 2:
+                continue
+            other = _key(("PERSON", " ".join(short)))
+            hit = self.store.rows("SELECT label FROM node_vote WHERE node = ?", other).fetchone()
+            if hit is not None and hit[0] == label:
+                yield min(node, other), max(node, other)
 
     def resolve(self) -> None:
-        nodes = sorted(self.summaries.keys() | self.node_label.keys() | {x for e in self.edges for x in e})
-        pos = {n: i for i, n in enumerate(nodes)}
-        uf = _UF([n[1] if n[0] == "kb" else None for n in nodes])
-        for a, b in sorted(self.edges | self._variant_edges()):
-            uf.union(pos[a], pos[b])
-        # A stand-alone short form goes to the one longer name the corpus uses it for. A cut name
-        # ("Red Cross") used on its own in more articles than the long ones is a name of its own.
+        self._flush_chunk()
+        self._sum_chunks()
+        self.store.put("edge", list(self._variant_edges()))
+        n_nodes = self.store.rows("SELECT COUNT(*) FROM node").fetchone()[0]
+        uf = _UF([None] * n_nodes)
+        for pos, node in self.store.rows("SELECT pos, node FROM node WHERE node > ? AND node < ?",
+                                         _key(("kb", "")), _key(("kb", "\U0010ffff"))):
+            uf.kb[pos] = _parts(node)[1]
+        for a, b in self.store.rows("SELECT DISTINCT pa.pos, pb.pos FROM edge JOIN node pa ON pa.node = edge.a "
+                                    "JOIN node pb ON pb.node = edge.b ORDER BY 1, 2"):
+            uf.union(a, b)
+        redirected = self._redirect_standalone(uf)
+        self.store.put("component", ((pos, uf.find(pos)) for pos in range(n_nodes)))
+        rows = self.store.rows("SELECT c.root, n.node, s.blob FROM component c JOIN node n ON n.pos = c.pos "
+                               "LEFT JOIN summary s ON s.node = n.node ORDER BY c.root, c.pos")
+        self.store.put("final", (row for root, members in groupby(rows, key=itemgetter(0))
+                                 for row in self._name_component(uf.kb[root], list(members), redirected)))
+        if self.corrections:
+            new = self.corrections.plan(self.entities)
+            self.store.put("entity", ((e["entity_id"], e["label"], marshal.dumps(e)) for e in new))
+        for table in ("observed", "vote", "edge", "standalone", "alias_def", "summary", "node_vote", "block",
+                      "component"):
+            self.store.rows(f"DELETE FROM {table}")   # served; their pages go to pass 2's tables
+
+    def _redirect_standalone(self, uf: _UF) -> set[str]:
+        """A stand-alone short form goes to the one longer name the corpus uses it for. A cut name
+        ("Red Cross") used on its own in more articles than the long ones is a name of its own."""
+        self.store.rows("CREATE INDEX alias_def_alias ON alias_def(alias)")
+        rows = self.store.rows(
+            "SELECT s.node, sp.pos, s.alias, sn.n_articles, dp.pos, dn.n_articles "
+            "FROM (SELECT node, MIN(alias) AS alias FROM standalone GROUP BY node) s "
+            "JOIN node sp ON sp.node = s.node JOIN summary sn ON sn.node = s.node "
+            "JOIN (SELECT DISTINCT alias, node FROM alias_def) d ON d.alias = s.alias AND d.node != s.node "
+            "JOIN node dp ON dp.node = d.node JOIN summary dn ON dn.node = d.node ORDER BY s.node")
         redirected = set()
-        for gnode, alias in sorted(self.standalone.items()):
-            defs = self.alias_defs.get(alias, set()) - {gnode}
-            roots = {uf.find(pos[d]) for d in defs}
+        for (node, pos, alias, n_articles), defs in groupby(rows, key=itemgetter(0, 1, 2, 3)):
+            defs = list(defs)
+            roots = {uf.find(d[4]) for d in defs}
             if len(roots) != 1:
                 continue
-            if alias[0] == "chain" and (self.summaries[gnode].n_articles
-                                         > sum(self.summaries[d].n_articles for d in defs)):
+            if alias.startswith("chain" + KEY_SEP) and n_articles > sum(d[5] for d in defs):
                 continue
             root = roots.pop()
-            if root != uf.find(pos[gnode]) and uf.union(root, pos[gnode]):
-                redirected.add(gnode)
+            if root != uf.find(pos) and uf.union(root, pos):
+                redirected.add(node)
+        return redirected
 
-        comps: dict[int, list[tuple]] = defaultdict(list)
-        for n in nodes:
-            comps[uf.find(pos[n])].append(n)
-        for root, members in comps.items():
-            summaries = [self.summaries[m] for m in members if m in self.summaries]
-            if not summaries:
-                continue
-            forms: Counter = Counter()
-            full_forms: Counter = Counter()
-            labels: Counter = Counter()
-            n_mentions = 0
-            for s in summaries:
-                forms.update(s.forms)
-                full_forms.update(s.full_forms)
-                labels.update(s.labels)
-                n_mentions += s.n_mentions
-            kb_id = uf.kb[root]
-            ent = self.kb.entity(kb_id)
-            if ent is not None:
-                label = ent.label
-            elif labels:
-                label = R.vote_label(labels.elements())
-            else:
-                label = {"PLACE": "GPE"}.get(members[0][0], members[0][0])
-            pool = full_forms or forms
-            if ent is not None:
-                name = ent.name
-            else:
-                name = min(pool, key=lambda f: (self._awkward(f, label), -pool[f], -len(f), f))
-            primary = [m for m in members if m not in redirected] or members
-            eid = self._entity_id(label, kb_id, min(primary))
-            for m in members:
-                self.final_id[m] = eid
-            # Aliases and counts as pass 1 saw them; `corpus_tables` takes the final ones from pass 2.
-            self.entities[eid] = {"entity_id": eid, "label": label, "name": name,
-                                  "aliases": sorted({f for f in forms if f != name}), "kb_id": kb_id,
-                                  "latitude": getattr(ent, "latitude", None),
-                                  "longitude": getattr(ent, "longitude", None),
-                                  "n_articles": 0, "n_mentions": n_mentions}
-        if self.corrections:
-            for e in self.corrections.plan(self.entities):
-                self.entities[e["entity_id"]] = e
-        # The summaries have served; pass 2 needs only the ids.
-        self.summaries.clear()
-        self.edges.clear()
-        self.node_label.clear()
+    def _name_component(self, kb_id: str | None, members: list[tuple], redirected: set[str]) -> Iterator[tuple]:
+        """One entity from the nodes `resolve` joined ((root, node, summary blob) rows in node order):
+        stores it and yields the (node, entity id) rows of its members."""
+        if all(blob is None for _, _, blob in members):
+            return
+        total = _Summary()
+        for _, _, blob in members:
+            if blob is not None:
+                total.add(blob)
+        forms, full_forms, labels = total.forms, total.full_forms, total.labels
+        nodes = [node for _, node, _ in members]
+        ent = self.kb.entity(kb_id)
+        if ent is not None:
+            label = ent.label
+        elif labels:
+            label = R.vote_label(labels.elements())
+        else:
+            group = _parts(nodes[0])[0]
+            label = {"PLACE": "GPE"}.get(group, group)
+        pool = full_forms or forms
+        if ent is not None:
+            name = ent.name
+        else:
+            name = min(pool, key=lambda f: (self._awkward(f, label), -pool[f], -len(f), f))
+        primary = [n for n in nodes if n not in redirected] or nodes
+        eid = self._entity_id(label, kb_id, _parts(primary[0]))
+        # Aliases and counts as pass 1 saw them; `iter_corpus_rows` takes the final ones from pass 2.
+        entity = {"entity_id": eid, "label": label, "name": name, "aliases": sorted({f for f in forms if f != name}),
+                  "kb_id": kb_id, "latitude": getattr(ent, "latitude", None),
+                  "longitude": getattr(ent, "longitude", None), "n_articles": 0, "n_mentions": total.n_mentions}
+        self.store.put("entity", [(eid, label, marshal.dumps(entity))])
+        for node in nodes:
+            yield node, eid
 
     def _awkward(self, form: str, label: str) -> bool:
         """A form to avoid as an entity's name: a person's with a title left in it, an
@@ -786,30 +968,48 @@ class Linker:
 
     # -- pass 2 ---------------------------------------------------------------------------
 
-    def _id_of(self, c: Cluster, article_id: str) -> str:
-        gnode = self.node_of(c, article_id)
-        eid = self.final_id.get(gnode)
-        if eid is None:  # an article pass 1 did not see: it stands alone
-            eid = self._entity_id(c.label, c.kb_id, gnode)
-        return eid
-
-    def link_article(self, ex: Extraction) -> dict[str, list[dict]]:
-        aid = ex.article_id
-        if self.corrections:
-            ex = self.corrections.edit(ex, self.kb, count=True)
-        clusters, mention_cluster = resolve_article(ex.mentions, self.kb)
-        ids = [self._id_of(c, aid) for c in clusters]
-        labels = [c.label for c in clusters]
-        fix = self.corrections.entity_fixer(aid, set(ids)) if self.corrections else None
-        node_of_mention = {k: n for c in clusters for n in c.nodes for k in n.idx}
+    def link_articles(self, batch: Iterable[Extraction]) -> dict[str, list[dict]]:
+        """The rows of a batch of articles, with the ids `resolve` gave (one store lookup per batch)."""
+        batch = [self.corrections.edit(ex, self.kb, count=True) if self.corrections else ex for ex in batch]
+        resolved = [resolve_article(ex.mentions, self.kb) for ex in batch]
+        nodes = {_key(self.node_of(c, ex.article_id)) for ex, (clusters, _) in zip(batch, resolved) for c in clusters}
+        found = self.store.where_in("SELECT f.node, f.eid, e.label FROM final f LEFT JOIN entity e ON e.eid = f.eid "
+                                    "WHERE f.node IN ({})", nodes)
+        ids, labels = {}, {}
+        for node, eid, label in found:
+            ids[node] = eid
+            labels[eid] = label
+        self._seen: Counter = Counter()            # (entity, form, moved by a correction) -> mentions
+        self._seen_articles: Counter = Counter()   # entity -> articles
         out: dict[str, list[dict]] = defaultdict(list)
+        for ex, (clusters, mention_cluster) in zip(batch, resolved):
+            self._link_article(ex, clusters, mention_cluster, ids, labels, out)
+        self.store.put("seen", ((eid, form, moved, n) for (eid, form, moved), n in self._seen.items()))
+        self.store.put("seen_articles", self._seen_articles.items())
+        return dict(out)
+
+    def _label_of(self, eid: str, labels: dict) -> str | None:
+        """An entity's label; a correction may move a mention to an entity the batch lookup did not fetch."""
+        if eid not in labels:
+            row = self.store.rows("SELECT label FROM entity WHERE eid = ?", eid).fetchone()
+            labels[eid] = row[0] if row else None
+        return labels[eid]
+
+    def _link_article(self, ex: Extraction, clusters: list[Cluster], mention_cluster: list[int], ids: dict,
+                      labels: dict, out: dict[str, list[dict]]) -> None:
+        aid = ex.article_id
+        # An article pass 1 did not see has no id from `resolve`: its clusters stand alone.
+        eids = [ids.get(_key(self.node_of(c, aid))) or self._entity_id(c.label, c.kb_id, self.node_of(c, aid))
+                for c in clusters]
+        fix = self.corrections.entity_fixer(aid, set(eids)) if self.corrections else None
+        node_of_mention = {k: n for c in clusters for n in c.nodes for k in n.idx}
         per_entity: dict[str, dict] = {}
-        mention_rows = out["mentions"]
+        mention_rows = []
         for k, m in enumerate(ex.mentions):
             ci = mention_cluster[k]
             if ci < 0:
                 continue
-            eid = ids[ci]
+            eid = eids[ci]
             moved = False
             if fix is not None:
                 eid, moved = fix(m, eid)
@@ -818,30 +1018,20 @@ class Linker:
             node = node_of_mention[k]
             form = R.clean_name(m.text)
             form = form if form in node.forms else node.form
-            self.n_mentions[eid] += 1
-            self.forms[eid][form] += 1
-            (self.corrected_keys if moved else self.linked_keys)[eid].add(R.surface_key(form))
+            self._seen[eid, form, int(moved)] += 1
             mention_rows.append({"mention_id": row_id("M", aid, m.start_char, m.end_char, m.label),
                                  "article_id": aid, "entity_id": eid, "label": m.label, "text": m.text,
                                  "start_char": m.start_char, "end_char": m.end_char,
                                  "sentence_index": m.sentence_index, "source": m.source})
-            ent = self.entities.get(eid)
             ae = per_entity.setdefault(eid, {"article_id": aid, "entity_id": eid,
-                                             "label": ent["label"] if ent else labels[ci],
+                                             "label": self._label_of(eid, labels) or clusters[ci].label,
                                              "n_mentions": 0, "first_char": m.start_char})
             ae["n_mentions"] += 1
             ae["first_char"] = min(ae["first_char"], m.start_char)
-        out["article_entities"] = list(per_entity.values())
-        self.n_articles.update(per_entity.keys())
+        out["mentions"] += mention_rows
+        out["article_entities"] += per_entity.values()
+        self._seen_articles.update(per_entity.keys())
         self._other_rows(ex, mention_rows, out)
-        return out
-
-    def link_articles(self, batch: Iterable[Extraction]) -> dict[str, list[dict]]:
-        out: dict[str, list[dict]] = defaultdict(list)
-        for ex in batch:
-            for name, rows in self.link_article(ex).items():
-                out[name].extend(rows)
-        return dict(out)
 
     @staticmethod
     def _other_rows(ex: Extraction, mention_rows: list[dict], t: dict[str, list[dict]]) -> None:
@@ -877,33 +1067,54 @@ class Linker:
 
     # -- after pass 2 ---------------------------------------------------------------------
 
-    def corpus_tables(self) -> dict[str, list[dict]]:
+    # -- after pass 2 ---------------------------------------------------------------------
+
+    def iter_corpus_rows(self, chunk: int = 20_000) -> Iterator[dict[str, list[dict]]]:
         """Entities with their mentions, articles and aliases as pass 2 wrote them, and every name
         joined to an entity with the rule that explains it (`correction` when only an analyst's merge
-        or unmerge brought it)."""
-        entities, merges = [], []
-        for eid, e in self.entities.items():
-            if not self.n_articles[eid]:
-                continue
-            forms = self.forms[eid]
+        or unmerge brought it): chunks of rows in entity_id order, {"entities": [...], "merges": [...]}."""
+        self.store.rows("CREATE TABLE entity_articles(eid TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
+        self.store.rows("INSERT INTO entity_articles SELECT eid, SUM(n) FROM seen_articles GROUP BY eid")
+        rows = self.store.rows(
+            "SELECT s.eid, e.blob, a.n, s.form, s.moved, SUM(s.n) FROM seen s JOIN entity e ON e.eid = s.eid "
+            "JOIN entity_articles a ON a.eid = s.eid GROUP BY s.eid, s.form, s.moved ORDER BY s.eid, s.form")
+        out: dict[str, list[dict]] = {"entities": [], "merges": []}
+        for (eid, blob, n_articles), seen in groupby(rows, key=itemgetter(0, 1, 2)):
+            forms: Counter = Counter()
+            linked_keys, corrected_keys = set(), set()
+            for *_, form, moved, n in seen:
+                forms[form] += n
+                (corrected_keys if moved else linked_keys).add(R.surface_key(form))
+            e = marshal.loads(blob)
             name, label = e["name"], e["label"]
-            entities.append({**e, "aliases": sorted({f for f in forms if f != name}),
-                             "n_articles": self.n_articles[eid], "n_mentions": self.n_mentions[eid]})
+            out["entities"].append({**e, "aliases": sorted({f for f in forms if f != name}),
+                                    "n_articles": n_articles, "n_mentions": sum(forms.values())})
             ent = self.kb.entity(e["kb_id"])
             kb_names = (ent.name, *ent.aliases) if ent is not None else ()
-            seen = {R.surface_key(name)}
+            seen_keys = {R.surface_key(name)}
             for f in sorted(forms):
                 fk = R.surface_key(f)
-                if fk in seen:
+                if fk in seen_keys:
                     continue
-                seen.add(fk)
-                if fk in self.corrected_keys[eid] and fk not in self.linked_keys[eid]:
+                seen_keys.add(fk)
+                if fk in corrected_keys and fk not in linked_keys:
                     rule, score = "correction", 1.0
                 else:
                     rule, score = classify_merge(name, f, R.group_of(label), kb_names, self.kb.place_name)
-                merges.append({"entity_id": eid, "label": label, "kept_name": name, "merged_name": f,
-                               "score": score, "rule": rule})
-        return {"entities": entities, "merges": merges}
+                out["merges"].append({"entity_id": eid, "label": label, "kept_name": name, "merged_name": f,
+                                      "score": score, "rule": rule})
+            if len(out["entities"]) >= chunk:
+                yield out
+                out = {"entities": [], "merges": []}
+        yield out
+
+    def corpus_tables(self) -> dict[str, list[dict]]:
+        """`iter_corpus_rows` as whole lists (small corpora)."""
+        out: dict[str, list[dict]] = {"entities": [], "merges": []}
+        for part in self.iter_corpus_rows():
+            for name, rows in part.items():
+                out[name] += rows
+        return out
 
 
 def _alias_key(node: Node, group: str) -> tuple:
@@ -951,13 +1162,13 @@ def link_corpus(extractions: Iterable[Extraction], kb: KBAccess | None = None,
     `pipeline.stages` streams through `Linker` instead). With `corrections`, also
     `corrections_applied`."""
     extractions = list(extractions)
-    linker = Linker(kb, corrections)
-    for ex in extractions:
-        linker.observe(ex)
-    linker.resolve()
-    out = linker.link_articles(extractions)
-    out.update(linker.corpus_tables())
+    with Linker(kb, corrections) as linker:
+        for ex in extractions:
+            linker.observe(ex)
+        linker.resolve()
+        out = linker.link_articles(extractions)
+        out.update(linker.corpus_tables())
+        out["corrections_applied"] = linker.corrections.report()
     for name in ("mentions", "article_entities", "figures", "dates", "roles", "quotes"):
         out.setdefault(name, [])
-    out["corrections_applied"] = linker.corrections.report()
     return out

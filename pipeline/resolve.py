@@ -15,6 +15,8 @@ from typing import Callable, Iterable
 
 from rapidfuzz.distance import Indel
 
+from pipeline.config import NAME_CACHE_SIZE
+
 GROUP_OF_LABEL = {"PERSON": "PERSON", "ORG": "ORG", "UN_AGENCY": "ORG", "GPE": "PLACE", "LOC": "PLACE"}
 # When votes tie, the label a rule is likelier to have set wins.
 LABEL_PRIORITY = ("UN_AGENCY", "GPE", "PERSON", "ORG", "LOC")
@@ -44,7 +46,7 @@ def group_of(label: str) -> str:
     return GROUP_OF_LABEL.get(label, label)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def strip_accents(text: str) -> str:
     if text.isascii():
         return text
@@ -57,7 +59,7 @@ def display_form(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def clean_name(text: str) -> str:
     """A form fit to show as a name: no leading "the"/honorific, no stray quotes or punctuation
     left over from the span ("the Women's Centers" -> "Women's Centers", "“Atameken" -> "Atameken")."""
@@ -74,14 +76,14 @@ def clean_name(text: str) -> str:
     return s or display_form(text)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def fold(text: str) -> str:
     """Case, accents, quote style and white space folded."""
     t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return " ".join(strip_accents(t).casefold().split())
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def surface_key(text: str) -> str:
     """One key per written form: folded, leading "the"/honorifics and a trailing "'s" removed.
 
@@ -122,7 +124,7 @@ def org_key(text: str, place_name: Callable[[str], str | None] = lambda s: None)
     return " ".join(toks)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def _org_tokens(text: str) -> tuple[str, ...]:
     s = surface_key(text)
     s = s.replace("&", " and ")
@@ -166,21 +168,21 @@ def prefix_of_chain(short_key: str, long_key: str) -> bool:
 # Acronyms
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def is_acronym(text: str) -> bool:
     """An upper-case short form ("FAO", "WEDCs", "U.N."); a capitalised word ("ASTANA") may pass too."""
     t = display_form(text)
     return " " not in t and 2 <= len(t) <= 12 and bool(_ACRONYM_RE.match(t))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def acronym_letters(text: str) -> str:
     t = display_form(text)
     t = re.sub(r"'?s$", "", t) if re.search(r"[A-Z]'?s$", t) else t
     return re.sub(r"[^A-Za-z0-9]", "", t).upper()
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def _long_tokens(long_text: str) -> tuple[str, ...]:
     t = unicodedata.normalize("NFKC", long_text).translate(_QUOTES)
     t = strip_accents(t)
@@ -199,7 +201,7 @@ def _contains(toks: list[str], letters: str) -> bool:
     return any(t.upper() == letters.upper() for t in toks)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def acronym_fits(acronym: str, long_text: str, max_skips: int = 1) -> bool:
     """The letters of `acronym` are the initials (or word prefixes) of `long_text`, in order.
 
@@ -235,7 +237,7 @@ def acronym_fits(acronym: str, long_text: str, max_skips: int = 1) -> bool:
     return match(0, 0, 0)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def acronym_fits_loosely(acronym: str, long_text: str) -> bool:
     """Schwartz-Hearst's test, for a short form written right after its long form ("Long Form (LF)").
 
@@ -259,7 +261,7 @@ def acronym_fits_loosely(acronym: str, long_text: str) -> bool:
 # People
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def person_key(text: str, leading_words: frozenset[str] = frozenset()) -> str:
     """Folded name without honorifics; `leading_words` (folded titles: "president", "minister")
     are dropped from the front too, as long as a name remains."""

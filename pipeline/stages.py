@@ -5,7 +5,6 @@ Each stage reads what the previous one wrote in the output folder, so `make` can
 from __future__ import annotations
 
 import fcntl
-import gc
 import hashlib
 import heapq
 import json
@@ -300,13 +299,11 @@ def iter_extractions(out_dir: Path) -> Iterator[Extraction]:
                 yield Extraction.from_dict(json.loads(line))
 
 
-# Tables with rows that belong to one article each, and tables about the corpus as a whole.
+# Tables with rows that belong to one article each, and the corpus tables link writes in entity order.
 ARTICLE_TABLES = ("mentions", "article_entities", "figures", "dates", "roles", "quotes")
-CORPUS_TABLES = ("entities", "merges", "corrections_applied")
-# Articles per link batch in the streaming path, and rows per row group when writing a whole list.
+CORPUS_ROW_TABLES = ("entities", "merges")
+# Articles per link batch in the streaming path.
 LINK_BATCH_ARTICLES = 512
-GC_FREEZE_ARTICLES = 2000
-WRITE_CHUNK_ROWS = 50_000
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
@@ -315,54 +312,41 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _freeze_survivors() -> None:
-    """Link's summaries only grow; moving them out of the garbage collector's generations keeps its passes
-    from rescanning every name seen so far (a quarter of link's time at 10,000 articles, growing with the
-    corpus). Garbage is collected first, which scans only what is not frozen yet, so no unreachable cycle
-    is frozen with the survivors; `_link_streaming` unfreezes everything at the end."""
-    gc.collect()
-    gc.freeze()
-
-
 def _link_streaming(out_dir: Path, linker) -> dict:
-    """Two passes over extractions.jsonl with a `pipeline.link.Linker`; memory ~ distinct names.
+    """Two passes over extractions.jsonl with a `pipeline.link.Linker` (its state in a store on disk).
 
     Pass 1 shows the linker every article (it keeps what cross-article resolution needs), pass 2
     turns batches of articles into rows that are written as row groups at once. Extractions come in
-    articles.parquet order (sorted by article_id), so row groups sorted one by one are sorted overall.
+    articles.parquet order (sorted by article_id), so row groups sorted one by one are sorted overall;
+    the corpus tables come in entity_id order for the same reason.
     """
     writers: dict[str, tables.TableWriter] = {}
     staged: dict[str, Path] = {}
     try:
-        for i, ex in enumerate(iter_extractions(out_dir), 1):
+        for ex in iter_extractions(out_dir):
             linker.observe(ex)
-            if i % GC_FREEZE_ARTICLES == 0:
-                _freeze_survivors()
         linker.resolve()
-        _freeze_survivors()
-        writers.update((name, tables.TableWriter(name, out_dir)) for name in ARTICLE_TABLES)
+        writers.update((name, tables.TableWriter(name, out_dir)) for name in ARTICLE_TABLES + CORPUS_ROW_TABLES)
         for batch in _batched(iter_extractions(out_dir), LINK_BATCH_ARTICLES):
             rows = linker.link_articles(batch)
-            for name, writer in writers.items():
-                writer.write(rows.get(name, []))
+            for name in ARTICLE_TABLES:
+                writers[name].write(rows.get(name, []))
+        for rows in linker.iter_corpus_rows():
+            for name in CORPUS_ROW_TABLES:
+                writers[name].write(rows[name])
         counts = {}
         for name, writer in writers.items():
             staged[name] = writer.close(commit=False)
             counts[name] = writer.num_rows
-        corpus = linker.corpus_tables()
-        corpus["corrections_applied"] = linker.corrections.report()
-        for name in CORPUS_TABLES:
-            rows = corpus.get(name, [])
-            staged[name] = tables.write_table(name, rows, out_dir, commit=False)
-            counts[name] = len(rows)
+        applied = linker.corrections.report()
+        staged["corrections_applied"] = tables.write_table("corrections_applied", applied, out_dir, commit=False)
+        counts["corrections_applied"] = len(applied)
     except BaseException:
         for writer in writers.values():
             writer.abort()
         for path in staged.values():
             path.unlink(missing_ok=True)
         raise
-    finally:
-        gc.unfreeze()
     # The link tables are replaced together: readers never see mentions of one run with entities of another,
     # nor a corrections_applied that describes other tables than the ones beside it.
     tables.commit_tables(out_dir, staged)
@@ -397,7 +381,7 @@ def link_stage(out_dir: Path, corrections_dir: Path | None = None) -> dict:
     Returns the row counts of the tables, and under "corrections" the rows of `corrections_applied`
     that changed nothing (for the command line to report)."""
     from pipeline.corrections import Corrections, file_hashes
-    from pipeline.link import Linker
+    from pipeline.link import Linker, remove_stale_stores
 
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
@@ -405,10 +389,12 @@ def link_stage(out_dir: Path, corrections_dir: Path | None = None) -> dict:
     recover(out_dir)
     texts = _article_texts(out_dir, {c.article_id for c in rows if c.action == "add"})
     corrections = Corrections(rows, texts)
-    counts = _link_streaming(out_dir, Linker(corrections=corrections))
+    remove_stale_stores(out_dir)
+    with Linker(corrections=corrections, store_dir=out_dir) as linker:
+        counts = _link_streaming(out_dir, linker)
+        problems = corrections.problems()   # names entities, which live in the linker's store
     counts = {name: counts[name] for name in ("mentions", "entities", "article_entities", "merges",
                                               "figures", "dates", "roles", "quotes", "corrections_applied")}
-    problems = corrections.problems()
     _update_manifest(out_dir, seconds={"link": round(time.perf_counter() - t0, 3)},
                      corrections={"folder": str(corrections_dir) if corrections_dir is not None else None,
                                   "files": file_hashes(corrections_dir), "rows": len(rows),

@@ -8,7 +8,8 @@ import pytest
 
 from pipeline import resolve as R
 from pipeline import tables
-from pipeline.link import KBAccess, Linker, link_corpus, resolve_article
+import pipeline.link as link_module
+from pipeline.link import KBAccess, Linker, _key, _parts, link_corpus, remove_stale_stores, resolve_article
 from pipeline.records import Extraction, Mention, Quote, Role
 
 
@@ -549,3 +550,53 @@ def test_variant_candidates_of_many_unrelated_names_are_few():
     names = list({"".join(rng.choice("bdgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randrange(3, 7)))
                   for _ in range(40_000)})
     assert len(R.variant_token_pairs(names)) < 20 * len(names)
+
+
+# --------------------------------------------------------------------------------------------
+# The linker's store (SQLite): chunks, keys and files
+
+_KEY_TEXT = st.text(st.characters(min_codepoint=2, max_codepoint=0x2FF), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_KEY_TEXT, min_size=1, max_size=3).map(tuple), min_size=2, max_size=8))
+def test_store_keys_sort_as_the_tuples_they_stand_for(keys):
+    # resolve() relies on it: its sorted orders are SQLite's ORDER BY over the joined strings
+    assert [_parts(k) for k in sorted(_key(t) for t in keys)] == sorted(keys)
+
+
+@settings(max_examples=30, deadline=None)
+@given(corpora)
+def test_pass_one_in_chunks_of_one_article_gives_the_tables_of_one_chunk(monkeypatch_module, corpus):
+    exs = _build(corpus)
+    whole = link(*exs)
+    with monkeypatch_module.context() as mp:
+        mp.setattr(link_module, "FLUSH_ARTICLES", 1)
+        chunked = link(*exs)
+    for name in ("mentions", "entities", "article_entities", "merges"):
+        key = lambda r: repr(sorted(r.items()))  # noqa: E731
+        assert sorted(map(key, chunked[name])) == sorted(map(key, whole[name])), name
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def test_the_store_is_a_file_beside_the_tables_only_while_linking(tmp_path):
+    with Linker(fake_kb(), store_dir=tmp_path) as linker:
+        files = list(tmp_path.glob(".link-store-*.sqlite"))
+        assert len(files) == 1
+        for e in CORPUS:
+            linker.observe(e)
+        linker.resolve()
+        assert linker.link_articles(CORPUS)["mentions"]
+        assert linker.corpus_tables()["entities"]
+        assert files[0].stat().st_size > 0
+    assert not files[0].exists()
+    # what a killed run leaves is removed before the next one
+    stale = tmp_path / ".link-store-killed.sqlite"
+    stale.write_bytes(b"")
+    remove_stale_stores(tmp_path)
+    assert not stale.exists()
