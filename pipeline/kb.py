@@ -359,7 +359,14 @@ def load(folder: Path) -> KnowledgeBase:
 
 def default() -> KnowledgeBase:
     """The repository's knowledge base, `models/kb/`."""
-    return load(config.KB_DIR.resolve())
+    return load(_resolved(config.KB_DIR))
+
+
+@lru_cache(maxsize=8)
+def _resolved(folder: Path) -> Path:
+    # one KB per folder however it is spelled; resolving is a system call per path component, and link
+    # asks for the KB a million times
+    return folder.resolve()
 
 
 # The default knowledge base, function by function (link, roles, quotes and evaluation use these).

@@ -886,8 +886,10 @@ class Linker:
         self.store.put("component", ((pos, uf.find(pos)) for pos in range(n_nodes)))
         rows = self.store.rows("SELECT c.root, n.node, s.blob FROM component c JOIN node n ON n.pos = c.pos "
                                "LEFT JOIN summary s ON s.node = n.node ORDER BY c.root, c.pos")
+        entities: list[tuple] = []
         self.store.put("final", (row for root, members in groupby(rows, key=itemgetter(0))
-                                 for row in self._name_component(uf.kb[root], list(members), redirected)))
+                                 for row in self._name_component(uf.kb[root], list(members), redirected, entities)))
+        self.store.put("entity", entities)
         if self.corrections:
             new = self.corrections.plan(self.entities)
             self.store.put("entity", ((e["entity_id"], e["label"], marshal.dumps(e)) for e in new))
@@ -918,9 +920,11 @@ class Linker:
                 redirected.add(node)
         return redirected
 
-    def _name_component(self, kb_id: str | None, members: list[tuple], redirected: set[str]) -> Iterator[tuple]:
+    def _name_component(self, kb_id: str | None, members: list[tuple], redirected: set[str],
+                        entities: list[tuple]) -> Iterator[tuple]:
         """One entity from the nodes `resolve` joined ((root, node, summary blob) rows in node order):
-        stores it and yields the (node, entity id) rows of its members."""
+        appends its row to `entities` (stored a slice at a time) and yields the (node, entity id) rows of
+        its members."""
         if all(blob is None for _, _, blob in members):
             return
         total = _Summary()
@@ -948,7 +952,10 @@ class Linker:
         entity = {"entity_id": eid, "label": label, "name": name, "aliases": sorted({f for f in forms if f != name}),
                   "kb_id": kb_id, "latitude": getattr(ent, "latitude", None),
                   "longitude": getattr(ent, "longitude", None), "n_articles": 0, "n_mentions": total.n_mentions}
-        self.store.put("entity", [(eid, label, marshal.dumps(entity))])
+        entities.append((eid, label, marshal.dumps(entity)))
+        if len(entities) >= self.store.WRITE_ROWS:
+            self.store.put("entity", entities)
+            entities.clear()
         for node in nodes:
             yield node, eid
 
