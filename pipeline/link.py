@@ -601,6 +601,7 @@ CREATE TABLE vote(node TEXT, label TEXT, n INTEGER);
 CREATE TABLE edge(a TEXT, b TEXT);
 CREATE TABLE standalone(node TEXT, alias TEXT);
 CREATE TABLE alias_def(alias TEXT, node TEXT);
+CREATE TABLE resolved(aid TEXT PRIMARY KEY, blob BLOB) WITHOUT ROWID;
 CREATE TABLE summary(node TEXT PRIMARY KEY, n_articles INTEGER, blob BLOB) WITHOUT ROWID;
 CREATE TABLE node_vote(node TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
 CREATE TABLE block(grp TEXT, sig TEXT, position INTEGER, node TEXT, label TEXT);
@@ -748,6 +749,7 @@ class Linker:
         # node -> the alias it is.
         self.alias_defs: set[tuple[str, str]] = set()
         self.standalone: dict[str, str] = {}
+        self.resolved: list[tuple[str, bytes]] = []   # (article, `_resolution`) for pass 2
         self.n_chunk = 0
 
     @staticmethod
@@ -764,9 +766,10 @@ class Linker:
         if self.corrections:
             ex = self.corrections.edit(ex, self.kb, count=False)
             self.corrections.observe(ex)
-        clusters, _ = resolve_article(ex.mentions, self.kb)
-        for c in clusters:
-            gnode = _key(self.node_of(c, ex.article_id))
+        clusters, mention_cluster = resolve_article(ex.mentions, self.kb)
+        resolution = self._resolution(ex, clusters, mention_cluster)
+        self.resolved.append((ex.article_id, marshal.dumps(resolution)))
+        for c, (gnode, _, _) in zip(clusters, resolution[0]):
             s = self.summaries[gnode]
             s.n_articles += 1
             for n in c.nodes:
@@ -796,6 +799,19 @@ class Linker:
         if self.n_chunk >= FLUSH_ARTICLES:
             self._flush_chunk()
 
+    def _resolution(self, ex: Extraction, clusters: list[Cluster], mention_cluster: list[int]) -> tuple:
+        """What pass 2 needs of an article's clusters, kept from pass 1 so that pass 2 does not resolve the
+        article again: per cluster its global node, label and KB id; per mention its cluster and the form
+        pass 1 counted for it (its own, unless its node was split between two people of one surname by
+        `_split_off`, which counts the node's form for each mention)."""
+        node_of_mention = {k: n for c in clusters for n in c.nodes for k in n.idx}
+        forms = []
+        for k, m in enumerate(ex.mentions):
+            node = node_of_mention.get(k)
+            form = R.clean_name(m.text) if node is not None else None
+            forms.append(form if node is None or form in node.forms else node.form)
+        return ([(_key(self.node_of(c, ex.article_id)), c.label, c.kb_id) for c in clusters], mention_cluster, forms)
+
     def _flush_chunk(self) -> None:
         put = self.store.put
         put("observed", ((node, s.dumps()) for node, s in self.summaries.items()))
@@ -803,6 +819,7 @@ class Linker:
         put("edge", self.edges)
         put("standalone", self.standalone.items())
         put("alias_def", self.alias_defs)
+        put("resolved", self.resolved)
         self._start_chunk()
 
     # -- between the passes ---------------------------------------------------------------
@@ -978,8 +995,12 @@ class Linker:
     def link_articles(self, batch: Iterable[Extraction]) -> dict[str, list[dict]]:
         """The rows of a batch of articles, with the ids `resolve` gave (one store lookup per batch)."""
         batch = [self.corrections.edit(ex, self.kb, count=True) if self.corrections else ex for ex in batch]
-        resolved = [resolve_article(ex.mentions, self.kb) for ex in batch]
-        nodes = {_key(self.node_of(c, ex.article_id)) for ex, (clusters, _) in zip(batch, resolved) for c in clusters}
+        stored = dict(self.store.where_in("SELECT aid, blob FROM resolved WHERE aid IN ({})",
+                                          {ex.article_id for ex in batch}))
+        # the edits are the same in both passes, so pass 1's clusters fit the mentions here
+        resolved = [marshal.loads(stored[ex.article_id]) if ex.article_id in stored
+                    else self._resolution(ex, *resolve_article(ex.mentions, self.kb)) for ex in batch]
+        nodes = {gnode for clusters, _, _ in resolved for gnode, _, _ in clusters}
         found = self.store.where_in("SELECT f.node, f.eid, e.label FROM final f LEFT JOIN entity e ON e.eid = f.eid "
                                     "WHERE f.node IN ({})", nodes)
         ids, labels = {}, {}
@@ -989,8 +1010,8 @@ class Linker:
         self._seen: Counter = Counter()            # (entity, form, moved by a correction) -> mentions
         self._seen_articles: Counter = Counter()   # entity -> articles
         out: dict[str, list[dict]] = defaultdict(list)
-        for ex, (clusters, mention_cluster) in zip(batch, resolved):
-            self._link_article(ex, clusters, mention_cluster, ids, labels, out)
+        for ex, resolution in zip(batch, resolved):
+            self._link_article(ex, resolution, ids, labels, out)
         self.store.put("seen", ((eid, form, moved, n) for (eid, form, moved), n in self._seen.items()))
         self.store.put("seen_articles", self._seen_articles.items())
         return dict(out)
@@ -1002,14 +1023,13 @@ class Linker:
             labels[eid] = row[0] if row else None
         return labels[eid]
 
-    def _link_article(self, ex: Extraction, clusters: list[Cluster], mention_cluster: list[int], ids: dict,
-                      labels: dict, out: dict[str, list[dict]]) -> None:
+    def _link_article(self, ex: Extraction, resolution: tuple, ids: dict, labels: dict,
+                      out: dict[str, list[dict]]) -> None:
         aid = ex.article_id
+        clusters, mention_cluster, forms = resolution
         # An article pass 1 did not see has no id from `resolve`: its clusters stand alone.
-        eids = [ids.get(_key(self.node_of(c, aid))) or self._entity_id(c.label, c.kb_id, self.node_of(c, aid))
-                for c in clusters]
+        eids = [ids.get(gnode) or self._entity_id(label, kb_id, _parts(gnode)) for gnode, label, kb_id in clusters]
         fix = self.corrections.entity_fixer(aid, set(eids)) if self.corrections else None
-        node_of_mention = {k: n for c in clusters for n in c.nodes for k in n.idx}
         per_entity: dict[str, dict] = {}
         mention_rows = []
         for k, m in enumerate(ex.mentions):
@@ -1020,18 +1040,13 @@ class Linker:
             moved = False
             if fix is not None:
                 eid, moved = fix(m, eid)
-            # The form pass 1 counted for this mention: its own, unless its node was split between two
-            # people of one surname (`_split_off`), which counts the node's form for each mention.
-            node = node_of_mention[k]
-            form = R.clean_name(m.text)
-            form = form if form in node.forms else node.form
-            self._seen[eid, form, int(moved)] += 1
+            self._seen[eid, forms[k], int(moved)] += 1
             mention_rows.append({"mention_id": row_id("M", aid, m.start_char, m.end_char, m.label),
                                  "article_id": aid, "entity_id": eid, "label": m.label, "text": m.text,
                                  "start_char": m.start_char, "end_char": m.end_char,
                                  "sentence_index": m.sentence_index, "source": m.source})
             ae = per_entity.setdefault(eid, {"article_id": aid, "entity_id": eid,
-                                             "label": self._label_of(eid, labels) or clusters[ci].label,
+                                             "label": self._label_of(eid, labels) or clusters[ci][1],
                                              "n_mentions": 0, "first_char": m.start_char})
             ae["n_mentions"] += 1
             ae["first_char"] = min(ae["first_char"], m.start_char)
