@@ -9,7 +9,8 @@ from pipeline.nlp.entity_fixups import (Ent, balance_quotes, extend_hyphenated, 
 nlp = spacy.blank("en")
 # What build_nlp() gives the component: the default knowledge base and rule files of its config.
 KB = default_data("entity_fixups", "kb")
-R = fixup_rules(*(default_data("entity_fixups", s) for s in ("org_rules", "people_rules", "stoplist", "demonyms")))
+R = fixup_rules(*(default_data("entity_fixups", s)
+                  for s in ("org_rules", "people_rules", "stoplist", "demonyms", "role_words")))
 
 
 def test_trim_edges_cuts_the_connectors_possessives_and_open_brackets():
@@ -172,3 +173,14 @@ def test_a_bare_or_modifying_government_word_is_left_alone():
         if text.startswith("Government officials"):
             doc[0].dep_ = "compound"
         assert government_mentions(doc, [], demonyms) == []
+
+
+def test_a_person_span_of_title_and_nationality_words_alone_names_no_one():
+    from spacy.tokens import Span
+    from pipeline.nlp.entity_fixups import fix_entities
+    doc = nlp("said Jordanian Foreign Minister Rami Haddad , thanking Mr. President .")
+    doc.ents = [Span(doc, 1, 3, label="PERSON"), Span(doc, 4, 6, label="PERSON"), Span(doc, 8, 10, label="PERSON")]
+    kept = [doc[e.start:e.end].text for e in fix_entities(doc, R, KB)]
+    assert kept == ["Rami Haddad"]
+    off = fix_entities(doc, R, KB, off=frozenset({"title_words_only"}))
+    assert "Jordanian Foreign" in [doc[e.start:e.end].text for e in off]

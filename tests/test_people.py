@@ -5,7 +5,7 @@ from pipeline.nlp.data import default_data
 from pipeline.nlp.people import known_names, last_word, name_run, person_rules, title_phrase_follows
 
 nlp = spacy.blank("en")
-R = person_rules(default_data("person_appositions", "org_rules"), default_data("person_appositions", "people_rules"))
+R = person_rules(*(default_data("person_appositions", s) for s in ("org_rules", "people_rules", "role_words", "demonyms")))
 
 
 def test_last_word_keeps_hyphenated_surnames():
@@ -59,3 +59,9 @@ def test_a_hyphenated_title_follows_the_name():
     assert title_phrase_follows(doc, 3, R, {})
     doc = nlp("Tomas Reyval, Rio-Grande people arrived")
     assert not title_phrase_follows(doc, 3, R, {})
+
+
+def test_a_run_of_title_and_nationality_words_next_to_a_speech_verb_is_no_person():
+    from pipeline.nlp.people import find_people
+    doc = nlp("said Jordanian Foreign Minister Rami Haddad , and said Rami Haddad .")
+    assert [doc[a:b].text for a, b in find_people(doc, [], {}, R)] == ["Rami Haddad", "Rami Haddad"]

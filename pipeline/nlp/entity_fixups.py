@@ -34,6 +34,7 @@ from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
 from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents
 from pipeline.nlp.extensions import doc_text, set_source, span_key
 from pipeline.nlp.un_agencies import inside_longer_name
+from pipeline.nlp.people import title_words
 from pipeline.records import ENTITY_LABELS
 
 LABEL_MAP = {"FAC": "LOC"}
@@ -59,9 +60,10 @@ class Ent:
 
 
 @lru_cache(maxsize=None)
-def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms: Rules) -> dict:
+def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms: Rules, role_words: Rules) -> dict:
     """The word lists of the rule files, compiled once per set of files."""
     org, people, stop = org_rules, people_rules, stoplist
+    nationalities = frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"])
     return {
         "non_entity_heads": frozenset(org["non_entity_heads"]),
         "chain_heads": frozenset(org["chain_heads"]),
@@ -71,7 +73,8 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "org_heads": frozenset(org["org_unit_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "stoplist": frozenset(fold(t) for t in stop["texts"]),
-        "demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
+        "demonyms": nationalities,
+        "title_words": title_words(people, role_words, demonyms),
     }
 
 
@@ -392,6 +395,9 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             continue
         if "verb_root" not in off and doc[e.start:e.end].root.pos_ == "VERB":
             continue
+        if "title_words_only" not in off and e.label == "PERSON" and all(
+                not t.is_alpha or t.text.casefold() in r["title_words"] for t in doc[e.start:e.end]):
+            continue    # "Mr. President", "Jordanian Foreign [Minister]": a person's name has a name in it
         out.append(e)
     return out
 
@@ -439,20 +445,22 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 HEURISTICS = ("drop_norp", "extend_hyphenated", "kb_relabel", "head_word_label", "join_chains", "titled_quote",
-              "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments")
+              "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments",
+              "title_words_only")
 
 
 @Language.factory("entity_fixups", default_config={
     "disabled": [], "kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json"),
     "people_rules": rules_setting("rules/entities_people.json"),
-    "stoplist": rules_setting("rules/entities_stoplist.json"), "demonyms": rules_setting("rules/demonyms.json")})
+    "stoplist": rules_setting("rules/entities_stoplist.json"), "demonyms": rules_setting("rules/demonyms.json"),
+    "role_words": rules_setting("rules/roles.json")})
 def make_entity_fixups(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, org_rules: Rules,
-                       people_rules: Rules, stoplist: Rules, demonyms: Rules):
+                       people_rules: Rules, stoplist: Rules, demonyms: Rules, role_words: Rules):
     unknown = set(disabled) - set(HEURISTICS)
     if unknown:
         raise ValueError(f"entity_fixups: unknown heuristics {sorted(unknown)}; known: {HEURISTICS}")
     off = frozenset(disabled)
-    r = fixup_rules(org_rules, people_rules, stoplist, demonyms)
+    r = fixup_rules(org_rules, people_rules, stoplist, demonyms, role_words)
     kb.alias_table   # built now, not in the first document
 
     def entity_fixups(doc: Doc) -> Doc:

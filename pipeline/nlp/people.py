@@ -42,8 +42,16 @@ MAX_NAME_TOKENS = 5
 
 
 @lru_cache(maxsize=None)
-def person_rules(org: Rules, people: Rules) -> dict:
-    """The word lists of the rule files, compiled once per pair of files."""
+def title_words(people: Rules, role_words: Rules, demonyms: Rules) -> frozenset[str]:
+    """Lower-case words of titles, honorifics and nationalities (entities_people.json, roles.json,
+    demonyms.json): a span of these alone ("Mr. President", "Jordanian Foreign [Minister]") names no one."""
+    return frozenset(w.casefold() for w in (*people["honorifics"], *people["titles"], *role_words["heads"],
+                                            *role_words["modifiers"], *role_words["honorifics"],
+                                            *(d for rec in demonyms["countries"] for d in rec["demonyms"])))
+
+
+def person_rules(org: Rules, people: Rules, role_words: Rules, demonyms: Rules) -> dict:
+    """The word lists of the rule files, compiled once per set of files."""
     return {
         "apposition_titles": frozenset(t.casefold() for t in people["apposition_titles"]),
         "prefix_titles": frozenset(people["titles"]) | frozenset(people["honorifics"]),
@@ -51,6 +59,7 @@ def person_rules(org: Rules, people: Rules) -> dict:
         "org_words": frozenset(org["org_unit_heads"]) | frozenset(org["non_entity_heads"]),
         # head words of office names and suffixes no name word has
         "office_words": (frozenset(org["org_unit_heads"]), tuple(people["non_name_suffixes"])),
+        "title_words": title_words(people, role_words, demonyms),
     }
 
 
@@ -122,7 +131,8 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict) -> list[tupl
             continue
         end = name_run(doc, i, r)
         i = after_office_words(doc, i, end, r["office_words"])    # "Emergency Situations Ruslan Imankulov"
-        if end == i or not is_person_name(doc, i, end):
+        if end == i or not is_person_name(doc, i, end) or all(
+                t.text.casefold() in r["title_words"] for t in doc[i:end] if t.is_alpha):
             i = max(end, i + 1)
             continue
         # the run must not overlap a knowledge-base or abbreviation span, nor cut through an entity
@@ -247,9 +257,11 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase) -> Doc:
 
 @Language.factory("person_appositions", default_config={
     "kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json"),
-    "people_rules": rules_setting("rules/entities_people.json")})
-def make_person_appositions(nlp: Language, name: str, kb: KnowledgeBase, org_rules: Rules, people_rules: Rules):
-    r = person_rules(org_rules, people_rules)
+    "people_rules": rules_setting("rules/entities_people.json"), "role_words": rules_setting("rules/roles.json"),
+    "demonyms": rules_setting("rules/demonyms.json")})
+def make_person_appositions(nlp: Language, name: str, kb: KnowledgeBase, org_rules: Rules, people_rules: Rules,
+                            role_words: Rules, demonyms: Rules):
+    r = person_rules(org_rules, people_rules, role_words, demonyms)
     kb.alias_table   # built now, not in the first document
 
     def person_appositions(doc: Doc) -> Doc:
