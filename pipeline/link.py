@@ -866,7 +866,7 @@ class Linker:
             # names in a block differ only at `position`: pair those whose tokens there may be variants
             keys = [_parts(m[3])[1] for m in members]
             position = members[0][2]
-            for x, y in sorted(R.variant_token_pairs([k.split()[position] for k in keys])):
+            for x, y in R.variant_token_pairs([k.split()[position] for k in keys]):   # edges are sorted in SQL
                 if members[x][4] != members[y][4]:
                     continue
                 if group == "PERSON":
@@ -890,7 +890,7 @@ class Linker:
     def resolve(self) -> None:
         self._flush_chunk()
         self._sum_chunks()
-        self.store.put("edge", list(self._variant_edges()))
+        self.store.put("edge", self._variant_edges())
         n_nodes = self.store.rows("SELECT COUNT(*) FROM node").fetchone()[0]
         uf = _UF([None] * n_nodes)
         for pos, node in self.store.rows("SELECT pos, node FROM node WHERE node > ? AND node < ?",

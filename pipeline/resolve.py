@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import combinations
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from rapidfuzz.distance import Indel
 
@@ -348,7 +347,8 @@ def _deletions(token: str, depth: int) -> set[str]:
     return out
 
 
-def variant_token_pairs(tokens: list[str], ratio: float = min(PERSON_VARIANT_RATIO, ORG_VARIANT_RATIO)) -> set[tuple[int, int]]:
+def variant_token_pairs(tokens: list[str],
+                        ratio: float = min(PERSON_VARIANT_RATIO, ORG_VARIANT_RATIO)) -> Iterator[tuple[int, int]]:
     """Index pairs (i < j) of tokens that might be spelling variants (`_token_variant` at `ratio`),
     a superset of the pairs that are, found without comparing every pair: a block of names that differ
     in one position ("X Development Foundation") can hold tens of thousands of names, and comparing all
@@ -359,6 +359,8 @@ def variant_token_pairs(tokens: list[str], ratio: float = min(PERSON_VARIANT_RAT
     at 0.90). Per first letter, tokens are indexed by themselves and their one-character deletions
     (which meet for d <= 1, a substitution and a transposition), long tokens also by their two-character
     deletions (two letters added to a shorter token), and tokens long enough for d >= 3 are all paired.
+    Each pair is yielded once, from its first token, never gathered: a block of 20,000 similar names has
+    close to a million candidate pairs, which as one set held more memory than the rest of link.
     """
     per_letter: dict[str, list[int]] = {}
     for i, t in enumerate(tokens):
@@ -368,20 +370,22 @@ def variant_token_pairs(tokens: list[str], ratio: float = min(PERSON_VARIANT_RAT
     # the shortest token that can take part in a pair at distance 2, and at distance 3
     two = next(n for n in range(MIN_VARIANT_TOKEN, 1000) if int(slack * n + 1e-9) >= 2)
     three = next(n for n in range(MIN_VARIANT_TOKEN, 1000) if int(slack * n + 1e-9) >= 3)
-    pairs: set[tuple[int, int]] = set()
     for members in per_letter.values():
         if len(members) < 2:
             continue
+        def keys(i: int) -> set[str]:   # computed twice, not kept: 100 strings a long token
+            return _deletions(tokens[i], 2 if len(tokens[i]) >= two + 2 else 1)
+
         by_key: dict[str, list[int]] = {}
         for i in members:
-            t = tokens[i]
-            for key in _deletions(t, 2 if len(t) >= two + 2 else 1):
+            for key in keys(i):
                 by_key.setdefault(key, []).append(i)
-        for ids in by_key.values():   # each token once per key, in increasing order
-            pairs.update(combinations(ids, 2))
         long_ones = [i for i in members if len(tokens[i]) >= three]
-        pairs.update((a, b) for x, a in enumerate(long_ones) for b in long_ones[x + 1:])
-    return pairs
+        for i in members:
+            partners = {j for key in keys(i) for j in by_key[key] if j > i}
+            if len(tokens[i]) >= three:
+                partners.update(j for j in long_ones if j > i)
+            yield from ((i, j) for j in sorted(partners))
 
 
 def known_by_surname_only(toks: list[str]) -> bool:
