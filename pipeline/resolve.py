@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from pipeline.config import NAME_CACHE_SIZE
@@ -358,7 +359,7 @@ def variant_token_pairs(tokens: list[str],
     d <= (1 - ratio) * (len a + len b), hence d <= 2 (1 - ratio) / ratio * the shorter length (0.22 of it
     at 0.90). Per first letter, tokens are indexed by themselves and their one-character deletions
     (which meet for d <= 1, a substitution and a transposition), long tokens also by their two-character
-    deletions (two letters added to a shorter token), and tokens long enough for d >= 3 are all paired.
+    deletions (two letters added to a shorter token), and tokens long enough for d >= 3 are compared directly.
     Each pair is yielded once, from its first token, never gathered: a block of 20,000 similar names has
     close to a million candidate pairs, which as one set held more memory than the rest of link.
     """
@@ -381,10 +382,15 @@ def variant_token_pairs(tokens: list[str],
             for key in keys(i):
                 by_key.setdefault(key, []).append(i)
         long_ones = [i for i in members if len(tokens[i]) >= three]
+        long_tokens = [tokens[i] for i in long_ones]
         for i in members:
             partners = {j for key in keys(i) for j in by_key[key] if j > i}
             if len(tokens[i]) >= three:
-                partners.update(j for j in long_ones if j > i)
+                # too far apart for a neighbourhood index: compared directly, in rapidfuzz's C loop, with the
+                # similarity `_token_variant` requires (so no variant is lost)
+                partners.update(long_ones[k] for _, _, k in process.extract(
+                    tokens[i], long_tokens, scorer=Indel.normalized_similarity, score_cutoff=ratio, limit=None)
+                    if long_ones[k] > i)
             yield from ((i, j) for j in sorted(partners))
 
 
