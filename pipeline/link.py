@@ -877,7 +877,7 @@ class Linker:
                     yield members[x][3], members[y][3]
         people = self.store.rows("SELECT node, label FROM node_vote WHERE node > ? AND node < ?",
                                  _key(("PERSON", "")), _key(("PERSON", "\U0010ffff")))
-        for node, label in list(people):
+        for node, label in people:
             parts = _parts(node)
             short = R.without_initials(parts[1].split()) if len(parts) == 2 else None
             if not short or len(short) < 2:

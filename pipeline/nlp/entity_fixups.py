@@ -63,7 +63,6 @@ class Ent:
 def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms: Rules, role_words: Rules) -> dict:
     """The word lists of the rule files, compiled once per set of files."""
     org, people, stop = org_rules, people_rules, stoplist
-    nationalities = frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"])
     return {
         "non_entity_heads": frozenset(org["non_entity_heads"]),
         "chain_heads": frozenset(org["chain_heads"]),
@@ -73,7 +72,7 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "org_heads": frozenset(org["org_unit_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "stoplist": frozenset(fold(t) for t in stop["texts"]),
-        "demonyms": nationalities,
+        "demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
         "title_words": title_words(people, role_words, demonyms),
     }
 

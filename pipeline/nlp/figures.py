@@ -13,7 +13,6 @@ are found with the `date_rules` setting (dates.json).
 """
 from __future__ import annotations
 
-
 import re
 from dataclasses import dataclass
 from functools import lru_cache

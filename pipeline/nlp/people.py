@@ -50,6 +50,7 @@ def title_words(people: Rules, role_words: Rules, demonyms: Rules) -> frozenset[
                                             *(d for rec in demonyms["countries"] for d in rec["demonyms"])))
 
 
+@lru_cache(maxsize=None)
 def person_rules(org: Rules, people: Rules, role_words: Rules, demonyms: Rules) -> dict:
     """The word lists of the rule files, compiled once per set of files."""
     return {
