@@ -201,12 +201,11 @@ def merge_packed(packs: list[dict], offsets: list[int]) -> dict:
 
 # A run of this many cached articles in a row ends the current `nlp.pipe`, so that their results can be
 # handed on instead of queueing behind documents still in flight; the next uncached article starts a
-# new pipe (with n_process > 1 that restarts the workers, hence a long run).
+# new pipe.
 MAX_CACHED_RUN = 2048
 # Uncached articles per `nlp.pipe` call, each call inside `nlp.memory_zone()`: the strings and lexemes
 # that a corpus's new words add to the vocabulary are freed after each call, so memory stays flat over
-# any number of articles (a corpus of fresh names grew it by ~4 KB an article). With n_process > 1 each
-# call also starts fresh worker processes (forked with the model loaded), which hold no zone of their own.
+# any number of articles (a corpus of fresh names grew it by ~4 KB an article).
 ZONE_ARTICLES = 2000
 
 
@@ -230,20 +229,19 @@ def extract_one(article: dict, nlp) -> Extraction:
     return unpack_extraction(packed, article["article_id"], article.get("published"))
 
 
-def extract_batch(articles: list[dict], nlp=None, n_process: int = 1,
-                  batch_size: int = config.BATCH_SIZE) -> list[Extraction]:
+def extract_batch(articles: list[dict], nlp=None, batch_size: int = config.BATCH_SIZE) -> list[Extraction]:
     """Run the spaCy pipeline over articles (in order) and convert each Doc; no cache."""
-    return list(extract_articles(articles, cache=None, nlp=nlp, n_process=n_process, batch_size=batch_size))
+    return list(extract_articles(articles, cache=None, nlp=nlp, batch_size=batch_size))
 
 
 def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = None, nlp=None,
-                     n_process: int = config.N_PROCESS, batch_size: int = config.BATCH_SIZE,
-                     progress=None, stats: dict | None = None) -> Iterator[Extraction]:
-    """Extractions for every article, in input order; cached ones are not recomputed.
+                     batch_size: int = config.BATCH_SIZE, progress=None,
+                     stats: dict | None = None) -> Iterator[Extraction]:
+    """Extractions for every article, in input order, in this process; cached ones are not recomputed
+    (`pipeline.engines.local` spreads this over worker processes).
 
-    The uncached articles flow through long-lived `nlp.pipe` calls of up to ZONE_ARTICLES articles
-    (one worker pool each when n_process > 1), fed by a generator, so the workers never sit idle
-    between chunks and memory holds only the documents in flight; each call runs in a memory zone.
+    The uncached articles flow through long-lived `nlp.pipe` calls of up to ZONE_ARTICLES articles,
+    fed by a generator, so memory holds only the documents in flight; each call runs in a memory zone.
     spaCy returns documents in input order, which is what lets a plain queue pair each document with
     its article. An article longer than config.MAX_CHUNK_CHARS goes in as
     paragraph chunks whose records are merged with their offsets.
@@ -341,7 +339,7 @@ def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = N
             nlp = shared_nlp()
         try:
             with nlp.memory_zone():   # the Docs never leave it: each becomes plain records right here
-                for doc in nlp.pipe(feed(first), batch_size=batch_size, n_process=n_process):
+                for doc in nlp.pipe(feed(first), batch_size=batch_size):
                     entry, index = in_pipe.popleft()
                     entry[2].append(packed_of(doc))
                     if index == len(entry[3]) - 1:

@@ -7,6 +7,7 @@ import pytest
 
 from pipeline import config
 from pipeline.engines import dask as dask_engine
+from pipeline.engines.local import extract_local
 from pipeline.extract import ExtractionCache, extract_articles
 from pipeline.nlp.build import shared_nlp
 from pipeline.stages import run_all
@@ -43,11 +44,48 @@ def articles():
 
 def test_two_processes_give_the_same_extractions_as_one(articles):
     nlp = shared_nlp()
-    one = [e.to_dict() for e in extract_articles(articles, nlp=nlp, n_process=1, batch_size=2)]
-    two = [e.to_dict() for e in extract_articles(articles, nlp=nlp, n_process=2, batch_size=2)]
+    one = [e.to_dict() for e in extract_local(articles, nlp=nlp, n_process=1, batch_size=2)]
+    stats = {}
+    # Partitions of 2 batches of 1 article: five tasks over two workers, taken back in input order.
+    two = [e.to_dict() for e in extract_local(articles, nlp=nlp, n_process=2, batch_size=1, stats=stats)]
     assert [e["article_id"] for e in two] == [a["article_id"] for a in articles]
     assert two == one
     assert any(e["mentions"] for e in one)
+    assert stats["partitions"] == 3 and stats["computed"] == len(articles) and stats["failed"] == []
+
+
+def test_a_worker_reports_the_article_that_raises_and_the_others_come_back_in_order(tmp_path):
+    from conftest import blank_nlp_raising_on
+
+    nlp = blank_nlp_raising_on("BOOM", RuntimeError("component exploded"))
+    nlp.add_pipe("entity_ruler", first=True).add_patterns([{"label": "ORG", "pattern": "Blue River Council"}])
+    texts = ["The Blue River Council met.", "BOOM went the Blue River Council.", "The Council met again.",
+             "The Blue River Council closed."]
+    arts = [article(i, "Written test text", t) for i, t in enumerate(texts)]
+    cache = ExtractionCache(tmp_path)
+    list(extract_local(arts[2:3], cache=cache, nlp=nlp))
+    stats = {}
+    out = list(extract_local(arts, cache=cache, nlp=nlp, n_process=2, batch_size=1, stats=stats))
+    assert [e.article_id for e in out] == ["t0", "t2", "t3"]
+    assert [(f.article_id, f.reason) for f in stats["failed"]] == [
+        ("t1", "extract failed: RuntimeError: component exploded")]
+    assert stats["cached"] == 1 and stats["computed"] == 2
+    assert [m.text for m in out[2].mentions] == ["Blue River Council"]
+    assert cache.get(arts[3]) is not None and cache.get(arts[1]) is None
+
+
+def test_a_fully_cached_run_starts_no_workers(articles, tmp_path, monkeypatch):
+    nlp = shared_nlp()
+    cache = ExtractionCache(tmp_path)
+    list(extract_local(articles, cache=cache, nlp=nlp))
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a fully cached run must not start workers")
+
+    monkeypatch.setattr("pipeline.engines.local.ProcessPoolExecutor", no_pool)
+    stats = {}
+    assert len(list(extract_local(articles, cache=cache, nlp=nlp, n_process=2, stats=stats))) == len(articles)
+    assert stats["cached"] == len(articles)
 
 
 def test_cached_runs_between_new_articles_keep_input_order(articles, tmp_path, monkeypatch):

@@ -1,10 +1,10 @@
 """The last component of the extract pipeline: condenses a finished Doc into its extraction records.
 
-With `n_process > 1`, spaCy sends every Doc back to the main process as bytes (tokens, vectors of
-attributes, text). The extract stage needs only a few hundred small records per article, so this
-component returns a token-less Doc that carries them in `user_data`: the main process then
-deserializes almost nothing and stays free for the workers. Dates keep their raw candidates because
-resolving them needs the article's published date, which only the main process has.
+The extract stage needs only a few hundred small records per article, not the Doc: this component
+returns a token-less Doc that carries them in `user_data`, so whatever receives the Doc (the worker that
+turns it into an Extraction, spaCy's `nlp.pipe(n_process=...)` for a user of the saved pipeline, which
+sends every Doc back as bytes) handles almost nothing. Dates keep their raw candidates because resolving
+them needs the article's published date, which is not part of the text.
 """
 from __future__ import annotations
 

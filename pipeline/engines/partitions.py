@@ -1,0 +1,90 @@
+"""Extraction spread over workers in partitions, results in input order: what the local process pool and
+the Dask engine share.
+
+The caller reads the articles, answers what it can from the extraction cache and submits only the
+rest, a partition of articles per task, to whatever executor it has (`submit(fn, *args)` returning a
+future). Results are taken back in input order with at most `max_in_flight` partitions submitted and
+not yet taken, so memory stays bounded whatever the corpus size, and an idle worker always finds a
+partition waiting. The executor is created only once an article misses the cache.
+"""
+from __future__ import annotations
+
+from collections import deque
+from itertools import islice
+from typing import Callable, Iterable, Iterator
+
+from pipeline.extract import ExtractionCache, Failure, extract_articles
+from pipeline.records import Extraction
+
+
+def extract_partition_rows(articles: list[dict], nlp, batch_size: int) -> list[dict]:
+    """The extractions of a partition of articles, as plain dicts, in order; an article whose extraction
+    raised comes back as {"article_id", "failed": reason} (long ones are chunked)."""
+    stats: dict = {}
+    done = {e.article_id: e.to_dict() for e in extract_articles(articles, nlp=nlp, batch_size=batch_size,
+                                                                  stats=stats)}
+    failed = {f.article_id: f.reason for f in stats["failed"]}
+    return [done.get(a["article_id"]) or {"article_id": a["article_id"], "failed": failed[a["article_id"]]}
+            for a in articles]
+
+
+def slim(article: dict) -> dict:
+    # Only what extraction reads travels to the workers.
+    return {"article_id": article["article_id"], "text": article["text"], "published": article.get("published")}
+
+
+def extract_partitioned(articles: Iterable[dict], executor: Callable[[], tuple[Callable, int]],
+                        task: Callable, task_args: tuple, partition_size: int,
+                        cache: ExtractionCache | None = None, stats: dict | None = None,
+                        progress=None) -> Iterator[Extraction]:
+    """Extractions for every article, in input order.
+
+    `executor()` is called once, when the first article misses the cache, and returns
+    (submit, max_in_flight); `task(partition, *task_args)` runs on a worker and returns
+    `extract_partition_rows`. Counts go to `stats`: cached, computed, partitions, failed.
+    """
+    stats = stats if stats is not None else {}
+    stats.setdefault("cached", 0)
+    stats.setdefault("computed", 0)
+    stats.setdefault("partitions", 0)
+    stats.setdefault("failed", [])
+    state: dict = {"max_in_flight": 0}
+    # Each item: (partition with its cache hits filled in, future for its uncached articles or None).
+    in_flight: deque = deque()
+
+    def drain_one() -> Iterator[Extraction]:
+        part, future = in_flight.popleft()
+        computed = iter(future.result()) if future is not None else iter(())
+        for article, hit in part:
+            if hit is None:
+                row = next(computed)
+                if "failed" in row:
+                    stats["failed"].append(Failure(row["article_id"], row["failed"]))
+                    if progress is not None:
+                        progress.update(1)
+                    continue
+                extraction = Extraction.from_dict(row)
+                if cache is not None:
+                    cache.put(article, extraction)
+                stats["computed"] += 1
+            else:
+                extraction = hit
+                stats["cached"] += 1
+            if progress is not None:
+                progress.update(1)
+            yield extraction
+
+    source = iter(articles)
+    while part := [(a, cache.get(a) if cache is not None else None) for a in islice(source, partition_size)]:
+        todo = [slim(a) for a, hit in part if hit is None]
+        future = None
+        if todo:
+            if "submit" not in state:
+                state["submit"], state["max_in_flight"] = executor()
+            future = state["submit"](task, todo, *task_args)
+            stats["partitions"] += 1
+        in_flight.append((part, future))
+        while len(in_flight) > state["max_in_flight"]:
+            yield from drain_one()
+    while in_flight:
+        yield from drain_one()
