@@ -10,8 +10,8 @@ The speaker is the character span of an entity mention. A pronoun ("she added") 
 last named before it, a bare title ("the Minister said") to the person last given that title (read from
 `doc._.roles`, which runs before this component); an organization speaks where no person is named.
 
-Everything below the factory is a pure function of (text, entities, roles) with word lists from
-models/rules/quotes.json.
+The rules are pure functions of (the Doc's words, entities, roles) with word lists from
+models/rules/quotes.json; a Doc from the bare tokenizer is enough to run them.
 """
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ from spacy.language import Language
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.extensions import doc_text, span_key, token_starts_with_pos
-from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
-                                is_head, is_honorific, read_word_lists, tokenize, word_entities, words_of)
+from pipeline.nlp.roles import (ENTITY_LABELS, ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
+                                is_head, is_honorific, read_word_lists, word_entities, words_of)
 
 QUOTES_FILE = config.RULES_DIR / "quotes.json"
 
@@ -493,15 +493,15 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ro
     return None, None
 
 
-def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexicon | None = None,
-                qlex: QuoteLexicon | None = None, words: Sequence[Word] | None = None,
-                verbs: frozenset = frozenset()) -> list[dict]:
-    """Every direct quotation of the article as the component's dicts; `verbs` holds the start
-    offsets of words a tagger marked as verbs (used only where no cue verb is known)."""
+def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexicon | None = None,
+                qlex: QuoteLexicon | None = None, verbs: frozenset = frozenset()) -> list[dict]:
+    """Every direct quotation of the Doc, given its entities `ents`, as the component's dicts; `verbs` holds
+    the start offsets of words a tagger marked as verbs (used only where no cue verb is known)."""
     lex = lex or default_lexicon()
     qlex = qlex or default_quote_lexicon()
-    ents = sorted(e for e in ents if e.label in ("PERSON", "ORG", "UN_AGENCY", "GPE", "LOC"))
-    words = words if words is not None else tokenize(text)
+    text = doc_text(doc)
+    ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
+    words = words_of(doc)
     wents = word_entities(words, ents)
     paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
@@ -656,8 +656,7 @@ def make_quote_extractor(nlp, name):
         modifiers = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and e.end < len(doc)
                      and e.root.dep_ == "compound" and e.root.head.i == e.end and e.root.head.pos_ == "NOUN"}
         ents = [e for e in doc_entities(doc) if (e.start, e.end) not in modifiers]
-        quotes = find_quotes(doc_text(doc), ents, doc._.roles or [], lex, qlex, words_of(doc),
-                             verbs=token_starts_with_pos(doc, "VERB"))
+        quotes = find_quotes(doc, ents, doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
         for q in quotes:
             body = agency_described(doc, q["speaker_start"], q["speaker_end"], q["start_char"])
             if body is not None:

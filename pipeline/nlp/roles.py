@@ -123,18 +123,6 @@ def words_of(doc) -> list[Word]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    import spacy
-
-    return spacy.blank("en").tokenizer
-
-
-def tokenize(text: str) -> list[Word]:
-    """Words of a bare text, by the English tokenizer (the rule tests' texts have no Doc)."""
-    return words_of(_tokenizer()(text))
-
-
 def word_entities(words: Sequence[Word], ents: Sequence[Ent]) -> list[int]:
     """Index into `ents` of the entity each word overlaps, or -1. Both lists are in text order."""
     out = [-1] * len(words)
@@ -661,13 +649,13 @@ def _opens_a_post(words: list[str], lex: Lexicon) -> bool:
     return bool(np) and np[-1][:1].isupper() and is_head(Word(np[-1], 0, 0, np[-1].lower()), lex)
 
 
-def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
-               words: Sequence[Word] | None = None, adjectives: frozenset = frozenset()) -> list[dict]:
-    """Every (person, title) the text states, as dicts with char spans (the component's output).
-    `adjectives`: start chars of the tokens the tagger calls adjectives."""
+def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None, adjectives: frozenset = frozenset()) -> list[dict]:
+    """Every (person, title) the Doc's text states, given its entities `ents`, as dicts with char spans (the
+    component's output). `adjectives`: start chars of the tokens the tagger calls adjectives."""
     lex = lex or default_lexicon()
+    text = doc_text(doc)
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
-    words = without_acronym_asides(split_glued_heads(words if words is not None else tokenize(text), text, lex))
+    words = without_acronym_asides(split_glued_heads(words_of(doc), text, lex))
     wents = word_entities(words, ents)
     last_word = {e: i for i, e in enumerate(wents) if e >= 0}
     first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e >= 0}
@@ -708,8 +696,7 @@ def make_role_extractor(nlp, name):
     lex = default_lexicon()
 
     def role_extractor(doc):
-        doc._.roles = find_roles(doc_text(doc), doc_entities(doc), lex, words_of(doc),
-                                 adjectives=token_starts_with_pos(doc, "ADJ"))
+        doc._.roles = find_roles(doc, doc_entities(doc), lex, adjectives=token_starts_with_pos(doc, "ADJ"))
         return doc
 
     return role_extractor
