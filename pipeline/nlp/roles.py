@@ -614,39 +614,28 @@ def split_title(title: str, lex: Lexicon) -> list[str]:
     ("Communication and Outreach Specialist"). Only the part before the first complement preposition
     is split, so "Minister of Labour, Social Security and Migration" stays whole. A possessive owner before
     the title ("the world body's humanitarian relief coordinator") is not part of it."""
-    title = POSSESSIVE_RE.sub("", title)
-    words = title.split()
+    words = POSSESSIVE_RE.sub("", title).split()
     cut = next((i for i, w in enumerate(words) if i and w.lower() in lex.complement_prepositions), len(words))
-    head_part, rest = words[:cut], words[cut:]
-    links = [i for i, w in enumerate(head_part) if w.lower() in ("and", "&") and 0 < i < len(head_part) - 1]
-    if not title:
-        return []
-    parts, start = [], 0
-    for i in links + [len(head_part)]:
-        parts.append(head_part[start:i])
-        start = i + 1
-    if not links:
-        parts = [head_part]
-    elif not all(any(is_head(Word(w, 0, 0, w.lower()), lex) for w in part) for part in parts):
-        parts = [head_part]
-    # after the complement, "and" + a phrase ending in its own head starts a second post
-    # ("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator")
-    for i, w in enumerate(rest):
-        if w.lower() in ("and", "&") and 0 < i < len(rest) - 1 and _opens_a_post(rest[i + 1:], lex):
-            return [" ".join(p) for p in parts[:-1]] + [" ".join(parts[-1] + rest[:i])] + \
-                split_title(" ".join(rest[i + 1:]), lex)
-    return [" ".join(p) for p in parts[:-1]] + [" ".join(parts[-1] + rest)]
+    for i in range(1, len(words) - 1):
+        if words[i].lower() not in ("and", "&"):
+            continue
+        after = _noun_phrase(words[i + 1:], lex)
+        # before the complement, both sides need a head of their own; after it, the phrase after "and" must end in
+        # a capitalised head ("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator")
+        if (i < cut and _has_head(words[:i], lex) and _has_head(after, lex)) or (
+                i > cut and after and after[-1][:1].isupper() and _has_head(after[-1:], lex)):
+            return [" ".join(words[:i])] + split_title(" ".join(words[i + 1:]), lex)
+    return [" ".join(words)] if words else []
 
 
-def _opens_a_post(words: list[str], lex: Lexicon) -> bool:
-    """The words after an "and" start a post of their own: their noun phrase, up to the next preposition
-    or "and", ends in a capitalised title head ("Emergency Relief Coordinator", "Minister of Health")."""
-    np = []
-    for w in words:
-        if w.lower() in lex.complement_prepositions or w.lower() in ("and", "&"):
-            break
-        np.append(w)
-    return bool(np) and np[-1][:1].isupper() and is_head(Word(np[-1], 0, 0, np[-1].lower()), lex)
+def _noun_phrase(words: list[str], lex: Lexicon) -> list[str]:
+    """The words up to the next complement preposition or "and"."""
+    stops = lex.complement_prepositions | {"and", "&"}
+    return words[:next((i for i, w in enumerate(words) if w.lower() in stops), len(words))]
+
+
+def _has_head(words: list[str], lex: Lexicon) -> bool:
+    return any(is_head(Word(w, 0, 0, w.lower()), lex) for w in words)
 
 
 def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None, adjectives: frozenset = frozenset()) -> list[dict]:
