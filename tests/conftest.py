@@ -1,6 +1,7 @@
 """Shared fixtures: tiny hand-made dumps, a blank English pipeline, and the real-corpus run."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,16 @@ def make_record(title: str, body: str, url: str, date: str | None = "14 June 202
     lines += content[1:]
     lines.append(f"URL: {url}")
     return "\n".join(lines) + "\n\n\n"
+
+
+@lru_cache(maxsize=1)
+def _tokenizer_only():
+    return spacy.blank("en")
+
+
+def make_doc(text: str):
+    """A Doc with tokens only, for the rule tests: roles and quotes read its words, the entities are given."""
+    return _tokenizer_only().make_doc(text)
 
 
 def char_ents(text: str, *spec: tuple):

@@ -6,7 +6,7 @@ import spacy
 
 from pipeline.nlp import quotes as Q
 from pipeline.nlp.quotes import find_quotes, find_quote_spans, mark_role
-from conftest import char_ents
+from conftest import char_ents, make_doc
 from pipeline.nlp.roles import find_roles
 
 
@@ -15,9 +15,9 @@ ents_of = char_ents
 
 def quotes_of(text: str, *spec, with_roles: bool = False) -> list[tuple]:
     ents = ents_of(text, *spec)
-    roles = find_roles(text, ents) if with_roles else []
+    roles = find_roles(make_doc(text), ents) if with_roles else []
     out = []
-    for q in find_quotes(text, ents, roles):
+    for q in find_quotes(make_doc(text), ents, roles):
         assert text[q["start_char"]:q["end_char"]].startswith(q["text"].split("\n")[0])
         speaker = text[q["speaker_start"]:q["speaker_end"]] if q["speaker_start"] is not None else None
         out.append((q["text"], speaker, q["cue"]))
@@ -152,8 +152,8 @@ def test_a_verb_the_cue_list_lacks_attributes_when_the_tagger_says_verb_and_a_pe
     text = "“The road to recovery will be long”, asserted Ms. Lena Marsh. The town “Green Hill” grew."
     ents = ents_of(text, ("Lena Marsh", "PERSON"))
     verbs = frozenset({text.index("asserted"), text.index("grew")})
-    assert [q["speaker_start"] for q in find_quotes(text, ents)] == []
-    got = find_quotes(text, ents, verbs=verbs)
+    assert [q["speaker_start"] for q in find_quotes(make_doc(text), ents)] == []
+    got = find_quotes(make_doc(text), ents, verbs=verbs)
     assert [(q["text"], text[q["speaker_start"]:q["speaker_end"]], q["cue"]) for q in got] == [
         ("The road to recovery will be long", "Lena Marsh", "asserted")]
 
@@ -270,10 +270,10 @@ def test_colon_form_takes_the_tagged_verb_as_cue():
             "“Your new passport is more than a document.”")
     ents = ents_of(text, ("Dana Wolf", "PERSON"))
     verbs = frozenset({text.index("congratulated")})
-    got = find_quotes(text, ents, verbs=verbs)
+    got = find_quotes(make_doc(text), ents, verbs=verbs)
     assert [(q["text"], text[q["speaker_start"]:q["speaker_end"]], q["cue"]) for q in got] == [
         ("Your new passport is more than a document.", "Dana Wolf", "congratulated")]
-    assert find_quotes(text, ents)[0]["cue"] is None
+    assert find_quotes(make_doc(text), ents)[0]["cue"] is None
 
 
 def test_single_curly_quotes_need_a_cue_and_survive_apostrophes():
@@ -292,11 +292,11 @@ def test_said_by_an_unnamed_subject_goes_to_the_person_the_paragraph_just_named(
     text = ("Jane Roe visited the camp on Monday and met families. "
             "“We are confronted with a tough reality,” the official said.")
     ents = [Ent(0, 8, "PERSON")]
-    (q,) = find_quotes(text, ents)
+    (q,) = find_quotes(make_doc(text), ents)
     assert (q["speaker_start"], q["speaker_end"]) == (0, 8)
     # a person named only inside another quotation is not the speaker
     text2 = "“Jane Roe is here,” a guard said. “We are confronted with a tough reality,” the official said."
-    quotes = find_quotes(text2, [Ent(1, 9, "PERSON")])
+    quotes = find_quotes(make_doc(text2), [Ent(1, 9, "PERSON")])
     assert [q["speaker_start"] for q in quotes] == [None, None]
 
 

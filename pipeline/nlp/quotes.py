@@ -10,8 +10,8 @@ The speaker is the character span of an entity mention. A pronoun ("she added") 
 last named before it, a bare title ("the Minister said") to the person last given that title (read from
 `doc._.roles`, which runs before this component); an organization speaks where no person is named.
 
-Everything below the factory is a pure function of (text, entities, roles) with word lists from
-models/rules/quotes.json.
+The rules are pure functions of (the Doc's words, entities, roles) with word lists from
+models/rules/quotes.json; a Doc from the bare tokenizer is enough to run them.
 """
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ from spacy.language import Language
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.extensions import doc_text, span_key, token_starts_with_pos
-from pipeline.nlp.roles import (ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
-                                is_head, is_honorific, read_word_lists, tokenize, word_entities, words_of)
+from pipeline.nlp.roles import (ENTITY_LABELS, ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
+                                is_head, is_honorific, read_word_lists, word_entities, words_of)
 
 QUOTES_FILE = config.RULES_DIR / "quotes.json"
 
@@ -363,16 +363,15 @@ def _naming_context(text: str, q: QuoteSpan, words: Sequence[Word], qlex: QuoteL
 # Resolution of pronouns and bare titles
 
 
-def resolve_pronoun(text: str, pos: int, pronoun: str, ents: Sequence[Ent], qlex: QuoteLexicon,
-                    genders: dict, quoted: Sequence[tuple[int, int]] = ()) -> Ent | None:
-    """The person last named before `pos` whose known gender (`genders`) does not contradict the pronoun.
-    Names inside quotations (`quoted` spans) are what speakers talk about, not who speaks."""
-    want = qlex.pronouns.get(pronoun)
-    for e in reversed([e for e in ents if e.label == "PERSON" and e.end <= pos]):
-        if any(s <= e.start and e.end <= t for s, t in quoted):
+def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[int, int]], since: int = 0,
+                        gender: str | None = None, genders: dict = {}, text: str = "") -> Ent | None:
+    """The last person mention between `since` and `pos` whose known gender (`genders`, by surname) does not
+    contradict `gender`. Names inside quotations (`quoted` spans) are what speakers talk about, not who speaks."""
+    for e in reversed(ents):
+        if e.label != "PERSON" or e.start < since or e.end > pos or any(s <= e.start < t for s, t in quoted):
             continue
-        g = genders.get(_surname(text, e))
-        if not (want and g and g != want):
+        known = genders.get(_surname(text, e))
+        if not (gender and known and known != gender):
             return e
     return None
 
@@ -481,29 +480,28 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ro
         if cand.kind in ("person", "org"):
             return cand.start, cand.end
         if cand.kind == "pronoun":
-            e = resolve_pronoun(text, cand.start, cand.word, ents, qlex, genders, quoted)
+            e = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), genders=genders,
+                                    text=text)
             if e is not None:
                 return e.start, e.end
         elif cand.kind == "title":
-            hit = resolve_title(cand.start, cand.word, roles)
-            if hit is None:
-                # a title no role gave: the person last named, as for a pronoun
-                e = resolve_pronoun(text, cand.start, "", ents, qlex, genders, quoted)
-                hit = (e.start, e.end) if e is not None else None
-            if hit is not None:
+            # a title no role gave: the person last named, as for a pronoun
+            e = person_named_before(cand.start, ents, quoted)
+            hit = resolve_title(cand.start, cand.word, roles) or (e and (e.start, e.end))
+            if hit:
                 return hit
     return None, None
 
 
-def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexicon | None = None,
-                qlex: QuoteLexicon | None = None, words: Sequence[Word] | None = None,
-                verbs: frozenset = frozenset()) -> list[dict]:
-    """Every direct quotation of the article as the component's dicts; `verbs` holds the start
-    offsets of words a tagger marked as verbs (used only where no cue verb is known)."""
+def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexicon | None = None,
+                qlex: QuoteLexicon | None = None, verbs: frozenset = frozenset()) -> list[dict]:
+    """Every direct quotation of the Doc, given its entities `ents`, as the component's dicts; `verbs` holds
+    the start offsets of words a tagger marked as verbs (used only where no cue verb is known)."""
     lex = lex or default_lexicon()
     qlex = qlex or default_quote_lexicon()
-    ents = sorted(e for e in ents if e.label in ("PERSON", "ORG", "UN_AGENCY", "GPE", "LOC"))
-    words = words if words is not None else tokenize(text)
+    text = doc_text(doc)
+    ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
+    words = words_of(doc)
     wents = word_entities(words, ents)
     paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
@@ -527,7 +525,7 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
                 continue
             n_words = len(_words_of(content))
             same_para = prev is not None and prev_para == p_first
-            next_para = prev is not None and prev_para == p_first - 1 and _opens_paragraph(text, q, paras[p_first])
+            next_para = prev is not None and prev_para == p_first - 1 and not text[paras[p_first][0]:q.open_at].strip()
             if same_para or (next_para and n_words >= qlex.min_unattributed_words):
                 # “...,” X added. “...”: the quote goes on after its cue, same speaker
                 rec = dict(prev, text=content, start_char=q.start, end_char=q.end)
@@ -541,13 +539,13 @@ def find_quotes(text: str, ents: Sequence[Ent], roles: Sequence[dict] = (), lex:
         if start is None and att.cue is not None:
             # said, by someone the clause does not name: the person the paragraph has just named
             # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
-            start, end = person_named_before(q.open_at, paras[p_first][0], ents, quoted)
+            start, end = _span(person_named_before(q.open_at, ents, quoted, since=paras[p_first][0]))
         if start is None and not att.speakers:
             # a quotation nothing around it attributes: the guidelines give it to the person the
             # article names as speaking, "even far from the quotation marks" - the speaker of the
             # last attributed quote, else the last person named before it
             start, end = (prev["speaker_start"], prev["speaker_end"]) if prev is not None and \
-                prev["speaker_start"] is not None else person_named_before(q.open_at, 0, ents, quoted)
+                prev["speaker_start"] is not None else _span(person_named_before(q.open_at, ents, quoted))
         rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": att.cue,
                "start_char": q.start, "end_char": q.end}
         out += per_paragraph(rec, text, q)
@@ -563,13 +561,8 @@ def per_paragraph(rec: dict, text: str, q: QuoteSpan) -> list[dict]:
     return [dict(rec, text=text[s:e], start_char=s, end_char=e) for s, e in q.segments]
 
 
-def person_named_before(pos: int, para_start: int, ents: Sequence[Ent], quoted) -> tuple[int | None, int | None]:
-    """The last person mention between the paragraph's start and `pos`, outside any quotation."""
-    for e in reversed(ents):
-        if e.label == "PERSON" and para_start <= e.start and e.end <= pos \
-                and not any(s <= e.start < t for s, t in quoted):
-            return e.start, e.end
-    return None, None
+def _span(e: Ent | None) -> tuple[int | None, int | None]:
+    return (e.start, e.end) if e is not None else (None, None)
 
 
 def _is_person_at(doc, start: int | None) -> bool:
@@ -652,10 +645,6 @@ def agency_described(doc, start: int | None, end: int | None, before: int) -> tu
     return (named[-1].start_char, named[-1].end_char) if named else None
 
 
-def _opens_paragraph(text: str, q: QuoteSpan, para: tuple[int, int]) -> bool:
-    return not text[para[0]:q.open_at].strip()
-
-
 @Language.factory("quote_extractor")
 def make_quote_extractor(nlp, name):
     lex = default_lexicon()
@@ -667,8 +656,7 @@ def make_quote_extractor(nlp, name):
         modifiers = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and e.end < len(doc)
                      and e.root.dep_ == "compound" and e.root.head.i == e.end and e.root.head.pos_ == "NOUN"}
         ents = [e for e in doc_entities(doc) if (e.start, e.end) not in modifiers]
-        quotes = find_quotes(doc_text(doc), ents, doc._.roles or [], lex, qlex, words_of(doc),
-                             verbs=token_starts_with_pos(doc, "VERB"))
+        quotes = find_quotes(doc, ents, doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
         for q in quotes:
             body = agency_described(doc, q["speaker_start"], q["speaker_end"], q["start_char"])
             if body is not None:

@@ -123,18 +123,6 @@ def words_of(doc) -> list[Word]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    import spacy
-
-    return spacy.blank("en").tokenizer
-
-
-def tokenize(text: str) -> list[Word]:
-    """Words of a bare text, by the English tokenizer (the rule tests' texts have no Doc)."""
-    return words_of(_tokenizer()(text))
-
-
 def word_entities(words: Sequence[Word], ents: Sequence[Ent]) -> list[int]:
     """Index into `ents` of the entity each word overlaps, or -1. Both lists are in text order."""
     out = [-1] * len(words)
@@ -626,48 +614,37 @@ def split_title(title: str, lex: Lexicon) -> list[str]:
     ("Communication and Outreach Specialist"). Only the part before the first complement preposition
     is split, so "Minister of Labour, Social Security and Migration" stays whole. A possessive owner before
     the title ("the world body's humanitarian relief coordinator") is not part of it."""
-    title = POSSESSIVE_RE.sub("", title)
-    words = title.split()
+    words = POSSESSIVE_RE.sub("", title).split()
     cut = next((i for i, w in enumerate(words) if i and w.lower() in lex.complement_prepositions), len(words))
-    head_part, rest = words[:cut], words[cut:]
-    links = [i for i, w in enumerate(head_part) if w.lower() in ("and", "&") and 0 < i < len(head_part) - 1]
-    if not title:
-        return []
-    parts, start = [], 0
-    for i in links + [len(head_part)]:
-        parts.append(head_part[start:i])
-        start = i + 1
-    if not links:
-        parts = [head_part]
-    elif not all(any(is_head(Word(w, 0, 0, w.lower()), lex) for w in part) for part in parts):
-        parts = [head_part]
-    # after the complement, "and" + a phrase ending in its own head starts a second post
-    # ("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator")
-    for i, w in enumerate(rest):
-        if w.lower() in ("and", "&") and 0 < i < len(rest) - 1 and _opens_a_post(rest[i + 1:], lex):
-            return [" ".join(p) for p in parts[:-1]] + [" ".join(parts[-1] + rest[:i])] + \
-                split_title(" ".join(rest[i + 1:]), lex)
-    return [" ".join(p) for p in parts[:-1]] + [" ".join(parts[-1] + rest)]
+    for i in range(1, len(words) - 1):
+        if words[i].lower() not in ("and", "&"):
+            continue
+        after = _noun_phrase(words[i + 1:], lex)
+        # before the complement, both sides need a head of their own; after it, the phrase after "and" must end in
+        # a capitalised head ("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator")
+        if (i < cut and _has_head(words[:i], lex) and _has_head(after, lex)) or (
+                i > cut and after and after[-1][:1].isupper() and _has_head(after[-1:], lex)):
+            return [" ".join(words[:i])] + split_title(" ".join(words[i + 1:]), lex)
+    return [" ".join(words)] if words else []
 
 
-def _opens_a_post(words: list[str], lex: Lexicon) -> bool:
-    """The words after an "and" start a post of their own: their noun phrase, up to the next preposition
-    or "and", ends in a capitalised title head ("Emergency Relief Coordinator", "Minister of Health")."""
-    np = []
-    for w in words:
-        if w.lower() in lex.complement_prepositions or w.lower() in ("and", "&"):
-            break
-        np.append(w)
-    return bool(np) and np[-1][:1].isupper() and is_head(Word(np[-1], 0, 0, np[-1].lower()), lex)
+def _noun_phrase(words: list[str], lex: Lexicon) -> list[str]:
+    """The words up to the next complement preposition or "and"."""
+    stops = lex.complement_prepositions | {"and", "&"}
+    return words[:next((i for i, w in enumerate(words) if w.lower() in stops), len(words))]
 
 
-def find_roles(text: str, ents: Sequence[Ent], lex: Lexicon | None = None,
-               words: Sequence[Word] | None = None, adjectives: frozenset = frozenset()) -> list[dict]:
-    """Every (person, title) the text states, as dicts with char spans (the component's output).
-    `adjectives`: start chars of the tokens the tagger calls adjectives."""
+def _has_head(words: list[str], lex: Lexicon) -> bool:
+    return any(is_head(Word(w, 0, 0, w.lower()), lex) for w in words)
+
+
+def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None, adjectives: frozenset = frozenset()) -> list[dict]:
+    """Every (person, title) the Doc's text states, given its entities `ents`, as dicts with char spans (the
+    component's output). `adjectives`: start chars of the tokens the tagger calls adjectives."""
     lex = lex or default_lexicon()
+    text = doc_text(doc)
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
-    words = without_acronym_asides(split_glued_heads(words if words is not None else tokenize(text), text, lex))
+    words = without_acronym_asides(split_glued_heads(words_of(doc), text, lex))
     wents = word_entities(words, ents)
     last_word = {e: i for i, e in enumerate(wents) if e >= 0}
     first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e >= 0}
@@ -708,8 +685,7 @@ def make_role_extractor(nlp, name):
     lex = default_lexicon()
 
     def role_extractor(doc):
-        doc._.roles = find_roles(doc_text(doc), doc_entities(doc), lex, words_of(doc),
-                                 adjectives=token_starts_with_pos(doc, "ADJ"))
+        doc._.roles = find_roles(doc, doc_entities(doc), lex, adjectives=token_starts_with_pos(doc, "ADJ"))
         return doc
 
     return role_extractor
