@@ -352,6 +352,39 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
     return out
 
 
+SPLIT_KEEP = NAME_GLUE | {"to", "in", "under", "at", "with", "de", "du", "des", "la", "le", "y", "al", "el", "'s", "’s"}
+
+
+def split_coordinated(doc: Doc, e: Ent, r: dict) -> list[Ent]:
+    """A model ORG that runs over two organizations is two: "Ministry of Health and the Ghana Health
+    Service" (two unit-headed names joined by "and the"), "Government through the Ministry of Gender"
+    (joined by a lower-case word no name uses: "through", "via", "by"). Names whose parts share
+    "and the" stay whole ("Entity for Gender Equality and the Empowerment of Women")."""
+    if e.fixed or e.label != "ORG" or e.end - e.start < 3:
+        return [e]
+    for j in range(e.start + 1, e.end - 1):
+        t = doc[j]
+        if t.lower_ == "and" and doc[j + 1].lower_ == "the" and j + 2 < e.end:
+            right = j + 2
+            head = name_head(doc, right, e.end)
+            if head is None or doc[head].text not in r["unit_heads"] \
+                    or _unit_head(doc, e.start, j, r["unit_heads"]) is None:
+                continue
+        elif t.is_lower and t.is_alpha and t.lower_ not in SPLIT_KEEP and t.pos_ in ("ADP", "SCONJ", "VERB"):
+            right = j + 1 + (doc[j + 1].lower_ == "the")
+            if right >= e.end or not is_name_like(doc[right]):
+                continue
+        else:
+            continue
+        left = trim_edges(doc, e.start, j)
+        rest = trim_edges(doc, right, e.end)
+        parts = [Ent(*left, "ORG")] if left[0] < left[1] else []
+        if rest[0] < rest[1]:
+            parts += split_coordinated(doc, Ent(*rest, "ORG"), r)
+        return parts
+    return [e]
+
+
 # --------------------------------------------------------------------------------------------
 # Context tests
 
@@ -485,6 +518,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         elif label == "LOC" and span.label_ in ("FAC", "LOC") and last in r["org_heads"] and last != "Park":
             label = "ORG"
         ents.append(Ent(s, t, label, None, "model"))
+    if "split_coordinated" not in off:
+        ents = [part for e in ents for part in split_coordinated(doc, e, r)]
     if "join_chains" not in off:
         ents = join_chains(doc, ents, r)
     if "governments" not in off:
@@ -563,7 +598,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 HEURISTICS = ("drop_norp", "extend_hyphenated", "kb_relabel", "head_word_label", "join_chains", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments",
-              "title_words_only", "name_chains")
+              "title_words_only", "name_chains", "split_coordinated")
 
 
 @Language.factory("entity_fixups", default_config={
