@@ -288,7 +288,19 @@ def name_run(doc: Doc, i: int, at: dict[int, Ent], r: dict) -> int:
     return end
 
 
-def extend_name_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
+_UMBRELLA: dict[int, frozenset[str]] = {}
+
+
+def un_umbrella(knowledge: KnowledgeBase | None) -> frozenset[str]:
+    """Knowledge-base ids of the United Nations as a whole (the record whose acronym is "UN")."""
+    if knowledge is None:
+        return frozenset()
+    if id(knowledge) not in _UMBRELLA:
+        _UMBRELLA[id(knowledge)] = frozenset(rec.kb_id for rec in knowledge.un_bodies if "UN" in rec.acronyms)
+    return _UMBRELLA[id(knowledge)]
+
+
+def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeBase | None = None) -> list[Ent]:
     """An organization whose name ends in a unit word takes the whole of its "of/for/against" chain,
     places and parent bodies included: "Regional Bureau" + "for Latin America and the Caribbean of
     the United Nations Development Programme", "Venezuelan Society of Childcare" + "and Pediatrics",
@@ -313,7 +325,8 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
         k = end
         while k < len(doc) and k not in at and is_name_like(doc[k]) and "\n" not in doc[k - 1].whitespace_:
             k += 1
-        if k > end and doc[k - 1].text in r["unit_heads"] and (k >= len(doc) or not doc[k].is_title):
+        named_on = k > end and doc[k - 1].text in r["unit_heads"] and (k >= len(doc) or not doc[k].is_title)
+        if named_on:
             end = k
         head = _unit_head(doc, a.start, end, r["unit_heads"])
         if head is None:
@@ -346,7 +359,11 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
             continue
         un = [e for e in inside if e.label == "UN_AGENCY"]
         label = "UN_AGENCY" if a.label == "UN_AGENCY" or (un and un[-1].end == end) else "ORG"
-        kb_id = a.kb_id if a.label == "UN_AGENCY" else (un[-1].kb_id if label == "UN_AGENCY" else None)
+        # "UNDP Regional Office for Africa" is UNDP's; "United Nations High Commission ..." is not the
+        # UN's: a body named on from the UN as a whole takes the id of its own name, if known
+        hit = knowledge.lookup_alias(doc[a.start:end].text, label) if knowledge is not None else None
+        kb_id = hit.kb_id if hit is not None else None if named_on and a.kb_id in un_umbrella(knowledge) else \
+            a.kb_id if a.label == "UN_AGENCY" else (un[-1].kb_id if label == "UN_AGENCY" else None)
         out.append(Ent(a.start, end, label, kb_id, "rule"))
         absorbed_to = end
     return out
@@ -525,7 +542,7 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
     if "governments" not in off:
         ents = government_mentions(doc, ents, r["demonyms"])
     if "name_chains" not in off:
-        ents = extend_name_chains(doc, ents, r)
+        ents = extend_name_chains(doc, ents, r, knowledge)
     lower = lower_words(doc)
     out = []
     for e in ents:
