@@ -11,6 +11,9 @@ so within that article every occurrence of the short form takes the long form's 
   is also how acronyms the UN ruler does not trust alone ("ITC") are accepted;
 - the long form is not an entity but reads as an organization name (capitalised words headed by
   an organization noun: "Women's Entrepreneurship Development Centers (WEDCs)"), both become ORG;
+- the long form starts with an organization the model cut short or split and reads as an organization
+  name ("[United Nations] International Children's Fund (UNICEF)"): the whole long form becomes one span
+  with that label (acronym_extent, switchable through the component's `disabled` setting);
 - otherwise the short form is not an entity either ("Surveillance Evaluation Tool (SET)",
   "Generation Equality Forum (GEF)"), and model spans of it are removed.
 Data (factory settings): the knowledge base (`kb`) and the head words of entities_org.json (`org_rules`).
@@ -182,8 +185,8 @@ def long_form_label(doc: Doc, pair: Pair, ents: list[Span], kbs: dict, heads: He
 def whole_long_form(doc: Doc, pair: Pair, ents: list[Span], heads: Heads) -> Span | None:
     """The organization that starts a long form the model cut short or split, when the acronym spells
     the whole capitalised name: "[United Nations] International Children's Fund (UNICEF)",
-    "[Ministry of Health] and [Sanitation] (MOHS)". The long form must start with that organization (or
-    inside its first two words: an acronym may skip "National" or "the"), hold no
+    "[United Nations] Humanitarian Air Service (UNHAS)". The long form must start with that organization
+    (or inside its first two words: an acronym may skip "National" or "the"), hold no
     entity that runs out of it, and read as an organization's name (capitalised words headed by an
     organization noun: not "[Science], Technology, Engineering and Math (STEM)")."""
     inside = [e for e in ents if e.start < pair.long_end and e.end > pair.long_start]

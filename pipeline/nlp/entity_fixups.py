@@ -14,7 +14,11 @@ organization name; model spans are cleaned, relabelled or dropped:
    `non_entity_heads`), a name inside one, hashtags and addresses, digits fused into a word ("CSW67");
 5. "Unit of Parent" chains are joined into one ORG ("Committee on Statistics" + "of the" +
    "Ministry of National Economy" + "of the" + "Republic of Kazakhstan"; "Government of" + GPE);
-6. a government named by its country's adjective or possessive is one ORG ("the Mexican government").
+6. a government named by its country's adjective or possessive is one ORG ("the Mexican government");
+7. a model ORG over two organizations is split ("Ministry of Health and the Ghana Health Service")
+   (split_coordinated, before the chains), and an organization ending in a unit word takes its whole
+   of/for/against chain, places and parent inside ("Regional Bureau for Latin America and the Caribbean
+   of the United Nations Development Programme"; name_chains).
 Each heuristic has a name in HEURISTICS and can be switched off through the component's config
 (`disabled`); scripts/ablate.py measures each on dev_world, and what did not pay was deleted.
 Data (settings of the factory, pipeline/nlp/data.py): the knowledge base (`kb`) and the rule files
