@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import config, evalsets  # noqa: E402
 from pipeline.nlp import build  # noqa: E402
+from pipeline.nlp.abbreviations import HEURISTICS as ABBREVIATION_HEURISTICS  # noqa: E402
 from pipeline.nlp.deep_places import CUES  # noqa: E402
 from pipeline.nlp.entity_fixups import HEURISTICS  # noqa: E402
 from pipeline.records import ENTITY_LABELS  # noqa: E402
@@ -32,6 +33,8 @@ def variants():
         yield f"entity_fixups.{h}", None, {"entity_fixups": {"disabled": [h]}}
     for c in CUES:
         yield f"deep_places.{c}", None, {"deep_places": {"disabled": [c]}}
+    for h in ABBREVIATION_HEURISTICS:
+        yield f"abbreviations.{h}", None, {"abbreviations": {"disabled": [h]}}
     names = tuple(c[0] for c in build.CUSTOM_COMPONENTS)
     for c in RULE_COMPONENTS:
         off = {c, "line_breaks_done"} if c == "line_breaks" else {c}

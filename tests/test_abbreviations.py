@@ -62,3 +62,33 @@ def test_ambiguous_kb_acronym_is_trusted_once_defined(entity_nlp):
     assert len(itc) == 2 and all(e.label_ == "UN_AGENCY" for e in itc)
     assert all(doc._.mention_kb[f"{e.start_char}:{e.end_char}"] == "un:itc" for e in itc)
     assert any(doc._.mention_sources[f"{e.start_char}:{e.end_char}"] == "abbreviation" for e in itc)
+
+
+def test_an_acronym_spelling_a_whole_name_joins_what_the_model_cut(entity_nlp):
+    # written for this test (example.org style), not from an article
+    from pipeline.nlp.abbreviations import Pair, whole_long_form
+    from spacy.tokens import Span
+    org = default_data("abbreviation_labeller", "org_rules")
+    heads = Heads(frozenset(org["org_unit_heads"]), frozenset(org["non_entity_heads"]))
+    doc = nlp("flown by the Example Nations Humanitarian Air Service (ENHAS) this year")
+    pair = next(p for p in find_pairs(doc) if p.short_text(doc) == "ENHAS")
+    ents = [Span(doc, 3, 5, label="UN_AGENCY")]
+    assert (doc[pair.long_start:pair.long_end].text) == "Example Nations Humanitarian Air Service"
+    assert whole_long_form(doc, pair, ents, heads) == ents[0]
+    doc = nlp("funded by the Ministry of Health and Sanitation (MOHS) this year")
+    pair = next(p for p in find_pairs(doc) if p.short_text(doc) == "MOHS")
+    # not headed by an organization word: left as the model had it
+    assert whole_long_form(doc, pair, [Span(doc, 3, 6, label="ORG"), Span(doc, 7, 8, label="ORG")], heads) is None
+    # a long form that is no organization's name stays no entity
+    doc = nlp("careers in Science, Technology, Engineering and Math (STEM) grow")
+    pair = next(p for p in find_pairs(doc) if p.short_text(doc) == "STEM")
+    assert whole_long_form(doc, pair, [Span(doc, 2, 3, label="ORG")], heads) is None
+    assert whole_long_form(doc, Pair(pair.long_start, pair.long_end, pair.short_start, pair.short_end), [], heads) is None
+
+
+def test_acronym_extent_is_switchable():
+    from pipeline.nlp.abbreviations import HEURISTICS
+    from pipeline.nlp.build import build_nlp
+    assert "acronym_extent" in HEURISTICS
+    nlp_off = build_nlp(components=("abbreviations",), settings={"abbreviations": {"disabled": ["acronym_extent"]}})
+    assert nlp_off.get_pipe_config("abbreviations")["disabled"] == ["acronym_extent"]

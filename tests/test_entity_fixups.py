@@ -184,3 +184,79 @@ def test_a_person_span_of_title_and_nationality_words_alone_names_no_one():
     assert kept == ["Rami Haddad"]
     off = fix_entities(doc, R, KB, off=frozenset({"title_words_only"}))
     assert "Jordanian Foreign" in [doc[e.start:e.end].text for e in off]
+
+
+# Whole official names (name_chains, split_coordinated). Hand-written sentences (example.org style
+# test texts, not taken from any article): the entity spans are given, as the NER and rulers would set them.
+
+
+def _texts(doc, ents):
+    return [(doc[e.start:e.end].text, e.label) for e in ents]
+
+
+def test_an_org_ending_in_a_unit_word_takes_its_whole_of_for_chain():
+    from pipeline.nlp.entity_fixups import extend_name_chains
+    doc = nlp("He met the Regional Bureau for Northern Ruritania and the Lakes of the Example Development "
+              "Programme today .")
+    ents = [Ent(3, 5, "UN_AGENCY", "Q1", "rule"), Ent(6, 8, "LOC", None, "rule"), Ent(10, 11, "LOC"),
+            Ent(13, 16, "UN_AGENCY", "Q2", "rule")]
+    got = extend_name_chains(doc, ents, R)
+    assert _texts(doc, got) == [("Regional Bureau for Northern Ruritania and the Lakes of the Example Development "
+                                 "Programme", "UN_AGENCY")]
+    doc = nlp("the Ruritanian Society of Childcare and Pediatrics , with partners")
+    got = extend_name_chains(doc, [Ent(1, 5, "ORG")], R | {"unit_heads": R["unit_heads"] | {"Society"}})
+    assert _texts(doc, got) == [("Ruritanian Society of Childcare and Pediatrics", "ORG")]
+
+
+def test_a_un_body_named_on_with_a_unit_word_and_a_un_office_in_a_place():
+    from pipeline.nlp.entity_fixups import extend_name_chains
+    doc = nlp("the United Nations High Commission for Refugees said")
+    got = extend_name_chains(doc, [Ent(1, 3, "UN_AGENCY", "Q1065", "rule")], R, KB)
+    assert [(doc[e.start:e.end].text, e.label) for e in got] == [("United Nations High Commission for Refugees",
+                                                                  "UN_AGENCY")]
+    assert got[0].kb_id != "Q1065"      # not the UN as a whole
+    doc = nlp("the UNDP Pacific Office in Fiji reported , as did the Ministry of Health in Fiji")
+    ents = [Ent(1, 2, "UN_AGENCY", "Q3", "rule"), Ent(5, 6, "GPE", None, "rule"), Ent(11, 14, "ORG"),
+            Ent(15, 16, "GPE", None, "rule")]
+    got = extend_name_chains(doc, ents, R, KB)
+    assert _texts(doc, got) == [("UNDP Pacific Office in Fiji", "UN_AGENCY"), ("Ministry of Health", "ORG"),
+                                ("Fiji", "GPE")]
+
+
+def test_a_chain_stops_at_a_second_organization_a_person_or_a_lower_case_word():
+    from pipeline.nlp.entity_fixups import extend_name_chains
+    doc = nlp("the Department of Water and the Example Health Service met")
+    ents = [Ent(1, 4, "ORG"), Ent(6, 9, "ORG")]
+    assert _texts(doc, extend_name_chains(doc, ents, R)) == [("Department of Water", "ORG"),
+                                                             ("Example Health Service", "ORG")]
+    doc = nlp("the Committee for the Committee on Examples spoke")
+    ents = [Ent(1, 2, "ORG"), Ent(4, 7, "UN_AGENCY", None, "rule")]
+    assert _texts(doc, extend_name_chains(doc, ents, R)) == [("Committee", "ORG"),
+                                                             ("Committee on Examples", "UN_AGENCY")]
+    doc = nlp("the Agency for rural roads")
+    assert _texts(doc, extend_name_chains(doc, [Ent(1, 2, "ORG")], R)) == [("Agency", "ORG")]
+
+
+def test_a_model_org_over_two_organizations_is_split():
+    from pipeline.nlp.entity_fixups import split_coordinated
+    doc = nlp("with the Ministry of Health and the Example Health Service .")
+    assert _texts(doc, split_coordinated(doc, Ent(2, 10, "ORG"), R)) == [("Ministry of Health", "ORG"),
+                                                                         ("Example Health Service", "ORG")]
+    words = ["with", "the", "Government", "through", "the", "Ministry", "of", "Gender", "."]
+    doc = Doc(nlp.vocab, words=words, pos=["ADP", "DET", "PROPN", "ADP", "DET", "PROPN", "ADP", "PROPN", "PUNCT"])
+    assert _texts(doc, split_coordinated(doc, Ent(2, 8, "ORG"), R)) == [("Government", "ORG"),
+                                                                        ("Ministry of Gender", "ORG")]
+    # one name whose parts share "and the"
+    doc = nlp("the Entity for Gender Equality and the Empowerment of Women")
+    assert _texts(doc, split_coordinated(doc, Ent(1, 10, "ORG"), R)) == [
+        ("Entity for Gender Equality and the Empowerment of Women", "ORG")]
+
+
+def test_name_chains_and_split_are_switchable():
+    from spacy.tokens import Span
+    from pipeline.nlp.entity_fixups import HEURISTICS, fix_entities
+    assert {"name_chains", "split_coordinated"} <= set(HEURISTICS)
+    doc = nlp("with the Ministry of Health and the Example Health Service .")
+    doc.ents = [Span(doc, 2, 10, label="ORG")]
+    assert len(fix_entities(doc, R, KB)) == 2
+    assert len(fix_entities(doc, R, KB, off=frozenset({"split_coordinated"}))) == 1

@@ -11,6 +11,9 @@ so within that article every occurrence of the short form takes the long form's 
   is also how acronyms the UN ruler does not trust alone ("ITC") are accepted;
 - the long form is not an entity but reads as an organization name (capitalised words headed by
   an organization noun: "Women's Entrepreneurship Development Centers (WEDCs)"), both become ORG;
+- the long form starts with an organization the model cut short or split and reads as an organization
+  name ("[United Nations] International Children's Fund (UNICEF)"): the whole long form becomes one span
+  with that label (acronym_extent, switchable through the component's `disabled` setting);
 - otherwise the short form is not an entity either ("Surveillance Evaluation Tool (SET)",
   "Generation Equality Forum (GEF)"), and model spans of it are removed.
 Data (factory settings): the knowledge base (`kb`) and the head words of entities_org.json (`org_rules`).
@@ -156,7 +159,7 @@ def looks_like_org_name(words: list[str], heads: Heads) -> bool:
 
 
 def long_form_label(doc: Doc, pair: Pair, ents: list[Span], kbs: dict, heads: Heads,
-                    knowledge: KnowledgeBase) -> tuple[str | None, str | None, Span | None]:
+                    knowledge: KnowledgeBase, off: frozenset[str] = frozenset()) -> tuple[str | None, str | None, Span | None]:
     """(label, kb id, entity span to add for the long form or None)."""
     for e in ents:
         # the entity must be the long form, not a place at its end ("... in Europe (OSCE)")
@@ -171,7 +174,28 @@ def long_form_label(doc: Doc, pair: Pair, ents: list[Span], kbs: dict, heads: He
     if looks_like_org_name(words, heads) and not any(
             e.start < pair.long_end and e.end > pair.long_start for e in ents):
         return "ORG", None, Span(doc, pair.long_start, pair.long_end, label="ORG")
+    if "acronym_extent" not in off:
+        whole = whole_long_form(doc, pair, ents, heads)
+        if whole is not None:
+            # no knowledge-base id: the first entity's ("United Nations") is not the whole name's
+            return whole.label_, None, Span(doc, whole.start, pair.long_end, label=whole.label_)
     return None, None, None
+
+
+def whole_long_form(doc: Doc, pair: Pair, ents: list[Span], heads: Heads) -> Span | None:
+    """The organization that starts a long form the model cut short or split, when the acronym spells
+    the whole capitalised name: "[United Nations] International Children's Fund (UNICEF)",
+    "[United Nations] Humanitarian Air Service (UNHAS)". The long form must start with that organization
+    (or inside its first two words: an acronym may skip "National" or "the"), hold no
+    entity that runs out of it, and read as an organization's name (capitalised words headed by an
+    organization noun: not "[Science], Technology, Engineering and Math (STEM)")."""
+    inside = [e for e in ents if e.start < pair.long_end and e.end > pair.long_start]
+    if not inside or inside[0].label_ not in ("ORG", "UN_AGENCY") or inside[0].end >= pair.long_end \
+            or not pair.long_start - 2 <= inside[0].start <= pair.long_start \
+            or any(e.end > pair.long_end for e in inside):
+        return None
+    words = [t.text for t in doc[inside[0].start:pair.long_end] if t.text not in ("’s", "'s", "’", "-")]
+    return inside[0] if looks_like_org_name(words, heads) else None
 
 
 def short_form_occurrences(texts: list[str], short: list[str]) -> list[tuple[int, int]]:
@@ -180,7 +204,7 @@ def short_form_occurrences(texts: list[str], short: list[str]) -> list[tuple[int
     return [(i, i + n) for i, w in enumerate(texts) if w == short[0] and texts[i:i + n] == short]
 
 
-def label_abbreviations(doc: Doc, heads: Heads, knowledge: KnowledgeBase) -> Doc:
+def label_abbreviations(doc: Doc, heads: Heads, knowledge: KnowledgeBase, off: frozenset[str] = frozenset()) -> Doc:
     pairs = find_pairs(doc)
     if not pairs:
         return doc
@@ -190,7 +214,7 @@ def label_abbreviations(doc: Doc, heads: Heads, knowledge: KnowledgeBase) -> Doc
     texts = token_texts(doc)
     added: list[tuple[Span, str, str | None]] = []
     for pair in pairs:
-        label, kb_id, long_span = long_form_label(doc, pair, ents, kbs, heads, knowledge)
+        label, kb_id, long_span = long_form_label(doc, pair, ents, kbs, heads, knowledge, off)
         short = [t.text for t in doc[pair.short_start:pair.short_end]]
         occ = short_form_occurrences(texts, short)
         occ_set = set(occ)
@@ -227,13 +251,22 @@ def label_abbreviations(doc: Doc, heads: Heads, knowledge: KnowledgeBase) -> Doc
     return doc
 
 
+# Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
+HEURISTICS = ("acronym_extent",)
+
+
 @Language.factory("abbreviation_labeller",
-                  default_config={"kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json")})
-def make_abbreviation_labeller(nlp: Language, name: str, kb: KnowledgeBase, org_rules: Rules):
+                  default_config={"disabled": [], "kb": KB_SETTING,
+                                  "org_rules": rules_setting("rules/entities_org.json")})
+def make_abbreviation_labeller(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, org_rules: Rules):
+    unknown = set(disabled) - set(HEURISTICS)
+    if unknown:
+        raise ValueError(f"abbreviations: unknown heuristics {sorted(unknown)}; known: {HEURISTICS}")
+    off = frozenset(disabled)
     heads = Heads(frozenset(org_rules["org_unit_heads"]), frozenset(org_rules["non_entity_heads"]))
     kb.alias_table   # built now, not in the first document
 
     def abbreviation_labeller(doc: Doc) -> Doc:
-        return label_abbreviations(doc, heads, kb)
+        return label_abbreviations(doc, heads, kb, off)
 
     return abbreviation_labeller
