@@ -106,13 +106,6 @@ def test_pronoun_skips_names_inside_quotations_and_the_wrong_gender():
     assert got == [("We thank Pavel Ostrov for his work", "Lena Marsh", "said")]
 
 
-def test_title_only_speaker_resolves_through_roles():
-    text = ("Minister Ayla Demir opened the forum with the mayor.\n"
-            "“This platform shows families what support they can get,” the Minister said.")
-    got = quotes_of(text, ("Ayla Demir", "PERSON"), with_roles=True)
-    assert got == [("This platform shows families what support they can get", "Ayla Demir", "said")]
-
-
 def test_organisation_speaks_when_no_person_is_named():
     text = "“Funding for the programme is secured until next year,” UNICEF said in a statement."
     assert quotes_of(text, ("UNICEF", "UN_AGENCY")) == [
@@ -156,13 +149,6 @@ def test_a_verb_the_cue_list_lacks_attributes_when_the_tagger_says_verb_and_a_pe
     got = find_quotes(make_doc(text), ents, verbs=verbs)
     assert [(q["text"], text[q["speaker_start"]:q["speaker_end"]], q["cue"]) for q in got] == [
         ("The road to recovery will be long", "Lena Marsh", "asserted")]
-
-
-def test_a_title_no_role_gave_goes_to_the_person_last_named():
-    text = ("Tom Hale arrived in the capital on Monday.\n"
-            "“The clinics will reopen within a week,” the Under-Secretary-General of the agency told reporters.")
-    got = quotes_of(text, ("Tom Hale", "PERSON"), with_roles=True)
-    assert [(t[:11], s) for t, s, _ in got] == [("The clinics", "Tom Hale")]
 
 
 def test_stray_single_mark_closes_a_quote_before_its_cue():
@@ -232,14 +218,6 @@ def test_according_to_a_pronoun():
         ("cooperation between the five countries is the key.", "Ken Abe", "According to")]
 
 
-def test_title_with_org_resolves_before_falling_back_to_the_org():
-    text = ("UNDP Resident Representative Ola Berg visited the site.\n"
-            "“Our support will continue,” the UNDP Resident Representative said.")
-    got = quotes_of(text, ("UNDP", "UN_AGENCY"), ("Ola Berg", "PERSON"), ("UNDP", "UN_AGENCY", 1),
-                    with_roles=True)
-    assert got == [("Our support will continue", "Ola Berg", "said")]
-
-
 def test_lower_case_fragment_after_a_naming_word_is_still_speech():
     text = "Ola Berg noted that the project “will benefit more than 200,000 farmers”."
     assert quotes_of(text, ("Ola Berg", "PERSON")) == [
@@ -256,13 +234,6 @@ def test_cue_without_a_named_speaker_keeps_the_quote_without_speaker():
 def test_a_new_sentence_after_the_closing_mark_is_no_attribution():
     text = 'Participants complete the sentence: "Safety starts with ..." Then, say your name and city.'
     assert quotes_of(text) == []
-
-
-def test_hyphenated_bare_title_resolves():
-    text = ("UN Secretary-General Rafael Ortiz called for a ceasefire.\n"
-            "In his remarks, the Secretary-General stressed: “There is no military solution.”")
-    got = quotes_of(text, ("UN", "UN_AGENCY"), ("Rafael Ortiz", "PERSON"), with_roles=True)
-    assert got == [("There is no military solution.", "Rafael Ortiz", "stressed")]
 
 
 def test_colon_form_takes_the_tagged_verb_as_cue():
@@ -365,3 +336,41 @@ def test_the_un_agency_as_speaker_is_the_agency_last_named(full_nlp):
     doc = full_nlp("WFP said the aid must reach the camps before the rains. Most refugees arrive in Veloria with "
                    "“horrific tales of violence”, the UN agency reported. “We cannot wait,” the UN said.")
     assert speakers_in(doc) == ["WFP", "UN"]
+
+
+# A bare title as speaker ("the Minister said") is read from the parse; another person named after the titled one
+# makes sure the title, not the last person named, finds the speaker.
+
+
+def test_title_only_speaker_resolves_through_roles(full_nlp):
+    doc = full_nlp("Minister Ayla Demir opened the forum with the mayor of Veloria. Later, the mayor left.\n"
+                   "“This platform shows families what support they can get,” the Minister said.")
+    assert speakers_in(doc) == ["Ayla Demir"]
+
+
+def test_title_with_org_resolves_before_falling_back_to_the_org(full_nlp):
+    doc = full_nlp("UNDP Resident Representative Ola Berg visited the site with Tom Hale.\n"
+                   "“Our support will continue,” the UNDP Resident Representative said.")
+    assert speakers_in(doc) == ["Ola Berg"]
+
+
+def test_hyphenated_bare_title_resolves(full_nlp):
+    doc = full_nlp("UN Secretary-General Rafael Ortiz called for a ceasefire. Tom Hale agreed.\n"
+                   "In his remarks, the Secretary-General stressed: “There is no military solution.”")
+    assert speakers_in(doc) == ["Rafael Ortiz"]
+
+
+def test_an_inverted_title_subject_and_its_continuation_are_the_titled_person(full_nlp):
+    """The parser reads "the Under-Secretary-General" after the verb as its object; the quote after the cue goes on
+    with the same speaker."""
+    doc = full_nlp("Lena Marsh, United Nations Under-Secretary-General for Humanitarian Affairs, visited Veloria "
+                   "with Tom Hale.\n"
+                   "“Veloria has been a key partner since 1960,” highlighted the Under-Secretary-General of the "
+                   "United Nations. “Today we renew that commitment.”")
+    assert speakers_in(doc) == ["Lena Marsh", "Lena Marsh"]
+
+
+def test_a_title_no_role_gave_goes_to_the_person_last_named(full_nlp):
+    doc = full_nlp("Tom Hale arrived in the capital on Monday.\n“The clinics will reopen within a week,” the "
+                   "Under-Secretary-General of the agency told reporters.")
+    assert speakers_in(doc) == ["Tom Hale"]

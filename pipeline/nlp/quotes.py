@@ -7,11 +7,12 @@ text often mixes them: «...”). Names, titles and slogans in quotation marks a
 quoted fragment of speech (said it would act “very closely”) is.
 
 The speaker is the character span of an entity mention. A pronoun ("she added") resolves to the person
-last named before it, a bare title ("the Minister said") to the person last given that title (read from
-`doc._.roles`, which runs before this component); an organization speaks where no person is named.
+last named before it; an organization speaks where no person is named. Where the Doc is parsed, the subject
+of the speech verb wins, and a subject that is a bare title ("the Minister said") is the person last given
+that title (read from `doc._.roles`, which runs before this component).
 
 The rules are pure functions of (the Doc's words, entities, roles) with word lists from
-models/rules/quotes.json; a Doc from the bare tokenizer is enough to run them.
+models/rules/quotes.json; a Doc from the bare tokenizer is enough to run all but the parse's.
 """
 from __future__ import annotations
 
@@ -202,10 +203,10 @@ class Clause:
 
 
 class Speaker(NamedTuple):
-    kind: str              # person, pronoun, title, org
+    kind: str              # person, pronoun, org
     start: int
     end: int
-    word: str              # the pronoun or title head
+    word: str              # the pronoun
 
 
 def _clause(words: Sequence[Word], wents, pos: int, bound: int, text: str, after: bool) -> Clause:
@@ -275,25 +276,7 @@ def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexi
                                                  and words[i - 1].low == "to"):
             # "she said", "according to him"
             out.append(Speaker("pronoun", w.start, w.end, w.low))
-        elif is_head(w, lex, lowercase_ok=False) and _after_the(words, clause.wents, i, ents):
-            # "the (UNICEF) Representative said" (not "the Minister of X, Jane Roe, said": a person follows)
-            nxt = clause.wents[i + 1] if i + 1 < len(words) else -1
-            if not (nxt >= 0 and ents[nxt].label == "PERSON"):
-                out.append(Speaker("title", w.start, w.end, w.low))
     return out
-
-
-def _after_the(words, wents, i: int, ents) -> bool:
-    """A title head preceded by "the" and at most three capitalised words or organization names."""
-    j = i - 1
-    while j >= 0 and i - j <= 4:
-        if words[j].low == "the":
-            return True
-        e = wents[j]
-        if (e >= 0 and ents[e].label == "PERSON") or not (words[j].text[:1].isupper() or e >= 0):
-            return False
-        j -= 1
-    return False
 
 
 def _continues_sentence(clause: Clause, ents, lex: Lexicon, qlex: QuoteLexicon) -> bool:
@@ -320,13 +303,13 @@ def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex
 
 
 def rank_speakers(cands: list[Speaker], cue_pos: int | None, before: bool) -> list[Speaker]:
-    """Speaker candidates of a clause, best first: a person, then a pronoun, a bare title, an
-    organization. Before a quote the subject stands nearest before the cue; after it, the first named."""
+    """Speaker candidates of a clause, best first: a person, then a pronoun, an organization. Before a
+    quote the subject stands nearest before the cue; after it, the first named."""
     if cue_pos is not None and before:
         cands_b = [c for c in cands if c.start < cue_pos]
         cands = cands_b or cands
     out = []
-    for kind in ("person", "pronoun", "title", "org"):
+    for kind in ("person", "pronoun", "org"):
         ks = [c for c in cands if c.kind == kind]
         out += list(reversed(ks)) if before else ks
     return out
@@ -360,7 +343,7 @@ def _naming_context(text: str, q: QuoteSpan, words: Sequence[Word], qlex: QuoteL
 
 
 # --------------------------------------------------------------------------------------------
-# Resolution of pronouns and bare titles
+# Resolution of pronouns
 
 
 def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[int, int]], since: int = 0,
@@ -391,14 +374,6 @@ def _genders(text: str, ents: Sequence[Ent], qlex: QuoteLexicon) -> dict:
         if gender:
             out.setdefault(_surname(text, e), gender)
     return out
-
-
-def resolve_title(pos: int, head: str, roles: Sequence[dict]) -> tuple[int, int] | None:
-    """The person last given a title with this head word before `pos`."""
-    key = " " + head.casefold().replace("-", " ") + " "
-    hits = [r for r in roles if r["start_char"] < pos and key in " " + r["title"].casefold().replace("-", " ") + " "]
-    best = max(reversed(hits), key=lambda r: r["start_char"], default=None)
-    return (best["person_start"], best["person_end"]) if best else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -472,10 +447,10 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
     return None
 
 
-def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], roles: Sequence[dict],
-                    qlex: QuoteLexicon, genders: dict, quoted) -> tuple[int | None, int | None]:
+def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], qlex: QuoteLexicon, genders: dict,
+                    quoted) -> tuple[int | None, int | None]:
     """Span of the first candidate that resolves to a mention: a person or organization as named, a
-    pronoun to the person last named, a bare title to the person last given it."""
+    pronoun to the person last named."""
     for cand in cands:
         if cand.kind in ("person", "org"):
             return cand.start, cand.end
@@ -484,12 +459,6 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ro
                                     text=text)
             if e is not None:
                 return e.start, e.end
-        elif cand.kind == "title":
-            # a title no role gave: the person last named, as for a pronoun
-            e = person_named_before(cand.start, ents, quoted)
-            hit = resolve_title(cand.start, cand.word, roles) or (e and (e.start, e.end))
-            if hit:
-                return hit
     return None, None
 
 
@@ -535,7 +504,12 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             if n_words < qlex.min_unattributed_words:
                 continue
             att = Attribution([], None)
-        start, end = resolve_speaker(att.speakers, text, ents, roles, qlex, genders, quoted)
+        start, end = resolve_speaker(att.speakers, text, ents, qlex, genders, quoted)
+        start, end = agency_described(doc, start, end, q.start) or (start, end)
+        if doc.has_annotation("DEP") and not _is_person_at(doc, start):
+            # the subject of the speech verb as the parse reads it, before the guesses below and before the
+            # continuations copy the speaker
+            start, end = speaking_subject(doc, q.start, q.end, qlex.cue_verbs, lex, roles) or (start, end)
         if start is None and att.cue is not None:
             # said, by someone the clause does not name: the person the paragraph has just named
             # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
@@ -572,10 +546,12 @@ def _is_person_at(doc, start: int | None) -> bool:
 GENERIC_HEADS = frozenset({"chief", "head", "boss", "leader"})
 
 
-def _person_by_title(doc, subj, heads: frozenset, roles: list[dict], before: int) -> tuple[int, int] | None:
-    """"the Minister", "the UNICEF chief": the person last given that title, or a post at that body."""
-    word = subj.lower_
-    if word not in heads and word not in GENERIC_HEADS:
+def _person_by_title(doc, subj, lex: Lexicon, roles: Sequence[dict], before: int) -> tuple[int, int] | None:
+    """"the Minister", "the UNICEF chief", "the Under-Secretary-General of the United Nations": the person last
+    given a title with that head word, or a post at the body the title names."""
+    # spaCy splits "Under-Secretary-General" into five tokens; the title lists and the roles keep it one word
+    word = re.search(r"[\w\u2010-]+$", doc_text(doc)[:subj.idx + len(subj)]).group().casefold()
+    if not is_head(Word(word, 0, 0, word), lex) and word not in GENERIC_HEADS:
         return None
     kb = doc._.mention_kb or {}
 
@@ -583,30 +559,31 @@ def _person_by_title(doc, subj, heads: frozenset, roles: list[dict], before: int
         """The organization a span names: its knowledge-base id ("UN" and "United Nations" are one), else its text."""
         return kb.get(span_key(start, end)) or doc_text(doc)[start:end].casefold()
 
-    orgs = {body(e.start_char, e.end_char) for c in subj.children if c.dep_ in ("compound", "poss", "nmod")
-            for e in doc.ents if e.start <= c.i < e.end and e.label_ in ("ORG", "UN_AGENCY")}
+    orgs = {body(e.start_char, e.end_char) for e in doc.ents if e.label_ in ORG_LABELS
+            and subj.left_edge.i <= e.start and e.end <= subj.right_edge.i + 1}
+    key = " " + word.replace("-", " ") + " "
     for role in sorted(roles, key=lambda r: r["person_start"], reverse=True):
         if role["person_end"] > before:
             continue
         at_org = role["org_start"] is not None and body(role["org_start"], role["org_end"]) in orgs
         if (orgs and at_org) or (not orgs and word not in GENERIC_HEADS
-                                 and role["title"].lower().split()[-1:] == [word]):
+                                 and key in " " + role["title"].casefold().replace("-", " ") + " "):
             return role["person_start"], role["person_end"]
     return None
 
 
-def speaking_subject(doc, quote: dict, cues: frozenset, heads: frozenset = frozenset(),
-                     roles: list[dict] = ()) -> tuple[int, int] | None:
+def speaking_subject(doc, start: int, end: int, cues: frozenset, lex: Lexicon,
+                     roles: Sequence[dict] = ()) -> tuple[int, int] | None:
     """The person who is the grammatical subject of a speech verb in the quote's sentence, outside the
     quotation: "Richard Ragan, the WFP's representative, remarked, “...,” adding that the UN agency was
     “fully cognizant ...”" is Ragan's, not the UN's. A participle or clause ("adding") takes the subject
     of the verb it depends on. A subject that is a title ("the Minister", "the UNICEF chief") is the
     person the article gave that title, or a post at that body, before the quote."""
-    sent = doc.char_span(quote["start_char"], quote["end_char"], alignment_mode="expand")
+    sent = doc.char_span(start, end, alignment_mode="expand")
     if sent is None:
         return None
     sent = sent[0].sent
-    inside = range(quote["start_char"], quote["end_char"])
+    inside = range(start, end)
     for verb in sent:
         if verb.lower_ not in cues or verb.idx in inside:
             continue
@@ -616,11 +593,14 @@ def speaking_subject(doc, quote: dict, cues: frozenset, heads: frozenset = froze
             if subjects or v.dep_ not in ("advcl", "conj", "xcomp", "ccomp") or v.head is v:
                 break
             v = v.head
+        if not subjects and verb.idx >= end:
+            # the parser reads an inverted subject as the object: "“...,” highlighted the Under-Secretary-General"
+            subjects = [c for c in verb.children if c.dep_ == "dobj"]
         for subj in subjects:
             for ent in doc.ents:
                 if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end and ent.start_char not in inside:
                     return ent.start_char, ent.end_char
-            titled = _person_by_title(doc, subj, heads, roles, quote["start_char"])
+            titled = _person_by_title(doc, subj, lex, roles, start)
             if titled is not None:
                 return titled
     return None
@@ -656,17 +636,7 @@ def make_quote_extractor(nlp, name):
         modifiers = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and e.end < len(doc)
                      and e.root.dep_ == "compound" and e.root.head.i == e.end and e.root.head.pos_ == "NOUN"}
         ents = [e for e in doc_entities(doc) if (e.start, e.end) not in modifiers]
-        quotes = find_quotes(doc, ents, doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
-        for q in quotes:
-            body = agency_described(doc, q["speaker_start"], q["speaker_end"], q["start_char"])
-            if body is not None:
-                q["speaker_start"], q["speaker_end"] = body
-        if doc.has_annotation("DEP"):
-            for q in quotes:
-                person = speaking_subject(doc, q, qlex.cue_verbs, lex.heads, doc._.roles or [])
-                if person is not None and not _is_person_at(doc, q["speaker_start"]):
-                    q["speaker_start"], q["speaker_end"] = person
-        doc._.quotes = quotes
+        doc._.quotes = find_quotes(doc, ents, doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
         return doc
 
     return quote_extractor
