@@ -230,29 +230,25 @@ def _first_at(words: Sequence[Word], pos: int) -> int:
     return bisect.bisect_left(words, pos, key=lambda w: w.start)
 
 
-# Cue verbs that are cues only with their particle ("according to", "called on", "pointed out").
-CUE_PARTICLES = {"according": {"to"}, "called": {"on", "for", "upon"}, "calls": {"on", "for", "upon"},
-                 "pointed": {"out"}}
-
-
 def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | None = None) -> int | None:
-    """The first cue verb of a clause; given the starts of its `subjects`, the first cue with a subject
-    before it ("X, speaking in Y, said the agency continues to ..." takes "said"), else the last cue."""
+    """The first cue verb of a clause (a few count only with their particle: "according to", "pointed out");
+    given the starts of its `subjects`, the first cue with a subject before it ("X, speaking in Y, said the
+    agency continues to ..." takes "said"), else the last cue."""
     last = None
     for i, w in enumerate(clause.words):
         nxt = clause.words[i + 1].low if i + 1 < len(clause.words) else ""
-        if w.low in qlex.cue_verbs and nxt in CUE_PARTICLES.get(w.low, {nxt}):
+        if w.low in qlex.cue_verbs and nxt in qlex.cue_particles.get(w.low, [nxt]):
             if subjects is None or any(s < w.start for s in subjects):
                 return i
             last = i
     return last
 
 
-def _cue_text(clause: Clause, i: int | None) -> str | None:
+def _cue_text(clause: Clause, i: int | None, qlex: QuoteLexicon) -> str | None:
     if i is None:
         return None
     w = clause.words[i]
-    return f"{w.text} {clause.words[i + 1].text}" if w.low in CUE_PARTICLES else w.text
+    return f"{w.text} {clause.words[i + 1].text}" if w.low in qlex.cue_particles else w.text
 
 
 def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> list[Speaker]:
@@ -415,14 +411,14 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
     if ci is not None and _continues_sentence(after, ents, lex, qlex) and (
             ci <= 4 or _starts_with_speaker(after, ents, lex, qlex)):
         return Attribution(rank_speakers(_speakers(after, ents, lex, qlex), None, before=False),
-                           _cue_text(after, ci))
+                           _cue_text(after, ci, qlex))
     if not before.words:
         return None
     # 2. the clause before the opening mark: "X said:", "X, TITLE:", "According to X,"
     cands = _speakers(before, ents, lex, qlex)
     ci = _cue_index(before, qlex, [c.start for c in cands if c.kind != "org"])
     cue_pos = before.words[ci].start if ci is not None else None
-    cue = _cue_text(before, ci)
+    cue = _cue_text(before, ci, qlex)
     lead_in = before.ends_with_colon or before.words[-1].text == "," or (
         ci is not None and ci >= len(before.words) - 2)
     if lead_in and ci is None:
@@ -505,11 +501,11 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
                 continue
             att = Attribution([], None)
         start, end = resolve_speaker(att.speakers, text, ents, qlex, genders, quoted)
-        start, end = agency_described(doc, start, end, q.start) or (start, end)
+        start, end = agency_described(doc, start, end, q.start, qlex) or (start, end)
         if doc.has_annotation("DEP") and not _is_person_at(doc, start):
             # the subject of the speech verb as the parse reads it, before the guesses below and before the
             # continuations copy the speaker
-            start, end = speaking_subject(doc, q.start, q.end, qlex.cue_verbs, lex, roles) or (start, end)
+            start, end = speaking_subject(doc, q.start, q.end, lex, qlex, roles) or (start, end)
         if start is None and att.cue is not None:
             # said, by someone the clause does not name: the person the paragraph has just named
             # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
@@ -543,15 +539,12 @@ def _is_person_at(doc, start: int | None) -> bool:
     return start is not None and any(e.label_ == "PERSON" and e.start_char == start for e in doc.ents)
 
 
-GENERIC_HEADS = frozenset({"chief", "head", "boss", "leader"})
-
-
-def _person_by_title(doc, subj, lex: Lexicon, roles: Sequence[dict], before: int) -> tuple[int, int] | None:
+def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict], before: int) -> tuple[int, int] | None:
     """"the Minister", "the UNICEF chief", "the Under-Secretary-General of the United Nations": the person last
     given a title with that head word, or a post at the body the title names."""
     # spaCy splits "Under-Secretary-General" into five tokens; the title lists and the roles keep it one word
     word = re.search(r"[\w\u2010-]+$", doc_text(doc)[:subj.idx + len(subj)]).group().casefold()
-    if not is_head(Word(word, 0, 0, word), lex) and word not in GENERIC_HEADS:
+    if not is_head(Word(word, 0, 0, word), lex) and word not in qlex.generic_title_heads:
         return None
     kb = doc._.mention_kb or {}
 
@@ -566,13 +559,13 @@ def _person_by_title(doc, subj, lex: Lexicon, roles: Sequence[dict], before: int
         if role["person_end"] > before:
             continue
         at_org = role["org_start"] is not None and body(role["org_start"], role["org_end"]) in orgs
-        if (orgs and at_org) or (not orgs and word not in GENERIC_HEADS
+        if (orgs and at_org) or (not orgs and word not in qlex.generic_title_heads
                                  and key in " " + role["title"].casefold().replace("-", " ") + " "):
             return role["person_start"], role["person_end"]
     return None
 
 
-def speaking_subject(doc, start: int, end: int, cues: frozenset, lex: Lexicon,
+def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon,
                      roles: Sequence[dict] = ()) -> tuple[int, int] | None:
     """The person who is the grammatical subject of a speech verb in the quote's sentence, outside the
     quotation: "Richard Ragan, the WFP's representative, remarked, “...,” adding that the UN agency was
@@ -585,7 +578,7 @@ def speaking_subject(doc, start: int, end: int, cues: frozenset, lex: Lexicon,
     sent = sent[0].sent
     inside = range(start, end)
     for verb in sent:
-        if verb.lower_ not in cues or verb.idx in inside:
+        if verb.lower_ not in qlex.cue_verbs or verb.idx in inside:
             continue
         v = verb
         for _ in range(3):
@@ -600,17 +593,16 @@ def speaking_subject(doc, start: int, end: int, cues: frozenset, lex: Lexicon,
             for ent in doc.ents:
                 if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end and ent.start_char not in inside:
                     return ent.start_char, ent.end_char
-            titled = _person_by_title(doc, subj, lex, roles, start)
+            titled = _person_by_title(doc, subj, lex, qlex, roles, start)
             if titled is not None:
                 return titled
     return None
 
 
 UN_KB_ID = "Q1065"
-DESCRIBED_BODY_NOUNS = frozenset({"agency", "body", "organization", "organisation", "entity", "programme", "fund"})
 
 
-def agency_described(doc, start: int | None, end: int | None, before: int) -> tuple[int, int] | None:
+def agency_described(doc, start: int | None, end: int | None, before: int, qlex: QuoteLexicon) -> tuple[int, int] | None:
     """A speaker written "the UN agency" (the UN followed by a noun for a body) is the UN body the
     article last named before the quote, as the guidelines read such descriptive names."""
     kb = doc._.mention_kb or {}
@@ -618,7 +610,7 @@ def agency_described(doc, start: int | None, end: int | None, before: int) -> tu
         return None
     span = doc.char_span(start, end)
     nxt = doc[span.end] if span is not None and span.end < len(doc) else None
-    if nxt is None or nxt.lower_ not in DESCRIBED_BODY_NOUNS:
+    if nxt is None or nxt.lower_ not in qlex.described_body_nouns:
         return None
     named = [e for e in doc.ents if e.label_ == "UN_AGENCY" and e.end_char <= before
              and kb.get(span_key(e.start_char, e.end_char)) not in (None, UN_KB_ID)]

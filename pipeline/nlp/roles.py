@@ -43,7 +43,6 @@ ENTITY_LABELS = frozenset({"PERSON"}) | ORG_LABELS | PLACE_LABELS
 # Words that end a sentence or a clause: a title never runs across them.
 HARD_STOPS = frozenset({".", ";", ":", "!", "?", "\"", "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e", "(", ")",
                         "[", "]", "|", "\u2022", "*", "\n"})
-CAP_LINKS = frozenset({"and", "&", "/"})
 DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
@@ -209,7 +208,7 @@ def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
             return j + 1, j, None, None, (w.start, w.end, lex.demonyms[w.low])
         linkable = j - 1 >= lo and wents[j - 1] < 0 and (
             is_cap(words[j - 1]) or words[j - 1].low in lex.modifiers or is_head(words[j - 1], lex))
-        if w.text in CAP_LINKS or w.low in CAP_LINKS:
+        if w.low in lex.cap_links:
             if linkable:
                 j -= 1
                 continue
@@ -239,7 +238,7 @@ def _np_right(words, wents, head_i, hi, lex) -> int:
                 last = k
             k += 1
             continue
-        if (w.text in CAP_LINKS or w.low in CAP_LINKS) and k + 1 < hi and wents[k + 1] < 0 and (
+        if w.low in lex.cap_links and k + 1 < hi and wents[k + 1] < 0 and (
                 is_head(words[k + 1], lex) or words[k + 1].low in lex.modifiers or is_cap(words[k + 1])):
             k += 1
             continue
@@ -549,7 +548,7 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
             if is_head(w, lex) or heads_an_organization(words, wents, ents, h, lex):
                 found = h
                 break
-            if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words and w.low not in CAP_LINKS:
+            if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words and w.low not in lex.cap_links:
                 break
         if found is None:
             break
