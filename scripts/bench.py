@@ -281,29 +281,83 @@ def component_seconds(corpus: Path, sample: int, batch_size: int) -> dict:
 # Scale: memory and link time from 1,000 to 100,000 articles
 
 
-def measure_large(sizes: list[int], work: Path, n_process: int, batch_size: int) -> dict:
+def link_child(out: Path, corrections: Path) -> None:
+    """Runs in a fresh process: the link stage alone; prints its wall and CPU seconds (imports excluded)."""
+    from pipeline.stages import link_stage
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    link_stage(out, corrections)
+    print(json.dumps({"wall": round(time.perf_counter() - wall, 3), "cpu": round(time.process_time() - cpu, 3)}))
+
+
+def link_seconds(out: Path, repeat: int) -> dict:
+    """Link alone on a pipeline output folder (its extractions.jsonl), in fresh processes without
+    corrections: the fastest of `repeat` runs, wall and CPU seconds. Link is one process, so its CPU
+    time says what it costs even when other jobs share the machine."""
+    best: dict = {}
+    with tempfile.TemporaryDirectory(prefix="no-corrections-") as empty:
+        for _ in range(repeat):
+            run = json.loads(timed_process([sys.executable, __file__, "--link-child", str(out), empty])["stdout"])
+            if not best or run["wall"] < best["wall"]:
+                best = run
+    return best
+
+
+def measure_link(folders: list[Path], repeat: int) -> dict:
+    """Link time per article on existing outputs (e.g. the folders of a `--large` run kept with
+    --keep), sizes alternated in each round so that load elsewhere hits every size alike."""
+    sizes = {f: sum(1 for _ in open(f / "extractions.jsonl", encoding="utf-8")) for f in folders}
+    runs: dict = {f: [] for f in folders}
+    for r in range(repeat):
+        for f in folders:
+            runs[f].append(link_seconds(f, 1))
+            print(f"  {sizes[f]:>7,d} articles, round {r}: link {runs[f][-1]['wall']:.1f} s "
+                  f"(CPU {runs[f][-1]['cpu']:.1f} s)", flush=True)
+    rows = []
+    for f in folders:
+        n = sizes[f]
+        wall = min(x["wall"] for x in runs[f])
+        cpu = min(x["cpu"] for x in runs[f])
+        rows.append({"folder": str(f), "articles": n, "link_ms_per_article": round(1000 * wall / n, 3),
+                     "link_cpu_ms_per_article": round(1000 * cpu / n, 3)})
+    rows.sort(key=lambda r: r["articles"])
+    for row in rows:
+        row["link_per_article_vs_smallest"] = round(row["link_ms_per_article"] / rows[0]["link_ms_per_article"], 3)
+        row["link_cpu_per_article_vs_smallest"] = round(
+            row["link_cpu_ms_per_article"] / rows[0]["link_cpu_ms_per_article"], 3)
+    return {"repeat": repeat, "sizes": rows}
+
+
+def measure_large(sizes: list[int], work: Path, n_process: int, batch_size: int, link_repeat: int,
+                  keep: Path | None) -> dict:
     rows = []
     for n in sizes:
         corpus = write_synthetic_corpus(n, work / f"large-{n}", max_paragraphs=1)
-        out = work / f"large-out-{n}"
+        out = (keep or work) / f"large-out-{n}"
         run = timed_process([sys.executable, "-m", "pipeline", "run", "--input", str(corpus), "--output", str(out),
                              "--n-process", str(n_process), "--cache-dir", str(work / f"large-cache-{n}")],
                             env={"PIPELINE_BATCH_SIZE": str(batch_size)})
         manifest = json.loads((out / "manifest.json").read_text())
         stage = manifest["seconds"]
+        link = link_seconds(out, link_repeat)
         row = {"articles": n, "seconds": run["seconds"], "peak_mb": run["peak_mb"],
                "parse_seconds": stage["parse"], "extract_seconds": stage["extract"], "link_seconds": stage["link"],
-               "link_ms_per_article": round(1000 * stage["link"] / n, 3),
+               "link_alone_seconds": link["wall"], "link_alone_cpu_seconds": link["cpu"],
+               "link_ms_per_article": round(1000 * min(stage["link"], link["wall"]) / n, 3),
+               "link_cpu_ms_per_article": round(1000 * link["cpu"] / n, 3),
                "entities": manifest["row_counts"].get("entities")}
         rows.append(row)
         print(f"  {n:>7,d} articles: {run['seconds']:7.0f}s, peak {run['peak_mb']:.0f} MB, "
-              f"link {row['link_ms_per_article']:.2f} ms/article, {row['entities']} entities", flush=True)
-        for folder in (corpus, out, work / f"large-cache-{n}"):
+              f"link {row['link_ms_per_article']:.2f} ms/article (CPU {row['link_cpu_ms_per_article']:.2f}), "
+              f"{row['entities']} entities", flush=True)
+        for folder in (corpus, work / f"large-cache-{n}") + (() if keep else (out,)):
             subprocess.run(["rm", "-rf", str(folder)], check=True)
     base = rows[0]
     for row in rows:
         row["peak_vs_smallest"] = round(row["peak_mb"] / base["peak_mb"], 3)
         row["link_per_article_vs_smallest"] = round(row["link_ms_per_article"] / base["link_ms_per_article"], 3)
+        row["link_cpu_per_article_vs_smallest"] = round(
+            row["link_cpu_ms_per_article"] / base["link_cpu_ms_per_article"], 3)
     return {"n_process": n_process, "sizes": rows}
 
 
@@ -338,11 +392,24 @@ def speed_table(report: dict, processes: list[int]) -> str:
 
 
 def large_table(report: dict) -> str:
-    lines = ["| articles | wall s | peak MB | vs smallest | link ms/article | vs smallest | entities |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| articles | wall s | peak MB | vs smallest | link ms/article | vs smallest | link CPU ms/article "
+             "| vs smallest | entities |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in report["sizes"]:
         lines.append(f"| {r['articles']:,} | {r['seconds']:,.0f} | {r['peak_mb']:,.0f} | {r['peak_vs_smallest']:.2f} | "
-                     f"{r['link_ms_per_article']:.2f} | {r['link_per_article_vs_smallest']:.2f} | {r['entities']:,} |")
+                     f"{r['link_ms_per_article']:.2f} | {r['link_per_article_vs_smallest']:.2f} | "
+                     f"{r['link_cpu_ms_per_article']:.2f} | {r['link_cpu_per_article_vs_smallest']:.2f} | "
+                     f"{r['entities']:,} |")
+    return "\n".join(lines)
+
+
+def link_table(report: dict) -> str:
+    lines = [f"link alone, fastest of {report['repeat']} alternated rounds",
+             "", "| articles | link ms/article | vs smallest | link CPU ms/article | vs smallest |",
+             "|---|---|---|---|---|"]
+    for r in report["sizes"]:
+        lines.append(f"| {r['articles']:,} | {r['link_ms_per_article']:.2f} | {r['link_per_article_vs_smallest']:.2f} | "
+                     f"{r['link_cpu_ms_per_article']:.2f} | {r['link_cpu_per_article_vs_smallest']:.2f} |")
     return "\n".join(lines)
 
 
@@ -358,8 +425,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="articles for the per-component profile (0 to skip)")
     ap.add_argument("--large", action="store_true", help="the scale check instead of the speed table")
     ap.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes of --large")
+    ap.add_argument("--link-repeat", type=int, default=2,
+                    help="--large: fresh link-only runs per size after the whole run (the fastest link counts)")
+    ap.add_argument("--keep", type=Path, help="--large: keep each size's output folder here (for --link)")
+    ap.add_argument("--link", type=Path, nargs="+", metavar="OUTPUT",
+                    help="only time link on these output folders (with extractions.jsonl), --repeat rounds")
     ap.add_argument("--bare-child", nargs=3, metavar=("TEXTS", "N_PROCESS", "BATCH"), help=argparse.SUPPRESS)
     ap.add_argument("--startup-child", choices=("bare", "pipeline"), help=argparse.SUPPRESS)
+    ap.add_argument("--link-child", nargs=2, type=Path, metavar=("OUTPUT", "CORRECTIONS"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.bare_child:
         batch = None if args.bare_child[2] == "model" else int(args.bare_child[2])
@@ -368,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.startup_child:
         startup_child(args.startup_child)
         return 0
+    if args.link_child:
+        link_child(*args.link_child)
+        return 0
 
     report: dict = {"cpu_count": os.cpu_count(), "python": platform.python_version(),
                     "load_avg_1m_start": round(os.getloadavg()[0], 2),
@@ -375,10 +451,15 @@ def main(argv: list[str] | None = None) -> int:
     processes = [int(p) for p in args.processes.split(",") if p]
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
-        if args.large:
+        if args.link:
+            print(f"link alone on {len(args.link)} output folders, {args.repeat} rounds", flush=True)
+            report.update(measure_link(args.link, args.repeat))
+            text = link_table(report)
+            path = args.output / "bench_link.json"
+        elif args.large:
             sizes = [int(s) for s in args.sizes.split(",") if s]
             print(f"scale: whole pipeline on {sizes} short articles, n_process={max(processes)}", flush=True)
-            report.update(measure_large(sizes, work, max(processes), args.batch_size))
+            report.update(measure_large(sizes, work, max(processes), args.batch_size, args.link_repeat, args.keep))
             text = large_table(report)
             path = args.output / "bench_large.json"
         else:
