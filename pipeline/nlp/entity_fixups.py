@@ -18,7 +18,11 @@ organization name; model spans are cleaned, relabelled or dropped:
 7. a model ORG over two organizations is split ("Ministry of Health and the Ghana Health Service")
    (split_coordinated, before the chains), and an organization ending in a unit word takes its whole
    of/for/against chain, places and parent inside ("Regional Bureau for Latin America and the Caribbean
-   of the United Nations Development Programme"; name_chains).
+   of the United Nations Development Programme"; name_chains);
+8. places the model labels wrong: camps and settlements are LOC ("Kyangwali refugee settlement",
+   "Zaatari and Azraq camps"; a GPE ending in a venue word, "Merdeka Palace"; venue_places), and a
+   lower-case direction word before a continent is part of the region ("southern Africa";
+   compass_regions). Lists of places (place_lists) are run by deep_places, after its towns are in.
 Each heuristic has a name in HEURISTICS and can be switched off through the component's config
 (`disabled`); scripts/ablate.py measures each on dev_world, and what did not pay was deleted.
 Data (settings of the factory, pipeline/nlp/data.py): the knowledge base (`kb`) and the rule files
