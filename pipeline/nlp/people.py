@@ -7,6 +7,15 @@ Two patterns, both anchored on evidence in the article itself:
 - surname reuse: a later "Bekova" is the person already named "Aliya Bekova" in the article.
 Precedence: spans from the knowledge-base rulers and abbreviations are never touched; a model
 span (ORG, GPE, LOC) that the patterns show to be a person is relabelled PERSON.
+Two more heuristics read the article's own persons against its places (each switchable through the
+component's `disabled` setting, HEURISTICS, for scripts/ablate.py):
+- person_words: a one-word place (the model's, or a town of the place ruler; never a country,
+  region or area) whose word the article uses in a person's name ("Alvaro Rodriguez" ...
+  "Rodriguez visited"; "Retno Marsudi" ... "continued Retno") or as a PERSON of its own, or that
+  follows an honorific ("Ms. Victoria"), is that person, unless it stands in a place slot ("in",
+  "near", "from" ... before it, or ", Country" after it);
+- hyphenated_names: a place or organization glued by a hyphen to the person that follows
+  ("[Kjell]-[Gunnar Eriksen]") is the first part of the person's name.
 Words lists (factory settings): entities_people.json (titles, honorifics, speech verbs) and the
 head words of entities_org.json; the knowledge base (`kb`) tells a place glued to a name.
 """
@@ -17,7 +26,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.kb import KnowledgeBase
+from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
 from pipeline.nlp.entity_spans import is_name_like, replace_ents
 from pipeline.nlp.extensions import set_source, span_key, token_texts
@@ -61,6 +70,7 @@ def person_rules(org: Rules, people: Rules, role_words: Rules, demonyms: Rules) 
         # head words of office names and suffixes no name word has
         "office_words": (frozenset(org["org_unit_heads"]), tuple(people["non_name_suffixes"])),
         "title_words": title_words(people, role_words, demonyms),
+        "honorifics": frozenset(people["honorifics"]),
     }
 
 
@@ -220,10 +230,90 @@ def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[in
     return sorted(set(out))
 
 
-def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase) -> Doc:
+def is_town_or_unknown(text: str, label: str, knowledge: KnowledgeBase) -> bool:
+    """A place the knowledge base does not know, or knows only as a town (a countries, region or
+    area is never a person's name here)."""
+    if fold(text) in knowledge.country_forms_folded:
+        return False
+    hit = knowledge.lookup_alias(text, label)
+    return hit is None or hit.latitude is not None
+
+
+def in_place_slot(doc: Doc, start: int, end: int, r: dict, places: dict[int, str]) -> bool:
+    """ "in Rodriguez", "from Victoria", "Victoria, Seychelles": the text puts a place here."""
+    prev = doc[start - 1] if start > 0 else None
+    if prev is not None and prev.lower_ in r["place_prepositions"]:
+        return True
+    root = doc[start:end].root
+    if root.dep_ == "pobj" and root.head.lower_ in r["place_prepositions"] and root.head.i < start:
+        return True
+    return end + 1 < len(doc) and doc[end].text == "," and places.get(end + 1) == "GPE"
+
+
+def person_word_places(doc: Doc, ents: list[Span], sources: dict, r: dict,
+                       knowledge: KnowledgeBase) -> list[tuple[int, int]]:
+    """One-word GPE/LOC spans that the article shows to be persons (module doc, person_words)."""
+    words: set[str] = set()
+    for e in ents:
+        if e.label_ != "PERSON":
+            continue
+        for t in e:
+            if is_name_like(t) and t.text.casefold() not in r["title_words"] and t.lower_ not in NAME_PARTICLES:
+                words.add(t.text)
+    places = {e.start: e.label_ for e in ents if e.label_ in ("GPE", "LOC")}
+    out = []
+    for e in ents:
+        if e.label_ not in ("GPE", "LOC") or len(e) != 1 or not e[0].is_title:
+            continue
+        src = sources.get(span_key(e.start_char, e.end_char), "model")
+        if src not in ("model", "rule") or not is_town_or_unknown(e.text, e.label_, knowledge):
+            continue
+        prev = doc[e.start - 1] if e.start > 0 else None
+        honorific = prev is not None and prev.text in r["honorifics"]
+        if not (honorific or e.text in words) or in_place_slot(doc, e.start, e.end, r, places):
+            continue
+        out.append((e.start, e.end))
+    return out
+
+
+def hyphenated_names(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[int, int]]:
+    """ "[Kjell]-[Gunnar Eriksen]": a one-word model span glued by a hyphen to a following PERSON."""
+    at = {e.start: e for e in ents}
+    out = []
+    for e in ents:
+        if e.label_ not in ("GPE", "LOC", "ORG") or len(e) != 1 or not e[0].is_title \
+                or sources.get(span_key(e.start_char, e.end_char), "model") != "model":
+            continue
+        dash = doc[e.end] if e.end < len(doc) else None
+        nxt = at.get(e.end + 1)
+        if dash is not None and dash.text in ("-", "–") and e[0].whitespace_ == "" and dash.whitespace_ == "" \
+                and nxt is not None and nxt.label_ == "PERSON":
+            out.append((e.start, nxt.end))
+    return out
+
+
+def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] = frozenset()) -> Doc:
     sources = dict(doc._.mention_sources or {})
     kbs = dict(doc._.mention_kb or {})
     ents = list(doc.ents)
+    relabelled = []
+    if "hyphenated_names" not in off:
+        relabelled += hyphenated_names(doc, ents, sources)
+    if "person_words" not in off:
+        relabelled += person_word_places(doc, ents, sources, r, knowledge)
+    if relabelled:
+        ents = [e for e in ents if not any(e.start < b and e.end > a for a, b in relabelled)]
+        ents += [Span(doc, a, b, label="PERSON") for a, b in relabelled]
+        replace_ents(doc, ents)
+        for a, b in relabelled:
+            s = doc[a:b]
+            key = span_key(s.start_char, s.end_char)
+            if doc._.mention_kb:
+                doc._.mention_kb.pop(key, None)     # a town's id is not the person's
+            set_source(doc, s.start_char, s.end_char, "rule")
+        sources = dict(doc._.mention_sources or {})
+        kbs = dict(doc._.mention_kb or {})
+        ents = list(doc.ents)
     new = find_people(doc, ents, sources, r)
     if new:
         ents = [e for e in ents if not any(e.start < b and e.end > a for a, b in new)]
@@ -256,16 +346,25 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase) -> Doc:
     return doc
 
 
+# Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
+HEURISTICS = ("person_words", "hyphenated_names")
+
+
 @Language.factory("person_appositions", default_config={
-    "kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json"),
+    "disabled": [], "kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json"),
     "people_rules": rules_setting("rules/entities_people.json"), "role_words": rules_setting("rules/roles.json"),
-    "demonyms": rules_setting("rules/demonyms.json")})
-def make_person_appositions(nlp: Language, name: str, kb: KnowledgeBase, org_rules: Rules, people_rules: Rules,
-                            role_words: Rules, demonyms: Rules):
-    r = person_rules(org_rules, people_rules, role_words, demonyms)
+    "demonyms": rules_setting("rules/demonyms.json"), "places_rules": rules_setting("rules/places_deep.json")})
+def make_person_appositions(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, org_rules: Rules,
+                            people_rules: Rules, role_words: Rules, demonyms: Rules, places_rules: Rules):
+    unknown = set(disabled) - set(HEURISTICS)
+    if unknown:
+        raise ValueError(f"people: unknown heuristics {sorted(unknown)}; known: {HEURISTICS}")
+    off = frozenset(disabled)
+    r = {**person_rules(org_rules, people_rules, role_words, demonyms),
+         "place_prepositions": frozenset(places_rules["prepositions"])}
     kb.alias_table   # built now, not in the first document
 
     def person_appositions(doc: Doc) -> Doc:
-        return add_people(doc, r, kb)
+        return add_people(doc, r, kb, off)
 
     return person_appositions
