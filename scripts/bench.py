@@ -202,7 +202,8 @@ def measure_startup(runs: int) -> dict:
     return result
 
 
-def measure_speed(corpus: Path, work: Path, processes: list[int], batch_size: int, repeat: int) -> dict:
+def measure_speed(corpus: Path, work: Path, processes: list[int], batch_size: int, repeat: int,
+                  kinds: tuple[str, ...] = KINDS) -> dict:
     from pipeline.parse import parse_corpus
 
     texts = [a["text"] for a in parse_corpus(corpus).articles]
@@ -222,7 +223,7 @@ def measure_speed(corpus: Path, work: Path, processes: list[int], batch_size: in
     best: dict = {}
     for r in range(repeat):
         for p in processes:   # interleaved, so a burst of load elsewhere hits both sides alike
-            for kind in KINDS:
+            for kind in kinds:
                 run = timed_process(command(kind, p, f"{p}-{r}"), env={"PIPELINE_BATCH_SIZE": str(batch_size)})
                 run.pop("stdout")
                 run.update(kind=kind, n_process=p, repeat=r, wps=round(words / run["seconds"], 1),
@@ -234,13 +235,14 @@ def measure_speed(corpus: Path, work: Path, processes: list[int], batch_size: in
                     best[(kind, p)] = run
     for p in processes:
         q = best[("pipeline", p)]
-        for kind in KINDS:
+        for kind in kinds:
             result[f"{kind}_wps_{p}"] = best[(kind, p)]["wps"]
             result[f"{kind}_peak_mb_{p}"] = best[(kind, p)]["peak_mb"]
         result[f"ratio_{p}"] = round(best[("bare", p)]["seconds"] / q["seconds"], 3)
-        result[f"ratio_our_batch_{p}"] = round(best[("bare_our_batch", p)]["seconds"] / q["seconds"], 3)
+        if "bare_our_batch" in kinds:
+            result[f"ratio_our_batch_{p}"] = round(best[("bare_our_batch", p)]["seconds"] / q["seconds"], 3)
     if 1 in processes and 2 in processes:
-        for kind in KINDS:
+        for kind in kinds:
             result[f"{kind}_speedup_2"] = round(result[f"{kind}_wps_2"] / result[f"{kind}_wps_1"], 3)
     return result
 
@@ -374,12 +376,15 @@ def speed_table(report: dict, processes: list[int]) -> str:
              f"| pipeline / bare | pipeline / bare at batch {b} | peak MB bare / pipeline |",
              "|---|---|---|---|---|---|---|"]
     for p in processes:
-        lines.append(f"| {p} | {report[f'bare_wps_{p}']:,.0f} | {report[f'bare_our_batch_wps_{p}']:,.0f} | "
+        our = f"bare_our_batch_wps_{p}" in report
+        lines.append(f"| {p} | {report[f'bare_wps_{p}']:,.0f} | "
+                     f"{format(report[f'bare_our_batch_wps_{p}'], ',.0f') if our else 'not run'} | "
                      f"{report[f'pipeline_wps_{p}']:,.0f} | {report[f'ratio_{p}']:.2f} | "
-                     f"{report[f'ratio_our_batch_{p}']:.2f} | "
+                     f"{format(report[f'ratio_our_batch_{p}'], '.2f') if our else ''} | "
                      f"{report[f'bare_peak_mb_{p}']:,.0f} / {report[f'pipeline_peak_mb_{p}']:,.0f} |")
     if "pipeline_speedup_2" in report:
-        lines.append(f"| 2 vs 1 speedup | {report['bare_speedup_2']:.2f}x | {report['bare_our_batch_speedup_2']:.2f}x | "
+        our = f"{report['bare_our_batch_speedup_2']:.2f}x" if "bare_our_batch_speedup_2" in report else ""
+        lines.append(f"| 2 vs 1 speedup | {report['bare_speedup_2']:.2f}x | {our} | "
                      f"{report['pipeline_speedup_2']:.2f}x | | | |")
     if "startup" in report:
         s = report["startup"]
@@ -420,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", default="1,2", help="n_process values to time")
     ap.add_argument("--batch-size", type=int, default=config.BATCH_SIZE)
     ap.add_argument("--repeat", type=int, default=2, help="timed runs per setting (the fastest is kept)")
+    ap.add_argument("--no-our-batch", action="store_true",
+                    help="skip the bare model at the pipeline's batch size (the like-for-like row; saves a third)")
     ap.add_argument("--startup-runs", type=int, default=3, help="fresh processes timing start-up (0 to skip)")
     ap.add_argument("--component-sample", type=int, default=200,
                     help="articles for the per-component profile (0 to skip)")
@@ -466,7 +473,8 @@ def main(argv: list[str] | None = None) -> int:
             corpus = write_synthetic_corpus(args.n, work / "corpus")
             report["n"] = args.n
             print(f"speed: {args.n} synthetic articles, processes {processes}, {args.repeat} runs each", flush=True)
-            report.update(measure_speed(corpus, work, processes, args.batch_size, args.repeat))
+            kinds = tuple(k for k in KINDS if not (args.no_our_batch and k == "bare_our_batch"))
+            report.update(measure_speed(corpus, work, processes, args.batch_size, args.repeat, kinds))
             if args.startup_runs:
                 print(f"start-up: {args.startup_runs} fresh processes each", flush=True)
                 report["startup"] = measure_startup(args.startup_runs)
