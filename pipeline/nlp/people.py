@@ -71,6 +71,7 @@ def person_rules(org: Rules, people: Rules, role_words: Rules, demonyms: Rules) 
         "office_words": (frozenset(org["org_unit_heads"]), tuple(people["non_name_suffixes"])),
         "title_words": title_words(people, role_words, demonyms),
         "honorifics": frozenset(people["honorifics"]),
+        "role_heads": frozenset(w.casefold() for w in (*role_words["heads"], *role_words["ambiguous_heads"])),
     }
 
 
@@ -124,7 +125,31 @@ def title_phrase_follows(doc: Doc, i: int, r: dict, ent_at: dict) -> bool:
     return False
 
 
-def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict) -> list[tuple[int, int]]:
+def part_of_longer_name(doc: Doc, i: int, end: int, r: dict) -> bool:
+    """(title_phrase_parts) The run doc[i:end] is a piece of a longer capitalised name, not a person:
+    a capitalised noun of an office or document follows it ("Sustainable Development [Framework]",
+    "Post Conflict [Adviser]", "Communication [Strategy]"); or it is the second half of an office
+    name coordinated with "and" ("Minister of Foreign Affairs and [Foreign Trade]": capitalised words
+    back to an "of" that a title or unit word heads). A person after a person stays one ("Ministers
+    Pushpa Kamal Dahal and Sher Bahadur Deuba": no "of")."""
+    nxt = doc[end] if end < len(doc) else None
+    if nxt is not None and nxt.is_title and nxt.is_alpha and (
+            nxt.text in r["org_words"] or nxt.text.casefold() in r["role_heads"]):
+        return True
+    if i >= 2 and doc[i - 1].lower_ in ("and", "&") and "\n" not in doc[i - 2].whitespace_:
+        k = i - 2
+        passed_of = False
+        while k >= 0 and i - k <= 8 and (doc[k].is_title or doc[k].lower_ in ("of", "the")):
+            passed_of |= doc[k].lower_ == "of"
+            if passed_of and doc[k].is_title and (doc[k].text in r["org_words"]
+                                                  or doc[k].text.casefold() in r["role_heads"]):
+                return True
+            k -= 1
+    return False
+
+
+def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
+                off: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Token spans of persons found by apposition, title prefix and speech-verb patterns."""
     ent_at = {e.start: e.end for e in ents}
     covered = {}
@@ -156,9 +181,16 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict) -> list[tupl
             continue
         prev = doc[i - 1] if i > 0 else None
         nxt = doc[end] if end < len(doc) else None
+        if "title_phrase_parts" not in off and part_of_longer_name(doc, i, end, r):
+            i = end
+            continue
+        # a title before the name: a head ("Minister", "Director") or an honorific, not a modifier
+        # alone ("National", "Regional", "Health": "National Health [Information System]")
+        prefix = prev is not None and prev.text in r["prefix_titles"] and (
+            "title_phrase_parts" in off or prev.text in r["honorifics"] or prev.text.casefold() in r["role_heads"])
         evidence = (
             (nxt is not None and nxt.text == "," and title_phrase_follows(doc, end + 1, r, ent_at))
-            or (prev is not None and (prev.text in r["prefix_titles"] or prev.lower_ in r["speech_verbs"]))
+            or prefix or (prev is not None and prev.lower_ in r["speech_verbs"])
             or (nxt is not None and nxt.lower_ in r["speech_verbs"])
         )
         if evidence:
@@ -314,7 +346,7 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
         sources = dict(doc._.mention_sources or {})
         kbs = dict(doc._.mention_kb or {})
         ents = list(doc.ents)
-    new = find_people(doc, ents, sources, r)
+    new = find_people(doc, ents, sources, r, off)
     if new:
         ents = [e for e in ents if not any(e.start < b and e.end > a for a, b in new)]
         ents += [Span(doc, a, b, label="PERSON") for a, b in new]
@@ -347,7 +379,7 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("person_words", "hyphenated_names")
+HEURISTICS = ("person_words", "hyphenated_names", "title_phrase_parts")
 
 
 @Language.factory("person_appositions", default_config={
