@@ -28,7 +28,7 @@ from spacy.language import Language
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.extensions import doc_text, span_key, token_starts_with_pos
-from pipeline.nlp.roles import (ENTITY_LABELS, ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
+from pipeline.nlp.roles import (ENTITY_LABELS, ORG_LABELS, Ent, Lexicon, default_lexicon, doc_entities, end_of,
                                 is_head, is_honorific, read_word_lists, word_entities, words_of)
 
 QUOTES_FILE = config.RULES_DIR / "quotes.json"
@@ -197,7 +197,7 @@ def _single_quote_close(text: str, s: int, e: int, cue_words: frozenset) -> int 
 
 @dataclass
 class Clause:
-    words: list            # Word
+    words: list            # the tokens of `words_of`
     wents: list            # entity index per word
     ends_with_colon: bool = False
 
@@ -209,16 +209,16 @@ class Speaker(NamedTuple):
     word: str              # the pronoun
 
 
-def _clause(words: Sequence[Word], wents, pos: int, bound: int, text: str, after: bool) -> Clause:
+def _clause(words: Sequence, wents, pos: int, bound: int, text: str, after: bool) -> Clause:
     """The words from `pos` to the end of its sentence or the next opening mark (`after`), else back to
     the start of its sentence or the previous closing mark; `bound` is where the paragraph ends or starts."""
     first = _first_at(words, pos)
     kept = []
     for i in range(first, len(words)) if after else range(first - 1, -1, -1):
         w = words[i]
-        if (w.start >= bound if after else w.start < bound) or (w.text in SENT_END and (kept or not after)):
+        if (w.idx >= bound if after else w.idx < bound) or (w.text in SENT_END and (kept or not after)):
             break
-        if w.text in MARKS and mark_role(text, w.start) == ("open" if after else "close"):
+        if w.text in MARKS and mark_role(text, w.idx) == ("open" if after else "close"):
             break
         kept.append(i)
     kept.sort()
@@ -226,8 +226,8 @@ def _clause(words: Sequence[Word], wents, pos: int, bound: int, text: str, after
                   ends_with_colon=not after and bool(kept) and words[kept[-1]].text == ":")
 
 
-def _first_at(words: Sequence[Word], pos: int) -> int:
-    return bisect.bisect_left(words, pos, key=lambda w: w.start)
+def _first_at(words: Sequence, pos: int) -> int:
+    return bisect.bisect_left(words, pos, key=lambda w: w.idx)
 
 
 def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | None = None) -> int | None:
@@ -236,9 +236,9 @@ def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | Non
     agency continues to ..." takes "said"), else the last cue."""
     last = None
     for i, w in enumerate(clause.words):
-        nxt = clause.words[i + 1].low if i + 1 < len(clause.words) else ""
-        if w.low in qlex.cue_verbs and nxt in qlex.cue_particles.get(w.low, [nxt]):
-            if subjects is None or any(s < w.start for s in subjects):
+        nxt = clause.words[i + 1].lower_ if i + 1 < len(clause.words) else ""
+        if w.lower_ in qlex.cue_verbs and nxt in qlex.cue_particles.get(w.lower_, [nxt]):
+            if subjects is None or any(s < w.idx for s in subjects):
                 return i
             last = i
     return last
@@ -248,7 +248,7 @@ def _cue_text(clause: Clause, i: int | None, qlex: QuoteLexicon) -> str | None:
     if i is None:
         return None
     w = clause.words[i]
-    return f"{w.text} {clause.words[i + 1].text}" if w.low in qlex.cue_particles else w.text
+    return f"{w.text} {clause.words[i + 1].text}" if w.lower_ in qlex.cue_particles else w.text
 
 
 def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> list[Speaker]:
@@ -268,10 +268,10 @@ def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexi
             elif label in ORG_LABELS:
                 out.append(Speaker("org", ents[e].start, ents[e].end, ""))
             continue
-        if w.low in qlex.subject_pronouns or (w.low in qlex.object_pronouns and i > 0
-                                                 and words[i - 1].low == "to"):
+        if w.lower_ in qlex.subject_pronouns or (w.lower_ in qlex.object_pronouns and i > 0
+                                                 and words[i - 1].lower_ == "to"):
             # "she said", "according to him"
-            out.append(Speaker("pronoun", w.start, w.end, w.low))
+            out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))
     return out
 
 
@@ -283,7 +283,7 @@ def _continues_sentence(clause: Clause, ents, lex: Lexicon, qlex: QuoteLexicon) 
     first = clause.words[0]
     if not first.text[:1].isalnum() or not first.text[:1].isupper():
         return True
-    return (_starts_with_speaker(clause, ents, lex, qlex) and first.low != "the") or first.low in qlex.cue_verbs
+    return (_starts_with_speaker(clause, ents, lex, qlex) and first.lower_ != "the") or first.lower_ in qlex.cue_verbs
 
 
 def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> bool:
@@ -294,7 +294,7 @@ def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex
         e = clause.wents[i]
         if e >= 0:
             return ents[e].label == "PERSON" or ents[e].label in ORG_LABELS
-        return w.low in qlex.subject_pronouns or w.low == "the" or is_honorific(w, lex)
+        return w.lower_ in qlex.subject_pronouns or w.lower_ == "the" or is_honorific(w, lex)
     return False
 
 
@@ -325,15 +325,15 @@ def is_title_like(content: str, qlex: QuoteLexicon) -> bool:
     return caps / len(ws) >= qlex.min_fragment_title_share
 
 
-def _naming_context(text: str, q: QuoteSpan, words: Sequence[Word], qlex: QuoteLexicon) -> bool:
+def _naming_context(text: str, q: QuoteSpan, words: Sequence, qlex: QuoteLexicon) -> bool:
     i = _first_at(words, q.open_at) - 1
     while i >= 0 and words[i].text in (":", ","):
         i -= 1
-    if i >= 0 and words[i].low in qlex.naming_before:
+    if i >= 0 and words[i].lower_ in qlex.naming_before:
         return True
     if q.close_at is not None:
         j = _first_at(words, q.close_at + 1)
-        if j < len(words) and words[j].low in qlex.naming_after:
+        if j < len(words) and words[j].lower_ in qlex.naming_after:
             return True
     return False
 
@@ -404,8 +404,8 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         # a speech verb the cue list lacks ("”, asserted Ms. Roe."): the tagger's verb right after the
         # mark and its comma, followed by its speaker (a person, an honorific or a pronoun)
         ws = after.words
-        if len(ws) > 2 and ws[0].text == "," and ws[1].start in verbs and (
-                ws[2].low in qlex.subject_pronouns or is_honorific(ws[2], lex)
+        if len(ws) > 2 and ws[0].text == "," and ws[1].idx in verbs and (
+                ws[2].lower_ in qlex.subject_pronouns or is_honorific(ws[2], lex)
                 or (after.wents[2] >= 0 and ents[after.wents[2]].label == "PERSON")):
             ci = 1
     if ci is not None and _continues_sentence(after, ents, lex, qlex) and (
@@ -417,7 +417,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
     # 2. the clause before the opening mark: "X said:", "X, TITLE:", "According to X,"
     cands = _speakers(before, ents, lex, qlex)
     ci = _cue_index(before, qlex, [c.start for c in cands if c.kind != "org"])
-    cue_pos = before.words[ci].start if ci is not None else None
+    cue_pos = before.words[ci].idx if ci is not None else None
     cue = _cue_text(before, ci, qlex)
     lead_in = before.ends_with_colon or before.words[-1].text == "," or (
         ci is not None and ci >= len(before.words) - 2)
@@ -428,7 +428,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         if cands and before.ends_with_colon and not _naming_context(text, q, words, qlex):
             ranked = rank_speakers(cands, None, before=True)
             # "X congratulated the new citizens:" - the clause's own verb, when the tagger marks one
-            verb = next((w.text for w in before.words if w.start in verbs and w.start > ranked[0].start), None)
+            verb = next((w.text for w in before.words if w.idx in verbs and w.idx > ranked[0].start), None)
             return Attribution(ranked, verb)
         return None
     if lead_in and ci is not None:
@@ -544,7 +544,7 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
     given a title with that head word, or a post at the body the title names."""
     # spaCy splits "Under-Secretary-General" into five tokens; the title lists and the roles keep it one word
     word = re.search(r"[\w\u2010-]+$", doc_text(doc)[:subj.idx + len(subj)]).group().casefold()
-    if not is_head(Word(word, 0, 0, word), lex) and word not in qlex.generic_title_heads:
+    if not is_head(word, lex) and word not in qlex.generic_title_heads:
         return None
     kb = doc._.mention_kb or {}
 

@@ -22,7 +22,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple, Sequence
 
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 
 from pipeline.datafiles import read_json
@@ -40,17 +39,10 @@ ORG_LABELS = frozenset({"ORG", "UN_AGENCY"})
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # Other model labels (NORP, DATE, ...) are ignored: "Kazakh" must stay a word for the demonym rule.
 ENTITY_LABELS = frozenset({"PERSON"}) | ORG_LABELS | PLACE_LABELS
-# Words that end a sentence or a clause: a title never runs across them.
+# Words that end a sentence or a clause: a title never runs across them (nor across a line break).
 HARD_STOPS = frozenset({".", ";", ":", "!", "?", "\"", "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e", "(", ")",
-                        "[", "]", "|", "\u2022", "*", "\n"})
+                        "[", "]", "|", "\u2022", "*"})
 DASHES = frozenset({"-", "\u2013", "\u2014"})
-
-
-class Word(NamedTuple):
-    text: str
-    start: int
-    end: int
-    low: str
 
 
 class Ent(NamedTuple):
@@ -85,70 +77,78 @@ def default_lexicon(roles_path: Path = ROLES_FILE, demonyms_path: Path = DEMONYM
 # Words and entities
 
 
-def words_of(doc) -> list[Word]:
-    """The Doc's tokens as words. Tokens written together across a hyphen or an apostrophe are one word, as
-    the title lists and owners are written ("Ambassador-at-Large", "UNICEF's"); spaCy splits them. A line
-    break is a word of its own, and a hard stop: no title runs from one line into the next."""
-    text = doc_text(doc)
-    words: list[Word] = []
-    for start, n in doc.to_array([IDX, LENGTH]).tolist():
-        tok = text[start:start + n]
-        if tok.isspace():
-            if "\n" in tok:
-                at = start + tok.index("\n")
-                words.append(Word("\n", at, at + 1, "\n"))
-            continue
-        # spaCy leaves a quotation mark written between two words inside one token ("vaccines,\u201dsaid")
-        pieces = GLUED_MARK_RE.finditer(tok) if QUOTE_MARK_RE.search(tok[1:-1]) else [None]
-        for m in pieces:
-            at, piece = (start + m.start(), m.group()) if m else (start, tok)
-            prev = words[-1] if words else None
-            if prev and prev.end == at and ((prev.text[-1] in JOINERS and prev.text[-2:-1].isalnum()
-                                             and piece[0].isalnum())
-                                            or (piece[0] in JOINERS and prev.text[-1].isalnum())):
-                piece = prev.text + piece
-                at = words.pop().start
-            words.append(Word(piece, at, at + len(piece), piece.casefold()))
-    # a joiner that joins nothing on one side is a word of its own ("woman\u2019, says", "(SANA) -Minister")
-    out = []
-    for w in words:
-        if len(w.text) > 1 and w.text[0] in JOINERS:
-            out.append(Word(w.text[0], w.start, w.start + 1, w.text[0]))
-            w = Word(w.text[1:], w.start + 1, w.end, w.low[1:])
-        if len(w.text) > 1 and w.text[-1] in JOINERS:
-            out.append(Word(w.text[:-1], w.start, w.end - 1, w.low[:-1]))
-            w = Word(w.text[-1], w.end - 1, w.end, w.text[-1])
-        out.append(w)
-    return out
+def words_of(doc, lex: Lexicon | None = None) -> list:
+    """The tokens of a copy of the Doc, retokenized to the words the title lists and owners write: tokens written
+    together across a hyphen or an apostrophe are merged ("Ambassador-at-Large", "UNICEF's"); a quotation mark
+    spaCy leaves between two words ("vaccines,\u201dsaid"), a joiner that joins nothing ("(SANA) -Minister") and a
+    title head glued to an e-mail address in a scraped contact line ("Officerjane.roe@un.org") are split off.
+    Space tokens are left out but for line breaks, which are hard stops: no title runs from one line into the next."""
+    lex = lex or default_lexicon()
+    words = doc.copy()
+    with words.retokenize() as rt:
+        for t in words:
+            pieces = GLUED_MARK_RE.findall(t.text) if QUOTE_MARK_RE.search(t.text[1:-1]) else [t.text]
+            if len(t) > 1 and t.text[0] in JOINERS and t.text[1].isalnum() and (t.i == 0 or t.nbor(-1).whitespace_):
+                pieces = [t.text[0], t.text[1:]]
+            elif "@" in t.text and is_cap(t) and not is_head(t.text, lex):
+                n = next((n for n in range(len(t) - 1, 3, -1) if t.lower_[:n] in lex.heads and t.text[n].islower()), 0)
+                pieces = [t.text[:n], t.text[n:]] if n else pieces
+            if len(pieces) > 1:
+                rt.split(t, pieces, heads=[(t, 0)] * len(pieces))
+    starts = [t.i for t in words if not _joins(t)] + [len(words)]
+    with words.retokenize() as rt:
+        for a, b in zip(starts, starts[1:]):
+            if b - a > 1:
+                rt.merge(words[a:b])
+    return [t for t in words if not t.is_space or "\n" in t.text]
 
 
-def word_entities(words: Sequence[Word], ents: Sequence[Ent]) -> list[int]:
+def _joins(t) -> bool:
+    """Token `t` is written together with the one before it across a hyphen or an apostrophe."""
+    if t.i == 0 or t.nbor(-1).whitespace_ or t.is_space:
+        return False
+    prev = t.nbor(-1)
+    if t.text[0] in JOINERS:   # a joiner after a word: "'s", or a hyphen with a word right after it
+        return prev.text[-1].isalnum() and (len(t) > 1 or (not t.whitespace_ and t.i + 1 < len(t.doc)
+                                                           and t.nbor().text[0].isalnum()))
+    return prev.text[-1] in JOINERS and t.text[0].isalnum() and (prev.text[-2:-1].isalnum() or _joins(prev))
+
+
+def word_entities(words: Sequence, ents: Sequence[Ent]) -> list[int]:
     """Index into `ents` of the entity each word overlaps, or -1. Both lists are in text order."""
     out = [-1] * len(words)
     e = 0
     for i, w in enumerate(words):
-        while e < len(ents) and ents[e].end <= w.start:
+        while e < len(ents) and ents[e].end <= w.idx:
             e += 1
-        if e < len(ents) and ents[e].start < w.end:
+        if e < len(ents) and ents[e].start < end_of(w):
             out[i] = e
     return out
 
 
-def is_cap(w: Word) -> bool:
+def end_of(t) -> int:
+    return t.idx + len(t)
+
+
+def is_cap(w) -> bool:
     return w.text[:1].isupper()
 
 
-def is_alpha_word(w: Word) -> bool:
+def is_stop(w) -> bool:
+    return w.is_space or w.text in HARD_STOPS
+
+
+def is_alpha_word(w) -> bool:
     return w.text[:1].isalnum()
 
 
-def is_head(w: Word, lex: Lexicon, lowercase_ok: bool = True) -> bool:
+def is_head(text: str, lex: Lexicon, lowercase_ok: bool = True) -> bool:
     """A title head noun; hyphenated forms count by any part ("Vice-President", "Ambassador-at-Large")."""
-    low = w.low.replace("\u2019", "'")
+    low = text.casefold().replace("\u2019", "'")
     parts = [low] + (low.split("-") if "-" in low else [])
     if not any(p in lex.heads for p in parts):
         return False
-    if is_cap(w):
+    if text[:1].isupper():
         return True
     return lowercase_ok and low not in lex.ambiguous_heads
 
@@ -161,8 +161,8 @@ def known_body_or_place(text: str) -> bool:
     return any(kb.lookup_alias(text, label) is not None for label in ("UN_AGENCY", "ORG", "GPE", "LOC"))
 
 
-def is_honorific(w: Word, lex: Lexicon) -> bool:
-    return w.low.replace(" ", "") in lex.honorifics
+def is_honorific(w, lex: Lexicon) -> bool:
+    return w.lower_.replace(" ", "") in lex.honorifics
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,21 +204,21 @@ def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
                 while first - 1 >= lo and wents[first - 1] == before:
                     first -= 1
             return j + 1, first, org, place, None
-        if w.low in lex.demonyms and is_cap(w):
-            return j + 1, j, None, None, (w.start, w.end, lex.demonyms[w.low])
+        if w.lower_ in lex.demonyms and is_cap(w):
+            return j + 1, j, None, None, (w.idx, w.idx + len(w), lex.demonyms[w.lower_])
         linkable = j - 1 >= lo and wents[j - 1] < 0 and (
-            is_cap(words[j - 1]) or words[j - 1].low in lex.modifiers or is_head(words[j - 1], lex))
-        if w.low in lex.cap_links:
+            is_cap(words[j - 1]) or words[j - 1].lower_ in lex.modifiers or is_head(words[j - 1].text, lex))
+        if w.lower_ in lex.cap_links:
             if linkable:
                 j -= 1
                 continue
             break
-        if not is_alpha_word(w) or w.low in lex.stop_words or w.low in lex.complement_prepositions \
+        if not is_alpha_word(w) or w.lower_ in lex.stop_words or w.lower_ in lex.complement_prepositions \
                 or is_honorific(w, lex):
             break
-        if w.text.isupper() and len(w.text) > 1 and not is_head(w, lex) and known_body_or_place(w.text):
+        if w.text.isupper() and len(w.text) > 1 and not is_head(w.text, lex) and known_body_or_place(w.text):
             break   # a body or place the entities missed ("UNON Director-General"), not a title word ("WASH Officer")
-        if is_cap(w) or w.low in lex.modifiers or is_head(w, lex) or allow_lower:
+        if is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower:
             j -= 1
             continue
         break
@@ -232,17 +232,17 @@ def _np_right(words, wents, head_i, hi, lex) -> int:
     k = head_i + 1
     while k < hi and wents[k] < 0:
         w = words[k]
-        if is_head(w, lex) or (is_cap(w) and is_alpha_word(w) and w.low not in lex.stop_words
-                               and w.low not in lex.complement_prepositions and not is_honorific(w, lex)):
-            if is_head(w, lex):
+        if is_head(w.text, lex) or (is_cap(w) and is_alpha_word(w) and w.lower_ not in lex.stop_words
+                               and w.lower_ not in lex.complement_prepositions and not is_honorific(w, lex)):
+            if is_head(w.text, lex):
                 last = k
             k += 1
             continue
-        if w.low in lex.cap_links and k + 1 < hi and wents[k + 1] < 0 and (
-                is_head(words[k + 1], lex) or words[k + 1].low in lex.modifiers or is_cap(words[k + 1])):
+        if w.lower_ in lex.cap_links and k + 1 < hi and wents[k + 1] < 0 and (
+                is_head(words[k + 1].text, lex) or words[k + 1].lower_ in lex.modifiers or is_cap(words[k + 1])):
             k += 1
             continue
-        if w.low in lex.modifiers and not is_cap(w):
+        if w.lower_ in lex.modifiers and not is_cap(w):
             k += 1
             continue
         break
@@ -255,15 +255,15 @@ def _complement_run(words, wents, j, hi, lex) -> int:
     n_lower = 0
     while k < hi and wents[k] < 0:
         w = words[k]
-        if w.text in HARD_STOPS or is_honorific(w, lex):
+        if is_stop(w) or is_honorific(w, lex):
             break
-        if w.low in lex.complement_prepositions and k > j:
+        if w.lower_ in lex.complement_prepositions and k > j:
             break
         if is_alpha_word(w):
             if is_cap(w):
                 k += 1
                 continue
-            if w.low in lex.stop_words and not (w.low in ("and", "the") and k + 1 < hi and is_cap(words[k + 1])):
+            if w.lower_ in lex.stop_words and not (w.lower_ in ("and", "the") and k + 1 < hi and is_cap(words[k + 1])):
                 break
             n_lower += 1
             if n_lower > 4:
@@ -274,13 +274,13 @@ def _complement_run(words, wents, j, hi, lex) -> int:
             k += 1
             continue
         if w.text == "," and k + 1 < hi and wents[k + 1] < 0 and is_cap(words[k + 1]) \
-                and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1], lex) and k > j \
+                and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1].text, lex) and k > j \
                 and is_cap(words[k - 1]):
             k += 1
             continue
         break
     # a run never ends on a linking word
-    while k > j and (words[k - 1].low in ("and", "the", "&", "-", "/", ",")):
+    while k > j and (words[k - 1].lower_ in ("and", "the", "&", "-", "/", ",")):
         k -= 1
     return k
 
@@ -289,38 +289,18 @@ def _title_prefix_of_entity(words, wents, e, j, lex) -> int | None:
     """Last word of a title complement that opens an organization's name ("Board" in an entity
     "Board of the Research Institute"), or None."""
     k = j
-    while k < len(words) and wents[k] == e and words[k].low != "of":
+    while k < len(words) and wents[k] == e and words[k].lower_ != "of":
         k += 1
     if k == j or k >= len(words) or wents[k] != e:
         return None
     run = words[j:k]
-    text = " ".join(w.low for w in run)
+    text = " ".join(w.lower_ for w in run)
     if text in lex.title_complements or (text.startswith("the ") and text[4:] in lex.title_complements):
         return k - 1
     return None
 
 
-def split_glued_heads(words: Sequence[Word], text: str, lex: Lexicon) -> list[Word]:
-    """Scraped contact lines glue a title to an e-mail address ("Officerjane.roe@un.org"): cut the
-    title's head word off so it can end a title."""
-    if "@" not in text:
-        return list(words)
-    out = []
-    for i, w in enumerate(words):
-        if is_cap(w) and not is_head(w, lex) and len(w.text) > 4:
-            run_end = text.find(" ", w.start)
-            run = text[w.start: run_end if run_end >= 0 else len(text)]
-            if "@" in run:
-                for n in range(len(w.text) - 1, 3, -1):
-                    if w.low[:n] in lex.heads and w.text[n].islower():
-                        out.append(Word(w.text[:n], w.start, w.start + n, w.low[:n]))
-                        w = Word(w.text[n:], w.start + n, w.end, w.low[n:])
-                        break
-        out.append(w)
-    return out
-
-
-def without_acronym_asides(words: Sequence[Word]) -> list[Word]:
+def without_acronym_asides(words) -> list:
     """The words less a bracketed acronym ("United Nations (UN) Resident Coordinator (RC) to X"), which would
     otherwise cut the title; the title text leaves the aside out too (see `_phrase`)."""
     out = list(words)
@@ -343,7 +323,7 @@ def _phrase(text: str, start: int, end: int) -> str:
 def _name_continuation(words, wents, ents, j, hi, lex) -> int:
     """End of a capitalised name part (entity or words) starting at j, or j when there is none."""
     start = j
-    if words[j].low == "and" and j + 1 < hi:
+    if words[j].lower_ == "and" and j + 1 < hi:
         j += 1
     e = wents[j]
     if e >= 0:
@@ -352,18 +332,18 @@ def _name_continuation(words, wents, ents, j, hi, lex) -> int:
         while j < hi and wents[j] == e:
             j += 1
         return j
-    if not is_cap(words[j]) or is_honorific(words[j], lex) or is_head(words[j], lex):
+    if not is_cap(words[j]) or is_honorific(words[j], lex) or is_head(words[j].text, lex):
         return start
     end = _complement_run(words, wents, j, hi, lex)
     return end if end > j else start
 
 
-def _is_title_complement(run: Sequence[Word], lex: Lexicon) -> bool:
-    text = " ".join(w.low for w in run)
+def _is_title_complement(run, lex: Lexicon) -> bool:
+    text = " ".join(w.lower_ for w in run)
     bare = text[4:] if text.startswith("the ") else text
     if text in lex.title_complements or bare in lex.title_complements:
         return True
-    if any(is_head(w, lex, lowercase_ok=False) for w in run if is_cap(w)):
+    if any(is_head(w.text, lex, lowercase_ok=False) for w in run if is_cap(w)):
         return True
     return not is_cap(run[-1])
 
@@ -374,7 +354,7 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
     t_first, phrase_first, org, place, demonym = _left_modifiers(words, wents, ents, head_i, lo, lex,
                                                                  allow_lower_modifiers)
     # a title never starts with an article
-    while t_first < head_i and words[t_first].low in ("the", "a", "an"):
+    while t_first < head_i and words[t_first].lower_ in ("the", "a", "an"):
         t_first += 1
     last = _np_right(words, wents, head_i, hi, lex)
     title_end_w = last
@@ -383,16 +363,16 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
     k = last + 1
     while k < hi:
         w = words[k]
-        if closed and (w.text == "," or w.low == "and") and k + 1 < hi:
+        if closed and (w.text == "," or w.lower_ == "and") and k + 1 < hi:
             # the rest of a listed name: "Minister of Labour, Social Security and Migration of X"
             nxt = _name_continuation(words, wents, ents, k + 1, hi, lex)
             if nxt > k + 1:
                 k = nxt
                 continue
-        if w.low not in lex.complement_prepositions:
+        if w.lower_ not in lex.complement_prepositions:
             break
         j = k + 1
-        while j < hi and words[j].low in ("the", "a", "an"):
+        while j < hi and words[j].lower_ in ("the", "a", "an"):
             j += 1
         if j >= hi:
             break
@@ -407,8 +387,8 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
                 org = e if org is None else org
             elif label in PLACE_LABELS:
                 # "Ambassador of Japan to Ruritania": the posting ("to", "in", "for") beats the origin ("of")
-                if place is None or (place_prep == "of" and w.low != "of"):
-                    place, place_prep = e, w.low
+                if place is None or (place_prep == "of" and w.lower_ != "of"):
+                    place, place_prep = e, w.lower_
             else:
                 break
             closed = True
@@ -434,7 +414,7 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
                 title_end_w = end - 1
             closed = True
         k = end
-    return TitleParse(title_start=words[t_first].start, title_end=words[title_end_w].end, org=org, place=place,
+    return TitleParse(title_start=words[t_first].idx, title_end=end_of(words[title_end_w]), org=org, place=place,
                       demonym_place=demonym, first_word=min(phrase_first, t_first), end_word=k)
 
 
@@ -475,18 +455,18 @@ def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int 
                 break
             lo -= 1
             continue
-        if w.text in HARD_STOPS:
+        if is_stop(w):
             break
-        if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words and w.low not in ("the", "and"):
+        if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in ("the", "and"):
             break
         lo -= 1
     lo += 1
     for h in range(lo, j + 1):
-        if wents[h] >= 0 or not is_head(words[h], lex):
+        if wents[h] >= 0 or not is_head(words[h].text, lex):
             continue
         # a lower-case head ("the agency's representative in X, Jane Roe") must be the title's own head,
         # not a noun inside a longer capitalised one
-        if not is_cap(words[h]) and any(is_cap(words[m]) and is_head(words[m], lex)
+        if not is_cap(words[h]) and any(is_cap(words[m]) and is_head(words[m].text, lex)
                                         for m in range(h + 1, _np_right(words, wents, h, j + 1, lex) + 1)):
             continue
         parse = parse_title(words, wents, ents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]),
@@ -499,12 +479,12 @@ def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int 
 def heads_an_organization(words, wents, ents, h: int, lex: Lexicon) -> bool:
     """A lower-case word that is a title only in context ("head", "chief", "secretary") is one when an
     organization follows it: "James Swan, head of the UN Assistance Mission in Somalia"."""
-    if words[h].low not in lex.ambiguous_heads or is_cap(words[h]):   # a capitalised one is a head anyway
+    if words[h].lower_ not in lex.ambiguous_heads or is_cap(words[h]):   # a capitalised one is a head anyway
         return False
     k = h + 1
-    if k < len(words) and words[k].low in ("of", "for", "at"):
+    if k < len(words) and words[k].lower_ in ("of", "for", "at"):
         k += 1
-        if k < len(words) and words[k].low == "the":
+        if k < len(words) and words[k].lower_ == "the":
             k += 1
         return k < len(words) and wents[k] >= 0 and ents[wents[k]].label in ORG_LABELS
     return False
@@ -516,22 +496,22 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
     out: list[TitleParse] = []
     k = p_last + 1
     n = len(words)
-    if k + 1 < n and words[k].low == "of" and wents[k + 1] >= 0 and ents[wents[k + 1]].label in PLACE_LABELS:
+    if k + 1 < n and words[k].lower_ == "of" and wents[k + 1] >= 0 and ents[wents[k + 1]].label in PLACE_LABELS:
         e = wents[k + 1]
         k += 1
         while k < n and wents[k] == e:
             k += 1
     first = True
     while k < n:
-        if words[k].text in (",", "(") or (first and (words[k].low == "as" or words[k].text in DASHES)):
+        if words[k].text in (",", "(") or (first and (words[k].lower_ == "as" or words[k].text in DASHES)):
             k += 1   # "Jane Roe, ...", "Jane Roe (...)", "Jane Roe as ...", "Speech by Jane Roe - UN Resident ..."
-        elif not first and words[k].low == "and":
+        elif not first and words[k].lower_ == "and":
             k += 1   # a second post: "Ambassador of Tunisia and President of the Executive Board"
         else:
             break
         # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
-        while k < n and (words[k].low in ("the", "a", "an", "its", "new", "current", "then") or (
-                words[k].start in adjectives and not is_cap(words[k]) and words[k].low not in lex.modifiers)):
+        while k < n and (words[k].lower_ in ("the", "a", "an", "its", "new", "current", "then") or (
+                words[k].idx in adjectives and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
         # the head: the first title word within a few words, with only modifiers before it
         hi = min(n, k + max_lead)
@@ -543,12 +523,12 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
                 if ents[e].label == "PERSON":
                     break
                 continue
-            if w.text in HARD_STOPS or w.text == "," or is_honorific(w, lex):
+            if is_stop(w) or w.text == "," or is_honorific(w, lex):
                 break
-            if is_head(w, lex) or heads_an_organization(words, wents, ents, h, lex):
+            if is_head(w.text, lex) or heads_an_organization(words, wents, ents, h, lex):
                 found = h
                 break
-            if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words and w.low not in lex.cap_links:
+            if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
                 break
         if found is None:
             break
@@ -634,7 +614,7 @@ def _noun_phrase(words: list[str], lex: Lexicon) -> list[str]:
 
 
 def _has_head(words: list[str], lex: Lexicon) -> bool:
-    return any(is_head(Word(w, 0, 0, w.lower()), lex) for w in words)
+    return any(is_head(w, lex) for w in words)
 
 
 def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None, adjectives: frozenset = frozenset()) -> list[dict]:
@@ -643,7 +623,7 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None, adjectives:
     lex = lex or default_lexicon()
     text = doc_text(doc)
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
-    words = without_acronym_asides(split_glued_heads(words_of(doc), text, lex))
+    words = without_acronym_asides(words_of(doc, lex))
     wents = word_entities(words, ents)
     last_word = {e: i for i, e in enumerate(wents) if e >= 0}
     first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e >= 0}
@@ -660,8 +640,8 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None, adjectives:
             org = ents[parse.org] if parse.org is not None else None
             place = _place_span(parse, ents, text, lex)
             phrase = _phrase(text, parse.title_start, parse.title_end)
-            starts = [ent.start, parse.title_start, words[parse.first_word].start]
-            ends = [ent.end, parse.title_end, words[max(parse.end_word - 1, 0)].end]
+            starts = [ent.start, parse.title_start, words[parse.first_word].idx]
+            ends = [ent.end, parse.title_end, end_of(words[max(parse.end_word - 1, 0)])]
             for title in split_title(phrase, lex):
                 key = (ent.start, title.casefold())
                 if key in seen:
