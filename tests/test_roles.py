@@ -7,7 +7,7 @@ import spacy
 from spacy.tokens import Span
 
 from pipeline.nlp import roles as R
-from conftest import char_ents, make_doc
+from conftest import char_ents, make_doc, tagged
 from pipeline.nlp.roles import find_roles
 
 
@@ -292,9 +292,8 @@ def test_bracketed_acronym_inside_a_title_is_skipped_and_left_out():
 def test_adjective_before_an_apposed_title_is_not_part_of_it():
     text = "Thanks went to Tara Quill, the outgoing UN Resident Coordinator to Ruritania."
     ents = ents_of(text, ("Tara Quill", "PERSON"), ("UN", "UN_AGENCY"), ("Ruritania", "GPE"))
-    outgoing = frozenset({text.index("outgoing")})
     assert [r["title"] for r in find_roles(make_doc(text), ents)] == []
-    assert [r["title"] for r in find_roles(make_doc(text), ents, adjectives=outgoing)] == ["Resident Coordinator"]
+    assert [r["title"] for r in find_roles(tagged(make_doc(text), "ADJ", "outgoing"), ents)] == ["Resident Coordinator"]
 
 
 def test_a_title_stops_at_a_line_break():

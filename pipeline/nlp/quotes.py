@@ -27,7 +27,7 @@ from spacy.language import Language
 
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.extensions import doc_text, span_key, token_starts_with_pos
+from pipeline.nlp.extensions import doc_text, span_key
 from pipeline.nlp.roles import (ENTITY_LABELS, ORG_LABELS, Ent, Lexicon, default_lexicon, doc_entities, end_of,
                                 is_head, is_honorific, read_word_lists, word_entities, words_of)
 
@@ -383,7 +383,7 @@ class Attribution:
 
 
 def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, p_last: int,
-              lex: Lexicon, qlex: QuoteLexicon, verbs: frozenset = frozenset()) -> Attribution | None:
+              lex: Lexicon, qlex: QuoteLexicon) -> Attribution | None:
     """Who said the quote and with which verb, from the clauses around it; None when nothing
     around the quote says it was said."""
     content_is_name = is_title_like("\n".join(text[s:e] for s, e in q.segments), qlex)
@@ -404,7 +404,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         # a speech verb the cue list lacks ("”, asserted Ms. Roe."): the tagger's verb right after the
         # mark and its comma, followed by its speaker (a person, an honorific or a pronoun)
         ws = after.words
-        if len(ws) > 2 and ws[0].text == "," and ws[1].idx in verbs and (
+        if len(ws) > 2 and ws[0].text == "," and ws[1].pos_ == "VERB" and (
                 ws[2].lower_ in qlex.subject_pronouns or is_honorific(ws[2], lex)
                 or (after.wents[2] >= 0 and ents[after.wents[2]].label == "PERSON")):
             ci = 1
@@ -428,7 +428,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         if cands and before.ends_with_colon and not _naming_context(text, q, words, qlex):
             ranked = rank_speakers(cands, None, before=True)
             # "X congratulated the new citizens:" - the clause's own verb, when the tagger marks one
-            verb = next((w.text for w in before.words if w.idx in verbs and w.idx > ranked[0].start), None)
+            verb = next((w.text for w in before.words if w.pos_ == "VERB" and w.idx > ranked[0].start), None)
             return Attribution(ranked, verb)
         return None
     if lead_in and ci is not None:
@@ -459,9 +459,8 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ql
 
 
 def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexicon | None = None,
-                qlex: QuoteLexicon | None = None, verbs: frozenset = frozenset()) -> list[dict]:
-    """Every direct quotation of the Doc, given its entities `ents`, as the component's dicts; `verbs` holds
-    the start offsets of words a tagger marked as verbs (used only where no cue verb is known)."""
+                qlex: QuoteLexicon | None = None) -> list[dict]:
+    """Every direct quotation of the Doc, given its entities `ents`, as the component's dicts."""
     lex = lex or default_lexicon()
     qlex = qlex or default_quote_lexicon()
     text = doc_text(doc)
@@ -482,7 +481,7 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         content = "\n".join(text[s:e] for s, e in q.segments)
         p_first = bisect.bisect_right(para_starts, q.open_at) - 1
         p_last = bisect.bisect_right(para_starts, q.end) - 1
-        att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex, verbs)
+        att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex)
         if att is None and q.single:
             continue
         if att is None:
@@ -628,7 +627,7 @@ def make_quote_extractor(nlp, name):
         modifiers = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and e.end < len(doc)
                      and e.root.dep_ == "compound" and e.root.head.i == e.end and e.root.head.pos_ == "NOUN"}
         ents = [e for e in doc_entities(doc) if (e.start, e.end) not in modifiers]
-        doc._.quotes = find_quotes(doc, ents, doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
+        doc._.quotes = find_quotes(doc, ents, doc._.roles or [], lex, qlex)
         return doc
 
     return quote_extractor

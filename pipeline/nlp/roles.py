@@ -27,7 +27,7 @@ from spacy.language import Language
 from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.extensions import doc_text, token_starts_with_pos
+from pipeline.nlp.extensions import doc_text
 
 ROLES_FILE = config.RULES_DIR / "roles.json"
 DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"
@@ -94,7 +94,7 @@ def words_of(doc, lex: Lexicon | None = None) -> list:
                 n = next((n for n in range(len(t) - 1, 3, -1) if t.lower_[:n] in lex.heads and t.text[n].islower()), 0)
                 pieces = [t.text[:n], t.text[n:]] if n else pieces
             if len(pieces) > 1:
-                rt.split(t, pieces, heads=[(t, 0)] * len(pieces))
+                rt.split(t, pieces, heads=[(t, 0)] * len(pieces), attrs={"POS": [t.pos] + [0] * (len(pieces) - 1)})
     starts = [t.i for t in words if not _joins(t)] + [len(words)]
     with words.retokenize() as rt:
         for a, b in zip(starts, starts[1:]):
@@ -491,7 +491,7 @@ def heads_an_organization(words, wents, ents, h: int, lex: Lexicon) -> bool:
 
 
 def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 8,
-                 org_by_name=None, adjectives: frozenset = frozenset()) -> list[TitleParse]:
+                 org_by_name=None) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ..."."""
     out: list[TitleParse] = []
     k = p_last + 1
@@ -511,7 +511,7 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
             break
         # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
         while k < n and (words[k].lower_ in ("the", "a", "an", "its", "new", "current", "then") or (
-                words[k].idx in adjectives and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
+                words[k].pos_ == "ADJ" and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
         # the head: the first title word within a few words, with only modifiers before it
         hi = min(n, k + max_lead)
@@ -617,9 +617,9 @@ def _has_head(words: list[str], lex: Lexicon) -> bool:
     return any(is_head(w, lex) for w in words)
 
 
-def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None, adjectives: frozenset = frozenset()) -> list[dict]:
+def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dict]:
     """Every (person, title) the Doc's text states, given its entities `ents`, as dicts with char spans (the
-    component's output). `adjectives`: start chars of the tokens the tagger calls adjectives."""
+    component's output)."""
     lex = lex or default_lexicon()
     text = doc_text(doc)
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
@@ -635,7 +635,7 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None, adjectives:
             continue
         before = title_before(words, wents, ents, first_word[ei], lex, org_by_name=org_by_name)
         parses = ([before] if before is not None else []) + titles_after(
-            words, wents, ents, last_word[ei], lex, org_by_name=org_by_name, adjectives=adjectives)
+            words, wents, ents, last_word[ei], lex, org_by_name=org_by_name)
         for parse in parses:
             org = ents[parse.org] if parse.org is not None else None
             place = _place_span(parse, ents, text, lex)
@@ -664,7 +664,7 @@ def make_role_extractor(nlp, name):
     lex = default_lexicon()
 
     def role_extractor(doc):
-        doc._.roles = find_roles(doc, doc_entities(doc), lex, adjectives=token_starts_with_pos(doc, "ADJ"))
+        doc._.roles = find_roles(doc, doc_entities(doc), lex)
         return doc
 
     return role_extractor
