@@ -198,7 +198,7 @@ def _single_quote_close(text: str, s: int, e: int, cue_words: frozenset) -> int 
 @dataclass
 class Clause:
     words: list            # the tokens of `words_of`
-    wents: list            # entity index per word
+    wents: list            # the entity per word, or None
     ends_with_colon: bool = False
 
 
@@ -251,22 +251,21 @@ def _cue_text(clause: Clause, i: int | None, qlex: QuoteLexicon) -> str | None:
     return f"{w.text} {clause.words[i + 1].text}" if w.lower_ in qlex.cue_particles else w.text
 
 
-def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> list[Speaker]:
+def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
     """Candidate speakers in a clause, in text order."""
     out: list[Speaker] = []
     seen_ent = set()
     words = clause.words
     for i, w in enumerate(words):
         e = clause.wents[i]
-        if e >= 0:
+        if e:
             if e in seen_ent:
                 continue
             seen_ent.add(e)
-            label = ents[e].label
-            if label == "PERSON":
-                out.append(Speaker("person", ents[e].start, ents[e].end, ""))
-            elif label in ORG_LABELS:
-                out.append(Speaker("org", ents[e].start, ents[e].end, ""))
+            if e.label == "PERSON":
+                out.append(Speaker("person", e.start, e.end, ""))
+            elif e.label in ORG_LABELS:
+                out.append(Speaker("org", e.start, e.end, ""))
             continue
         if w.lower_ in qlex.subject_pronouns or (w.lower_ in qlex.object_pronouns and i > 0
                                                  and words[i - 1].lower_ == "to"):
@@ -275,7 +274,7 @@ def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexi
     return out
 
 
-def _continues_sentence(clause: Clause, ents, lex: Lexicon, qlex: QuoteLexicon) -> bool:
+def _continues_sentence(clause: Clause, lex: Lexicon, qlex: QuoteLexicon) -> bool:
     """Text after a closing mark belongs to the quote's sentence when it opens with punctuation, a
     lower-case word or a speaker; a capitalised word of another kind starts a new sentence."""
     if not clause.words:
@@ -283,17 +282,17 @@ def _continues_sentence(clause: Clause, ents, lex: Lexicon, qlex: QuoteLexicon) 
     first = clause.words[0]
     if not first.text[:1].isalnum() or not first.text[:1].isupper():
         return True
-    return (_starts_with_speaker(clause, ents, lex, qlex) and first.lower_ != "the") or first.lower_ in qlex.cue_verbs
+    return (_starts_with_speaker(clause, lex, qlex) and first.lower_ != "the") or first.lower_ in qlex.cue_verbs
 
 
-def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> bool:
+def _starts_with_speaker(clause: Clause, lex: Lexicon, qlex: QuoteLexicon) -> bool:
     """", Jane Roe, the agency's head, said": the clause opens on its speaker."""
     for i, w in enumerate(clause.words):
         if not w.text[:1].isalnum():
             continue
         e = clause.wents[i]
-        if e >= 0:
-            return ents[e].label == "PERSON" or ents[e].label in ORG_LABELS
+        if e:
+            return e.label == "PERSON" or e.label in ORG_LABELS
         return w.lower_ in qlex.subject_pronouns or w.lower_ == "the" or is_honorific(w, lex)
     return False
 
@@ -406,16 +405,14 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         ws = after.words
         if len(ws) > 2 and ws[0].text == "," and ws[1].pos_ == "VERB" and (
                 ws[2].lower_ in qlex.subject_pronouns or is_honorific(ws[2], lex)
-                or (after.wents[2] >= 0 and ents[after.wents[2]].label == "PERSON")):
+                or (after.wents[2] and after.wents[2].label == "PERSON")):
             ci = 1
-    if ci is not None and _continues_sentence(after, ents, lex, qlex) and (
-            ci <= 4 or _starts_with_speaker(after, ents, lex, qlex)):
-        return Attribution(rank_speakers(_speakers(after, ents, lex, qlex), None, before=False),
-                           _cue_text(after, ci, qlex))
+    if ci is not None and _continues_sentence(after, lex, qlex) and (ci <= 4 or _starts_with_speaker(after, lex, qlex)):
+        return Attribution(rank_speakers(_speakers(after, qlex), None, before=False), _cue_text(after, ci, qlex))
     if not before.words:
         return None
     # 2. the clause before the opening mark: "X said:", "X, TITLE:", "According to X,"
-    cands = _speakers(before, ents, lex, qlex)
+    cands = _speakers(before, qlex)
     ci = _cue_index(before, qlex, [c.start for c in cands if c.kind != "org"])
     cue_pos = before.words[ci].idx if ci is not None else None
     cue = _cue_text(before, ci, qlex)

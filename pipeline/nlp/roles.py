@@ -114,15 +114,15 @@ def _joins(t) -> bool:
     return prev.text[-1] in JOINERS and t.text[0].isalnum() and (prev.text[-2:-1].isalnum() or _joins(prev))
 
 
-def word_entities(words: Sequence, ents: Sequence[Ent]) -> list[int]:
-    """Index into `ents` of the entity each word overlaps, or -1. Both lists are in text order."""
-    out = [-1] * len(words)
+def word_entities(words: Sequence, ents: Sequence[Ent]) -> list[Ent | None]:
+    """The entity of `ents` each word overlaps, or None. Both lists are in text order."""
+    out = [None] * len(words)
     e = 0
     for i, w in enumerate(words):
         while e < len(ents) and ents[e].end <= w.idx:
             e += 1
         if e < len(ents) and ents[e].start < end_of(w):
-            out[i] = e
+            out[i] = ents[e]
     return out
 
 
@@ -173,22 +173,22 @@ def is_honorific(w, lex: Lexicon) -> bool:
 class TitleParse:
     title_start: int        # char span of the title text
     title_end: int
-    org: int | None         # index into ents
-    place: int | None
+    org: Ent | None
+    place: Ent | None
     demonym_place: tuple[int, int, str] | None   # (start, end, country) of a country adjective
     first_word: int         # word span of the whole role phrase (org and place included)
     end_word: int           # exclusive
 
 
-def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
+def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
     """Extends a title left from its head over modifiers; an adjacent org, place or country adjective
     just before them is kept apart. Returns (first title word, first phrase word, org, place, demonym)."""
     j = head_i - 1
     while j >= lo:
         w = words[j]
         e = wents[j]
-        if e >= 0:
-            label = ents[e].label
+        if e:
+            label = e.label
             if label not in ORG_LABELS and label not in PLACE_LABELS:
                 break
             first = j
@@ -197,8 +197,8 @@ def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
             org = e if label in ORG_LABELS else None
             place = e if label in PLACE_LABELS else None
             # an owner before the posting ("UNICEF's Somalia representative", "UNICEF PNG representative")
-            before = wents[first - 1] if first - 1 >= lo else -1
-            if before >= 0 and ents[before].label in (ORG_LABELS if place is not None else PLACE_LABELS):
+            before = wents[first - 1] if first - 1 >= lo else None
+            if before and before.label in (ORG_LABELS if place is not None else PLACE_LABELS):
                 org = before if org is None else org
                 place = before if place is None else place
                 while first - 1 >= lo and wents[first - 1] == before:
@@ -206,7 +206,7 @@ def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
             return j + 1, first, org, place, None
         if w.lower_ in lex.demonyms and is_cap(w):
             return j + 1, j, None, None, (w.idx, w.idx + len(w), lex.demonyms[w.lower_])
-        linkable = j - 1 >= lo and wents[j - 1] < 0 and (
+        linkable = j - 1 >= lo and not wents[j - 1] and (
             is_cap(words[j - 1]) or words[j - 1].lower_ in lex.modifiers or is_head(words[j - 1].text, lex))
         if w.lower_ in lex.cap_links:
             if linkable:
@@ -230,7 +230,7 @@ def _np_right(words, wents, head_i, hi, lex) -> int:
     "Representative/Regional Coordinator", "singer and activist")."""
     last = head_i
     k = head_i + 1
-    while k < hi and wents[k] < 0:
+    while k < hi and not wents[k]:
         w = words[k]
         if is_head(w.text, lex) or (is_cap(w) and is_alpha_word(w) and w.lower_ not in lex.stop_words
                                and w.lower_ not in lex.complement_prepositions and not is_honorific(w, lex)):
@@ -238,7 +238,7 @@ def _np_right(words, wents, head_i, hi, lex) -> int:
                 last = k
             k += 1
             continue
-        if w.lower_ in lex.cap_links and k + 1 < hi and wents[k + 1] < 0 and (
+        if w.lower_ in lex.cap_links and k + 1 < hi and not wents[k + 1] and (
                 is_head(words[k + 1].text, lex) or words[k + 1].lower_ in lex.modifiers or is_cap(words[k + 1])):
             k += 1
             continue
@@ -253,7 +253,7 @@ def _complement_run(words, wents, j, hi, lex) -> int:
     """End (exclusive) of a non-entity noun phrase starting at word j."""
     k = j
     n_lower = 0
-    while k < hi and wents[k] < 0:
+    while k < hi and not wents[k]:
         w = words[k]
         if is_stop(w) or is_honorific(w, lex):
             break
@@ -273,7 +273,7 @@ def _complement_run(words, wents, j, hi, lex) -> int:
         if w.text in ("-", "\u2013", "&", "/") and k + 1 < hi and is_alpha_word(words[k + 1]):
             k += 1
             continue
-        if w.text == "," and k + 1 < hi and wents[k + 1] < 0 and is_cap(words[k + 1]) \
+        if w.text == "," and k + 1 < hi and not wents[k + 1] and is_cap(words[k + 1]) \
                 and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1].text, lex) and k > j \
                 and is_cap(words[k - 1]):
             k += 1
@@ -293,24 +293,21 @@ def _title_prefix_of_entity(words, wents, e, j, lex) -> int | None:
         k += 1
     if k == j or k >= len(words) or wents[k] != e:
         return None
-    run = words[j:k]
+    return k - 1 if _names_title_complement(words[j:k], lex) else None
+
+
+def _names_title_complement(run, lex: Lexicon) -> bool:
+    """The words (less an article) are an office that stays in the title ("of the Board", "of Mission")."""
     text = " ".join(w.lower_ for w in run)
-    if text in lex.title_complements or (text.startswith("the ") and text[4:] in lex.title_complements):
-        return k - 1
-    return None
+    return text in lex.title_complements or (text.startswith("the ") and text[4:] in lex.title_complements)
 
 
 def without_acronym_asides(words) -> list:
     """The words less a bracketed acronym ("United Nations (UN) Resident Coordinator (RC) to X"), which would
     otherwise cut the title; the title text leaves the aside out too (see `_phrase`)."""
-    out = list(words)
-    i = 0
-    while i + 2 < len(out):
-        if out[i].text == "(" and out[i + 2].text == ")" and out[i + 1].text.isupper() and len(out[i + 1].text) > 1:
-            del out[i:i + 3]
-        else:
-            i += 1
-    return out
+    aside = {i + d for i, w in enumerate(words[:-2]) for d in range(3) if w.text == "(" and words[i + 2].text == ")"
+             and words[i + 1].text.isupper() and len(words[i + 1]) > 1}
+    return [w for i, w in enumerate(words) if i not in aside]
 
 
 ACRONYM_ASIDE_RE = re.compile(r"\s*\(\s*[A-Z][A-Z0-9]+\s*\)")
@@ -320,14 +317,14 @@ def _phrase(text: str, start: int, end: int) -> str:
     return " ".join(ACRONYM_ASIDE_RE.sub("", text[start:end]).split())
 
 
-def _name_continuation(words, wents, ents, j, hi, lex) -> int:
+def _name_continuation(words, wents, j, hi, lex) -> int:
     """End of a capitalised name part (entity or words) starting at j, or j when there is none."""
     start = j
     if words[j].lower_ == "and" and j + 1 < hi:
         j += 1
     e = wents[j]
-    if e >= 0:
-        if ents[e].label == "PERSON":
+    if e:
+        if e.label == "PERSON":
             return start
         while j < hi and wents[j] == e:
             j += 1
@@ -339,20 +336,16 @@ def _name_continuation(words, wents, ents, j, hi, lex) -> int:
 
 
 def _is_title_complement(run, lex: Lexicon) -> bool:
-    text = " ".join(w.lower_ for w in run)
-    bare = text[4:] if text.startswith("the ") else text
-    if text in lex.title_complements or bare in lex.title_complements:
-        return True
-    if any(is_head(w.text, lex, lowercase_ok=False) for w in run if is_cap(w)):
-        return True
-    return not is_cap(run[-1])
+    """A complement that stays in the title: an office ("of the Board"), a post ("for the Secretary-General") or
+    a common noun ("of the quality department"); other capitalised words name an organization or a place."""
+    return _names_title_complement(run, lex) or not is_cap(run[-1]) or any(
+        is_head(w.text, lex, lowercase_ok=False) for w in run if is_cap(w))
 
 
-def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
-                allow_lower_modifiers: bool = False, org_by_name=None) -> TitleParse:
+def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow_lower_modifiers: bool = False,
+                org_by_name=None) -> TitleParse:
     """The title whose (first) head word is `head_i`, with its org and place; `lo`/`hi` bound the words."""
-    t_first, phrase_first, org, place, demonym = _left_modifiers(words, wents, ents, head_i, lo, lex,
-                                                                 allow_lower_modifiers)
+    t_first, phrase_first, org, place, demonym = _left_modifiers(words, wents, head_i, lo, lex, allow_lower_modifiers)
     # a title never starts with an article
     while t_first < head_i and words[t_first].lower_ in ("the", "a", "an"):
         t_first += 1
@@ -365,7 +358,7 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
         w = words[k]
         if closed and (w.text == "," or w.lower_ == "and") and k + 1 < hi:
             # the rest of a listed name: "Minister of Labour, Social Security and Migration of X"
-            nxt = _name_continuation(words, wents, ents, k + 1, hi, lex)
+            nxt = _name_continuation(words, wents, k + 1, hi, lex)
             if nxt > k + 1:
                 k = nxt
                 continue
@@ -377,8 +370,8 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
         if j >= hi:
             break
         e = wents[j]
-        if e >= 0:
-            label = ents[e].label
+        if e:
+            label = e.label
             if not closed and label in ORG_LABELS:
                 inner = _title_prefix_of_entity(words, wents, e, j, lex)
                 if inner is not None:
@@ -440,8 +433,7 @@ def _skip_to_person(words, k, lex) -> int:
     return k
 
 
-def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int = 30,
-                 org_by_name=None) -> TitleParse | None:
+def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, org_by_name=None) -> TitleParse | None:
     """"FAO Forestry Officer Jane Roe", "the Deputy Minister of Health of Ruritania, Ms. Jane Roe"."""
     j = _skip_honorifics_left(words, p_first, lex)
     if j < 0:
@@ -450,8 +442,8 @@ def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int 
     while lo >= 0 and p_first - lo <= max_words:
         w = words[lo]
         e = wents[lo]
-        if e >= 0:
-            if ents[e].label == "PERSON":
+        if e:
+            if e.label == "PERSON":
                 break
             lo -= 1
             continue
@@ -462,21 +454,21 @@ def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int 
         lo -= 1
     lo += 1
     for h in range(lo, j + 1):
-        if wents[h] >= 0 or not is_head(words[h].text, lex):
+        if wents[h] or not is_head(words[h].text, lex):
             continue
         # a lower-case head ("the agency's representative in X, Jane Roe") must be the title's own head,
         # not a noun inside a longer capitalised one
         if not is_cap(words[h]) and any(is_cap(words[m]) and is_head(words[m].text, lex)
                                         for m in range(h + 1, _np_right(words, wents, h, j + 1, lex) + 1)):
             continue
-        parse = parse_title(words, wents, ents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]),
+        parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]),
                             org_by_name=org_by_name)
         if _skip_to_person(words, parse.end_word, lex) == p_first:
             return parse
     return None
 
 
-def heads_an_organization(words, wents, ents, h: int, lex: Lexicon) -> bool:
+def heads_an_organization(words, wents, h: int, lex: Lexicon) -> bool:
     """A lower-case word that is a title only in context ("head", "chief", "secretary") is one when an
     organization follows it: "James Swan, head of the UN Assistance Mission in Somalia"."""
     if words[h].lower_ not in lex.ambiguous_heads or is_cap(words[h]):   # a capitalised one is a head anyway
@@ -486,17 +478,16 @@ def heads_an_organization(words, wents, ents, h: int, lex: Lexicon) -> bool:
         k += 1
         if k < len(words) and words[k].lower_ == "the":
             k += 1
-        return k < len(words) and wents[k] >= 0 and ents[wents[k]].label in ORG_LABELS
+        return k < len(words) and wents[k] is not None and wents[k].label in ORG_LABELS
     return False
 
 
-def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 8,
-                 org_by_name=None) -> list[TitleParse]:
+def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org_by_name=None) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ..."."""
     out: list[TitleParse] = []
     k = p_last + 1
     n = len(words)
-    if k + 1 < n and words[k].lower_ == "of" and wents[k + 1] >= 0 and ents[wents[k + 1]].label in PLACE_LABELS:
+    if k + 1 < n and words[k].lower_ == "of" and wents[k + 1] and wents[k + 1].label in PLACE_LABELS:
         e = wents[k + 1]
         k += 1
         while k < n and wents[k] == e:
@@ -519,21 +510,20 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
         for h in range(k, hi):
             w = words[h]
             e = wents[h]
-            if e >= 0:
-                if ents[e].label == "PERSON":
+            if e:
+                if e.label == "PERSON":
                     break
                 continue
             if is_stop(w) or w.text == "," or is_honorific(w, lex):
                 break
-            if is_head(w.text, lex) or heads_an_organization(words, wents, ents, h, lex):
+            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex):
                 found = h
                 break
             if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
                 break
         if found is None:
             break
-        parse = parse_title(words, wents, ents, found, k, n, lex, allow_lower_modifiers=True,
-                            org_by_name=org_by_name)
+        parse = parse_title(words, wents, found, k, n, lex, allow_lower_modifiers=True, org_by_name=org_by_name)
         if parse.first_word > k:
             # something between the comma and the title is no modifier: not an apposition
             break
@@ -541,14 +531,13 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
         nxt = parse.end_word
         while nxt < n and is_honorific(words[nxt], lex):
             nxt += 1
-        if nxt < n and wents[nxt] >= 0 and ents[wents[nxt]].label == "PERSON":
+        if nxt < n and wents[nxt] and wents[nxt].label == "PERSON":
             break
         out.append(parse)
         k = parse.end_word
         first = False
         # a following person starts a list: the next apposition belongs to them
-        if k < n and words[k].text == "," and k + 1 < n and wents[k + 1] >= 0 \
-                and ents[wents[k + 1]].label == "PERSON":
+        if k < n and words[k].text == "," and k + 1 < n and wents[k + 1] and wents[k + 1].label == "PERSON":
             break
         if k < n and words[k].text == "(":
             break
@@ -557,8 +546,7 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
 
 def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon) -> tuple[int, int] | None:
     if parse.place is not None:
-        e = ents[parse.place]
-        return e.start, e.end
+        return parse.place.start, parse.place.end
     if parse.demonym_place is not None:
         start, end, country = parse.demonym_place
         # point at a mention of the country itself when the article has one, so the place links
@@ -574,12 +562,12 @@ def _fold(s: str) -> str:
 
 
 def org_finder(text: str, ents: Sequence[Ent]):
-    """Name -> index of the first organization entity whose name contains it as whole words."""
-    orgs = [(_fold(text[e.start:e.end]), i) for i, e in enumerate(ents) if e.label in ORG_LABELS]
+    """Name -> the first organization entity whose name contains it as whole words."""
+    orgs = [(_fold(text[e.start:e.end]), e) for e in ents if e.label in ORG_LABELS]
 
-    def find(name: str) -> int | None:
+    def find(name: str) -> Ent | None:
         key = _fold(name)
-        return next((i for folded, i in orgs if key in folded), None) if len(key) >= 6 else None
+        return next((e for folded, e in orgs if key in folded), None) if len(key) >= 6 else None
 
     return find
 
@@ -625,19 +613,18 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
     words = without_acronym_asides(words_of(doc, lex))
     wents = word_entities(words, ents)
-    last_word = {e: i for i, e in enumerate(wents) if e >= 0}
-    first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e >= 0}
+    last_word = {e: i for i, e in enumerate(wents) if e}
+    first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e}
     org_by_name = org_finder(text, ents)
     roles = []
     seen = set()
-    for ei, ent in enumerate(ents):
-        if ent.label != "PERSON" or ei not in first_word:
+    for ent in ents:
+        if ent.label != "PERSON" or ent not in first_word:
             continue
-        before = title_before(words, wents, ents, first_word[ei], lex, org_by_name=org_by_name)
-        parses = ([before] if before is not None else []) + titles_after(
-            words, wents, ents, last_word[ei], lex, org_by_name=org_by_name)
-        for parse in parses:
-            org = ents[parse.org] if parse.org is not None else None
+        before = title_before(words, wents, first_word[ent], lex, org_by_name=org_by_name)
+        parses = [before] if before is not None else []
+        for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name):
+            org = parse.org
             place = _place_span(parse, ents, text, lex)
             phrase = _phrase(text, parse.title_start, parse.title_end)
             starts = [ent.start, parse.title_start, words[parse.first_word].idx]
