@@ -304,17 +304,10 @@ def _names_title_complement(run, lex: Lexicon) -> bool:
 
 def without_acronym_asides(words) -> list:
     """The words less a bracketed acronym ("United Nations (UN) Resident Coordinator (RC) to X"), which would
-    otherwise cut the title; the title text leaves the aside out too (see `_phrase`)."""
+    otherwise cut the title; the title text leaves the aside out too (see `_text`)."""
     aside = {i + d for i, w in enumerate(words[:-2]) for d in range(3) if w.text == "(" and words[i + 2].text == ")"
              and words[i + 1].text.isupper() and len(words[i + 1]) > 1}
     return [w for i, w in enumerate(words) if i not in aside]
-
-
-ACRONYM_ASIDE_RE = re.compile(r"\s*\(\s*[A-Z][A-Z0-9]+\s*\)")
-
-
-def _phrase(text: str, start: int, end: int) -> str:
-    return " ".join(ACRONYM_ASIDE_RE.sub("", text[start:end]).split())
 
 
 def _name_continuation(words, wents, j, hi, lex) -> int:
@@ -572,37 +565,40 @@ def org_finder(text: str, ents: Sequence[Ent]):
     return find
 
 
-POSSESSIVE_RE = re.compile(r"^.*?['\u2019]s\s+", re.S)
-
-
-def split_title(title: str, lex: Lexicon) -> list[str]:
-    """Titles of one title phrase: two posts joined by "and", each with its own head noun, are two roles
+def split_title(words, lex: Lexicon) -> list[str]:
+    """Titles of one title phrase (its words): two posts joined by "and", each with its own head noun, are two roles
     ("Deputy Prime Minister and Minister of Finance"); coordinated modifiers of one head stay one post
     ("Communication and Outreach Specialist"). Only the part before the first complement preposition
     is split, so "Minister of Labour, Social Security and Migration" stays whole. A possessive owner before
     the title ("the world body's humanitarian relief coordinator") is not part of it."""
-    words = POSSESSIVE_RE.sub("", title).split()
-    cut = next((i for i, w in enumerate(words) if i and w.lower() in lex.complement_prepositions), len(words))
+    owner = next((i for i, w in enumerate(words) if w.lower_.endswith(("'s", "\u2019s")) and w.whitespace_), -1)
+    words = words[owner + 1:]
+    cut = next((i for i, w in enumerate(words) if i and w.lower_ in lex.complement_prepositions), len(words))
     for i in range(1, len(words) - 1):
-        if words[i].lower() not in ("and", "&"):
+        if words[i].lower_ not in ("and", "&"):
             continue
         after = _noun_phrase(words[i + 1:], lex)
         # before the complement, both sides need a head of their own; after it, the phrase after "and" must end in
         # a capitalised head ("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator")
         if (i < cut and _has_head(words[:i], lex) and _has_head(after, lex)) or (
-                i > cut and after and after[-1][:1].isupper() and _has_head(after[-1:], lex)):
-            return [" ".join(words[:i])] + split_title(" ".join(words[i + 1:]), lex)
-    return [" ".join(words)] if words else []
+                i > cut and after and is_cap(after[-1]) and _has_head(after[-1:], lex)):
+            return [_text(words[:i])] + split_title(words[i + 1:], lex)
+    return [_text(words)] if words else []
 
 
-def _noun_phrase(words: list[str], lex: Lexicon) -> list[str]:
+def _noun_phrase(words, lex: Lexicon) -> list:
     """The words up to the next complement preposition or "and"."""
     stops = lex.complement_prepositions | {"and", "&"}
-    return words[:next((i for i, w in enumerate(words) if w.lower() in stops), len(words))]
+    return words[:next((i for i, w in enumerate(words) if w.lower_ in stops), len(words))]
 
 
-def _has_head(words: list[str], lex: Lexicon) -> bool:
-    return any(is_head(w, lex) for w in words)
+def _has_head(words, lex: Lexicon) -> bool:
+    return any(is_head(w.text, lex) for w in words)
+
+
+def _text(words) -> str:
+    """The words' text, with one space wherever the Doc has space or a left-out acronym aside between two."""
+    return "".join(w.text + (" " if nxt.idx > end_of(w) else "") for w, nxt in zip(words, words[1:])) + words[-1].text
 
 
 def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dict]:
@@ -626,7 +622,7 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
         for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name):
             org = parse.org
             place = _place_span(parse, ents, text, lex)
-            phrase = _phrase(text, parse.title_start, parse.title_end)
+            phrase = [w for w in words if parse.title_start <= w.idx < parse.title_end]
             starts = [ent.start, parse.title_start, words[parse.first_word].idx]
             ends = [ent.end, parse.title_end, end_of(words[max(parse.end_word - 1, 0)])]
             for title in split_title(phrase, lex):
