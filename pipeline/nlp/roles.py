@@ -410,12 +410,9 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
 
 def _skip_honorifics_left(words, i, lex) -> int:
     """Index of the word before the person, past honorifics and one comma."""
-    j = i - 1
-    while j >= 0 and is_honorific(words[j], lex):
-        j -= 1
-    if j >= 0 and words[j].text == ",":
-        j -= 1
-    while j >= 0 and is_honorific(words[j], lex):
+    j, comma = i - 1, False
+    while j >= 0 and (is_honorific(words[j], lex) or (words[j].text == "," and not comma)):
+        comma = comma or words[j].text == ","
         j -= 1
     return j
 
@@ -464,15 +461,11 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
 def heads_an_organization(words, wents, h: int, lex: Lexicon) -> bool:
     """A lower-case word that is a title only in context ("head", "chief", "secretary") is one when an
     organization follows it: "James Swan, head of the UN Assistance Mission in Somalia"."""
-    if words[h].lower_ not in lex.ambiguous_heads or is_cap(words[h]):   # a capitalised one is a head anyway
-        return False
-    k = h + 1
-    if k < len(words) and words[k].lower_ in ("of", "for", "at"):
-        k += 1
-        if k < len(words) and words[k].lower_ == "the":
-            k += 1
-        return k < len(words) and wents[k] is not None and wents[k].label in ORG_LABELS
-    return False
+    if words[h].lower_ not in lex.ambiguous_heads or is_cap(words[h]) or h + 1 >= len(words):
+        return False   # a capitalised one is a head anyway
+    k = h + 2 + (h + 2 < len(words) and words[h + 2].lower_ == "the")
+    return words[h + 1].lower_ in ("of", "for", "at") and k < len(words) and wents[k] is not None \
+        and wents[k].label in ORG_LABELS
 
 
 def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org_by_name=None) -> list[TitleParse]:
@@ -538,16 +531,12 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
 
 
 def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon) -> tuple[int, int] | None:
-    if parse.place is not None:
-        return parse.place.start, parse.place.end
-    if parse.demonym_place is not None:
-        start, end, country = parse.demonym_place
-        # point at a mention of the country itself when the article has one, so the place links
-        for e in ents:
-            if e.label == "GPE" and lex.country_names.get(" ".join(text[e.start:e.end].split()).casefold()) == country:
-                return e.start, e.end
-        return start, end
-    return None
+    if parse.place is not None or parse.demonym_place is None:
+        return (parse.place.start, parse.place.end) if parse.place is not None else None
+    start, end, country = parse.demonym_place
+    # point at a mention of the country itself when the article has one, so the place links
+    return next(((e.start, e.end) for e in ents if e.label == "GPE"
+                 and lex.country_names.get(" ".join(text[e.start:e.end].split()).casefold()) == country), (start, end))
 
 
 def _fold(s: str) -> str:
