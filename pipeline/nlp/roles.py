@@ -218,34 +218,27 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
             break
         if w.text.isupper() and len(w.text) > 1 and not is_head(w.text, lex) and known_body_or_place(w.text):
             break   # a body or place the entities missed ("UNON Director-General"), not a title word ("WASH Officer")
-        if is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower:
-            j -= 1
-            continue
-        break
+        if not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
+            break
+        j -= 1
     return j + 1, j + 1, None, None, None
 
 
 def _np_right(words, wents, head_i, hi, lex) -> int:
     """Index of the last head of a title that may continue after its first head ("Director General",
     "Representative/Regional Coordinator", "singer and activist")."""
-    last = head_i
-    k = head_i + 1
-    while k < hi and not wents[k]:
+    last = k = head_i
+    while k + 1 < hi and not wents[k + 1]:
+        k += 1
         w = words[k]
-        if is_head(w.text, lex) or (is_cap(w) and is_alpha_word(w) and w.lower_ not in lex.stop_words
-                               and w.lower_ not in lex.complement_prepositions and not is_honorific(w, lex)):
-            if is_head(w.text, lex):
-                last = k
-            k += 1
-            continue
-        if w.lower_ in lex.cap_links and k + 1 < hi and not wents[k + 1] and (
-                is_head(words[k + 1].text, lex) or words[k + 1].lower_ in lex.modifiers or is_cap(words[k + 1])):
-            k += 1
-            continue
-        if w.lower_ in lex.modifiers and not is_cap(w):
-            k += 1
-            continue
-        break
+        if is_head(w.text, lex):
+            last = k
+        elif not ((is_cap(w) and is_alpha_word(w) and w.lower_ not in lex.stop_words
+                   and w.lower_ not in lex.complement_prepositions and not is_honorific(w, lex))
+                  or (w.lower_ in lex.cap_links and k + 1 < hi and not wents[k + 1] and (
+                      is_head(words[k + 1].text, lex) or words[k + 1].lower_ in lex.modifiers or is_cap(words[k + 1])))
+                  or (w.lower_ in lex.modifiers and not is_cap(w))):
+            break
     return last
 
 
@@ -260,25 +253,16 @@ def _complement_run(words, wents, j, hi, lex) -> int:
         if w.lower_ in lex.complement_prepositions and k > j:
             break
         if is_alpha_word(w):
-            if is_cap(w):
-                k += 1
-                continue
-            if w.lower_ in lex.stop_words and not (w.lower_ in ("and", "the") and k + 1 < hi and is_cap(words[k + 1])):
+            n_lower += not is_cap(w)
+            if n_lower > 4 or (not is_cap(w) and w.lower_ in lex.stop_words and not (
+                    w.lower_ in ("and", "the") and k + 1 < hi and is_cap(words[k + 1]))):
                 break
-            n_lower += 1
-            if n_lower > 4:
-                break
-            k += 1
-            continue
-        if w.text in ("-", "\u2013", "&", "/") and k + 1 < hi and is_alpha_word(words[k + 1]):
-            k += 1
-            continue
-        if w.text == "," and k + 1 < hi and not wents[k + 1] and is_cap(words[k + 1]) \
-                and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1].text, lex) and k > j \
-                and is_cap(words[k - 1]):
-            k += 1
-            continue
-        break
+        elif not (w.text in ("-", "\u2013", "&", "/") and k + 1 < hi and is_alpha_word(words[k + 1])) and not (
+                w.text == "," and k + 1 < hi and not wents[k + 1] and is_cap(words[k + 1])
+                and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1].text, lex) and k > j
+                and is_cap(words[k - 1])):
+            break
+        k += 1
     # a run never ends on a linking word
     while k > j and (words[k - 1].lower_ in ("and", "the", "&", "-", "/", ",")):
         k -= 1
