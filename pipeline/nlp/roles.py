@@ -326,11 +326,10 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
     # a title never starts with an article
     while t_first < head_i and words[t_first].lower_ in ("the", "a", "an"):
         t_first += 1
-    last = _np_right(words, wents, head_i, hi, lex)
-    title_end_w = last
+    title_end_w = _np_right(words, wents, head_i, hi, lex)
     closed = False
     place_prep = None
-    k = last + 1
+    k = title_end_w + 1
     while k < hi:
         w = words[k]
         if closed and (w.text == "," or w.lower_ == "and") and k + 1 < hi:
@@ -348,14 +347,11 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
             break
         e = wents[j]
         if e:
-            label = e.label
-            if not closed and label in ORG_LABELS:
-                inner = _title_prefix_of_entity(words, wents, e, j, lex)
-                if inner is not None:
-                    title_end_w = inner
-            if label in ORG_LABELS:
+            if e.label in ORG_LABELS:
+                inner = None if closed else _title_prefix_of_entity(words, wents, e, j, lex)
+                title_end_w = title_end_w if inner is None else inner
                 org = e if org is None else org
-            elif label in PLACE_LABELS:
+            elif e.label in PLACE_LABELS:
                 # "Ambassador of Japan to Ruritania": the posting ("to", "in", "for") beats the origin ("of")
                 if place is None or (place_prep == "of" and w.lower_ != "of"):
                     place, place_prep = e, w.lower_
@@ -373,10 +369,8 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
         if not closed and _is_title_complement(run, lex):
             title_end_w = end - 1
         else:
-            named = None
-            if org is None and org_by_name is not None:
-                # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere
-                named = org_by_name(" ".join(w.text for w in run))
+            # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere
+            named = org_by_name(" ".join(w.text for w in run)) if org is None and org_by_name is not None else None
             if named is not None:
                 org = named
             elif not closed:
@@ -585,8 +579,7 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
     last_word = {e: i for i, e in enumerate(wents) if e}
     first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e}
     org_by_name = org_finder(text, ents)
-    roles = []
-    seen = set()
+    roles, seen = [], set()
     for ent in ents:
         if ent.label != "PERSON" or ent not in first_word:
             continue
