@@ -15,6 +15,7 @@ Secretary-General", "of the quality department") stays in the title, as the anno
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -116,14 +117,9 @@ def _joins(t) -> bool:
 
 def word_entities(words: Sequence, ents: Sequence[Ent]) -> list[Ent | None]:
     """The entity of `ents` each word overlaps, or None. Both lists are in text order."""
-    out = [None] * len(words)
-    e = 0
-    for i, w in enumerate(words):
-        while e < len(ents) and ents[e].end <= w.idx:
-            e += 1
-        if e < len(ents) and ents[e].start < end_of(w):
-            out[i] = ents[e]
-    return out
+    ends = [e.end for e in ents]
+    at = [bisect.bisect_right(ends, w.idx) for w in words]   # the first entity that ends after the word starts
+    return [ents[i] if i < len(ents) and ents[i].start < end_of(w) else None for w, i in zip(words, at)]
 
 
 def end_of(t) -> int:
@@ -275,9 +271,7 @@ def _title_prefix_of_entity(words, wents, e, j, lex) -> int | None:
     k = j
     while k < len(words) and wents[k] == e and words[k].lower_ != "of":
         k += 1
-    if k == j or k >= len(words) or wents[k] != e:
-        return None
-    return k - 1 if _names_title_complement(words[j:k], lex) else None
+    return k - 1 if j < k < len(words) and wents[k] == e and _names_title_complement(words[j:k], lex) else None
 
 
 def _names_title_complement(run, lex: Lexicon) -> bool:
@@ -408,16 +402,10 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
         return None
     lo = j
     while lo >= 0 and p_first - lo <= max_words:
-        w = words[lo]
-        e = wents[lo]
-        if e:
-            if e.label == "PERSON":
-                break
-            lo -= 1
-            continue
-        if is_stop(w):
-            break
-        if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in ("the", "and"):
+        w, e = words[lo], wents[lo]
+        # the title runs back to another person, the end of a clause or a lower-case function word
+        if (e and e.label == "PERSON") or (not e and (is_stop(w) or (
+                is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in ("the", "and")))):
             break
         lo -= 1
     lo += 1
