@@ -294,13 +294,11 @@ def _name_continuation(words, wents, j, hi, lex) -> int:
     if words[j].lower_ == "and" and j + 1 < hi:
         j += 1
     e = wents[j]
-    if e:
-        if e.label == "PERSON":
-            return start
+    if e and e.label != "PERSON":
         while j < hi and wents[j] == e:
             j += 1
         return j
-    if not is_cap(words[j]) or is_honorific(words[j], lex) or is_head(words[j].text, lex):
+    if e or not is_cap(words[j]) or is_honorific(words[j], lex) or is_head(words[j].text, lex):
         return start
     end = _complement_run(words, wents, j, hi, lex)
     return end if end > j else start
@@ -389,12 +387,6 @@ def _skip_honorifics_left(words, i, lex) -> int:
     return j
 
 
-def _skip_to_person(words, k, lex) -> int:
-    while k < len(words) and (is_honorific(words[k], lex) or words[k].text == ","):
-        k += 1
-    return k
-
-
 def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, org_by_name=None) -> TitleParse | None:
     """"FAO Forestry Officer Jane Roe", "the Deputy Minister of Health of Ruritania, Ms. Jane Roe"."""
     j = _skip_honorifics_left(words, p_first, lex)
@@ -419,7 +411,10 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
             continue
         parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]),
                             org_by_name=org_by_name)
-        if _skip_to_person(words, parse.end_word, lex) == p_first:
+        k = parse.end_word
+        while k < len(words) and (is_honorific(words[k], lex) or words[k].text == ","):
+            k += 1
+        if k == p_first:   # the title ends where the person (after honorifics) begins
             return parse
     return None
 
@@ -460,13 +455,10 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
         hi = min(n, k + max_lead)
         found = None
         for h in range(k, hi):
-            w = words[h]
-            e = wents[h]
-            if e:
-                if e.label == "PERSON":
-                    break
+            w, e = words[h], wents[h]
+            if e and e.label != "PERSON":
                 continue
-            if is_stop(w) or w.text == "," or is_honorific(w, lex):
+            if e or is_stop(w) or w.text == "," or is_honorific(w, lex):
                 break
             if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex):
                 found = h
