@@ -28,7 +28,7 @@ from spacy.language import Language
 from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.extensions import doc_text, token_texts
 
 ROLES_FILE = config.RULES_DIR / "roles.json"
 DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"
@@ -86,33 +86,37 @@ def words_of(doc, lex: Lexicon | None = None) -> list:
     Space tokens are left out but for line breaks, which are hard stops: no title runs from one line into the next."""
     lex = lex or default_lexicon()
     words = doc.copy()
+    texts = token_texts(words)   # the tokens' texts without making Token objects: most tokens need no change
     with words.retokenize() as rt:
-        for t in words:
-            pieces = GLUED_MARK_RE.findall(t.text) if QUOTE_MARK_RE.search(t.text[1:-1]) else [t.text]
-            if len(t) > 1 and t.text[0] in JOINERS and t.text[1].isalnum() and (t.i == 0 or t.nbor(-1).whitespace_):
-                pieces = [t.text[0], t.text[1:]]
-            elif "@" in t.text and is_cap(t) and not is_head(t.text, lex):
-                n = next((n for n in range(len(t) - 1, 3, -1) if t.lower_[:n] in lex.heads and t.text[n].islower()), 0)
-                pieces = [t.text[:n], t.text[n:]] if n else pieces
+        for i, text in enumerate(texts):
+            pieces = GLUED_MARK_RE.findall(text) if QUOTE_MARK_RE.search(text[1:-1]) else [text]
+            if len(text) > 1 and text[0] in JOINERS and text[1].isalnum() and (i == 0 or words[i - 1].whitespace_):
+                pieces = [text[0], text[1:]]
+            elif "@" in text and text[:1].isupper() and not is_head(text, lex):
+                n = next((n for n in range(len(text) - 1, 3, -1) if text[:n].lower() in lex.heads
+                          and text[n].islower()), 0)
+                pieces = [text[:n], text[n:]] if n else pieces
             if len(pieces) > 1:
+                t = words[i]
                 rt.split(t, pieces, heads=[(t, 0)] * len(pieces), attrs={"POS": [t.pos] + [0] * (len(pieces) - 1)})
-    starts = [t.i for t in words if not _joins(t)] + [len(words)]
+    texts, spaced = token_texts(words), words.to_array("SPACY").tolist()
+    starts = [i for i in range(len(texts)) if not _joins(texts, spaced, i)] + [len(texts)]
     with words.retokenize() as rt:
         for a, b in zip(starts, starts[1:]):
             if b - a > 1:
                 rt.merge(words[a:b])
-    return [t for t in words if not t.is_space or "\n" in t.text]
+    return [t for t, text in zip(words, token_texts(words)) if not text.isspace() or "\n" in text]
 
 
-def _joins(t) -> bool:
-    """Token `t` is written together with the one before it across a hyphen or an apostrophe."""
-    if t.i == 0 or t.nbor(-1).whitespace_ or t.is_space:
+def _joins(texts: list[str], spaced: list[int], i: int) -> bool:
+    """Token i is written together with the one before it across a hyphen or an apostrophe."""
+    if i == 0 or spaced[i - 1] or texts[i].isspace():
         return False
-    prev = t.nbor(-1)
-    if t.text[0] in JOINERS:   # a joiner after a word: "'s", or a hyphen with a word right after it
-        return prev.text[-1].isalnum() and (len(t) > 1 or (not t.whitespace_ and t.i + 1 < len(t.doc)
-                                                           and t.nbor().text[0].isalnum()))
-    return prev.text[-1] in JOINERS and t.text[0].isalnum() and (prev.text[-2:-1].isalnum() or _joins(prev))
+    prev, text = texts[i - 1], texts[i]
+    if text[0] in JOINERS:   # a joiner after a word: "'s", or a hyphen with a word right after it
+        return prev[-1].isalnum() and (len(text) > 1 or (
+            not spaced[i] and i + 1 < len(texts) and texts[i + 1][0].isalnum()))
+    return prev[-1] in JOINERS and text[0].isalnum() and (prev[-2:-1].isalnum() or _joins(texts, spaced, i - 1))
 
 
 def word_entities(words: Sequence, ents: Sequence[Ent]) -> list[Ent | None]:
