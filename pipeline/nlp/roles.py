@@ -206,20 +206,16 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
             return j + 1, first, org, place, None
         if w.lower_ in lex.demonyms and is_cap(w):
             return j + 1, j, None, None, (w.idx, w.idx + len(w), lex.demonyms[w.lower_])
-        linkable = j - 1 >= lo and not wents[j - 1] and (
-            is_cap(words[j - 1]) or words[j - 1].lower_ in lex.modifiers or is_head(words[j - 1].text, lex))
-        if w.lower_ in lex.cap_links:
-            if linkable:
-                j -= 1
-                continue
+        if w.lower_ in lex.cap_links:   # a link word stays only with a title word before it
+            if not (j - 1 >= lo and not wents[j - 1] and (is_cap(words[j - 1]) or words[j - 1].lower_ in lex.modifiers
+                                                         or is_head(words[j - 1].text, lex))):
+                break
+        elif not is_alpha_word(w) or w.lower_ in lex.stop_words or w.lower_ in lex.complement_prepositions \
+                or is_honorific(w, lex) \
+                or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
             break
-        if not is_alpha_word(w) or w.lower_ in lex.stop_words or w.lower_ in lex.complement_prepositions \
-                or is_honorific(w, lex):
-            break
-        if w.text.isupper() and len(w.text) > 1 and not is_head(w.text, lex) and known_body_or_place(w.text):
+        elif w.text.isupper() and len(w.text) > 1 and not is_head(w.text, lex) and known_body_or_place(w.text):
             break   # a body or place the entities missed ("UNON Director-General"), not a title word ("WASH Officer")
-        if not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
-            break
         j -= 1
     return j + 1, j + 1, None, None, None
 
