@@ -97,7 +97,7 @@ def words_of(doc, lex: Lexicon | None = None) -> list:
                           and text[n].islower()), 0)
                 pieces = [text[:n], text[n:]] if n else pieces
             if len(pieces) > 1:
-                t = words[i]
+                t = words[i]   # the tagger's part of speech stays with the first piece, the one the tagger read
                 rt.split(t, pieces, heads=[(t, 0)] * len(pieces), attrs={"POS": [t.pos] + [0] * (len(pieces) - 1)})
     texts, spaced = token_texts(words), words.to_array("SPACY").tolist()
     starts = [i for i in range(len(texts)) if not _joins(texts, spaced, i)] + [len(texts)]
