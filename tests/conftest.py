@@ -41,6 +41,14 @@ def make_doc(text: str):
     return _tokenizer_only().make_doc(text)
 
 
+def tagged(doc, pos: str, *words: str):
+    """The Doc with the tagger's part of speech `pos` on the tokens written `words`, for the rule tests."""
+    for t in doc:
+        if t.text in words:
+            t.pos_ = pos
+    return doc
+
+
 def char_ents(text: str, *spec: tuple):
     """Hand-given entities for rule tests: (substring, label) or (substring, label, occurrence) -> Ent."""
     from pipeline.nlp.roles import Ent

@@ -1,7 +1,7 @@
 """Per-Doc copies the components share (pipeline/nlp/extensions.py)."""
 from __future__ import annotations
 
-from pipeline.nlp.extensions import TEXT_KEY, WORDS_KEY, doc_text, token_starts_with_pos, token_texts
+from pipeline.nlp.extensions import TEXT_KEY, WORDS_KEY, doc_text, token_texts
 
 
 def test_token_texts_are_the_tokens_texts(blank_nlp):
@@ -17,15 +17,6 @@ def test_token_texts_follow_a_retokenized_doc(blank_nlp):
     with doc.retokenize() as retokenizer:
         retokenizer.merge(doc[1:3])
     assert token_texts(doc) == ["Ms.", "Åsa Öberg", "spoke", "."]
-
-
-def test_token_starts_with_pos(blank_nlp):
-    doc = blank_nlp("Officials said aid arrived.")
-    assert token_starts_with_pos(doc, "VERB") == frozenset()   # untagged
-    for token, pos in zip(doc, ["NOUN", "VERB", "NOUN", "VERB", "PUNCT"]):
-        token.pos_ = pos
-    assert token_starts_with_pos(doc, "VERB") == {10, 19}
-    assert token_starts_with_pos(doc, "ADJ") == frozenset()
 
 
 def test_span_groups_drops_the_copies_at_the_end(blank_nlp):

@@ -6,7 +6,7 @@ import spacy
 
 from pipeline.nlp import quotes as Q
 from pipeline.nlp.quotes import find_quotes, find_quote_spans, mark_role
-from conftest import char_ents, make_doc
+from conftest import char_ents, make_doc, tagged
 from pipeline.nlp.roles import find_roles
 
 
@@ -144,9 +144,8 @@ def test_unattributed_quotation_with_no_earlier_quote_goes_to_the_last_person_na
 def test_a_verb_the_cue_list_lacks_attributes_when_the_tagger_says_verb_and_a_person_follows():
     text = "“The road to recovery will be long”, asserted Ms. Lena Marsh. The town “Green Hill” grew."
     ents = ents_of(text, ("Lena Marsh", "PERSON"))
-    verbs = frozenset({text.index("asserted"), text.index("grew")})
     assert [q["speaker_start"] for q in find_quotes(make_doc(text), ents)] == []
-    got = find_quotes(make_doc(text), ents, verbs=verbs)
+    got = find_quotes(tagged(make_doc(text), "VERB", "asserted", "grew"), ents)
     assert [(q["text"], text[q["speaker_start"]:q["speaker_end"]], q["cue"]) for q in got] == [
         ("The road to recovery will be long", "Lena Marsh", "asserted")]
 
@@ -240,8 +239,7 @@ def test_colon_form_takes_the_tagged_verb_as_cue():
     text = ("The Regional Representative Ms. Dana Wolf congratulated the new citizens:\n"
             "“Your new passport is more than a document.”")
     ents = ents_of(text, ("Dana Wolf", "PERSON"))
-    verbs = frozenset({text.index("congratulated")})
-    got = find_quotes(make_doc(text), ents, verbs=verbs)
+    got = find_quotes(tagged(make_doc(text), "VERB", "congratulated"), ents)
     assert [(q["text"], text[q["speaker_start"]:q["speaker_end"]], q["cue"]) for q in got] == [
         ("Your new passport is more than a document.", "Dana Wolf", "congratulated")]
     assert find_quotes(make_doc(text), ents)[0]["cue"] is None

@@ -7,7 +7,7 @@ import spacy
 from spacy.tokens import Span
 
 from pipeline.nlp import roles as R
-from conftest import char_ents, make_doc
+from conftest import char_ents, make_doc, tagged
 from pipeline.nlp.roles import find_roles
 
 
@@ -22,6 +22,11 @@ def roles_of(text: str, *spec) -> list[dict]:
                     "place": text[r["place_start"]:r["place_end"]] if r["place_start"] is not None else None,
                     "phrase": text[r["start_char"]:r["end_char"]]})
     return out
+
+
+def split_of(title: str) -> list[str]:
+    """The titles `split_title` makes of a title phrase's words."""
+    return R.split_title(R.words_of(make_doc(title)), R.default_lexicon())
 
 
 def test_apposition_with_org_and_place():
@@ -140,12 +145,9 @@ def test_coordinated_posts_are_separate_roles_but_coordinated_modifiers_one_post
 
 
 def test_a_ministry_name_with_and_stays_one_title():
-    from pipeline.nlp.roles import default_lexicon, split_title
-
-    lex = default_lexicon()
-    assert split_title("Minister of Labour, Social Security and Migration", lex) == [
+    assert split_of("Minister of Labour, Social Security and Migration") == [
         "Minister of Labour, Social Security and Migration"]
-    assert split_title("the world body\u2019s humanitarian relief coordinator", lex) == ["humanitarian relief coordinator"]
+    assert split_of("the world body\u2019s humanitarian relief coordinator") == ["humanitarian relief coordinator"]
 
 
 def test_title_after_honorific_in_a_long_pre_title():
@@ -261,12 +263,9 @@ def test_an_acronym_the_kb_knows_is_not_part_of_a_title_but_a_field_acronym_is()
 
 
 def test_a_second_post_after_a_complement_is_its_own_role():
-    from pipeline.nlp.roles import default_lexicon, split_title
-
-    lex = default_lexicon()
-    assert split_title("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator", lex) == [
+    assert split_of("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator") == [
         "Under-Secretary-General for Humanitarian Affairs", "Emergency Relief Coordinator"]
-    assert split_title("Director of Research and Development", lex) == ["Director of Research and Development"]
+    assert split_of("Director of Research and Development") == ["Director of Research and Development"]
 
 
 def test_lower_case_title_with_a_posting_before_the_name():
@@ -292,9 +291,8 @@ def test_bracketed_acronym_inside_a_title_is_skipped_and_left_out():
 def test_adjective_before_an_apposed_title_is_not_part_of_it():
     text = "Thanks went to Tara Quill, the outgoing UN Resident Coordinator to Ruritania."
     ents = ents_of(text, ("Tara Quill", "PERSON"), ("UN", "UN_AGENCY"), ("Ruritania", "GPE"))
-    outgoing = frozenset({text.index("outgoing")})
     assert [r["title"] for r in find_roles(make_doc(text), ents)] == []
-    assert [r["title"] for r in find_roles(make_doc(text), ents, adjectives=outgoing)] == ["Resident Coordinator"]
+    assert [r["title"] for r in find_roles(tagged(make_doc(text), "ADJ", "outgoing"), ents)] == ["Resident Coordinator"]
 
 
 def test_a_title_stops_at_a_line_break():

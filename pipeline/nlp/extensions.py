@@ -44,16 +44,6 @@ def token_texts(doc: Doc) -> list[str]:
     return words
 
 
-def token_starts_with_pos(doc: Doc, pos: str) -> frozenset[int]:
-    """Start chars of the tokens the tagger gives part of speech `pos` (none on an untagged Doc)."""
-    if not doc.has_annotation("POS"):
-        return frozenset()
-    from spacy.attrs import IDX, POS
-
-    wanted = doc.vocab.strings[pos]
-    return frozenset(i for i, p in doc.to_array([IDX, POS]).tolist() if p == wanted)
-
-
 def span_key(start_char: int, end_char: int) -> str:
     return f"{start_char}:{end_char}"
 

@@ -27,8 +27,8 @@ from spacy.language import Language
 
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.extensions import doc_text, span_key, token_starts_with_pos
-from pipeline.nlp.roles import (ENTITY_LABELS, ORG_LABELS, Ent, Lexicon, Word, default_lexicon, doc_entities,
+from pipeline.nlp.extensions import doc_text, span_key
+from pipeline.nlp.roles import (ENTITY_LABELS, ORG_LABELS, Ent, Lexicon, default_lexicon, doc_entities, end_of,
                                 is_head, is_honorific, read_word_lists, word_entities, words_of)
 
 QUOTES_FILE = config.RULES_DIR / "quotes.json"
@@ -197,8 +197,8 @@ def _single_quote_close(text: str, s: int, e: int, cue_words: frozenset) -> int 
 
 @dataclass
 class Clause:
-    words: list            # Word
-    wents: list            # entity index per word
+    words: list            # the tokens of `words_of`
+    wents: list            # the entity per word, or None
     ends_with_colon: bool = False
 
 
@@ -209,16 +209,16 @@ class Speaker(NamedTuple):
     word: str              # the pronoun
 
 
-def _clause(words: Sequence[Word], wents, pos: int, bound: int, text: str, after: bool) -> Clause:
+def _clause(words: Sequence, wents, pos: int, bound: int, text: str, after: bool) -> Clause:
     """The words from `pos` to the end of its sentence or the next opening mark (`after`), else back to
     the start of its sentence or the previous closing mark; `bound` is where the paragraph ends or starts."""
     first = _first_at(words, pos)
     kept = []
     for i in range(first, len(words)) if after else range(first - 1, -1, -1):
         w = words[i]
-        if (w.start >= bound if after else w.start < bound) or (w.text in SENT_END and (kept or not after)):
+        if (w.idx >= bound if after else w.idx < bound) or (w.text in SENT_END and (kept or not after)):
             break
-        if w.text in MARKS and mark_role(text, w.start) == ("open" if after else "close"):
+        if w.text in MARKS and mark_role(text, w.idx) == ("open" if after else "close"):
             break
         kept.append(i)
     kept.sort()
@@ -226,8 +226,8 @@ def _clause(words: Sequence[Word], wents, pos: int, bound: int, text: str, after
                   ends_with_colon=not after and bool(kept) and words[kept[-1]].text == ":")
 
 
-def _first_at(words: Sequence[Word], pos: int) -> int:
-    return bisect.bisect_left(words, pos, key=lambda w: w.start)
+def _first_at(words: Sequence, pos: int) -> int:
+    return bisect.bisect_left(words, pos, key=lambda w: w.idx)
 
 
 def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | None = None) -> int | None:
@@ -236,9 +236,9 @@ def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | Non
     agency continues to ..." takes "said"), else the last cue."""
     last = None
     for i, w in enumerate(clause.words):
-        nxt = clause.words[i + 1].low if i + 1 < len(clause.words) else ""
-        if w.low in qlex.cue_verbs and nxt in qlex.cue_particles.get(w.low, [nxt]):
-            if subjects is None or any(s < w.start for s in subjects):
+        nxt = clause.words[i + 1].lower_ if i + 1 < len(clause.words) else ""
+        if w.lower_ in qlex.cue_verbs and nxt in qlex.cue_particles.get(w.lower_, [nxt]):
+            if subjects is None or any(s < w.idx for s in subjects):
                 return i
             last = i
     return last
@@ -248,34 +248,33 @@ def _cue_text(clause: Clause, i: int | None, qlex: QuoteLexicon) -> str | None:
     if i is None:
         return None
     w = clause.words[i]
-    return f"{w.text} {clause.words[i + 1].text}" if w.low in qlex.cue_particles else w.text
+    return f"{w.text} {clause.words[i + 1].text}" if w.lower_ in qlex.cue_particles else w.text
 
 
-def _speakers(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> list[Speaker]:
+def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
     """Candidate speakers in a clause, in text order."""
     out: list[Speaker] = []
     seen_ent = set()
     words = clause.words
     for i, w in enumerate(words):
         e = clause.wents[i]
-        if e >= 0:
+        if e:
             if e in seen_ent:
                 continue
             seen_ent.add(e)
-            label = ents[e].label
-            if label == "PERSON":
-                out.append(Speaker("person", ents[e].start, ents[e].end, ""))
-            elif label in ORG_LABELS:
-                out.append(Speaker("org", ents[e].start, ents[e].end, ""))
+            if e.label == "PERSON":
+                out.append(Speaker("person", e.start, e.end, ""))
+            elif e.label in ORG_LABELS:
+                out.append(Speaker("org", e.start, e.end, ""))
             continue
-        if w.low in qlex.subject_pronouns or (w.low in qlex.object_pronouns and i > 0
-                                                 and words[i - 1].low == "to"):
+        if w.lower_ in qlex.subject_pronouns or (w.lower_ in qlex.object_pronouns and i > 0
+                                                 and words[i - 1].lower_ == "to"):
             # "she said", "according to him"
-            out.append(Speaker("pronoun", w.start, w.end, w.low))
+            out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))
     return out
 
 
-def _continues_sentence(clause: Clause, ents, lex: Lexicon, qlex: QuoteLexicon) -> bool:
+def _continues_sentence(clause: Clause, lex: Lexicon, qlex: QuoteLexicon) -> bool:
     """Text after a closing mark belongs to the quote's sentence when it opens with punctuation, a
     lower-case word or a speaker; a capitalised word of another kind starts a new sentence."""
     if not clause.words:
@@ -283,18 +282,18 @@ def _continues_sentence(clause: Clause, ents, lex: Lexicon, qlex: QuoteLexicon) 
     first = clause.words[0]
     if not first.text[:1].isalnum() or not first.text[:1].isupper():
         return True
-    return (_starts_with_speaker(clause, ents, lex, qlex) and first.low != "the") or first.low in qlex.cue_verbs
+    return (_starts_with_speaker(clause, lex, qlex) and first.lower_ != "the") or first.lower_ in qlex.cue_verbs
 
 
-def _starts_with_speaker(clause: Clause, ents: Sequence[Ent], lex: Lexicon, qlex: QuoteLexicon) -> bool:
+def _starts_with_speaker(clause: Clause, lex: Lexicon, qlex: QuoteLexicon) -> bool:
     """", Jane Roe, the agency's head, said": the clause opens on its speaker."""
     for i, w in enumerate(clause.words):
         if not w.text[:1].isalnum():
             continue
         e = clause.wents[i]
-        if e >= 0:
-            return ents[e].label == "PERSON" or ents[e].label in ORG_LABELS
-        return w.low in qlex.subject_pronouns or w.low == "the" or is_honorific(w, lex)
+        if e:
+            return e.label == "PERSON" or e.label in ORG_LABELS
+        return w.lower_ in qlex.subject_pronouns or w.lower_ == "the" or is_honorific(w, lex)
     return False
 
 
@@ -325,15 +324,15 @@ def is_title_like(content: str, qlex: QuoteLexicon) -> bool:
     return caps / len(ws) >= qlex.min_fragment_title_share
 
 
-def _naming_context(text: str, q: QuoteSpan, words: Sequence[Word], qlex: QuoteLexicon) -> bool:
+def _naming_context(text: str, q: QuoteSpan, words: Sequence, qlex: QuoteLexicon) -> bool:
     i = _first_at(words, q.open_at) - 1
     while i >= 0 and words[i].text in (":", ","):
         i -= 1
-    if i >= 0 and words[i].low in qlex.naming_before:
+    if i >= 0 and words[i].lower_ in qlex.naming_before:
         return True
     if q.close_at is not None:
         j = _first_at(words, q.close_at + 1)
-        if j < len(words) and words[j].low in qlex.naming_after:
+        if j < len(words) and words[j].lower_ in qlex.naming_after:
             return True
     return False
 
@@ -383,7 +382,7 @@ class Attribution:
 
 
 def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, p_last: int,
-              lex: Lexicon, qlex: QuoteLexicon, verbs: frozenset = frozenset()) -> Attribution | None:
+              lex: Lexicon, qlex: QuoteLexicon) -> Attribution | None:
     """Who said the quote and with which verb, from the clauses around it; None when nothing
     around the quote says it was said."""
     content_is_name = is_title_like("\n".join(text[s:e] for s, e in q.segments), qlex)
@@ -404,20 +403,18 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         # a speech verb the cue list lacks ("”, asserted Ms. Roe."): the tagger's verb right after the
         # mark and its comma, followed by its speaker (a person, an honorific or a pronoun)
         ws = after.words
-        if len(ws) > 2 and ws[0].text == "," and ws[1].start in verbs and (
-                ws[2].low in qlex.subject_pronouns or is_honorific(ws[2], lex)
-                or (after.wents[2] >= 0 and ents[after.wents[2]].label == "PERSON")):
+        if len(ws) > 2 and ws[0].text == "," and ws[1].pos_ == "VERB" and (
+                ws[2].lower_ in qlex.subject_pronouns or is_honorific(ws[2], lex)
+                or (after.wents[2] and after.wents[2].label == "PERSON")):
             ci = 1
-    if ci is not None and _continues_sentence(after, ents, lex, qlex) and (
-            ci <= 4 or _starts_with_speaker(after, ents, lex, qlex)):
-        return Attribution(rank_speakers(_speakers(after, ents, lex, qlex), None, before=False),
-                           _cue_text(after, ci, qlex))
+    if ci is not None and _continues_sentence(after, lex, qlex) and (ci <= 4 or _starts_with_speaker(after, lex, qlex)):
+        return Attribution(rank_speakers(_speakers(after, qlex), None, before=False), _cue_text(after, ci, qlex))
     if not before.words:
         return None
     # 2. the clause before the opening mark: "X said:", "X, TITLE:", "According to X,"
-    cands = _speakers(before, ents, lex, qlex)
+    cands = _speakers(before, qlex)
     ci = _cue_index(before, qlex, [c.start for c in cands if c.kind != "org"])
-    cue_pos = before.words[ci].start if ci is not None else None
+    cue_pos = before.words[ci].idx if ci is not None else None
     cue = _cue_text(before, ci, qlex)
     lead_in = before.ends_with_colon or before.words[-1].text == "," or (
         ci is not None and ci >= len(before.words) - 2)
@@ -428,7 +425,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         if cands and before.ends_with_colon and not _naming_context(text, q, words, qlex):
             ranked = rank_speakers(cands, None, before=True)
             # "X congratulated the new citizens:" - the clause's own verb, when the tagger marks one
-            verb = next((w.text for w in before.words if w.start in verbs and w.start > ranked[0].start), None)
+            verb = next((w.text for w in before.words if w.pos_ == "VERB" and w.idx > ranked[0].start), None)
             return Attribution(ranked, verb)
         return None
     if lead_in and ci is not None:
@@ -459,9 +456,8 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ql
 
 
 def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexicon | None = None,
-                qlex: QuoteLexicon | None = None, verbs: frozenset = frozenset()) -> list[dict]:
-    """Every direct quotation of the Doc, given its entities `ents`, as the component's dicts; `verbs` holds
-    the start offsets of words a tagger marked as verbs (used only where no cue verb is known)."""
+                qlex: QuoteLexicon | None = None) -> list[dict]:
+    """Every direct quotation of the Doc, given its entities `ents`, as the component's dicts."""
     lex = lex or default_lexicon()
     qlex = qlex or default_quote_lexicon()
     text = doc_text(doc)
@@ -482,7 +478,7 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         content = "\n".join(text[s:e] for s, e in q.segments)
         p_first = bisect.bisect_right(para_starts, q.open_at) - 1
         p_last = bisect.bisect_right(para_starts, q.end) - 1
-        att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex, verbs)
+        att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex)
         if att is None and q.single:
             continue
         if att is None:
@@ -544,7 +540,7 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
     given a title with that head word, or a post at the body the title names."""
     # spaCy splits "Under-Secretary-General" into five tokens; the title lists and the roles keep it one word
     word = re.search(r"[\w\u2010-]+$", doc_text(doc)[:subj.idx + len(subj)]).group().casefold()
-    if not is_head(Word(word, 0, 0, word), lex) and word not in qlex.generic_title_heads:
+    if not is_head(word, lex) and word not in qlex.generic_title_heads:
         return None
     kb = doc._.mention_kb or {}
 
@@ -628,7 +624,7 @@ def make_quote_extractor(nlp, name):
         modifiers = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and e.end < len(doc)
                      and e.root.dep_ == "compound" and e.root.head.i == e.end and e.root.head.pos_ == "NOUN"}
         ents = [e for e in doc_entities(doc) if (e.start, e.end) not in modifiers]
-        doc._.quotes = find_quotes(doc, ents, doc._.roles or [], lex, qlex, verbs=token_starts_with_pos(doc, "VERB"))
+        doc._.quotes = find_quotes(doc, ents, doc._.roles or [], lex, qlex)
         return doc
 
     return quote_extractor

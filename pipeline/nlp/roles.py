@@ -15,6 +15,7 @@ Secretary-General", "of the quality department") stays in the title, as the anno
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,13 +23,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple, Sequence
 
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 
 from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.extensions import doc_text, token_starts_with_pos
+from pipeline.nlp.extensions import doc_text, token_texts
 
 ROLES_FILE = config.RULES_DIR / "roles.json"
 DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"
@@ -40,17 +40,10 @@ ORG_LABELS = frozenset({"ORG", "UN_AGENCY"})
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # Other model labels (NORP, DATE, ...) are ignored: "Kazakh" must stay a word for the demonym rule.
 ENTITY_LABELS = frozenset({"PERSON"}) | ORG_LABELS | PLACE_LABELS
-# Words that end a sentence or a clause: a title never runs across them.
+# Words that end a sentence or a clause: a title never runs across them (nor across a line break).
 HARD_STOPS = frozenset({".", ";", ":", "!", "?", "\"", "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e", "(", ")",
-                        "[", "]", "|", "\u2022", "*", "\n"})
+                        "[", "]", "|", "\u2022", "*"})
 DASHES = frozenset({"-", "\u2013", "\u2014"})
-
-
-class Word(NamedTuple):
-    text: str
-    start: int
-    end: int
-    low: str
 
 
 class Ent(NamedTuple):
@@ -85,70 +78,77 @@ def default_lexicon(roles_path: Path = ROLES_FILE, demonyms_path: Path = DEMONYM
 # Words and entities
 
 
-def words_of(doc) -> list[Word]:
-    """The Doc's tokens as words. Tokens written together across a hyphen or an apostrophe are one word, as
-    the title lists and owners are written ("Ambassador-at-Large", "UNICEF's"); spaCy splits them. A line
-    break is a word of its own, and a hard stop: no title runs from one line into the next."""
-    text = doc_text(doc)
-    words: list[Word] = []
-    for start, n in doc.to_array([IDX, LENGTH]).tolist():
-        tok = text[start:start + n]
-        if tok.isspace():
-            if "\n" in tok:
-                at = start + tok.index("\n")
-                words.append(Word("\n", at, at + 1, "\n"))
-            continue
-        # spaCy leaves a quotation mark written between two words inside one token ("vaccines,\u201dsaid")
-        pieces = GLUED_MARK_RE.finditer(tok) if QUOTE_MARK_RE.search(tok[1:-1]) else [None]
-        for m in pieces:
-            at, piece = (start + m.start(), m.group()) if m else (start, tok)
-            prev = words[-1] if words else None
-            if prev and prev.end == at and ((prev.text[-1] in JOINERS and prev.text[-2:-1].isalnum()
-                                             and piece[0].isalnum())
-                                            or (piece[0] in JOINERS and prev.text[-1].isalnum())):
-                piece = prev.text + piece
-                at = words.pop().start
-            words.append(Word(piece, at, at + len(piece), piece.casefold()))
-    # a joiner that joins nothing on one side is a word of its own ("woman\u2019, says", "(SANA) -Minister")
-    out = []
-    for w in words:
-        if len(w.text) > 1 and w.text[0] in JOINERS:
-            out.append(Word(w.text[0], w.start, w.start + 1, w.text[0]))
-            w = Word(w.text[1:], w.start + 1, w.end, w.low[1:])
-        if len(w.text) > 1 and w.text[-1] in JOINERS:
-            out.append(Word(w.text[:-1], w.start, w.end - 1, w.low[:-1]))
-            w = Word(w.text[-1], w.end - 1, w.end, w.text[-1])
-        out.append(w)
-    return out
+def words_of(doc, lex: Lexicon | None = None) -> list:
+    """The tokens of a copy of the Doc, retokenized to the words the title lists and owners write: tokens written
+    together across a hyphen or an apostrophe are merged ("Ambassador-at-Large", "UNICEF's"); a quotation mark
+    spaCy leaves between two words ("vaccines,\u201dsaid"), a joiner that joins nothing ("(SANA) -Minister") and a
+    title head glued to an e-mail address in a scraped contact line ("Officerjane.roe@un.org") are split off.
+    Space tokens are left out but for line breaks, which are hard stops: no title runs from one line into the next."""
+    lex = lex or default_lexicon()
+    words = doc.copy()
+    texts = token_texts(words)   # the tokens' texts without making Token objects: most tokens need no change
+    with words.retokenize() as rt:
+        for i, text in enumerate(texts):
+            pieces = GLUED_MARK_RE.findall(text) if QUOTE_MARK_RE.search(text[1:-1]) else [text]
+            if len(text) > 1 and text[0] in JOINERS and text[1].isalnum() and (i == 0 or words[i - 1].whitespace_):
+                pieces = [text[0], text[1:]]
+            elif "@" in text and text[:1].isupper() and not is_head(text, lex):
+                n = next((n for n in range(len(text) - 1, 3, -1) if text[:n].lower() in lex.heads
+                          and text[n].islower()), 0)
+                pieces = [text[:n], text[n:]] if n else pieces
+            if len(pieces) > 1:
+                t = words[i]   # the tagger's part of speech stays with the first piece, the one the tagger read
+                rt.split(t, pieces, heads=[(t, 0)] * len(pieces), attrs={"POS": [t.pos] + [0] * (len(pieces) - 1)})
+    texts, spaced = token_texts(words), words.to_array("SPACY").tolist()
+    starts = [i for i in range(len(texts)) if not _joins(texts, spaced, i)] + [len(texts)]
+    with words.retokenize() as rt:
+        for a, b in zip(starts, starts[1:]):
+            if b - a > 1:
+                rt.merge(words[a:b])
+    return [t for t, text in zip(words, token_texts(words)) if not text.isspace() or "\n" in text]
 
 
-def word_entities(words: Sequence[Word], ents: Sequence[Ent]) -> list[int]:
-    """Index into `ents` of the entity each word overlaps, or -1. Both lists are in text order."""
-    out = [-1] * len(words)
-    e = 0
-    for i, w in enumerate(words):
-        while e < len(ents) and ents[e].end <= w.start:
-            e += 1
-        if e < len(ents) and ents[e].start < w.end:
-            out[i] = e
-    return out
+def _joins(texts: list[str], spaced: list[int], i: int) -> bool:
+    """Token i is written together with the one before it across a hyphen or an apostrophe."""
+    if i == 0 or spaced[i - 1] or texts[i].isspace():
+        return False
+    prev, text = texts[i - 1], texts[i]
+    if text[0] in JOINERS:   # a joiner after a word: "'s", or a hyphen with a word right after it
+        return prev[-1].isalnum() and (len(text) > 1 or (
+            not spaced[i] and i + 1 < len(texts) and texts[i + 1][0].isalnum()))
+    return prev[-1] in JOINERS and text[0].isalnum() and (prev[-2:-1].isalnum() or _joins(texts, spaced, i - 1))
 
 
-def is_cap(w: Word) -> bool:
+def word_entities(words: Sequence, ents: Sequence[Ent]) -> list[Ent | None]:
+    """The entity of `ents` each word overlaps, or None. Both lists are in text order."""
+    ends = [e.end for e in ents]
+    at = [bisect.bisect_right(ends, w.idx) for w in words]   # the first entity that ends after the word starts
+    return [ents[i] if i < len(ents) and ents[i].start < end_of(w) else None for w, i in zip(words, at)]
+
+
+def end_of(t) -> int:
+    return t.idx + len(t)
+
+
+def is_cap(w) -> bool:
     return w.text[:1].isupper()
 
 
-def is_alpha_word(w: Word) -> bool:
+def is_stop(w) -> bool:
+    return w.is_space or w.text in HARD_STOPS
+
+
+def is_alpha_word(w) -> bool:
     return w.text[:1].isalnum()
 
 
-def is_head(w: Word, lex: Lexicon, lowercase_ok: bool = True) -> bool:
+def is_head(text: str, lex: Lexicon, lowercase_ok: bool = True) -> bool:
     """A title head noun; hyphenated forms count by any part ("Vice-President", "Ambassador-at-Large")."""
-    low = w.low.replace("\u2019", "'")
+    low = text.casefold().replace("\u2019", "'")
     parts = [low] + (low.split("-") if "-" in low else [])
     if not any(p in lex.heads for p in parts):
         return False
-    if is_cap(w):
+    if text[:1].isupper():
         return True
     return lowercase_ok and low not in lex.ambiguous_heads
 
@@ -161,8 +161,8 @@ def known_body_or_place(text: str) -> bool:
     return any(kb.lookup_alias(text, label) is not None for label in ("UN_AGENCY", "ORG", "GPE", "LOC"))
 
 
-def is_honorific(w: Word, lex: Lexicon) -> bool:
-    return w.low.replace(" ", "") in lex.honorifics
+def is_honorific(w, lex: Lexicon) -> bool:
+    return w.lower_.replace(" ", "") in lex.honorifics
 
 
 # --------------------------------------------------------------------------------------------
@@ -173,22 +173,22 @@ def is_honorific(w: Word, lex: Lexicon) -> bool:
 class TitleParse:
     title_start: int        # char span of the title text
     title_end: int
-    org: int | None         # index into ents
-    place: int | None
+    org: Ent | None
+    place: Ent | None
     demonym_place: tuple[int, int, str] | None   # (start, end, country) of a country adjective
     first_word: int         # word span of the whole role phrase (org and place included)
     end_word: int           # exclusive
 
 
-def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
+def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
     """Extends a title left from its head over modifiers; an adjacent org, place or country adjective
     just before them is kept apart. Returns (first title word, first phrase word, org, place, demonym)."""
     j = head_i - 1
     while j >= lo:
         w = words[j]
         e = wents[j]
-        if e >= 0:
-            label = ents[e].label
+        if e:
+            label = e.label
             if label not in ORG_LABELS and label not in PLACE_LABELS:
                 break
             first = j
@@ -197,55 +197,44 @@ def _left_modifiers(words, wents, ents, head_i, lo, lex, allow_lower: bool):
             org = e if label in ORG_LABELS else None
             place = e if label in PLACE_LABELS else None
             # an owner before the posting ("UNICEF's Somalia representative", "UNICEF PNG representative")
-            before = wents[first - 1] if first - 1 >= lo else -1
-            if before >= 0 and ents[before].label in (ORG_LABELS if place is not None else PLACE_LABELS):
+            before = wents[first - 1] if first - 1 >= lo else None
+            if before and before.label in (ORG_LABELS if place is not None else PLACE_LABELS):
                 org = before if org is None else org
                 place = before if place is None else place
                 while first - 1 >= lo and wents[first - 1] == before:
                     first -= 1
             return j + 1, first, org, place, None
-        if w.low in lex.demonyms and is_cap(w):
-            return j + 1, j, None, None, (w.start, w.end, lex.demonyms[w.low])
-        linkable = j - 1 >= lo and wents[j - 1] < 0 and (
-            is_cap(words[j - 1]) or words[j - 1].low in lex.modifiers or is_head(words[j - 1], lex))
-        if w.low in lex.cap_links:
-            if linkable:
-                j -= 1
-                continue
+        if w.lower_ in lex.demonyms and is_cap(w):
+            return j + 1, j, None, None, (w.idx, w.idx + len(w), lex.demonyms[w.lower_])
+        if w.lower_ in lex.cap_links:   # a link word stays only with a title word before it
+            if not (j - 1 >= lo and not wents[j - 1] and (is_cap(words[j - 1]) or words[j - 1].lower_ in lex.modifiers
+                                                         or is_head(words[j - 1].text, lex))):
+                break
+        elif not is_alpha_word(w) or w.lower_ in lex.stop_words or w.lower_ in lex.complement_prepositions \
+                or is_honorific(w, lex) \
+                or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
             break
-        if not is_alpha_word(w) or w.low in lex.stop_words or w.low in lex.complement_prepositions \
-                or is_honorific(w, lex):
-            break
-        if w.text.isupper() and len(w.text) > 1 and not is_head(w, lex) and known_body_or_place(w.text):
+        elif w.text.isupper() and len(w.text) > 1 and not is_head(w.text, lex) and known_body_or_place(w.text):
             break   # a body or place the entities missed ("UNON Director-General"), not a title word ("WASH Officer")
-        if is_cap(w) or w.low in lex.modifiers or is_head(w, lex) or allow_lower:
-            j -= 1
-            continue
-        break
+        j -= 1
     return j + 1, j + 1, None, None, None
 
 
 def _np_right(words, wents, head_i, hi, lex) -> int:
     """Index of the last head of a title that may continue after its first head ("Director General",
     "Representative/Regional Coordinator", "singer and activist")."""
-    last = head_i
-    k = head_i + 1
-    while k < hi and wents[k] < 0:
+    last = k = head_i
+    while k + 1 < hi and not wents[k + 1]:
+        k += 1
         w = words[k]
-        if is_head(w, lex) or (is_cap(w) and is_alpha_word(w) and w.low not in lex.stop_words
-                               and w.low not in lex.complement_prepositions and not is_honorific(w, lex)):
-            if is_head(w, lex):
-                last = k
-            k += 1
-            continue
-        if w.low in lex.cap_links and k + 1 < hi and wents[k + 1] < 0 and (
-                is_head(words[k + 1], lex) or words[k + 1].low in lex.modifiers or is_cap(words[k + 1])):
-            k += 1
-            continue
-        if w.low in lex.modifiers and not is_cap(w):
-            k += 1
-            continue
-        break
+        if is_head(w.text, lex):
+            last = k
+        elif not ((is_cap(w) and is_alpha_word(w) and w.lower_ not in lex.stop_words
+                   and w.lower_ not in lex.complement_prepositions and not is_honorific(w, lex))
+                  or (w.lower_ in lex.cap_links and k + 1 < hi and not wents[k + 1] and (
+                      is_head(words[k + 1].text, lex) or words[k + 1].lower_ in lex.modifiers or is_cap(words[k + 1])))
+                  or (w.lower_ in lex.modifiers and not is_cap(w))):
+            break
     return last
 
 
@@ -253,34 +242,25 @@ def _complement_run(words, wents, j, hi, lex) -> int:
     """End (exclusive) of a non-entity noun phrase starting at word j."""
     k = j
     n_lower = 0
-    while k < hi and wents[k] < 0:
+    while k < hi and not wents[k]:
         w = words[k]
-        if w.text in HARD_STOPS or is_honorific(w, lex):
+        if is_stop(w) or is_honorific(w, lex):
             break
-        if w.low in lex.complement_prepositions and k > j:
+        if w.lower_ in lex.complement_prepositions and k > j:
             break
         if is_alpha_word(w):
-            if is_cap(w):
-                k += 1
-                continue
-            if w.low in lex.stop_words and not (w.low in ("and", "the") and k + 1 < hi and is_cap(words[k + 1])):
+            n_lower += not is_cap(w)
+            if n_lower > 4 or (not is_cap(w) and w.lower_ in lex.stop_words and not (
+                    w.lower_ in ("and", "the") and k + 1 < hi and is_cap(words[k + 1]))):
                 break
-            n_lower += 1
-            if n_lower > 4:
-                break
-            k += 1
-            continue
-        if w.text in ("-", "\u2013", "&", "/") and k + 1 < hi and is_alpha_word(words[k + 1]):
-            k += 1
-            continue
-        if w.text == "," and k + 1 < hi and wents[k + 1] < 0 and is_cap(words[k + 1]) \
-                and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1], lex) and k > j \
-                and is_cap(words[k - 1]):
-            k += 1
-            continue
-        break
+        elif not (w.text in ("-", "\u2013", "&", "/") and k + 1 < hi and is_alpha_word(words[k + 1])) and not (
+                w.text == "," and k + 1 < hi and not wents[k + 1] and is_cap(words[k + 1])
+                and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1].text, lex) and k > j
+                and is_cap(words[k - 1])):
+            break
+        k += 1
     # a run never ends on a linking word
-    while k > j and (words[k - 1].low in ("and", "the", "&", "-", "/", ",")):
+    while k > j and (words[k - 1].lower_ in ("and", "the", "&", "-", "/", ",")):
         k -= 1
     return k
 
@@ -289,126 +269,84 @@ def _title_prefix_of_entity(words, wents, e, j, lex) -> int | None:
     """Last word of a title complement that opens an organization's name ("Board" in an entity
     "Board of the Research Institute"), or None."""
     k = j
-    while k < len(words) and wents[k] == e and words[k].low != "of":
+    while k < len(words) and wents[k] == e and words[k].lower_ != "of":
         k += 1
-    if k == j or k >= len(words) or wents[k] != e:
-        return None
-    run = words[j:k]
-    text = " ".join(w.low for w in run)
-    if text in lex.title_complements or (text.startswith("the ") and text[4:] in lex.title_complements):
-        return k - 1
-    return None
+    return k - 1 if j < k < len(words) and wents[k] == e and _names_title_complement(words[j:k], lex) else None
 
 
-def split_glued_heads(words: Sequence[Word], text: str, lex: Lexicon) -> list[Word]:
-    """Scraped contact lines glue a title to an e-mail address ("Officerjane.roe@un.org"): cut the
-    title's head word off so it can end a title."""
-    if "@" not in text:
-        return list(words)
-    out = []
-    for i, w in enumerate(words):
-        if is_cap(w) and not is_head(w, lex) and len(w.text) > 4:
-            run_end = text.find(" ", w.start)
-            run = text[w.start: run_end if run_end >= 0 else len(text)]
-            if "@" in run:
-                for n in range(len(w.text) - 1, 3, -1):
-                    if w.low[:n] in lex.heads and w.text[n].islower():
-                        out.append(Word(w.text[:n], w.start, w.start + n, w.low[:n]))
-                        w = Word(w.text[n:], w.start + n, w.end, w.low[n:])
-                        break
-        out.append(w)
-    return out
+def _names_title_complement(run, lex: Lexicon) -> bool:
+    """The words (less an article) are an office that stays in the title ("of the Board", "of Mission")."""
+    text = " ".join(w.lower_ for w in run)
+    return text in lex.title_complements or (text.startswith("the ") and text[4:] in lex.title_complements)
 
 
-def without_acronym_asides(words: Sequence[Word]) -> list[Word]:
+def without_acronym_asides(words) -> list:
     """The words less a bracketed acronym ("United Nations (UN) Resident Coordinator (RC) to X"), which would
-    otherwise cut the title; the title text leaves the aside out too (see `_phrase`)."""
-    out = list(words)
-    i = 0
-    while i + 2 < len(out):
-        if out[i].text == "(" and out[i + 2].text == ")" and out[i + 1].text.isupper() and len(out[i + 1].text) > 1:
-            del out[i:i + 3]
-        else:
-            i += 1
-    return out
+    otherwise cut the title; the title text leaves the aside out too (see `_text`)."""
+    aside = {i + d for i, w in enumerate(words[:-2]) for d in range(3) if w.text == "(" and words[i + 2].text == ")"
+             and words[i + 1].text.isupper() and len(words[i + 1]) > 1}
+    return [w for i, w in enumerate(words) if i not in aside]
 
 
-ACRONYM_ASIDE_RE = re.compile(r"\s*\(\s*[A-Z][A-Z0-9]+\s*\)")
-
-
-def _phrase(text: str, start: int, end: int) -> str:
-    return " ".join(ACRONYM_ASIDE_RE.sub("", text[start:end]).split())
-
-
-def _name_continuation(words, wents, ents, j, hi, lex) -> int:
+def _name_continuation(words, wents, j, hi, lex) -> int:
     """End of a capitalised name part (entity or words) starting at j, or j when there is none."""
     start = j
-    if words[j].low == "and" and j + 1 < hi:
+    if words[j].lower_ == "and" and j + 1 < hi:
         j += 1
     e = wents[j]
-    if e >= 0:
-        if ents[e].label == "PERSON":
-            return start
+    if e and e.label != "PERSON":
         while j < hi and wents[j] == e:
             j += 1
         return j
-    if not is_cap(words[j]) or is_honorific(words[j], lex) or is_head(words[j], lex):
+    if e or not is_cap(words[j]) or is_honorific(words[j], lex) or is_head(words[j].text, lex):
         return start
     end = _complement_run(words, wents, j, hi, lex)
     return end if end > j else start
 
 
-def _is_title_complement(run: Sequence[Word], lex: Lexicon) -> bool:
-    text = " ".join(w.low for w in run)
-    bare = text[4:] if text.startswith("the ") else text
-    if text in lex.title_complements or bare in lex.title_complements:
-        return True
-    if any(is_head(w, lex, lowercase_ok=False) for w in run if is_cap(w)):
-        return True
-    return not is_cap(run[-1])
+def _is_title_complement(run, lex: Lexicon) -> bool:
+    """A complement that stays in the title: an office ("of the Board"), a post ("for the Secretary-General") or
+    a common noun ("of the quality department"); other capitalised words name an organization or a place."""
+    return _names_title_complement(run, lex) or not is_cap(run[-1]) or any(
+        is_head(w.text, lex, lowercase_ok=False) for w in run if is_cap(w))
 
 
-def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
-                allow_lower_modifiers: bool = False, org_by_name=None) -> TitleParse:
+def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow_lower_modifiers: bool = False,
+                org_by_name=None) -> TitleParse:
     """The title whose (first) head word is `head_i`, with its org and place; `lo`/`hi` bound the words."""
-    t_first, phrase_first, org, place, demonym = _left_modifiers(words, wents, ents, head_i, lo, lex,
-                                                                 allow_lower_modifiers)
+    t_first, phrase_first, org, place, demonym = _left_modifiers(words, wents, head_i, lo, lex, allow_lower_modifiers)
     # a title never starts with an article
-    while t_first < head_i and words[t_first].low in ("the", "a", "an"):
+    while t_first < head_i and words[t_first].lower_ in ("the", "a", "an"):
         t_first += 1
-    last = _np_right(words, wents, head_i, hi, lex)
-    title_end_w = last
+    title_end_w = _np_right(words, wents, head_i, hi, lex)
     closed = False
     place_prep = None
-    k = last + 1
+    k = title_end_w + 1
     while k < hi:
         w = words[k]
-        if closed and (w.text == "," or w.low == "and") and k + 1 < hi:
+        if closed and (w.text == "," or w.lower_ == "and") and k + 1 < hi:
             # the rest of a listed name: "Minister of Labour, Social Security and Migration of X"
-            nxt = _name_continuation(words, wents, ents, k + 1, hi, lex)
+            nxt = _name_continuation(words, wents, k + 1, hi, lex)
             if nxt > k + 1:
                 k = nxt
                 continue
-        if w.low not in lex.complement_prepositions:
+        if w.lower_ not in lex.complement_prepositions:
             break
         j = k + 1
-        while j < hi and words[j].low in ("the", "a", "an"):
+        while j < hi and words[j].lower_ in ("the", "a", "an"):
             j += 1
         if j >= hi:
             break
         e = wents[j]
-        if e >= 0:
-            label = ents[e].label
-            if not closed and label in ORG_LABELS:
-                inner = _title_prefix_of_entity(words, wents, e, j, lex)
-                if inner is not None:
-                    title_end_w = inner
-            if label in ORG_LABELS:
+        if e:
+            if e.label in ORG_LABELS:
+                inner = None if closed else _title_prefix_of_entity(words, wents, e, j, lex)
+                title_end_w = title_end_w if inner is None else inner
                 org = e if org is None else org
-            elif label in PLACE_LABELS:
+            elif e.label in PLACE_LABELS:
                 # "Ambassador of Japan to Ruritania": the posting ("to", "in", "for") beats the origin ("of")
-                if place is None or (place_prep == "of" and w.low != "of"):
-                    place, place_prep = e, w.low
+                if place is None or (place_prep == "of" and w.lower_ != "of"):
+                    place, place_prep = e, w.lower_
             else:
                 break
             closed = True
@@ -423,10 +361,8 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
         if not closed and _is_title_complement(run, lex):
             title_end_w = end - 1
         else:
-            named = None
-            if org is None and org_by_name is not None:
-                # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere
-                named = org_by_name(" ".join(w.text for w in run))
+            # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere
+            named = org_by_name(" ".join(w.text for w in run)) if org is None and org_by_name is not None else None
             if named is not None:
                 org = named
             elif not closed:
@@ -434,7 +370,7 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
                 title_end_w = end - 1
             closed = True
         k = end
-    return TitleParse(title_start=words[t_first].start, title_end=words[title_end_w].end, org=org, place=place,
+    return TitleParse(title_start=words[t_first].idx, title_end=end_of(words[title_end_w]), org=org, place=place,
                       demonym_place=demonym, first_word=min(phrase_first, t_first), end_word=k)
 
 
@@ -444,116 +380,94 @@ def parse_title(words, wents, ents, head_i: int, lo: int, hi: int, lex: Lexicon,
 
 def _skip_honorifics_left(words, i, lex) -> int:
     """Index of the word before the person, past honorifics and one comma."""
-    j = i - 1
-    while j >= 0 and is_honorific(words[j], lex):
-        j -= 1
-    if j >= 0 and words[j].text == ",":
-        j -= 1
-    while j >= 0 and is_honorific(words[j], lex):
+    j, comma = i - 1, False
+    while j >= 0 and (is_honorific(words[j], lex) or (words[j].text == "," and not comma)):
+        comma = comma or words[j].text == ","
         j -= 1
     return j
 
 
-def _skip_to_person(words, k, lex) -> int:
-    while k < len(words) and (is_honorific(words[k], lex) or words[k].text == ","):
-        k += 1
-    return k
-
-
-def title_before(words, wents, ents, p_first: int, lex: Lexicon, max_words: int = 30,
-                 org_by_name=None) -> TitleParse | None:
+def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, org_by_name=None) -> TitleParse | None:
     """"FAO Forestry Officer Jane Roe", "the Deputy Minister of Health of Ruritania, Ms. Jane Roe"."""
     j = _skip_honorifics_left(words, p_first, lex)
     if j < 0:
         return None
     lo = j
     while lo >= 0 and p_first - lo <= max_words:
-        w = words[lo]
-        e = wents[lo]
-        if e >= 0:
-            if ents[e].label == "PERSON":
-                break
-            lo -= 1
-            continue
-        if w.text in HARD_STOPS:
-            break
-        if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words and w.low not in ("the", "and"):
+        w, e = words[lo], wents[lo]
+        # the title runs back to another person, the end of a clause or a lower-case function word
+        if (e and e.label == "PERSON") or (not e and (is_stop(w) or (
+                is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in ("the", "and")))):
             break
         lo -= 1
     lo += 1
     for h in range(lo, j + 1):
-        if wents[h] >= 0 or not is_head(words[h], lex):
+        if wents[h] or not is_head(words[h].text, lex):
             continue
         # a lower-case head ("the agency's representative in X, Jane Roe") must be the title's own head,
         # not a noun inside a longer capitalised one
-        if not is_cap(words[h]) and any(is_cap(words[m]) and is_head(words[m], lex)
+        if not is_cap(words[h]) and any(is_cap(words[m]) and is_head(words[m].text, lex)
                                         for m in range(h + 1, _np_right(words, wents, h, j + 1, lex) + 1)):
             continue
-        parse = parse_title(words, wents, ents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]),
+        parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]),
                             org_by_name=org_by_name)
-        if _skip_to_person(words, parse.end_word, lex) == p_first:
+        k = parse.end_word
+        while k < len(words) and (is_honorific(words[k], lex) or words[k].text == ","):
+            k += 1
+        if k == p_first:   # the title ends where the person (after honorifics) begins
             return parse
     return None
 
 
-def heads_an_organization(words, wents, ents, h: int, lex: Lexicon) -> bool:
+def heads_an_organization(words, wents, h: int, lex: Lexicon) -> bool:
     """A lower-case word that is a title only in context ("head", "chief", "secretary") is one when an
     organization follows it: "James Swan, head of the UN Assistance Mission in Somalia"."""
-    if words[h].low not in lex.ambiguous_heads or is_cap(words[h]):   # a capitalised one is a head anyway
-        return False
-    k = h + 1
-    if k < len(words) and words[k].low in ("of", "for", "at"):
-        k += 1
-        if k < len(words) and words[k].low == "the":
-            k += 1
-        return k < len(words) and wents[k] >= 0 and ents[wents[k]].label in ORG_LABELS
-    return False
+    if words[h].lower_ not in lex.ambiguous_heads or is_cap(words[h]) or h + 1 >= len(words):
+        return False   # a capitalised one is a head anyway
+    k = h + 2 + (h + 2 < len(words) and words[h + 2].lower_ == "the")
+    return words[h + 1].lower_ in ("of", "for", "at") and k < len(words) and wents[k] is not None \
+        and wents[k].label in ORG_LABELS
 
 
-def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 8,
-                 org_by_name=None, adjectives: frozenset = frozenset()) -> list[TitleParse]:
+def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org_by_name=None) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ..."."""
     out: list[TitleParse] = []
     k = p_last + 1
     n = len(words)
-    if k + 1 < n and words[k].low == "of" and wents[k + 1] >= 0 and ents[wents[k + 1]].label in PLACE_LABELS:
+    if k + 1 < n and words[k].lower_ == "of" and wents[k + 1] and wents[k + 1].label in PLACE_LABELS:
         e = wents[k + 1]
         k += 1
         while k < n and wents[k] == e:
             k += 1
     first = True
     while k < n:
-        if words[k].text in (",", "(") or (first and (words[k].low == "as" or words[k].text in DASHES)):
+        if words[k].text in (",", "(") or (first and (words[k].lower_ == "as" or words[k].text in DASHES)):
             k += 1   # "Jane Roe, ...", "Jane Roe (...)", "Jane Roe as ...", "Speech by Jane Roe - UN Resident ..."
-        elif not first and words[k].low == "and":
+        elif not first and words[k].lower_ == "and":
             k += 1   # a second post: "Ambassador of Tunisia and President of the Executive Board"
         else:
             break
         # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
-        while k < n and (words[k].low in ("the", "a", "an", "its", "new", "current", "then") or (
-                words[k].start in adjectives and not is_cap(words[k]) and words[k].low not in lex.modifiers)):
+        while k < n and (words[k].lower_ in ("the", "a", "an", "its", "new", "current", "then") or (
+                words[k].pos_ == "ADJ" and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
         # the head: the first title word within a few words, with only modifiers before it
         hi = min(n, k + max_lead)
         found = None
         for h in range(k, hi):
-            w = words[h]
-            e = wents[h]
-            if e >= 0:
-                if ents[e].label == "PERSON":
-                    break
+            w, e = words[h], wents[h]
+            if e and e.label != "PERSON":
                 continue
-            if w.text in HARD_STOPS or w.text == "," or is_honorific(w, lex):
+            if e or is_stop(w) or w.text == "," or is_honorific(w, lex):
                 break
-            if is_head(w, lex) or heads_an_organization(words, wents, ents, h, lex):
+            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex):
                 found = h
                 break
-            if is_alpha_word(w) and not is_cap(w) and w.low in lex.stop_words and w.low not in lex.cap_links:
+            if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
                 break
         if found is None:
             break
-        parse = parse_title(words, wents, ents, found, k, n, lex, allow_lower_modifiers=True,
-                            org_by_name=org_by_name)
+        parse = parse_title(words, wents, found, k, n, lex, allow_lower_modifiers=True, org_by_name=org_by_name)
         if parse.first_word > k:
             # something between the comma and the title is no modifier: not an apposition
             break
@@ -561,14 +475,13 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
         nxt = parse.end_word
         while nxt < n and is_honorific(words[nxt], lex):
             nxt += 1
-        if nxt < n and wents[nxt] >= 0 and ents[wents[nxt]].label == "PERSON":
+        if nxt < n and wents[nxt] and wents[nxt].label == "PERSON":
             break
         out.append(parse)
         k = parse.end_word
         first = False
         # a following person starts a list: the next apposition belongs to them
-        if k < n and words[k].text == "," and k + 1 < n and wents[k + 1] >= 0 \
-                and ents[wents[k + 1]].label == "PERSON":
+        if k < n and words[k].text == "," and k + 1 < n and wents[k + 1] and wents[k + 1].label == "PERSON":
             break
         if k < n and words[k].text == "(":
             break
@@ -576,17 +489,12 @@ def titles_after(words, wents, ents, p_last: int, lex: Lexicon, max_lead: int = 
 
 
 def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon) -> tuple[int, int] | None:
-    if parse.place is not None:
-        e = ents[parse.place]
-        return e.start, e.end
-    if parse.demonym_place is not None:
-        start, end, country = parse.demonym_place
-        # point at a mention of the country itself when the article has one, so the place links
-        for e in ents:
-            if e.label == "GPE" and lex.country_names.get(" ".join(text[e.start:e.end].split()).casefold()) == country:
-                return e.start, e.end
-        return start, end
-    return None
+    if parse.place is not None or parse.demonym_place is None:
+        return (parse.place.start, parse.place.end) if parse.place is not None else None
+    start, end, country = parse.demonym_place
+    # point at a mention of the country itself when the article has one, so the place links
+    return next(((e.start, e.end) for e in ents if e.label == "GPE"
+                 and lex.country_names.get(" ".join(text[e.start:e.end].split()).casefold()) == country), (start, end))
 
 
 def _fold(s: str) -> str:
@@ -594,74 +502,75 @@ def _fold(s: str) -> str:
 
 
 def org_finder(text: str, ents: Sequence[Ent]):
-    """Name -> index of the first organization entity whose name contains it as whole words."""
-    orgs = [(_fold(text[e.start:e.end]), i) for i, e in enumerate(ents) if e.label in ORG_LABELS]
+    """Name -> the first organization entity whose name contains it as whole words."""
+    orgs = [(_fold(text[e.start:e.end]), e) for e in ents if e.label in ORG_LABELS]
 
-    def find(name: str) -> int | None:
+    def find(name: str) -> Ent | None:
         key = _fold(name)
-        return next((i for folded, i in orgs if key in folded), None) if len(key) >= 6 else None
+        return next((e for folded, e in orgs if key in folded), None) if len(key) >= 6 else None
 
     return find
 
 
-POSSESSIVE_RE = re.compile(r"^.*?['\u2019]s\s+", re.S)
-
-
-def split_title(title: str, lex: Lexicon) -> list[str]:
-    """Titles of one title phrase: two posts joined by "and", each with its own head noun, are two roles
+def split_title(words, lex: Lexicon) -> list[str]:
+    """Titles of one title phrase (its words): two posts joined by "and", each with its own head noun, are two roles
     ("Deputy Prime Minister and Minister of Finance"); coordinated modifiers of one head stay one post
     ("Communication and Outreach Specialist"). Only the part before the first complement preposition
     is split, so "Minister of Labour, Social Security and Migration" stays whole. A possessive owner before
     the title ("the world body's humanitarian relief coordinator") is not part of it."""
-    words = POSSESSIVE_RE.sub("", title).split()
-    cut = next((i for i, w in enumerate(words) if i and w.lower() in lex.complement_prepositions), len(words))
+    owner = next((i for i, w in enumerate(words) if w.lower_.endswith(("'s", "\u2019s")) and w.whitespace_), -1)
+    words = words[owner + 1:]
+    cut = next((i for i, w in enumerate(words) if i and w.lower_ in lex.complement_prepositions), len(words))
     for i in range(1, len(words) - 1):
-        if words[i].lower() not in ("and", "&"):
+        if words[i].lower_ not in ("and", "&"):
             continue
         after = _noun_phrase(words[i + 1:], lex)
         # before the complement, both sides need a head of their own; after it, the phrase after "and" must end in
         # a capitalised head ("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator")
         if (i < cut and _has_head(words[:i], lex) and _has_head(after, lex)) or (
-                i > cut and after and after[-1][:1].isupper() and _has_head(after[-1:], lex)):
-            return [" ".join(words[:i])] + split_title(" ".join(words[i + 1:]), lex)
-    return [" ".join(words)] if words else []
+                i > cut and after and is_cap(after[-1]) and _has_head(after[-1:], lex)):
+            return [_text(words[:i])] + split_title(words[i + 1:], lex)
+    return [_text(words)] if words else []
 
 
-def _noun_phrase(words: list[str], lex: Lexicon) -> list[str]:
+def _noun_phrase(words, lex: Lexicon) -> list:
     """The words up to the next complement preposition or "and"."""
     stops = lex.complement_prepositions | {"and", "&"}
-    return words[:next((i for i, w in enumerate(words) if w.lower() in stops), len(words))]
+    return words[:next((i for i, w in enumerate(words) if w.lower_ in stops), len(words))]
 
 
-def _has_head(words: list[str], lex: Lexicon) -> bool:
-    return any(is_head(Word(w, 0, 0, w.lower()), lex) for w in words)
+def _has_head(words, lex: Lexicon) -> bool:
+    return any(is_head(w.text, lex) for w in words)
 
 
-def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None, adjectives: frozenset = frozenset()) -> list[dict]:
+def _text(words) -> str:
+    """The words' text, with one space wherever the Doc has space or a left-out acronym aside between two."""
+    return "".join(w.text + (" " if nxt.idx > end_of(w) else "") for w, nxt in zip(words, words[1:])) + words[-1].text
+
+
+def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dict]:
     """Every (person, title) the Doc's text states, given its entities `ents`, as dicts with char spans (the
-    component's output). `adjectives`: start chars of the tokens the tagger calls adjectives."""
+    component's output)."""
     lex = lex or default_lexicon()
     text = doc_text(doc)
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
-    words = without_acronym_asides(split_glued_heads(words_of(doc), text, lex))
+    words = without_acronym_asides(words_of(doc, lex))
     wents = word_entities(words, ents)
-    last_word = {e: i for i, e in enumerate(wents) if e >= 0}
-    first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e >= 0}
+    last_word = {e: i for i, e in enumerate(wents) if e}
+    first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e}
     org_by_name = org_finder(text, ents)
-    roles = []
-    seen = set()
-    for ei, ent in enumerate(ents):
-        if ent.label != "PERSON" or ei not in first_word:
+    roles, seen = [], set()
+    for ent in ents:
+        if ent.label != "PERSON" or ent not in first_word:
             continue
-        before = title_before(words, wents, ents, first_word[ei], lex, org_by_name=org_by_name)
-        parses = ([before] if before is not None else []) + titles_after(
-            words, wents, ents, last_word[ei], lex, org_by_name=org_by_name, adjectives=adjectives)
-        for parse in parses:
-            org = ents[parse.org] if parse.org is not None else None
+        before = title_before(words, wents, first_word[ent], lex, org_by_name=org_by_name)
+        parses = [before] if before is not None else []
+        for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name):
+            org = parse.org
             place = _place_span(parse, ents, text, lex)
-            phrase = _phrase(text, parse.title_start, parse.title_end)
-            starts = [ent.start, parse.title_start, words[parse.first_word].start]
-            ends = [ent.end, parse.title_end, words[max(parse.end_word - 1, 0)].end]
+            phrase = [w for w in words if parse.title_start <= w.idx < parse.title_end]
+            starts = [ent.start, parse.title_start, words[parse.first_word].idx]
+            ends = [ent.end, parse.title_end, end_of(words[max(parse.end_word - 1, 0)])]
             for title in split_title(phrase, lex):
                 key = (ent.start, title.casefold())
                 if key in seen:
@@ -684,7 +593,7 @@ def make_role_extractor(nlp, name):
     lex = default_lexicon()
 
     def role_extractor(doc):
-        doc._.roles = find_roles(doc, doc_entities(doc), lex, adjectives=token_starts_with_pos(doc, "ADJ"))
+        doc._.roles = find_roles(doc, doc_entities(doc), lex)
         return doc
 
     return role_extractor
