@@ -42,8 +42,10 @@ def articles():
     return [article(i, t, b) for i, (t, b) in enumerate(BODIES)]
 
 
-def test_two_processes_give_the_same_extractions_as_one(articles):
+def test_two_processes_give_the_same_extractions_as_one(articles, monkeypatch):
     nlp = shared_nlp()
+    # Fresh workers after every 2 articles: three pools for five, and the same results.
+    monkeypatch.setattr("pipeline.engines.local.ARTICLES_PER_POOL", 2)
     one = [e.to_dict() for e in extract_local(articles, nlp=nlp, n_process=1, batch_size=2)]
     stats = {}
     # Partitions of 2 batches of 1 article: five tasks over two workers, taken back in input order.
@@ -52,6 +54,7 @@ def test_two_processes_give_the_same_extractions_as_one(articles):
     assert two == one
     assert any(e["mentions"] for e in one)
     assert stats["partitions"] == 3 and stats["computed"] == len(articles) and stats["failed"] == []
+    assert stats["pools"] == 3
 
 
 def test_a_worker_reports_the_article_that_raises_and_the_others_come_back_in_order(tmp_path):

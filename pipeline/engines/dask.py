@@ -65,7 +65,7 @@ def extract_with_dask(articles: Iterable[dict], cache: ExtractionCache | None = 
             # pure=False: two partitions with equal text are still two tasks (no key collisions).
             return conn["client"].submit(fn, *args, pure=False)
 
-        return submit, IN_FLIGHT_PER_THREAD * _worker_threads(conn["client"])
+        return submit, IN_FLIGHT_PER_THREAD * _worker_threads(conn["client"]), lambda: None
 
     try:
         yield from extract_partitioned(articles, executor, extract_partition, (batch_size,),

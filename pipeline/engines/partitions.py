@@ -33,22 +33,24 @@ def slim(article: dict) -> dict:
     return {"article_id": article["article_id"], "text": article["text"], "published": article.get("published")}
 
 
-def extract_partitioned(articles: Iterable[dict], executor: Callable[[], tuple[Callable, int]],
+def extract_partitioned(articles: Iterable[dict], executor: Callable[[], tuple[Callable, int, Callable]],
                         task: Callable, task_args: tuple, partition_size: int,
                         cache: ExtractionCache | None = None, stats: dict | None = None,
-                        progress=None) -> Iterator[Extraction]:
+                        progress=None, renew_after: int | None = None) -> Iterator[Extraction]:
     """Extractions for every article, in input order.
 
-    `executor()` is called once, when the first article misses the cache, and returns
-    (submit, max_in_flight); `task(partition, *task_args)` runs on a worker and returns
-    `extract_partition_rows`. Counts go to `stats`: cached, computed, partitions, failed.
+    `executor()` is called when the first article misses the cache and returns (submit, max_in_flight,
+    close); `task(partition, *task_args)` runs on a worker and returns `extract_partition_rows`. With
+    `renew_after`, once that many articles went to an executor, what it holds is taken back, it is
+    closed and the next partition goes to a new one. Counts go to `stats`: cached, computed,
+    partitions, failed.
     """
     stats = stats if stats is not None else {}
     stats.setdefault("cached", 0)
     stats.setdefault("computed", 0)
     stats.setdefault("partitions", 0)
     stats.setdefault("failed", [])
-    state: dict = {"max_in_flight": 0}
+    state: dict = {"max_in_flight": 0, "submitted": 0}
     # Each item: (partition with its cache hits filled in, future for its uncached articles or None).
     in_flight: deque = deque()
 
@@ -79,12 +81,21 @@ def extract_partitioned(articles: Iterable[dict], executor: Callable[[], tuple[C
         todo = [slim(a) for a, hit in part if hit is None]
         future = None
         if todo:
+            if "submit" in state and renew_after is not None and state["submitted"] >= renew_after:
+                while in_flight:
+                    yield from drain_one()
+                state.pop("submit")
+                state.pop("close")()
             if "submit" not in state:
-                state["submit"], state["max_in_flight"] = executor()
+                state["submit"], state["max_in_flight"], state["close"] = executor()
+                state["submitted"] = 0
             future = state["submit"](task, todo, *task_args)
+            state["submitted"] += len(todo)
             stats["partitions"] += 1
         in_flight.append((part, future))
         while len(in_flight) > state["max_in_flight"]:
             yield from drain_one()
     while in_flight:
         yield from drain_one()
+    if "close" in state:
+        state.pop("close")()
