@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase
-from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_spans import replace_ents
 from pipeline.nlp.extensions import set_source, span_key, token_texts
 from pipeline.records import ENTITY_LABELS
@@ -259,10 +259,7 @@ HEURISTICS = ("acronym_extent",)
                   default_config={"disabled": [], "kb": KB_SETTING,
                                   "org_rules": rules_setting("rules/entities_org.json")})
 def make_abbreviation_labeller(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, org_rules: Rules):
-    unknown = set(disabled) - set(HEURISTICS)
-    if unknown:
-        raise ValueError(f"abbreviations: unknown heuristics {sorted(unknown)}; known: {HEURISTICS}")
-    off = frozenset(disabled)
+    off = switched_off("abbreviations", disabled, HEURISTICS)
     heads = Heads(frozenset(org_rules["org_unit_heads"]), frozenset(org_rules["non_entity_heads"]))
     kb.alias_table   # built now, not in the first document
 

@@ -76,3 +76,13 @@ def default_data(factory: str, setting: str) -> Any:
     tests that call a component's helpers without a pipeline."""
     ref = Language.get_factory_meta(factory).default_config[setting]
     return registry.resolve({"value": ref})["value"]
+
+
+def switched_off(component: str, disabled: list[str], known: tuple[str, ...],
+                 kind: str = "heuristics") -> frozenset[str]:
+    """The `disabled` setting of a component, checked against the names it knows (a misspelt name
+    would silently switch nothing off)."""
+    unknown = set(disabled) - set(known)
+    if unknown:
+        raise ValueError(f"{component}: unknown {kind} {sorted(unknown)}; known: {known}")
+    return frozenset(disabled)

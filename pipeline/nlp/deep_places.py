@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span
 from pipeline.compiled import cached
 from pipeline.kb import SUBDIVISIONS_NAME, PLACES_NAME, KnowledgeBase, fold, plain_latin
 from pipeline.datafiles import read_jsonl
-from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_fixups import Ent, lower_words, place_lists
 from pipeline.nlp.entity_spans import is_name_like, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
@@ -321,7 +321,5 @@ class DeepPlaceFinder:
     "people_rules": rules_setting("rules/entities_people.json"), "demonyms": rules_setting("rules/demonyms.json")})
 def make_deep_place_finder(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, rules: Rules,
                            places_rules: Rules, people_rules: Rules, demonyms: Rules):
-    unknown = set(disabled) - set(CUES)
-    if unknown:
-        raise ValueError(f"deep_place_finder: unknown cues {sorted(unknown)}; known: {CUES}")
-    return DeepPlaceFinder(kb, rules, places_rules, people_rules, frozenset(disabled), demonyms)
+    off = switched_off("deep_place_finder", disabled, CUES, kind="cues")
+    return DeepPlaceFinder(kb, rules, places_rules, people_rules, off, demonyms)

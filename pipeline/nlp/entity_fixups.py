@@ -40,7 +40,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase, fold
-from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents
 from pipeline.nlp.extensions import doc_text, set_source, span_key
 from pipeline.nlp.un_agencies import inside_longer_name
@@ -855,10 +855,7 @@ HEURISTICS = ("drop_norp", "extend_hyphenated", "kb_relabel", "head_word_label",
     "role_words": rules_setting("rules/roles.json")})
 def make_entity_fixups(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, org_rules: Rules,
                        people_rules: Rules, stoplist: Rules, demonyms: Rules, role_words: Rules):
-    unknown = set(disabled) - set(HEURISTICS)
-    if unknown:
-        raise ValueError(f"entity_fixups: unknown heuristics {sorted(unknown)}; known: {HEURISTICS}")
-    off = frozenset(disabled)
+    off = switched_off("entity_fixups", disabled, HEURISTICS)
     r = fixup_rules(org_rules, people_rules, stoplist, demonyms, role_words)
     kb.alias_table   # built now, not in the first document
 

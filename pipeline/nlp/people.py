@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase, fold
-from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_spans import is_name_like, replace_ents
 from pipeline.nlp.extensions import set_source, span_key, token_texts
 
@@ -388,10 +388,7 @@ HEURISTICS = ("person_words", "hyphenated_names", "title_phrase_parts")
     "demonyms": rules_setting("rules/demonyms.json"), "places_rules": rules_setting("rules/places_deep.json")})
 def make_person_appositions(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, org_rules: Rules,
                             people_rules: Rules, role_words: Rules, demonyms: Rules, places_rules: Rules):
-    unknown = set(disabled) - set(HEURISTICS)
-    if unknown:
-        raise ValueError(f"people: unknown heuristics {sorted(unknown)}; known: {HEURISTICS}")
-    off = frozenset(disabled)
+    off = switched_off("people", disabled, HEURISTICS)
     r = {**person_rules(org_rules, people_rules, role_words, demonyms),
          "place_prepositions": frozenset(places_rules["prepositions"])}
     kb.alias_table   # built now, not in the first document
