@@ -961,6 +961,8 @@ class Linker:
         pool = full_forms or forms
         if ent is not None:
             name = ent.name
+        elif len(pool) == 1:   # most names of a corpus have one form: nothing to weigh (and _awkward is costly)
+            name = next(iter(pool))
         else:
             name = min(pool, key=lambda f: (self._awkward(f, label), -pool[f], -len(f), f))
         primary = [n for n in nodes if n not in redirected] or nodes

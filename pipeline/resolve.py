@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
@@ -384,7 +385,11 @@ def variant_token_pairs(tokens: list[str],
         long_ones = [i for i in members if len(tokens[i]) >= three]
         long_tokens = [tokens[i] for i in long_ones]
         for i in members:
-            partners = {j for key in keys(i) for j in by_key[key] if j > i}
+            # each key's list is in increasing order: the partners after i are its tail
+            partners: set[int] = set()
+            for key in keys(i):
+                bucket = by_key[key]
+                partners.update(bucket[bisect_right(bucket, i):])
             if len(tokens[i]) >= three:
                 # too far apart for a neighbourhood index: compared directly, in rapidfuzz's C loop, with the
                 # similarity `_token_variant` requires (so no variant is lost)
