@@ -7,7 +7,7 @@ import spacy
 from pipeline.nlp import quotes as Q
 from pipeline.nlp.quotes import find_quotes, find_quote_spans, mark_role
 from conftest import char_ents, make_doc, tagged
-from pipeline.nlp.roles import find_roles
+from pipeline.nlp.roles import find_roles, words_of
 
 
 ents_of = char_ents
@@ -106,6 +106,14 @@ def test_pronoun_skips_names_inside_quotations_and_the_wrong_gender():
     assert got == [("We thank Pavel Ostrov for his work", "Lena Marsh", "said")]
 
 
+def test_gender_from_honorifics_read_as_tokens():
+    # "Mme." is two tokens for spaCy, "Her Excellency" two words; a later mention by surname ("Hale's") keeps it
+    text = ("Tom Wells met Her Excellency Lena Marsh and Mme. Dora Hale.\n"
+            "Hale's team arrived. “We will keep the schools open,” he said.")
+    got = quotes_of(text, ("Tom Wells", "PERSON"), ("Lena Marsh", "PERSON"), ("Dora Hale", "PERSON"), ("Hale", "PERSON", 1))
+    assert got == [("We will keep the schools open", "Tom Wells", "said")]
+
+
 def test_organisation_speaks_when_no_person_is_named():
     text = "“Funding for the programme is secured until next year,” UNICEF said in a statement."
     assert quotes_of(text, ("UNICEF", "UN_AGENCY")) == [
@@ -182,8 +190,13 @@ def test_mark_roles_follow_position_before_glyph():
 
 def test_title_like():
     qlex = Q.default_quote_lexicon()
-    assert Q.is_title_like("Forest Restoration for the Sustainable Future", qlex)
-    assert not Q.is_title_like("We are ready to support these efforts", qlex)
+
+    def title_like(text: str) -> bool:
+        return Q.is_title_like(Q.quote_words(words_of(make_doc(text)), Q.QuoteSpan([(0, len(text))])), qlex)
+
+    assert title_like("Forest Restoration for the Sustainable Future")
+    assert title_like("#endviolence and #protect")   # hashtags count as capitalised
+    assert not title_like("We are ready to support these efforts, aren't we?")
 
 
 def test_component_writes_the_contract_keys():
@@ -204,7 +217,7 @@ def test_component_writes_the_contract_keys():
 
 
 def test_find_quote_spans_skips_unmatched_closers():
-    spans = find_quote_spans("He is 6” tall. “Yes,” she said.")
+    spans = find_quote_spans("He is 6” tall. “Yes,” she said.", words_of(make_doc("He is 6” tall. “Yes,” she said.")))
     assert len(spans) == 1
     assert spans[0].segments and "Yes" in "He is 6” tall. “Yes,” she said."[spans[0].start:spans[0].end]
 

@@ -41,7 +41,6 @@ MARKS = OPENERS | CLOSERS | NEUTRAL
 OPEN_PREV = set("([{\u2014\u2013-/:") | MARKS
 CLOSE_NEXT = set(".,;:!?)]}\u2014\u2013-\u2026'\u2019") | MARKS
 SENT_END = frozenset({".", "!", "?"})
-CUE_AFTER_RE = re.compile(r"[,.]?\s+(\w+)")
 
 
 # The word lists of models/rules/quotes.json as attributes.
@@ -115,9 +114,9 @@ def _starts_with_opener(text: str, s: int, e: int) -> int | None:
     return None
 
 
-def find_quote_spans(text: str, cue_words: frozenset = frozenset()) -> list[QuoteSpan]:
-    """Top-level quotations, nested ones kept inside; a quote left open at a paragraph's end goes on
-    when the next paragraph starts with an opening mark."""
+def find_quote_spans(text: str, words: Sequence, cue_words: frozenset = frozenset()) -> list[QuoteSpan]:
+    """Top-level quotations in the text of `words`, nested ones kept inside; a quote left open at a paragraph's
+    end goes on when the next paragraph starts with an opening mark."""
     spans: list[QuoteSpan] = []
     paras = paragraphs(text)
     cur: QuoteSpan | None = None
@@ -154,7 +153,7 @@ def find_quote_spans(text: str, cue_words: frozenset = frozenset()) -> list[Quot
             if nxt is not None and _starts_with_opener(text, nxt[0], nxt[1]) is not None:
                 cur.segments.append(_trim(text, seg_start, pe))
                 continue
-            end = _single_quote_close(text, seg_start, pe, cue_words)
+            end = _single_quote_close(text, words, seg_start, pe, cue_words)
             cur.segments.append(_trim(text, seg_start, end if end is not None else pe))
             cur.close_at = end
             spans.append(cur)
@@ -181,12 +180,14 @@ def find_single_quote_spans(text: str, taken: Sequence[QuoteSpan]) -> list[Quote
     return out
 
 
-def _single_quote_close(text: str, s: int, e: int, cue_words: frozenset) -> int | None:
+def _single_quote_close(text: str, words: Sequence, s: int, e: int, cue_words: frozenset) -> int | None:
     """An unclosed double quote closed by a stray single mark right before its cue ("...woman', says X")."""
     for i in range(s, e):
         if text[i] in "'\u2019" and i > s and not text[i - 1].isspace():
-            m = CUE_AFTER_RE.match(text, i + 1, e)
-            if m and m.group(1).casefold() in cue_words:
+            j = _first_at(words, i + 1)
+            j += j < len(words) and words[j].idx == i + 1 and words[j].text in (",", ".")
+            if j < len(words) and i + 1 < words[j].idx < e and text[words[j].idx - 1].isspace() \
+                    and words[j].lower_ in cue_words:
                 return i
     return None
 
@@ -310,17 +311,18 @@ def rank_speakers(cands: list[Speaker], cue_pos: int | None, before: bool) -> li
     return out
 
 
-def _words_of(text: str) -> list[str]:
-    return [w for w in text.replace("\n", " ").split() if any(ch.isalnum() for ch in w)]
+def quote_words(words: Sequence, q: QuoteSpan) -> list:
+    """The words of a quotation, punctuation left out."""
+    return [w for s, e in q.segments for w in words[_first_at(words, s):_first_at(words, e)]
+            if any(ch.isalnum() for ch in w.text)]
 
 
-def is_title_like(content: str, qlex: QuoteLexicon) -> bool:
-    """Mostly capitalised words with no sentence inside: a name, a title, a slogan."""
-    ws = [w.strip(".,;:!?()\u2026'\u2019\"") for w in _words_of(content)]
-    ws = [w for w in ws if w and w.casefold() not in qlex.title_function_words]
+def is_title_like(words: Sequence, qlex: QuoteLexicon) -> bool:
+    """Mostly capitalised words (`quote_words`) with no sentence inside: a name, a title, a slogan."""
+    ws = [w for w in words if w.lower_ not in qlex.title_function_words]
     if not ws:
         return True
-    caps = sum(1 for w in ws if w[:1].isupper() or w[:1].isdigit() or w.startswith("#"))
+    caps = sum(1 for w in ws if w.text[:1].isupper() or w.text[:1].isdigit() or (w.i and w.doc[w.i - 1].text == "#"))
     return caps / len(ws) >= qlex.min_fragment_title_share
 
 
@@ -342,33 +344,33 @@ def _naming_context(text: str, q: QuoteSpan, words: Sequence, qlex: QuoteLexicon
 
 
 def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[int, int]], since: int = 0,
-                        gender: str | None = None, genders: dict = {}, text: str = "") -> Ent | None:
-    """The last person mention between `since` and `pos` whose known gender (`genders`, by surname) does not
+                        gender: str | None = None, genders: dict = {}) -> Ent | None:
+    """The last person mention between `since` and `pos` whose known gender (`genders`, by mention) does not
     contradict `gender`. Names inside quotations (`quoted` spans) are what speakers talk about, not who speaks."""
     for e in reversed(ents):
         if e.label != "PERSON" or e.start < since or e.end > pos or any(s <= e.start < t for s, t in quoted):
             continue
-        known = genders.get(_surname(text, e))
+        known = genders.get(e)
         if not (gender and known and known != gender):
             return e
     return None
 
 
-def _surname(text: str, e: Ent) -> str:
-    parts = text[e.start:e.end].split()
-    return parts[-1].casefold() if parts else ""
-
-
-def _genders(text: str, ents: Sequence[Ent], qlex: QuoteLexicon) -> dict:
-    """Gender known from an honorific before any mention in the article ("Ms. Roe"), keyed by surname."""
-    out = {}
-    for e in ents:
-        before = text[max(0, e.start - 15):e.start].split()
-        w = before[-1].casefold() if before and e.label == "PERSON" else ""
-        gender = "female" if w in qlex.female_honorifics else "male" if w in qlex.male_honorifics else None
+def _genders(words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> dict:
+    """Each person mention's gender, known from an honorific before any mention of its surname ("Ms. Roe")."""
+    surname, first, known = {}, {}, {}
+    for i, e in enumerate(wents):
+        if e is not None and e.label == "PERSON":   # the last word of the mention, without a glued "'s"
+            first.setdefault(e, i)
+            surname[e] = words[i].text[max(0, e.start - words[i].idx):e.end - words[i].idx].casefold()
+    for e, i in first.items():
+        while i > 0 and (words[i - 1].text == "." or words[i - 1].is_space):   # "Mme. Roe"
+            i -= 1
+        before = {words[i - 1].lower_, " ".join(w.lower_ for w in words[max(0, i - 2):i])} if i else set()
+        gender = "female" if before & qlex.female_honorifics else "male" if before & qlex.male_honorifics else None
         if gender:
-            out.setdefault(_surname(text, e), gender)
-    return out
+            known.setdefault(surname[e], gender)
+    return {e: known.get(s) for e, s in surname.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,7 +387,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
               lex: Lexicon, qlex: QuoteLexicon) -> Attribution | None:
     """Who said the quote and with which verb, from the clauses around it; None when nothing
     around the quote says it was said."""
-    content_is_name = is_title_like("\n".join(text[s:e] for s, e in q.segments), qlex)
+    content_is_name = is_title_like(quote_words(words, q), qlex)
     ps, _ = paras[p_first]
     _, pe = paras[p_last]
     after = _clause(words, wents, (q.close_at + 1) if q.close_at is not None else q.end, pe + 1, text, True)
@@ -448,8 +450,7 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ql
         if cand.kind in ("person", "org"):
             return cand.start, cand.end
         if cand.kind == "pronoun":
-            e = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), genders=genders,
-                                    text=text)
+            e = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), genders=genders)
             if e is not None:
                 return e.start, e.end
     return None, None
@@ -466,8 +467,8 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
     wents = word_entities(words, ents)
     paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
-    genders = _genders(text, ents, qlex)
-    spans = find_quote_spans(text, qlex.cue_verbs)
+    genders = _genders(words, wents, qlex)
+    spans = find_quote_spans(text, words, qlex.cue_verbs)
     spans = sorted(spans + find_single_quote_spans(text, spans), key=lambda q: q.open_at)
     quoted = [seg for q in spans for seg in q.segments]
 
@@ -482,9 +483,9 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         if att is None and q.single:
             continue
         if att is None:
-            if _naming_context(text, q, words, qlex) or is_title_like(content, qlex):
+            if _naming_context(text, q, words, qlex) or is_title_like(quote_words(words, q), qlex):
                 continue
-            n_words = len(_words_of(content))
+            n_words = len(quote_words(words, q))
             same_para = prev is not None and prev_para == p_first
             next_para = prev is not None and prev_para == p_first - 1 and not text[paras[p_first][0]:q.open_at].strip()
             if same_para or (next_para and n_words >= qlex.min_unattributed_words):
@@ -538,8 +539,10 @@ def _is_person_at(doc, start: int | None) -> bool:
 def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict], before: int) -> tuple[int, int] | None:
     """"the Minister", "the UNICEF chief", "the Under-Secretary-General of the United Nations": the person last
     given a title with that head word, or a post at the body the title names."""
-    # spaCy splits "Under-Secretary-General" into five tokens; the title lists and the roles keep it one word
-    word = re.search(r"[\w\u2010-]+$", doc_text(doc)[:subj.idx + len(subj)]).group().casefold()
+    # spaCy splits "Under-Secretary-General" into five tokens; the title lists and the roles' words keep it one
+    words = words_of(doc, lex)
+    w = words[_first_at(words, subj.idx + 1) - 1]
+    word = w.text[:end_of(subj) - w.idx].casefold()
     if not is_head(word, lex) and word not in qlex.generic_title_heads:
         return None
     kb = doc._.mention_kb or {}
