@@ -385,3 +385,19 @@ def test_a_title_no_role_gave_goes_to_the_person_last_named(full_nlp):
     doc = full_nlp("Tom Hale arrived in the capital on Monday.\n“The clinics will reopen within a week,” the "
                    "Under-Secretary-General of the agency told reporters.")
     assert speakers_in(doc) == ["Tom Hale"]
+
+
+@pytest.mark.parametrize("text", [
+    "The Fund for Roads warned of floods on Tuesday. “Ten bridges were lost and the road to the coast is closed,” it said.",
+    "Jane Roe met the Fund for Roads. The Fund for Roads warned of floods. “Ten bridges were lost and the road is "
+    "closed,” the agency noted.",
+    "Floods were recorded, the Fund for Roads said in a statement. “Ten bridges were lost and the road to the coast is "
+    "closed,” the statement noted.",
+    "The Fund for Roads warned of floods on Tuesday. It said: “Ten bridges were lost and the road to the coast is "
+    "closed.”",
+])
+def test_it_and_the_body_or_its_statement_speak_for_the_organization_last_named(text):
+    spec = [("Fund for Roads", "ORG", n) for n in range(text.count("Fund for Roads"))]
+    spec += [("Jane Roe", "PERSON")] if "Jane Roe" in text else []
+    got = quotes_of(text, *spec)
+    assert [g[1] for g in got] == ["Fund for Roads"]

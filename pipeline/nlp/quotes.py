@@ -69,11 +69,7 @@ def mark_role(text: str, i: int) -> str | None:
         return "open"
     if can_close and not can_open:
         return "close"
-    if ch in OPENERS:
-        return "open"
-    if ch in CLOSERS:
-        return "close"
-    return None
+    return "open" if ch in OPENERS else "close" if ch in CLOSERS else None
 
 
 @dataclass
@@ -272,6 +268,10 @@ def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
                                                  and words[i - 1].lower_ == "to"):
             # "she said", "according to him"
             out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))
+        elif i + 1 < len(words) and words[i + 1].lower_ in qlex.cue_verbs and (w.lower_ == "it" or (
+                words[i - 1].lower_ == "the" and w.lower_ in qlex.described_body_nouns | qlex.document_nouns)) \
+                and not any(x.text[:1].isalnum() for x in words[:i - (w.lower_ != "it")]):
+            out.append(Speaker("pronoun", w.idx, end_of(w), "it"))   # "”, it said", "the statement noted": a body
     return out
 
 
@@ -344,11 +344,11 @@ def _naming_context(text: str, q: QuoteSpan, words: Sequence, qlex: QuoteLexicon
 
 
 def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[int, int]], since: int = 0,
-                        gender: str | None = None, genders: dict = {}) -> Ent | None:
-    """The last person mention between `since` and `pos` whose known gender (`genders`, by mention) does not
-    contradict `gender`. Names inside quotations (`quoted` spans) are what speakers talk about, not who speaks."""
+                        gender: str | None = None, genders: dict = {}, labels=("PERSON",)) -> Ent | None:
+    """The last person (or `labels`) mention between `since` and `pos` whose known gender (`genders`, by mention)
+    does not contradict `gender`. Names inside quotations (`quoted` spans) are what speakers talk about."""
     for e in reversed(ents):
-        if e.label != "PERSON" or e.start < since or e.end > pos or any(s <= e.start < t for s, t in quoted):
+        if e.label not in labels or e.start < since or e.end > pos or any(s <= e.start < t for s, t in quoted):
             continue
         known = genders.get(e)
         if not (gender and known and known != gender):
@@ -450,7 +450,8 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ql
         if cand.kind in ("person", "org"):
             return cand.start, cand.end
         if cand.kind == "pronoun":
-            e = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), genders=genders)
+            e = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), genders=genders,
+                                    labels=ORG_LABELS if cand.word == "it" else ("PERSON",))
             if e is not None:
                 return e.start, e.end
     return None, None
