@@ -401,3 +401,9 @@ def test_it_and_the_body_or_its_statement_speak_for_the_organization_last_named(
     spec += [("Jane Roe", "PERSON")] if "Jane Roe" in text else []
     got = quotes_of(text, *spec)
     assert [g[1] for g in got] == ["Fund for Roads"]
+
+
+def test_a_pronoun_takes_the_subject_of_the_sentence_that_last_names_people(full_nlp):
+    doc = full_nlp("Jane Roe, the head of the clinic, thanked Tom Hale for his support on Monday.\n"
+                   "“We will open twenty new clinics in the north of the country this year,” she said.")
+    assert speakers_in(doc) == ["Jane Roe"]

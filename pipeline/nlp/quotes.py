@@ -6,10 +6,10 @@ end); straight, curly and angle quotation marks, matched by where they stand rat
 text often mixes them: «...”). Names, titles and slogans in quotation marks are not quotes; a short
 quoted fragment of speech (said it would act “very closely”) is.
 
-The speaker is the character span of an entity mention. A pronoun ("she added") resolves to the person
-last named before it; an organization speaks where no person is named. Where the Doc is parsed, the subject
-of the speech verb wins, and a subject that is a bare title ("the Minister said") is the person last given
-that title (read from `doc._.roles`, which runs before this component).
+The speaker is the character span of an entity mention. A pronoun ("she added") resolves to the person last
+named before it (the subject of that sentence, where parsed), "it said" to the organization; an organization
+speaks where no person is named. Where the Doc is parsed, the subject of the speech verb wins, and a subject
+that is a bare title ("the Minister said") is the person last given that title (from `doc._.roles`).
 
 The rules are pure functions of (the Doc's words, entities, roles) with word lists from
 models/rules/quotes.json; a Doc from the bare tokenizer is enough to run all but the parse's.
@@ -102,12 +102,8 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _starts_with_opener(text: str, s: int, e: int) -> int | None:
-    j = s
-    while j < e and text[j].isspace():
-        j += 1
-    if j < e and text[j] in MARKS and mark_role(text, j) == "open":
-        return j
-    return None
+    j = e - len(text[s:e].lstrip())
+    return j if j < e and text[j] in MARKS and mark_role(text, j) == "open" else None
 
 
 def find_quote_spans(text: str, words: Sequence, cue_words: frozenset = frozenset()) -> list[QuoteSpan]:
@@ -344,20 +340,28 @@ def _naming_context(text: str, q: QuoteSpan, words: Sequence, qlex: QuoteLexicon
 
 
 def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[int, int]], since: int = 0,
-                        gender: str | None = None, genders: dict = {}, labels=("PERSON",)) -> Ent | None:
-    """The last person (or `labels`) mention between `since` and `pos` whose known gender (`genders`, by mention)
-    does not contradict `gender`. Names inside quotations (`quoted` spans) are what speakers talk about."""
+                        gender: str | None = None, facts: dict = {}, labels=("PERSON",)) -> tuple:
+    """Span of the last person (or `labels`) mention between `since` and `pos` whose gender (`facts`) does not
+    contradict `gender`, or of the subject of the sentence naming it ("X thanked Y. “...,” she said": X), where the
+    Doc is parsed. Names inside quotations (`quoted` spans) are what speakers talk about, not who speaks."""
+    first = None   # (the last mention, its sentence)
     for e in reversed(ents):
         if e.label not in labels or e.start < since or e.end > pos or any(s <= e.start < t for s, t in quoted):
             continue
-        known = genders.get(e)
-        if not (gender and known and known != gender):
-            return e
-    return None
+        known, sent, subject = facts.get(e, (None, None, False))
+        if gender and known and known != gender:
+            continue
+        if first is not None and sent != first[1]:
+            break
+        first = first or (e, sent)
+        if subject or sent is None:
+            return e.start, e.end
+    return (first[0].start, first[0].end) if first else (None, None)
 
 
-def _genders(words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> dict:
-    """Each person mention's gender, known from an honorific before any mention of its surname ("Ms. Roe")."""
+def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> dict:
+    """Each person mention's (gender known from an honorific before any mention of its surname ("Ms. Roe"), start
+    of its sentence, whether it is its clause's subject), the last two where the Doc is parsed."""
     surname, first, known = {}, {}, {}
     for i, e in enumerate(wents):
         if e is not None and e.label == "PERSON":   # the last word of the mention, without a glued "'s"
@@ -370,7 +374,9 @@ def _genders(words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> dict:
         gender = "female" if before & qlex.female_honorifics else "male" if before & qlex.male_honorifics else None
         if gender:
             known.setdefault(surname[e], gender)
-    return {e: known.get(s) for e, s in surname.items()}
+    parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, e.root.dep_ in ("nsubj", "nsubjpass"))
+              for e in doc.ents if e.label_ == "PERSON"} if doc.has_annotation("DEP") else {}
+    return {e: (known.get(s), *parsed.get(e, (None, False))) for e, s in surname.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -442,7 +448,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
     return None
 
 
-def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], qlex: QuoteLexicon, genders: dict,
+def resolve_speaker(cands: Sequence[Speaker], ents: Sequence[Ent], qlex: QuoteLexicon, facts: dict,
                     quoted) -> tuple[int | None, int | None]:
     """Span of the first candidate that resolves to a mention: a person or organization as named, a
     pronoun to the person last named."""
@@ -450,10 +456,10 @@ def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], ql
         if cand.kind in ("person", "org"):
             return cand.start, cand.end
         if cand.kind == "pronoun":
-            e = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), genders=genders,
-                                    labels=ORG_LABELS if cand.word == "it" else ("PERSON",))
-            if e is not None:
-                return e.start, e.end
+            start, end = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), facts=facts,
+                                             labels=ORG_LABELS if cand.word == "it" else ("PERSON",))
+            if start is not None:
+                return start, end
     return None, None
 
 
@@ -468,7 +474,7 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
     wents = word_entities(words, ents)
     paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
-    genders = _genders(words, wents, qlex)
+    facts = _person_facts(doc, words, wents, qlex)
     spans = find_quote_spans(text, words, qlex.cue_verbs)
     spans = sorted(spans + find_single_quote_spans(text, spans), key=lambda q: q.open_at)
     quoted = [seg for q in spans for seg in q.segments]
@@ -498,22 +504,22 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             if n_words < qlex.min_unattributed_words:
                 continue
             att = Attribution([], None)
-        start, end = resolve_speaker(att.speakers, text, ents, qlex, genders, quoted)
+        start, end = resolve_speaker(att.speakers, ents, qlex, facts, quoted)
         start, end = agency_described(doc, start, end, q.start, qlex) or (start, end)
-        if doc.has_annotation("DEP") and not _is_person_at(doc, start):
+        if doc.has_annotation("DEP") and not any(e.label_ == "PERSON" and e.start_char == start for e in doc.ents):
             # the subject of the speech verb as the parse reads it, before the guesses below and before the
             # continuations copy the speaker
             start, end = speaking_subject(doc, q.start, q.end, lex, qlex, roles) or (start, end)
         if start is None and att.cue is not None:
             # said, by someone the clause does not name: the person the paragraph has just named
             # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
-            start, end = _span(person_named_before(q.open_at, ents, quoted, since=paras[p_first][0]))
+            start, end = person_named_before(q.open_at, ents, quoted, since=paras[p_first][0], facts=facts)
         if start is None and not att.speakers:
             # a quotation nothing around it attributes: the guidelines give it to the person the
             # article names as speaking, "even far from the quotation marks" - the speaker of the
             # last attributed quote, else the last person named before it
             start, end = (prev["speaker_start"], prev["speaker_end"]) if prev is not None and \
-                prev["speaker_start"] is not None else _span(person_named_before(q.open_at, ents, quoted))
+                prev["speaker_start"] is not None else person_named_before(q.open_at, ents, quoted, facts=facts)
         rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": att.cue,
                "start_char": q.start, "end_char": q.end}
         out += per_paragraph(rec, text, q)
@@ -527,14 +533,6 @@ def per_paragraph(rec: dict, text: str, q: QuoteSpan) -> list[dict]:
     if len(q.segments) == 1:
         return [rec]
     return [dict(rec, text=text[s:e], start_char=s, end_char=e) for s, e in q.segments]
-
-
-def _span(e: Ent | None) -> tuple[int | None, int | None]:
-    return (e.start, e.end) if e is not None else (None, None)
-
-
-def _is_person_at(doc, start: int | None) -> bool:
-    return start is not None and any(e.label_ == "PERSON" and e.start_char == start for e in doc.ents)
 
 
 def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict], before: int) -> tuple[int, int] | None:
