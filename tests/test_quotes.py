@@ -407,3 +407,11 @@ def test_a_pronoun_takes_the_subject_of_the_sentence_that_last_names_people(full
     doc = full_nlp("Jane Roe, the head of the clinic, thanked Tom Hale for his support on Monday.\n"
                    "“We will open twenty new clinics in the north of the country this year,” she said.")
     assert speakers_in(doc) == ["Jane Roe"]
+
+
+@pytest.mark.parametrize("subject, speaker", [("the senior United Nations political official", "Tom Hale"),
+                                              ("the official", "Tom Hale"), ("a UNICEF official", "UNICEF")])
+def test_the_official_no_role_names_is_the_person_last_given_a_post(full_nlp, subject, speaker):
+    doc = full_nlp("Tom Hale, Under-Secretary-General for Political Affairs, arrived in the capital on Monday.\n"
+                   f"The country is going through “a painful transition,” {subject} told the Security Council today.")
+    assert speakers_in(doc) == [speaker]

@@ -163,13 +163,9 @@ def find_single_quote_spans(text: str, taken: Sequence[QuoteSpan]) -> list[Quote
     """Quotations in single curly marks (‘...’) outside the double-marked ones. Only the left mark
     opens, since the right one doubles as the apostrophe; a plural possessive ("parents’ rights") may
     still close one early, which is why these quotes must have a cue to count."""
-    out = []
-    for m in SINGLE_RE.finditer(text):
-        if "\n" in m.group(1) or any(q.open_at <= m.start() <= q.end + 1 for q in taken):
-            continue
-        out.append(QuoteSpan(segments=[_trim(text, m.start(1), m.end(1))], open_at=m.start(),
-                             close_at=m.end() - 1, single=True))
-    return out
+    return [QuoteSpan([_trim(text, m.start(1), m.end(1))], open_at=m.start(), close_at=m.end() - 1, single=True)
+            for m in SINGLE_RE.finditer(text)
+            if "\n" not in m.group(1) and not any(q.open_at <= m.start() <= q.end + 1 for q in taken)]
 
 
 def _single_quote_close(text: str, words: Sequence, s: int, e: int, cue_words: frozenset) -> int | None:
@@ -552,7 +548,8 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
 
     orgs = {body(e.start_char, e.end_char) for e in doc.ents if e.label_ in ORG_LABELS
             and subj.left_edge.i <= e.start and e.end <= subj.right_edge.i + 1}
-    key = " " + word.replace("-", " ") + " "
+    key, loose = " " + word.replace("-", " ") + " ", None
+    definite = word in qlex.generic_title_heads and any(c.lower_ == "the" for c in subj.children)  # not "a UN official"
     for role in sorted(roles, key=lambda r: r["person_start"], reverse=True):
         if role["person_end"] > before:
             continue
@@ -560,7 +557,9 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
         if (orgs and at_org) or (not orgs and word not in qlex.generic_title_heads
                                  and key in " " + role["title"].casefold().replace("-", " ") + " "):
             return role["person_start"], role["person_end"]
-    return None
+        if loose is None and definite and (not orgs or role["org_start"] is None):
+            loose = role["person_start"], role["person_end"]   # "the UN official": last given a post at no other body
+    return loose
 
 
 def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon,
