@@ -415,3 +415,24 @@ def test_the_official_no_role_names_is_the_person_last_given_a_post(full_nlp, su
     doc = full_nlp("Tom Hale, Under-Secretary-General for Political Affairs, arrived in the capital on Monday.\n"
                    f"The country is going through “a painful transition,” {subject} told the Security Council today.")
     assert speakers_in(doc) == [speaker]
+
+
+def test_a_subject_the_model_left_out_is_the_person_whose_surname_it_is(blank_nlp):
+    # a hand-parsed Doc: the second "Hale" is the subject of "hailed" (tagged ADV, as the tagger does with
+    # unusual surnames) but no entity; the person named in full before is the speaker, not the UN
+    from spacy.tokens import Doc, Span
+    from pipeline.nlp.roles import doc_entities
+
+    words = ["Tom", "Hale", "arrived", ".", "Hale", "hailed", "the", "UN", "'s", "legacy", ",", "noting", "it", "has",
+             "made", "“", "real", "progress", "”", "."]
+    spaces = [True, True, False, True, True, True, True, False, True, False, True, True, True, True, True, False,
+              True, False, False, False]
+    heads = [1, 2, 2, 2, 5, 5, 7, 9, 7, 5, 5, 5, 14, 14, 11, 17, 17, 14, 17, 5]
+    deps = ["compound", "nsubj", "ROOT", "punct", "nsubj", "ROOT", "det", "poss", "case", "dobj", "punct", "advcl",
+            "nsubj", "aux", "ccomp", "punct", "amod", "dobj", "punct", "punct"]
+    pos = ["PROPN", "PROPN", "VERB", "PUNCT", "ADV", "VERB", "DET", "PROPN", "PART", "NOUN", "PUNCT", "VERB", "PRON",
+           "AUX", "VERB", "PUNCT", "ADJ", "NOUN", "PUNCT", "PUNCT"]
+    doc = Doc(blank_nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 7, 8, "UN_AGENCY")]
+    got = [(q["text"], doc.text[q["speaker_start"]:q["speaker_end"]]) for q in find_quotes(doc, doc_entities(doc))]
+    assert got == [("real progress", "Tom Hale")]

@@ -587,8 +587,9 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
             # the parser reads an inverted subject as the object: "“...,” highlighted the Under-Secretary-General"
             subjects = [c for c in verb.children if c.dep_ == "dobj"]
         for subj in subjects:
-            for ent in doc.ents:
-                if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end and ent.start_char not in inside:
+            for ent in doc.ents:   # the person, or one the article names in full whose surname the subject is
+                if ent.label_ == "PERSON" and ent.start_char not in inside and (ent.start <= subj.i < ent.end or (
+                        subj.ent_type_ != "PERSON" and len(ent) > 1 and ent[-1].text == subj.text)):
                     return ent.start_char, ent.end_char
             titled = _person_by_title(doc, subj, lex, qlex, roles, start)
             if titled is not None:
