@@ -436,3 +436,10 @@ def test_a_subject_the_model_left_out_is_the_person_whose_surname_it_is(blank_nl
     doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 7, 8, "UN_AGENCY")]
     got = [(q["text"], doc.text[q["speaker_start"]:q["speaker_end"]]) for q in find_quotes(doc, doc_entities(doc))]
     assert got == [("real progress", "Tom Hale")]
+
+
+def test_a_fragment_far_before_its_cue_counts_when_the_cue_names_its_speaker():
+    text = "This is the only “reliable” route into the region in the dry season, said Jane Roe."
+    assert quotes_of(text, ("Jane Roe", "PERSON")) == [("reliable", "Jane Roe", "said")]
+    text = "The “green wall” project will cover ten regions by 2030, said Jane Roe."   # a name, not speech
+    assert quotes_of(text, ("Jane Roe", "PERSON")) == []

@@ -411,7 +411,9 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
                 ws[2].lower_ in qlex.subject_pronouns or is_honorific(ws[2], lex)
                 or (after.wents[2] and after.wents[2].label == "PERSON")):
             ci = 1
-    if ci is not None and _continues_sentence(after, lex, qlex) and (ci <= 4 or _starts_with_speaker(after, lex, qlex)):
+    if ci is not None and _continues_sentence(after, lex, qlex) and (ci <= 4 or _starts_with_speaker(after, lex, qlex) or (
+            ci + 1 < len(after.words) and after.wents[ci + 1] and not content_is_name
+            and not _naming_context(text, q, words, qlex))):   # "the only “reliable” route into Darfur, said WFP"
         return Attribution(rank_speakers(_speakers(after, qlex), None, before=False), _cue_text(after, ci, qlex))
     if not before.words:
         return None
