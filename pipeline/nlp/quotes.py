@@ -248,13 +248,9 @@ def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
     for i, w in enumerate(words):
         e = clause.wents[i]
         if e:
-            if e in seen_ent:
-                continue
+            if e not in seen_ent and (e.label == "PERSON" or e.label in ORG_LABELS):
+                out.append(Speaker("person" if e.label == "PERSON" else "org", e.start, e.end, ""))
             seen_ent.add(e)
-            if e.label == "PERSON":
-                out.append(Speaker("person", e.start, e.end, ""))
-            elif e.label in ORG_LABELS:
-                out.append(Speaker("org", e.start, e.end, ""))
             continue
         if w.lower_ in qlex.subject_pronouns or (w.lower_ in qlex.object_pronouns and i > 0
                                                  and words[i - 1].lower_ == "to"):
@@ -294,8 +290,7 @@ def rank_speakers(cands: list[Speaker], cue_pos: int | None, before: bool) -> li
     """Speaker candidates of a clause, best first: a person, then a pronoun, an organization. Before a
     quote the subject stands nearest before the cue; after it, the first named."""
     if cue_pos is not None and before:
-        cands_b = [c for c in cands if c.start < cue_pos]
-        cands = cands_b or cands
+        cands = [c for c in cands if c.start < cue_pos] or cands
     out = []
     for kind in ("person", "pronoun", "org"):
         ks = [c for c in cands if c.kind == kind]
