@@ -443,3 +443,10 @@ def test_a_fragment_far_before_its_cue_counts_when_the_cue_names_its_speaker():
     assert quotes_of(text, ("Jane Roe", "PERSON")) == [("reliable", "Jane Roe", "said")]
     text = "The “green wall” project will cover ten regions by 2030, said Jane Roe."   # a name, not speech
     assert quotes_of(text, ("Jane Roe", "PERSON")) == []
+
+
+def test_a_fragment_whose_speech_verb_the_parse_gives_a_subject_is_speech(full_nlp):
+    doc = full_nlp("Stressing that donors must fund the “longer-term resilience” of farms, Jane Roe urged partners to "
+                   "act quickly.")
+    assert [(q["text"], s) for q, s in zip(doc._.quotes, speakers_in(doc))] == [("longer-term resilience", "Jane Roe")]
+    assert full_nlp("The so-called “ghost schools” remain a problem in the north, the report noted.")._.quotes == []

@@ -482,10 +482,15 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex)
         if att is None and q.single:
             continue
+        qwords = quote_words(words, q)
+        if att is None and doc.has_annotation("DEP") and len(qwords) < qlex.min_unattributed_words and not (
+                is_title_like(qwords, qlex) or (text[q.start].isupper() and _naming_context(text, q, words, qlex))) \
+                and speaking_subject(doc, q.start, q.end, lex, qlex, roles):   # "Urging the “...” of X, Swan said"
+            att = Attribution([], None)   # a fragment of speech whose speaker the parse names
         if att is None:
-            if _naming_context(text, q, words, qlex) or is_title_like(quote_words(words, q), qlex):
+            if _naming_context(text, q, words, qlex) or is_title_like(qwords, qlex):
                 continue
-            n_words = len(quote_words(words, q))
+            n_words = len(qwords)
             same_para = prev is not None and prev_para == p_first
             next_para = prev is not None and prev_para == p_first - 1 and not text[paras[p_first][0]:q.open_at].strip()
             if same_para or (next_para and n_words >= qlex.min_unattributed_words):
