@@ -450,3 +450,10 @@ def test_a_fragment_whose_speech_verb_the_parse_gives_a_subject_is_speech(full_n
                    "act quickly.")
     assert [(q["text"], s) for q, s in zip(doc._.quotes, speakers_in(doc))] == [("longer-term resilience", "Jane Roe")]
     assert full_nlp("The so-called “ghost schools” remain a problem in the north, the report noted.")._.quotes == []
+
+
+def test_a_speech_verb_on_the_next_line_is_not_the_quotes_even_when_the_parse_joins_the_lines(full_nlp):
+    doc = full_nlp("Jane Roe, who leads the WFP office in Chad, said the situation was dire.\n"
+                   "“Families are eating one meal a day,” Roe added. “Some are eating nothing at all.”\n"
+                   "Tom Hale, the minister, agreed. “We will send more food to the border,” he said.")
+    assert speakers_in(doc) == ["Roe", "Roe", "Tom Hale"]

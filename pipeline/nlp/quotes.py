@@ -234,10 +234,8 @@ def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | Non
 
 
 def _cue_text(clause: Clause, i: int | None, qlex: QuoteLexicon) -> str | None:
-    if i is None:
-        return None
-    w = clause.words[i]
-    return f"{w.text} {clause.words[i + 1].text}" if w.lower_ in qlex.cue_particles else w.text
+    w = clause.words[i] if i is not None else None
+    return None if w is None else f"{w.text} {clause.words[i + 1].text}" if w.lower_ in qlex.cue_particles else w.text
 
 
 def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
@@ -574,10 +572,10 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
     sent = doc.char_span(start, end, alignment_mode="expand")
     if sent is None:
         return None
-    sent = sent[0].sent
-    inside = range(start, end)
-    for verb in sent:
-        if verb.lower_ not in qlex.cue_verbs or verb.idx in inside:
+    sent, inside, text = sent[0].sent, range(start, end), doc_text(doc)
+    for verb in sent:   # in the quote's paragraph: a parsed sentence may run on into the next line
+        if verb.lower_ not in qlex.cue_verbs or verb.idx in inside or "\n" in text[min(verb.idx, end):
+                                                                                  max(verb.idx, start)]:
             continue
         v = verb
         for _ in range(3):
