@@ -395,6 +395,8 @@ def test_a_title_no_role_gave_goes_to_the_person_last_named(full_nlp):
     "closed,” the statement noted.",
     "The Fund for Roads warned of floods on Tuesday. It said: “Ten bridges were lost and the road to the coast is "
     "closed.”",
+    "Floods were recorded, the Fund for Roads said on Monday. “Ten bridges were lost and the road to the coast is "
+    "closed,” the statement reads.",
 ])
 def test_it_and_the_body_or_its_statement_speak_for_the_organization_last_named(text):
     spec = [("Fund for Roads", "ORG", n) for n in range(text.count("Fund for Roads"))]

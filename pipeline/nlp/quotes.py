@@ -222,11 +222,12 @@ def _first_at(words: Sequence, pos: int) -> int:
 def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | None = None) -> int | None:
     """The first cue verb of a clause (a few count only with their particle: "according to", "pointed out");
     given the starts of its `subjects`, the first cue with a subject before it ("X, speaking in Y, said the
-    agency continues to ..." takes "said"), else the last cue."""
+    agency continues to ..." takes "said"), else the last cue. A document "reads" too ("the statement reads")."""
     last = None
     for i, w in enumerate(clause.words):
         nxt = clause.words[i + 1].lower_ if i + 1 < len(clause.words) else ""
-        if w.lower_ in qlex.cue_verbs and nxt in qlex.cue_particles.get(w.lower_, [nxt]):
+        if (w.lower_ in qlex.cue_verbs or (w.lower_ in qlex.document_cues and i and clause.words[i - 1].lower_ in
+                                           qlex.document_nouns)) and nxt in qlex.cue_particles.get(w.lower_, [nxt]):
             if subjects is None or any(s < w.idx for s in subjects):
                 return i
             last = i
@@ -254,8 +255,8 @@ def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
                                                  and words[i - 1].lower_ == "to"):
             # "she said", "according to him"
             out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))
-        elif i + 1 < len(words) and words[i + 1].lower_ in qlex.cue_verbs and (w.lower_ == "it" or (
-                words[i - 1].lower_ == "the" and w.lower_ in qlex.described_body_nouns | qlex.document_nouns)) \
+        elif i + 1 < len(words) and words[i + 1].lower_ in qlex.cue_verbs | qlex.document_cues and (w.lower_ == "it"
+                or (words[i - 1].lower_ == "the" and w.lower_ in qlex.described_body_nouns | qlex.document_nouns)) \
                 and not any(x.text[:1].isalnum() for x in words[:i - (w.lower_ != "it")]):
             out.append(Speaker("pronoun", w.idx, end_of(w), "it"))   # "”, it said", "the statement noted": a body
     return out
