@@ -443,7 +443,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
 def resolve_speaker(cands: Sequence[Speaker], ents: Sequence[Ent], qlex: QuoteLexicon, facts: dict,
                     quoted) -> tuple[int | None, int | None]:
     """Span of the first candidate that resolves to a mention: a person or organization as named, a
-    pronoun to the person last named."""
+    pronoun to the person last named ("it" to the organization)."""
     for cand in cands:
         if cand.kind in ("person", "org"):
             return cand.start, cand.end
