@@ -26,3 +26,16 @@ def test_span_groups_drops_the_copies_at_the_end(blank_nlp):
     token_texts(doc)
     doc = span_groups(doc)
     assert TEXT_KEY not in doc.user_data and WORDS_KEY not in doc.user_data
+
+
+def test_roles_and_quotes_share_one_retokenized_copy_per_doc(blank_nlp):
+    from pipeline.nlp.roles import default_lexicon, words_of
+
+    lex = default_lexicon()
+    doc = blank_nlp("Ms. Åsa Öberg, UNICEF's Ambassador-at-Large, spoke.")
+    words = words_of(doc, lex)
+    assert words_of(doc, lex) is words and "Ambassador-at-Large" in [w.text for w in words]
+    assert not doc.user_data.get(WORDS_KEY) or all(isinstance(t, str) for t in doc.user_data[WORDS_KEY])
+    with doc.retokenize() as retokenizer:
+        retokenizer.merge(doc[1:3])
+    assert words_of(doc, lex) is not words and "Åsa Öberg" in [w.text for w in words_of(doc, lex)]

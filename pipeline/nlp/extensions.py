@@ -5,6 +5,9 @@ Values are lists of plain dicts (JSON/msgpack-safe), so Docs survive spaCy's mul
 (rule, abbreviation, ...); entities absent from it come from the statistical model.
 `mention_kb` maps the same key to a knowledge-base id.
 """
+import functools
+import weakref
+
 from spacy.tokens import Doc
 
 DOC_EXTENSIONS = ("figures", "dates", "roles", "quotes", "mention_sources", "mention_kb", "published")
@@ -42,6 +45,24 @@ def token_texts(doc: Doc) -> list[str]:
         text = doc_text(doc)
         words = doc.user_data[WORDS_KEY] = [text[i:i + n] for i, n in doc.to_array([IDX, LENGTH]).tolist()]
     return words
+
+
+def once_per_doc(fn):
+    """`fn(doc, *args)` computed once per Doc, args (by identity) and token count, for what several components
+    read: roles.words_of, the retokenized copy that roles and quotes share (its callers must not change it).
+    Kept by a weak reference to the Doc, so it goes with the Doc and never travels in user_data; a Doc
+    retokenized since gets a new one."""
+    cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    @functools.wraps(fn)
+    def once(doc: Doc, *args):
+        results = cache.setdefault(doc, {})
+        key = (len(doc), *map(id, args))
+        if key not in results:   # the args stay referenced with the result: their ids cannot be reused
+            results[key] = (args, fn(doc, *args))
+        return results[key][1]
+
+    return once
 
 
 def span_key(start_char: int, end_char: int) -> str:

@@ -6,10 +6,10 @@ end); straight, curly and angle quotation marks, matched by where they stand rat
 text often mixes them: «...”). Names, titles and slogans in quotation marks are not quotes; a short
 quoted fragment of speech (said it would act “very closely”) is.
 
-The speaker is the character span of an entity mention. A pronoun ("she added") resolves to the person
-last named before it; an organization speaks where no person is named. Where the Doc is parsed, the subject
-of the speech verb wins, and a subject that is a bare title ("the Minister said") is the person last given
-that title (read from `doc._.roles`, which runs before this component).
+The speaker is the character span of an entity mention. A pronoun ("she added") resolves to the person last
+named before it (the subject of that sentence, where parsed), "it said" to the organization; an organization
+speaks where no person is named. Where the Doc is parsed, the subject of the speech verb wins, and a subject
+that is a bare title ("the Minister said") is the person last given that title (from `doc._.roles`).
 
 The rules are pure functions of (the Doc's words, entities, roles) with word lists from
 models/rules/quotes.json; a Doc from the bare tokenizer is enough to run all but the parse's.
@@ -41,7 +41,6 @@ MARKS = OPENERS | CLOSERS | NEUTRAL
 OPEN_PREV = set("([{\u2014\u2013-/:") | MARKS
 CLOSE_NEXT = set(".,;:!?)]}\u2014\u2013-\u2026'\u2019") | MARKS
 SENT_END = frozenset({".", "!", "?"})
-CUE_AFTER_RE = re.compile(r"[,.]?\s+(\w+)")
 
 
 # The word lists of models/rules/quotes.json as attributes.
@@ -70,11 +69,7 @@ def mark_role(text: str, i: int) -> str | None:
         return "open"
     if can_close and not can_open:
         return "close"
-    if ch in OPENERS:
-        return "open"
-    if ch in CLOSERS:
-        return "close"
-    return None
+    return "open" if ch in OPENERS else "close" if ch in CLOSERS else None
 
 
 @dataclass
@@ -107,17 +102,13 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _starts_with_opener(text: str, s: int, e: int) -> int | None:
-    j = s
-    while j < e and text[j].isspace():
-        j += 1
-    if j < e and text[j] in MARKS and mark_role(text, j) == "open":
-        return j
-    return None
+    j = e - len(text[s:e].lstrip())
+    return j if j < e and text[j] in MARKS and mark_role(text, j) == "open" else None
 
 
-def find_quote_spans(text: str, cue_words: frozenset = frozenset()) -> list[QuoteSpan]:
-    """Top-level quotations, nested ones kept inside; a quote left open at a paragraph's end goes on
-    when the next paragraph starts with an opening mark."""
+def find_quote_spans(text: str, words: Sequence, cue_words: frozenset = frozenset()) -> list[QuoteSpan]:
+    """Top-level quotations in the text of `words`, nested ones kept inside; a quote left open at a paragraph's
+    end goes on when the next paragraph starts with an opening mark."""
     spans: list[QuoteSpan] = []
     paras = paragraphs(text)
     cur: QuoteSpan | None = None
@@ -154,7 +145,7 @@ def find_quote_spans(text: str, cue_words: frozenset = frozenset()) -> list[Quot
             if nxt is not None and _starts_with_opener(text, nxt[0], nxt[1]) is not None:
                 cur.segments.append(_trim(text, seg_start, pe))
                 continue
-            end = _single_quote_close(text, seg_start, pe, cue_words)
+            end = _single_quote_close(text, words, seg_start, pe, cue_words)
             cur.segments.append(_trim(text, seg_start, end if end is not None else pe))
             cur.close_at = end
             spans.append(cur)
@@ -172,21 +163,19 @@ def find_single_quote_spans(text: str, taken: Sequence[QuoteSpan]) -> list[Quote
     """Quotations in single curly marks (‘...’) outside the double-marked ones. Only the left mark
     opens, since the right one doubles as the apostrophe; a plural possessive ("parents’ rights") may
     still close one early, which is why these quotes must have a cue to count."""
-    out = []
-    for m in SINGLE_RE.finditer(text):
-        if "\n" in m.group(1) or any(q.open_at <= m.start() <= q.end + 1 for q in taken):
-            continue
-        out.append(QuoteSpan(segments=[_trim(text, m.start(1), m.end(1))], open_at=m.start(),
-                             close_at=m.end() - 1, single=True))
-    return out
+    return [QuoteSpan([_trim(text, m.start(1), m.end(1))], open_at=m.start(), close_at=m.end() - 1, single=True)
+            for m in SINGLE_RE.finditer(text)
+            if "\n" not in m.group(1) and not any(q.open_at <= m.start() <= q.end + 1 for q in taken)]
 
 
-def _single_quote_close(text: str, s: int, e: int, cue_words: frozenset) -> int | None:
+def _single_quote_close(text: str, words: Sequence, s: int, e: int, cue_words: frozenset) -> int | None:
     """An unclosed double quote closed by a stray single mark right before its cue ("...woman', says X")."""
     for i in range(s, e):
         if text[i] in "'\u2019" and i > s and not text[i - 1].isspace():
-            m = CUE_AFTER_RE.match(text, i + 1, e)
-            if m and m.group(1).casefold() in cue_words:
+            j = _first_at(words, i + 1)
+            j += j < len(words) and words[j].idx == i + 1 and words[j].text in (",", ".")
+            if j < len(words) and i + 1 < words[j].idx < e and text[words[j].idx - 1].isspace() \
+                    and words[j].lower_ in cue_words:
                 return i
     return None
 
@@ -233,11 +222,12 @@ def _first_at(words: Sequence, pos: int) -> int:
 def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | None = None) -> int | None:
     """The first cue verb of a clause (a few count only with their particle: "according to", "pointed out");
     given the starts of its `subjects`, the first cue with a subject before it ("X, speaking in Y, said the
-    agency continues to ..." takes "said"), else the last cue."""
+    agency continues to ..." takes "said"), else the last cue. A document "reads" too ("the statement reads")."""
     last = None
     for i, w in enumerate(clause.words):
         nxt = clause.words[i + 1].lower_ if i + 1 < len(clause.words) else ""
-        if w.lower_ in qlex.cue_verbs and nxt in qlex.cue_particles.get(w.lower_, [nxt]):
+        if (w.lower_ in qlex.cue_verbs or (w.lower_ in qlex.document_cues and i and clause.words[i - 1].lower_ in
+                                           qlex.document_nouns)) and nxt in qlex.cue_particles.get(w.lower_, [nxt]):
             if subjects is None or any(s < w.idx for s in subjects):
                 return i
             last = i
@@ -245,10 +235,8 @@ def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | Non
 
 
 def _cue_text(clause: Clause, i: int | None, qlex: QuoteLexicon) -> str | None:
-    if i is None:
-        return None
-    w = clause.words[i]
-    return f"{w.text} {clause.words[i + 1].text}" if w.lower_ in qlex.cue_particles else w.text
+    w = clause.words[i] if i is not None else None
+    return None if w is None else f"{w.text} {clause.words[i + 1].text}" if w.lower_ in qlex.cue_particles else w.text
 
 
 def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
@@ -259,18 +247,18 @@ def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
     for i, w in enumerate(words):
         e = clause.wents[i]
         if e:
-            if e in seen_ent:
-                continue
+            if e not in seen_ent and (e.label == "PERSON" or e.label in ORG_LABELS):
+                out.append(Speaker("person" if e.label == "PERSON" else "org", e.start, e.end, ""))
             seen_ent.add(e)
-            if e.label == "PERSON":
-                out.append(Speaker("person", e.start, e.end, ""))
-            elif e.label in ORG_LABELS:
-                out.append(Speaker("org", e.start, e.end, ""))
             continue
         if w.lower_ in qlex.subject_pronouns or (w.lower_ in qlex.object_pronouns and i > 0
                                                  and words[i - 1].lower_ == "to"):
             # "she said", "according to him"
             out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))
+        elif i + 1 < len(words) and words[i + 1].lower_ in qlex.cue_verbs | qlex.document_cues and (w.lower_ == "it"
+                or (words[i - 1].lower_ == "the" and w.lower_ in qlex.described_body_nouns | qlex.document_nouns)) \
+                and not any(x.text[:1].isalnum() for x in words[:i - (w.lower_ != "it")]):
+            out.append(Speaker("pronoun", w.idx, end_of(w), "it"))   # "”, it said", "the statement noted": a body
     return out
 
 
@@ -301,8 +289,7 @@ def rank_speakers(cands: list[Speaker], cue_pos: int | None, before: bool) -> li
     """Speaker candidates of a clause, best first: a person, then a pronoun, an organization. Before a
     quote the subject stands nearest before the cue; after it, the first named."""
     if cue_pos is not None and before:
-        cands_b = [c for c in cands if c.start < cue_pos]
-        cands = cands_b or cands
+        cands = [c for c in cands if c.start < cue_pos] or cands
     out = []
     for kind in ("person", "pronoun", "org"):
         ks = [c for c in cands if c.kind == kind]
@@ -310,17 +297,18 @@ def rank_speakers(cands: list[Speaker], cue_pos: int | None, before: bool) -> li
     return out
 
 
-def _words_of(text: str) -> list[str]:
-    return [w for w in text.replace("\n", " ").split() if any(ch.isalnum() for ch in w)]
+def quote_words(words: Sequence, q: QuoteSpan) -> list:
+    """The words of a quotation, punctuation left out."""
+    return [w for s, e in q.segments for w in words[_first_at(words, s):_first_at(words, e)]
+            if any(ch.isalnum() for ch in w.text)]
 
 
-def is_title_like(content: str, qlex: QuoteLexicon) -> bool:
-    """Mostly capitalised words with no sentence inside: a name, a title, a slogan."""
-    ws = [w.strip(".,;:!?()\u2026'\u2019\"") for w in _words_of(content)]
-    ws = [w for w in ws if w and w.casefold() not in qlex.title_function_words]
+def is_title_like(words: Sequence, qlex: QuoteLexicon) -> bool:
+    """Mostly capitalised words (`quote_words`) with no sentence inside: a name, a title, a slogan."""
+    ws = [w for w in words if w.lower_ not in qlex.title_function_words]
     if not ws:
         return True
-    caps = sum(1 for w in ws if w[:1].isupper() or w[:1].isdigit() or w.startswith("#"))
+    caps = sum(1 for w in ws if w.text[:1].isupper() or w.text[:1].isdigit() or (w.i and w.doc[w.i - 1].text == "#"))
     return caps / len(ws) >= qlex.min_fragment_title_share
 
 
@@ -342,33 +330,43 @@ def _naming_context(text: str, q: QuoteSpan, words: Sequence, qlex: QuoteLexicon
 
 
 def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[int, int]], since: int = 0,
-                        gender: str | None = None, genders: dict = {}, text: str = "") -> Ent | None:
-    """The last person mention between `since` and `pos` whose known gender (`genders`, by surname) does not
-    contradict `gender`. Names inside quotations (`quoted` spans) are what speakers talk about, not who speaks."""
+                        gender: str | None = None, facts: dict = {}, labels=("PERSON",)) -> tuple:
+    """Span of the last person (or `labels`) mention between `since` and `pos` whose gender (`facts`) does not
+    contradict `gender`, or of the subject of the sentence naming it ("X thanked Y. “...,” she said": X), where the
+    Doc is parsed. Names inside quotations (`quoted` spans) are what speakers talk about, not who speaks."""
+    first = None   # (the last mention, its sentence)
     for e in reversed(ents):
-        if e.label != "PERSON" or e.start < since or e.end > pos or any(s <= e.start < t for s, t in quoted):
+        if e.label not in labels or e.start < since or e.end > pos or any(s <= e.start < t for s, t in quoted):
             continue
-        known = genders.get(_surname(text, e))
-        if not (gender and known and known != gender):
-            return e
-    return None
+        known, sent, subject = facts.get(e, (None, None, False))
+        if gender and known and known != gender:
+            continue
+        if first is not None and sent != first[1]:
+            break
+        first = first or (e, sent)
+        if subject or sent is None:
+            return e.start, e.end
+    return (first[0].start, first[0].end) if first else (None, None)
 
 
-def _surname(text: str, e: Ent) -> str:
-    parts = text[e.start:e.end].split()
-    return parts[-1].casefold() if parts else ""
-
-
-def _genders(text: str, ents: Sequence[Ent], qlex: QuoteLexicon) -> dict:
-    """Gender known from an honorific before any mention in the article ("Ms. Roe"), keyed by surname."""
-    out = {}
-    for e in ents:
-        before = text[max(0, e.start - 15):e.start].split()
-        w = before[-1].casefold() if before and e.label == "PERSON" else ""
-        gender = "female" if w in qlex.female_honorifics else "male" if w in qlex.male_honorifics else None
+def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> dict:
+    """Each person mention's (gender known from an honorific before any mention of its surname ("Ms. Roe"), start
+    of its sentence, whether it is its clause's subject), the last two where the Doc is parsed."""
+    surname, first, known = {}, {}, {}
+    for i, e in enumerate(wents):
+        if e is not None and e.label == "PERSON":   # the last word of the mention, without a glued "'s"
+            first.setdefault(e, i)
+            surname[e] = words[i].text[max(0, e.start - words[i].idx):e.end - words[i].idx].casefold()
+    for e, i in first.items():
+        while i > 0 and (words[i - 1].text == "." or words[i - 1].is_space):   # "Mme. Roe"
+            i -= 1
+        before = {words[i - 1].lower_, " ".join(w.lower_ for w in words[max(0, i - 2):i])} if i else set()
+        gender = "female" if before & qlex.female_honorifics else "male" if before & qlex.male_honorifics else None
         if gender:
-            out.setdefault(_surname(text, e), gender)
-    return out
+            known.setdefault(surname[e], gender)
+    parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, e.root.dep_ in ("nsubj", "nsubjpass"))
+              for e in doc.ents if e.label_ == "PERSON"} if doc.has_annotation("DEP") else {}
+    return {e: (known.get(s), *parsed.get(e, (None, False))) for e, s in surname.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,7 +383,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
               lex: Lexicon, qlex: QuoteLexicon) -> Attribution | None:
     """Who said the quote and with which verb, from the clauses around it; None when nothing
     around the quote says it was said."""
-    content_is_name = is_title_like("\n".join(text[s:e] for s, e in q.segments), qlex)
+    content_is_name = is_title_like(quote_words(words, q), qlex)
     ps, _ = paras[p_first]
     _, pe = paras[p_last]
     after = _clause(words, wents, (q.close_at + 1) if q.close_at is not None else q.end, pe + 1, text, True)
@@ -407,7 +405,9 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
                 ws[2].lower_ in qlex.subject_pronouns or is_honorific(ws[2], lex)
                 or (after.wents[2] and after.wents[2].label == "PERSON")):
             ci = 1
-    if ci is not None and _continues_sentence(after, lex, qlex) and (ci <= 4 or _starts_with_speaker(after, lex, qlex)):
+    if ci is not None and _continues_sentence(after, lex, qlex) and (ci <= 4 or _starts_with_speaker(after, lex, qlex) or (
+            ci + 1 < len(after.words) and after.wents[ci + 1] and not content_is_name
+            and not _naming_context(text, q, words, qlex))):   # "the only “reliable” route into Darfur, said WFP"
         return Attribution(rank_speakers(_speakers(after, qlex), None, before=False), _cue_text(after, ci, qlex))
     if not before.words:
         return None
@@ -440,18 +440,18 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
     return None
 
 
-def resolve_speaker(cands: Sequence[Speaker], text: str, ents: Sequence[Ent], qlex: QuoteLexicon, genders: dict,
+def resolve_speaker(cands: Sequence[Speaker], ents: Sequence[Ent], qlex: QuoteLexicon, facts: dict,
                     quoted) -> tuple[int | None, int | None]:
     """Span of the first candidate that resolves to a mention: a person or organization as named, a
-    pronoun to the person last named."""
+    pronoun to the person last named ("it" to the organization)."""
     for cand in cands:
         if cand.kind in ("person", "org"):
             return cand.start, cand.end
         if cand.kind == "pronoun":
-            e = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), genders=genders,
-                                    text=text)
-            if e is not None:
-                return e.start, e.end
+            start, end = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), facts=facts,
+                                             labels=ORG_LABELS if cand.word == "it" else ("PERSON",))
+            if start is not None:
+                return start, end
     return None, None
 
 
@@ -462,12 +462,12 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
     qlex = qlex or default_quote_lexicon()
     text = doc_text(doc)
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
-    words = words_of(doc)
+    words = words_of(doc, lex)
     wents = word_entities(words, ents)
     paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
-    genders = _genders(text, ents, qlex)
-    spans = find_quote_spans(text, qlex.cue_verbs)
+    facts = _person_facts(doc, words, wents, qlex)
+    spans = find_quote_spans(text, words, qlex.cue_verbs)
     spans = sorted(spans + find_single_quote_spans(text, spans), key=lambda q: q.open_at)
     quoted = [seg for q in spans for seg in q.segments]
 
@@ -481,10 +481,15 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex)
         if att is None and q.single:
             continue
+        qwords = quote_words(words, q)
+        if att is None and doc.has_annotation("DEP") and len(qwords) < qlex.min_unattributed_words and not (
+                is_title_like(qwords, qlex) or (text[q.start].isupper() and _naming_context(text, q, words, qlex))) \
+                and speaking_subject(doc, q.start, q.end, lex, qlex, roles):   # "Urging the “...” of X, Swan said"
+            att = Attribution([], None)   # a fragment of speech whose speaker the parse names
         if att is None:
-            if _naming_context(text, q, words, qlex) or is_title_like(content, qlex):
+            if _naming_context(text, q, words, qlex) or is_title_like(qwords, qlex):
                 continue
-            n_words = len(_words_of(content))
+            n_words = len(qwords)
             same_para = prev is not None and prev_para == p_first
             next_para = prev is not None and prev_para == p_first - 1 and not text[paras[p_first][0]:q.open_at].strip()
             if same_para or (next_para and n_words >= qlex.min_unattributed_words):
@@ -496,22 +501,22 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             if n_words < qlex.min_unattributed_words:
                 continue
             att = Attribution([], None)
-        start, end = resolve_speaker(att.speakers, text, ents, qlex, genders, quoted)
+        start, end = resolve_speaker(att.speakers, ents, qlex, facts, quoted)
         start, end = agency_described(doc, start, end, q.start, qlex) or (start, end)
-        if doc.has_annotation("DEP") and not _is_person_at(doc, start):
+        if doc.has_annotation("DEP") and not any(e.label_ == "PERSON" and e.start_char == start for e in doc.ents):
             # the subject of the speech verb as the parse reads it, before the guesses below and before the
             # continuations copy the speaker
             start, end = speaking_subject(doc, q.start, q.end, lex, qlex, roles) or (start, end)
         if start is None and att.cue is not None:
             # said, by someone the clause does not name: the person the paragraph has just named
             # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
-            start, end = _span(person_named_before(q.open_at, ents, quoted, since=paras[p_first][0]))
+            start, end = person_named_before(q.open_at, ents, quoted, since=paras[p_first][0], facts=facts)
         if start is None and not att.speakers:
             # a quotation nothing around it attributes: the guidelines give it to the person the
             # article names as speaking, "even far from the quotation marks" - the speaker of the
             # last attributed quote, else the last person named before it
             start, end = (prev["speaker_start"], prev["speaker_end"]) if prev is not None and \
-                prev["speaker_start"] is not None else _span(person_named_before(q.open_at, ents, quoted))
+                prev["speaker_start"] is not None else person_named_before(q.open_at, ents, quoted, facts=facts)
         rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": att.cue,
                "start_char": q.start, "end_char": q.end}
         out += per_paragraph(rec, text, q)
@@ -527,19 +532,13 @@ def per_paragraph(rec: dict, text: str, q: QuoteSpan) -> list[dict]:
     return [dict(rec, text=text[s:e], start_char=s, end_char=e) for s, e in q.segments]
 
 
-def _span(e: Ent | None) -> tuple[int | None, int | None]:
-    return (e.start, e.end) if e is not None else (None, None)
-
-
-def _is_person_at(doc, start: int | None) -> bool:
-    return start is not None and any(e.label_ == "PERSON" and e.start_char == start for e in doc.ents)
-
-
 def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict], before: int) -> tuple[int, int] | None:
     """"the Minister", "the UNICEF chief", "the Under-Secretary-General of the United Nations": the person last
     given a title with that head word, or a post at the body the title names."""
-    # spaCy splits "Under-Secretary-General" into five tokens; the title lists and the roles keep it one word
-    word = re.search(r"[\w\u2010-]+$", doc_text(doc)[:subj.idx + len(subj)]).group().casefold()
+    # spaCy splits "Under-Secretary-General" into five tokens; the title lists and the roles' words keep it one
+    words = words_of(doc, lex)
+    w = words[_first_at(words, subj.idx + 1) - 1]
+    word = w.text[:end_of(subj) - w.idx].casefold()
     if not is_head(word, lex) and word not in qlex.generic_title_heads:
         return None
     kb = doc._.mention_kb or {}
@@ -550,7 +549,8 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
 
     orgs = {body(e.start_char, e.end_char) for e in doc.ents if e.label_ in ORG_LABELS
             and subj.left_edge.i <= e.start and e.end <= subj.right_edge.i + 1}
-    key = " " + word.replace("-", " ") + " "
+    key, loose = " " + word.replace("-", " ") + " ", None
+    definite = word in qlex.generic_title_heads and any(c.lower_ == "the" for c in subj.children)  # not "a UN official"
     for role in sorted(roles, key=lambda r: r["person_start"], reverse=True):
         if role["person_end"] > before:
             continue
@@ -558,7 +558,9 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
         if (orgs and at_org) or (not orgs and word not in qlex.generic_title_heads
                                  and key in " " + role["title"].casefold().replace("-", " ") + " "):
             return role["person_start"], role["person_end"]
-    return None
+        if loose is None and definite and (not orgs or role["org_start"] is None):
+            loose = role["person_start"], role["person_end"]   # "the UN official": last given a post at no other body
+    return loose
 
 
 def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon,
@@ -571,10 +573,10 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
     sent = doc.char_span(start, end, alignment_mode="expand")
     if sent is None:
         return None
-    sent = sent[0].sent
-    inside = range(start, end)
-    for verb in sent:
-        if verb.lower_ not in qlex.cue_verbs or verb.idx in inside:
+    sent, inside, text = sent[0].sent, range(start, end), doc_text(doc)
+    for verb in sent:   # in the quote's paragraph: a parsed sentence may run on into the next line
+        if verb.lower_ not in qlex.cue_verbs or verb.idx in inside or "\n" in text[min(verb.idx, end):
+                                                                                  max(verb.idx, start)]:
             continue
         v = verb
         for _ in range(3):
@@ -586,8 +588,9 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
             # the parser reads an inverted subject as the object: "“...,” highlighted the Under-Secretary-General"
             subjects = [c for c in verb.children if c.dep_ == "dobj"]
         for subj in subjects:
-            for ent in doc.ents:
-                if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end and ent.start_char not in inside:
+            for ent in doc.ents:   # the person, or one the article names in full whose surname the subject is
+                if ent.label_ == "PERSON" and ent.start_char not in inside and (ent.start <= subj.i < ent.end or (
+                        subj.ent_type_ != "PERSON" and len(ent) > 1 and ent[-1].text == subj.text)):
                     return ent.start_char, ent.end_char
             titled = _person_by_title(doc, subj, lex, qlex, roles, start)
             if titled is not None:

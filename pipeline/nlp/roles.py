@@ -28,7 +28,7 @@ from spacy.language import Language
 from pipeline.datafiles import read_json
 from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.extensions import doc_text, token_texts
+from pipeline.nlp.extensions import doc_text, once_per_doc, token_texts
 
 ROLES_FILE = config.RULES_DIR / "roles.json"
 DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"
@@ -78,12 +78,12 @@ def default_lexicon(roles_path: Path = ROLES_FILE, demonyms_path: Path = DEMONYM
 # Words and entities
 
 
+@once_per_doc   # roles and quotes share the copy
 def words_of(doc, lex: Lexicon | None = None) -> list:
     """The tokens of a copy of the Doc, retokenized to the words the title lists and owners write: tokens written
-    together across a hyphen or an apostrophe are merged ("Ambassador-at-Large", "UNICEF's"); a quotation mark
-    spaCy leaves between two words ("vaccines,\u201dsaid"), a joiner that joins nothing ("(SANA) -Minister") and a
-    title head glued to an e-mail address in a scraped contact line ("Officerjane.roe@un.org") are split off.
-    Space tokens are left out but for line breaks, which are hard stops: no title runs from one line into the next."""
+    together across a hyphen or an apostrophe are merged ("Ambassador-at-Large", "UNICEF's"); a quotation mark spaCy
+    leaves between two words ("vaccines,\u201dsaid"), a joiner that joins nothing ("(SANA) -Minister") and a title head
+    glued to an e-mail ("Officerjane.roe@un.org") are split off. Line breaks, stops for titles, are the only spaces."""
     lex = lex or default_lexicon()
     words = doc.copy()
     texts = token_texts(words)   # the tokens' texts without making Token objects: most tokens need no change
