@@ -325,3 +325,17 @@ def test_a_second_post_joined_by_and_after_the_name():
     text = "Tomas Reyval, Ambassador of Ruritania and Lena Marsh met the President."
     got = roles_of(text, ("Tomas Reyval", "PERSON"), ("Ruritania", "GPE"), ("Lena Marsh", "PERSON"))
     assert [(g["person"], g["title"]) for g in got] == [("Tomas Reyval", "Ambassador")]
+
+
+def test_a_title_after_a_comma_that_is_the_next_verbs_subject_is_no_apposition():
+    text = "After meeting Lena Marsh, the Director of UNICEF visited the camp."
+    doc = make_doc(text)
+    doc[9].tag_ = "VBD"   # visited
+    assert find_roles(doc, ents_of(text, ("Lena Marsh", "PERSON"), ("UNICEF", "UN_AGENCY"))) == []
+    # the person is the verb's subject: an apposition without its closing comma
+    text = "Tara Quill, UNICEF Representative in Ruritania said the camp was full."
+    doc = make_doc(text)
+    doc[7].tag_ = "VBD"   # said
+    doc[1].dep_, doc[1].head = "nsubj", doc[7]
+    got = find_roles(doc, ents_of(text, ("Tara Quill", "PERSON"), ("UNICEF", "UN_AGENCY"), ("Ruritania", "GPE")))
+    assert [r["title"] for r in got] == ["Representative"]

@@ -477,6 +477,11 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
             nxt += 1
         if nxt < n and wents[nxt] and wents[nxt].label == "PERSON":
             break
+        while nxt < n and words[nxt].pos_ == "ADV":
+            nxt += 1
+        if nxt < n and words[nxt].tag_ in ("VBD", "VBZ", "VBP", "MD") and not (
+                words[p_last].dep_.startswith("nsubj") and words[p_last].head.i == words[nxt].i):
+            break   # a verb the person is not the subject of: the phrase is its subject ("..., the Director of X visited")
         out.append(parse)
         k = parse.end_word
         first = False
