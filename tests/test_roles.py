@@ -339,3 +339,9 @@ def test_a_title_after_a_comma_that_is_the_next_verbs_subject_is_no_apposition()
     doc[1].dep_, doc[1].head = "nsubj", doc[7]
     got = find_roles(doc, ents_of(text, ("Tara Quill", "PERSON"), ("UNICEF", "UN_AGENCY"), ("Ruritania", "GPE")))
     assert [r["title"] for r in got] == ["Representative"]
+
+
+def test_hon_with_its_full_stop_is_an_honorific_between_title_and_name():
+    text = "Speaking first, the Minister of Water, Forests and Fisheries, Hon. Lena Marsh noted the floods."
+    got = roles_of(text, ("Lena Marsh", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Minister of Water, Forests and Fisheries")]

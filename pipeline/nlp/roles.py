@@ -100,7 +100,8 @@ def words_of(doc, lex: Lexicon | None = None) -> list:
                 t = words[i]   # the tagger's part of speech stays with the first piece, the one the tagger read
                 rt.split(t, pieces, heads=[(t, 0)] * len(pieces), attrs={"POS": [t.pos] + [0] * (len(pieces) - 1)})
     texts, spaced = token_texts(words), words.to_array("SPACY").tolist()
-    starts = [i for i in range(len(texts)) if not _joins(texts, spaced, i)] + [len(texts)]
+    starts = [i for i in range(len(texts)) if not _joins(texts, spaced, i) and not (   # "Hon" "." is one honorific
+        texts[i] == "." and i and not spaced[i - 1] and texts[i - 1].casefold() + "." in lex.honorifics)] + [len(texts)]
     with words.retokenize() as rt:
         for a, b in zip(starts, starts[1:]):
             if b - a > 1:
