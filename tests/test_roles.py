@@ -345,3 +345,10 @@ def test_hon_with_its_full_stop_is_an_honorific_between_title_and_name():
     text = "Speaking first, the Minister of Water, Forests and Fisheries, Hon. Lena Marsh noted the floods."
     got = roles_of(text, ("Lena Marsh", "PERSON"))
     assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Minister of Water, Forests and Fisheries")]
+
+
+def test_an_organization_between_a_title_and_the_name_is_the_roles_org():
+    text = "Looking on is the Director General, Planning Institute of Ruritania, Dr Lena Marsh."
+    got = roles_of(text, ("Planning Institute of Ruritania", "ORG"), ("Lena Marsh", "PERSON"))
+    assert [(g["person"], g["title"], g["org"]) for g in got] == [
+        ("Lena Marsh", "Director General", "Planning Institute of Ruritania")]

@@ -413,10 +413,17 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
         parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]),
                             org_by_name=org_by_name)
         k = parse.end_word
-        while k < len(words) and (is_honorific(words[k], lex) or words[k].text == ","):
-            k += 1
-        if k == p_first:   # the title ends where the person (after honorifics) begins
-            return parse
+        for _ in range(2):   # an organization may stand between: "Director General, Planning Institute, Dr Jane Roe"
+            while k < len(words) and (is_honorific(words[k], lex) or words[k].text == ","):
+                k += 1
+            if k == p_first:   # the title ends where the person (after honorifics) begins
+                return parse
+            e = wents[k] if k < p_first else None
+            if not (e and e.label in ORG_LABELS and words[k - 1].text == ","):
+                break
+            parse.org = parse.org or e
+            while wents[k] == e:
+                k += 1
     return None
 
 
