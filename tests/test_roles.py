@@ -352,3 +352,11 @@ def test_an_organization_between_a_title_and_the_name_is_the_roles_org():
     got = roles_of(text, ("Planning Institute of Ruritania", "ORG"), ("Lena Marsh", "PERSON"))
     assert [(g["person"], g["title"], g["org"]) for g in got] == [
         ("Lena Marsh", "Director General", "Planning Institute of Ruritania")]
+
+
+def test_in_a_list_of_titles_before_names_each_title_goes_to_the_name_after_it():
+    text = ("He was accompanied by the Executive Secretary of ECLAC, Lena Marsh, Director of the Regional Bureau "
+            "of UNDP, Omar Lutz, and others.")
+    got = roles_of(text, ("ECLAC", "UN_AGENCY"), ("Lena Marsh", "PERSON"), ("Regional Bureau of UNDP", "UN_AGENCY"),
+                   ("Omar Lutz", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Executive Secretary"), ("Omar Lutz", "Director")]

@@ -437,8 +437,10 @@ def heads_an_organization(words, wents, h: int, lex: Lexicon) -> bool:
         and wents[k].label in ORG_LABELS
 
 
-def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org_by_name=None) -> list[TitleParse]:
-    """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ..."."""
+def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org_by_name=None,
+                 titled_before: bool = False) -> list[TitleParse]:
+    """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ...";
+    after a person `titled_before` ("the Director of X, Jane Roe"), a title a comma and a person follow is theirs."""
     out: list[TitleParse] = []
     k = p_last + 1
     n = len(words)
@@ -481,6 +483,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
             break
         # "..., the Regional Director of X Ms. Jane Roe": a title that runs into the next person is theirs
         nxt = parse.end_word
+        nxt += titled_before and nxt < n and words[nxt].text == ","
         while nxt < n and is_honorific(words[nxt], lex):
             nxt += 1
         if nxt < n and wents[nxt] and wents[nxt].label == "PERSON":
@@ -489,7 +492,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
             nxt += 1
         if nxt < n and words[nxt].tag_ in ("VBD", "VBZ", "VBP", "MD") and not (
                 words[p_last].dep_.startswith("nsubj") and words[p_last].head.i == words[nxt].i):
-            break   # a verb the person is not the subject of: the phrase is its subject ("..., the Director of X visited")
+            break   # a verb the person is not subject of: the phrase is its subject ("..., the Director of X visited")
         out.append(parse)
         k = parse.end_word
         first = False
@@ -578,7 +581,8 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
             continue
         before = title_before(words, wents, first_word[ent], lex, org_by_name=org_by_name)
         parses = [before] if before is not None else []
-        for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name):
+        for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name, titled_before=(
+                before is not None and words[first_word[ent] - 1].text == ",")):
             org = parse.org
             place = _place_span(parse, ents, text, lex)
             phrase = [w for w in words if parse.title_start <= w.idx < parse.title_end]
