@@ -360,3 +360,10 @@ def test_in_a_list_of_titles_before_names_each_title_goes_to_the_name_after_it()
     got = roles_of(text, ("ECLAC", "UN_AGENCY"), ("Lena Marsh", "PERSON"), ("Regional Bureau of UNDP", "UN_AGENCY"),
                    ("Omar Lutz", "PERSON"))
     assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Executive Secretary"), ("Omar Lutz", "Director")]
+
+
+def test_a_title_after_is_or_was_is_the_persons():
+    text = "Before her appointment, Lena Marsh was UN Senior Post Conflict Adviser in Ruritania."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UN", "UN_AGENCY"), ("Ruritania", "GPE"))
+    assert [(g["person"], g["title"], g["org"], g["place"]) for g in got] == [
+        ("Lena Marsh", "Senior Post Conflict Adviser", "UN", "Ruritania")]

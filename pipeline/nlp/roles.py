@@ -451,7 +451,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
             k += 1
     first = True
     while k < n:
-        if words[k].text in (",", "(") or (first and (words[k].lower_ == "as" or words[k].text in DASHES)):
+        if words[k].text in (",", "(") or (first and (words[k].lower_ in ("as", "is", "was") or words[k].text in DASHES)):
             k += 1   # "Jane Roe, ...", "Jane Roe (...)", "Jane Roe as ...", "Speech by Jane Roe - UN Resident ..."
         elif not first and words[k].lower_ == "and":
             k += 1   # a second post: "Ambassador of Tunisia and President of the Executive Board"
