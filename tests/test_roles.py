@@ -367,3 +367,10 @@ def test_a_title_after_is_or_was_is_the_persons():
     got = roles_of(text, ("Lena Marsh", "PERSON"), ("UN", "UN_AGENCY"), ("Ruritania", "GPE"))
     assert [(g["person"], g["title"], g["org"], g["place"]) for g in got] == [
         ("Lena Marsh", "Senior Post Conflict Adviser", "UN", "Ruritania")]
+
+
+def test_a_complement_that_only_points_back_at_a_body_or_country_is_not_part_of_the_title():
+    text = "The fund is short, said Lena Marsh, a spokesperson for the global body."
+    assert [g["title"] for g in roles_of(text, ("Lena Marsh", "PERSON"))] == ["spokesperson"]
+    text = "Omar Lutz, Director of the quality department, spoke first."
+    assert [g["title"] for g in roles_of(text, ("Omar Lutz", "PERSON"))] == ["Director of the quality department"]

@@ -359,7 +359,9 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
         if end <= j:
             break
         run = words[j:end]
-        if not closed and _is_title_complement(run, lex):
+        if words[j - 1].lower_ == "the" and run[-1].lower_ in lex.entity_nouns:
+            closed = True   # "spokesperson for the global body": a body or place named before, not part of the title
+        elif not closed and _is_title_complement(run, lex):
             title_end_w = end - 1
         else:
             # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere
