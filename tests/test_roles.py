@@ -374,3 +374,10 @@ def test_a_complement_that_only_points_back_at_a_body_or_country_is_not_part_of_
     assert [g["title"] for g in roles_of(text, ("Lena Marsh", "PERSON"))] == ["spokesperson"]
     text = "Omar Lutz, Director of the quality department, spoke first."
     assert [g["title"] for g in roles_of(text, ("Omar Lutz", "PERSON"))] == ["Director of the quality department"]
+
+
+def test_team_lead_is_a_title_but_lower_case_lead_is_not():
+    text = "The camps are full, says Dr Lena Marsh, WHO Team Lead for Emergencies."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("WHO", "UN_AGENCY"))
+    assert [(g["title"], g["org"]) for g in got] == [("Team Lead for Emergencies", "WHO")]
+    assert roles_of("Omar Lutz, lead the team.", ("Omar Lutz", "PERSON")) == []
