@@ -381,3 +381,9 @@ def test_team_lead_is_a_title_but_lower_case_lead_is_not():
     got = roles_of(text, ("Lena Marsh", "PERSON"), ("WHO", "UN_AGENCY"))
     assert [(g["title"], g["org"]) for g in got] == [("Team Lead for Emergencies", "WHO")]
     assert roles_of("Omar Lutz, lead the team.", ("Omar Lutz", "PERSON")) == []
+
+
+def test_a_joint_owner_written_with_a_slash_leads_the_title():
+    text = "The wards are full, explains Dr Lena Marsh, PAHO/WHO Representative in Ruritania."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("PAHO", "UN_AGENCY"), ("WHO", "UN_AGENCY"), ("Ruritania", "GPE"))
+    assert [(g["title"], g["org"], g["place"]) for g in got] == [("Representative", "WHO", "Ruritania")]

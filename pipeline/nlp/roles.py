@@ -192,9 +192,10 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
             label = e.label
             if label not in ORG_LABELS and label not in PLACE_LABELS:
                 break
-            first = j
-            while first - 1 >= lo and wents[first - 1] == e:
-                first -= 1
+            first, cur = j, e
+            while first - 1 >= lo and (wents[first - 1] == cur or (   # and a joint owner before it: "PAHO/WHO"
+                    words[first - 1].text == "/" and first > lo + 1 and getattr(wents[first - 2], "label", 0) == label)):
+                first, cur = first - 1, wents[first - 2] if wents[first - 1] is None else cur
             org = e if label in ORG_LABELS else None
             place = e if label in PLACE_LABELS else None
             # an owner before the posting ("UNICEF's Somalia representative", "UNICEF PNG representative")
