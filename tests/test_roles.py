@@ -387,3 +387,13 @@ def test_a_joint_owner_written_with_a_slash_leads_the_title():
     text = "The wards are full, explains Dr Lena Marsh, PAHO/WHO Representative in Ruritania."
     got = roles_of(text, ("Lena Marsh", "PERSON"), ("PAHO", "UN_AGENCY"), ("WHO", "UN_AGENCY"), ("Ruritania", "GPE"))
     assert [(g["title"], g["org"], g["place"]) for g in got] == [("Representative", "WHO", "Ruritania")]
+
+
+def test_a_rank_stacked_after_a_title_is_not_part_of_it():
+    text = "He met the Chief of Army Staff General Omar Lutz and Chief Adviser Professor Lena Marsh."
+    got = roles_of(text, ("Omar Lutz", "PERSON"), ("Lena Marsh", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Omar Lutz", "Chief of Army Staff"),
+                                                         ("Lena Marsh", "Chief Adviser")]
+    text = "He met Director General Omar Lutz and Associate Professor Lena Marsh."
+    got = roles_of(text, ("Omar Lutz", "PERSON"), ("Lena Marsh", "PERSON"))
+    assert [g["title"] for g in got] == ["Director General", "Associate Professor"]

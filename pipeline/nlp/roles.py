@@ -420,6 +420,11 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
             while k < len(words) and (is_honorific(words[k], lex) or words[k].text == ","):
                 k += 1
             if k == p_first:   # the title ends where the person (after honorifics) begins
+                w, prev = words[j], words[j - 1]
+                if parse.title_start < w.idx and end_of(w) == parse.title_end and w.lower_ in lex.ranks and \
+                        is_alpha_word(prev) and prev.lower_ not in lex.modifiers and not (
+                        w.lower_ == "general" and is_head(prev.text, lex)):   # not "Director General"
+                    parse.title_end = end_of(prev)   # a rank stacked after a title: "Chief Adviser Professor Jane Roe"
                 return parse
             e = wents[k] if k < p_first else None
             if not (e and e.label in ORG_LABELS and words[k - 1].text == ","):
