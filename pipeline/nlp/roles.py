@@ -154,14 +154,6 @@ def is_head(text: str, lex: Lexicon, lowercase_ok: bool = True) -> bool:
     return lowercase_ok and low not in lex.ambiguous_heads
 
 
-@lru_cache(maxsize=4096)
-def known_body_or_place(text: str) -> bool:
-    """The knowledge base names a UN body, organization or place by this acronym."""
-    from pipeline import kb
-
-    return any(kb.lookup_alias(text, label) is not None for label in ("UN_AGENCY", "ORG", "GPE", "LOC"))
-
-
 def is_honorific(w, lex: Lexicon) -> bool:
     return w.lower_.replace(" ", "") in lex.honorifics
 
@@ -216,8 +208,6 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                 or is_honorific(w, lex) \
                 or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
             break
-        elif w.text.isupper() and len(w.text) > 1 and not is_head(w.text, lex) and known_body_or_place(w.text):
-            break   # a body or place the entities missed ("UNON Director-General"), not a title word ("WASH Officer")
         j -= 1
     return j + 1, j + 1, None, None, None
 
@@ -290,22 +280,6 @@ def without_acronym_asides(words) -> list:
     return [w for i, w in enumerate(words) if i not in aside]
 
 
-def _name_continuation(words, wents, j, hi, lex) -> int:
-    """End of a capitalised name part (entity or words) starting at j, or j when there is none."""
-    start = j
-    if words[j].lower_ == "and" and j + 1 < hi:
-        j += 1
-    e = wents[j]
-    if e and e.label != "PERSON":
-        while j < hi and wents[j] == e:
-            j += 1
-        return j
-    if e or not is_cap(words[j]) or is_honorific(words[j], lex) or is_head(words[j].text, lex):
-        return start
-    end = _complement_run(words, wents, j, hi, lex)
-    return end if end > j else start
-
-
 def _is_title_complement(run, lex: Lexicon) -> bool:
     """A complement that stays in the title: an office ("of the Board"), a post ("for the Secretary-General") or
     a common noun ("of the quality department"); other capitalised words name an organization or a place."""
@@ -326,12 +300,6 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
     k = title_end_w + 1
     while k < hi:
         w = words[k]
-        if closed and (w.text == "," or w.lower_ == "and") and k + 1 < hi:
-            # the rest of a listed name: "Minister of Labour, Social Security and Migration of X"
-            nxt = _name_continuation(words, wents, k + 1, hi, lex)
-            if nxt > k + 1:
-                k = nxt
-                continue
         if w.lower_ not in lex.complement_prepositions:
             break
         j = k + 1
@@ -407,11 +375,6 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
     lo += 1
     for h in range(lo, j + 1):
         if wents[h] or not is_head(words[h].text, lex):
-            continue
-        # a lower-case head ("the agency's representative in X, Jane Roe") must be the title's own head,
-        # not a noun inside a longer capitalised one
-        if not is_cap(words[h]) and any(is_cap(words[m]) and is_head(words[m].text, lex)
-                                        for m in range(h + 1, _np_right(words, wents, h, j + 1, lex) + 1)):
             continue
         parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]),
                             org_by_name=org_by_name)
@@ -496,17 +459,12 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
             nxt += 1
         if nxt < n and wents[nxt] and wents[nxt].label == "PERSON":
             break
-        while nxt < n and words[nxt].pos_ == "ADV":
-            nxt += 1
         if nxt < n and words[nxt].tag_ in ("VBD", "VBZ", "VBP", "MD") and not (
                 words[p_last].dep_.startswith("nsubj") and words[p_last].head.i == words[nxt].i):
             break   # a verb the person is not subject of: the phrase is its subject ("..., the Director of X visited")
         out.append(parse)
         k = parse.end_word
         first = False
-        # a following person starts a list: the next apposition belongs to them
-        if k < n and words[k].text == "," and k + 1 < n and wents[k + 1] and wents[k + 1].label == "PERSON":
-            break
         if k < n and words[k].text == "(":
             break
     return out
