@@ -399,3 +399,10 @@ def test_a_rank_stacked_after_a_title_is_not_part_of_it():
     text = "He met Director General Omar Lutz and Associate Professor Lena Marsh."
     got = roles_of(text, ("Omar Lutz", "PERSON"), ("Lena Marsh", "PERSON"))
     assert [g["title"] for g in got] == ["Director General", "Associate Professor"]
+
+
+def test_also_before_an_apposition_title():
+    text = "Omar Lutz, also the acting special representative of the secretary-general for Ruritania, spoke."
+    got = roles_of(text, ("Omar Lutz", "PERSON"), ("Ruritania", "GPE"))
+    assert [(g["title"], g["place"]) for g in got] == [
+        ("acting special representative of the secretary-general", "Ruritania")]

@@ -429,7 +429,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
         else:
             break
         # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
-        while k < n and (words[k].lower_ in ("the", "a", "an", "its", "new", "current", "then") or (
+        while k < n and (words[k].lower_ in ("the", "a", "an", "its", "new", "current", "then", "also") or (
                 words[k].pos_ == "ADJ" and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
         # the head: the first title word within a few words, with only modifiers before it
