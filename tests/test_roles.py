@@ -406,3 +406,11 @@ def test_also_before_an_apposition_title():
     got = roles_of(text, ("Omar Lutz", "PERSON"), ("Ruritania", "GPE"))
     assert [(g["title"], g["place"]) for g in got] == [
         ("acting special representative of the secretary-general", "Ruritania")]
+
+
+def test_served_as_and_a_lower_case_purpose_after_for_the_is_not_part_of_the_title():
+    text = "Before that, Lena Marsh served as UNDP's Sub-Regional Development Coordinator for the Delta-related crisis."
+    ents = ents_of(text, ("Lena Marsh", "PERSON"), ("UNDP", "UN_AGENCY"))
+    got = find_roles(tagged(make_doc(text), "VERB", "served"), ents)
+    assert [(g["title"], text[g["org_start"]:g["org_end"]]) for g in got] == [
+        ("Sub-Regional Development Coordinator", "UNDP")]

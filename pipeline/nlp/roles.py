@@ -328,8 +328,11 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
         if end <= j:
             break
         run = words[j:end]
-        if words[j - 1].lower_ == "the" and run[-1].lower_ in lex.entity_nouns:
-            closed = True   # "spokesperson for the global body": a body or place named before, not part of the title
+        if words[j - 1].lower_ == "the" and (run[-1].lower_ in lex.entity_nouns or (
+                w.lower_ == "for" and not is_cap(run[-1]))):
+            # a body or place named before ("spokesperson for the global body") or a purpose ("Coordinator for the
+            # Syria-related crisis"), not part of the title
+            closed = True
         elif not closed and _is_title_complement(run, lex):
             title_end_w = end - 1
         else:
@@ -424,6 +427,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
     while k < n:
         if words[k].text in (",", "(") or (first and (words[k].lower_ in ("as", "is", "was") or words[k].text in DASHES)):
             k += 1   # "Jane Roe, ...", "Jane Roe (...)", "Jane Roe as ...", "Speech by Jane Roe - UN Resident ..."
+        elif first and words[k].pos_ == "VERB" and k + 1 < n and words[k + 1].lower_ == "as":
+            k += 2   # "Jane Roe served as ..."
         elif not first and words[k].lower_ == "and":
             k += 1   # a second post: "Ambassador of Tunisia and President of the Executive Board"
         else:
