@@ -414,3 +414,14 @@ def test_served_as_and_a_lower_case_purpose_after_for_the_is_not_part_of_the_tit
     got = find_roles(tagged(make_doc(text), "VERB", "served"), ents)
     assert [(g["title"], text[g["org_start"]:g["org_end"]]) for g in got] == [
         ("Sub-Regional Development Coordinator", "UNDP")]
+
+
+def test_a_post_of_an_organization_stays_in_the_title_and_a_second_post_follows():
+    text = "Lena Marsh, Assistant to the UN Secretary-General and Regional Director of UNDP for Asia, spoke."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UN", "UN_AGENCY"), ("UNDP", "UN_AGENCY"), ("Asia", "LOC"))
+    assert [(g["title"], g["org"]) for g in got] == [("Assistant to the UN Secretary-General", "UN"),
+                                                     ("Regional Director", "UNDP")]
+    text = "Omar Lutz, the chief spokesman for UN Secretary-General Lena Marsh, spoke."
+    got = roles_of(text, ("Omar Lutz", "PERSON"), ("UN", "UN_AGENCY"), ("Lena Marsh", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Omar Lutz", "chief spokesman"),
+                                                        ("Lena Marsh", "Secretary-General")]

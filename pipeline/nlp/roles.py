@@ -319,9 +319,12 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
                     place, place_prep = e, w.lower_
             else:
                 break
-            closed = True
             while j < hi and wents[j] == e:
                 j += 1
+            if not closed and j < hi and j + 1 < len(words) and is_cap(words[j]) and is_head(words[j].text, lex) and \
+                    getattr(wents[j + 1], "label", "") != "PERSON":   # not "for UN Secretary-General Antonio Guterres"
+                title_end_w, j = j, j + 1   # a post: "Assistant to the UN Secretary-General"
+            closed = True
             k = j
             continue
         end = _complement_run(words, wents, j, hi, lex)
