@@ -332,15 +332,18 @@ def test_a_second_post_joined_by_and_after_the_name():
 def test_a_title_after_a_comma_that_is_the_next_verbs_subject_is_no_apposition():
     text = "After meeting Lena Marsh, the Director of UNICEF visited the camp."
     doc = make_doc(text)
-    doc[9].tag_ = "VBD"   # visited
+    doc[9].tag_, doc[9].pos_ = "VBD", "VERB"   # visited
     assert find_roles(doc, ents_of(text, ("Lena Marsh", "PERSON"), ("UNICEF", "UN_AGENCY"))) == []
-    # the person is the verb's subject: an apposition without its closing comma
-    text = "Tara Quill, UNICEF Representative in Ruritania said the camp was full."
+    # the parser makes the person the verb's subject, or the verb is a speech verb: an apposition missing its comma
+    text = "Tara Quill, UNICEF Representative in Ruritania visited the camp."
+    ents = ents_of(text, ("Tara Quill", "PERSON"), ("UNICEF", "UN_AGENCY"), ("Ruritania", "GPE"))
     doc = make_doc(text)
-    doc[7].tag_ = "VBD"   # said
+    doc[7].tag_, doc[7].pos_ = "VBD", "VERB"   # visited
     doc[1].dep_, doc[1].head = "nsubj", doc[7]
-    got = find_roles(doc, ents_of(text, ("Tara Quill", "PERSON"), ("UNICEF", "UN_AGENCY"), ("Ruritania", "GPE")))
-    assert [r["title"] for r in got] == ["Representative"]
+    assert [r["title"] for r in find_roles(doc, ents)] == ["Representative"]
+    doc = make_doc(text.replace("visited", "said"))
+    doc[7].tag_, doc[7].pos_ = "VBD", "VERB"   # said
+    assert [r["title"] for r in find_roles(doc, ents)] == ["Representative"]
 
 
 def test_hon_with_its_full_stop_is_an_honorific_between_title_and_name():
@@ -425,3 +428,14 @@ def test_a_post_of_an_organization_stays_in_the_title_and_a_second_post_follows(
     got = roles_of(text, ("Omar Lutz", "PERSON"), ("UN", "UN_AGENCY"), ("Lena Marsh", "PERSON"))
     assert [(g["person"], g["title"]) for g in got] == [("Omar Lutz", "chief spokesman"),
                                                         ("Lena Marsh", "Secretary-General")]
+
+
+def test_his_excellency_and_a_place_between_title_and_name():
+    text = "The Secretary General of the Council, His Excellency Mr. Omar Lutz, said so."
+    got = roles_of(text, ("Council", "ORG"), ("Omar Lutz", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Omar Lutz", "Secretary General")]
+    text = "Said programme assistant for OCHA in the capital, Delta City, Lena Marsh."
+    got = roles_of(text, ("OCHA", "UN_AGENCY"), ("Delta City", "GPE"), ("Lena Marsh", "PERSON"))
+    assert [(g["title"], g["org"], g["place"]) for g in got] == [("programme assistant", "OCHA", "Delta City")]
+    text = "Veteran Ambassador Omar Lutz spoke."   # a rank with no other title head stays the title
+    assert [g["title"] for g in roles_of(text, ("Omar Lutz", "PERSON"))] == ["Veteran Ambassador"]

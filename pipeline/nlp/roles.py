@@ -154,8 +154,9 @@ def is_head(text: str, lex: Lexicon, lowercase_ok: bool = True) -> bool:
     return lowercase_ok and low not in lex.ambiguous_heads
 
 
-def is_honorific(w, lex: Lexicon) -> bool:
-    return w.lower_.replace(" ", "") in lex.honorifics
+def is_honorific(w, lex: Lexicon) -> bool:   # "Dr.", "Hon.", and "His" in "His Excellency"
+    return w.lower_ in lex.honorifics or (w.lower_ in ("his", "her", "your") and w.i + 1 < len(w.doc)
+                                          and w.nbor().lower_ in lex.honorifics)
 
 
 # --------------------------------------------------------------------------------------------
@@ -391,14 +392,18 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
             if k == p_first:   # the title ends where the person (after honorifics) begins
                 w, prev = words[j], words[j - 1]
                 if parse.title_start < w.idx and end_of(w) == parse.title_end and w.lower_ in lex.ranks and \
-                        is_alpha_word(prev) and prev.lower_ not in lex.modifiers and not (
+                        any(is_head(x.text, lex) for x in words[lo:j] if x.idx >= parse.title_start) and \
+                        prev.lower_ not in lex.modifiers and not (
                         w.lower_ == "general" and is_head(prev.text, lex)):   # not "Director General"
                     parse.title_end = end_of(prev)   # a rank stacked after a title: "Chief Adviser Professor Jane Roe"
                 return parse
             e = wents[k] if k < p_first else None
-            if not (e and e.label in ORG_LABELS and words[k - 1].text == ","):
+            if not (e and e.label != "PERSON" and words[k - 1].text == ","):
                 break
-            parse.org = parse.org or e
+            if e.label in ORG_LABELS:
+                parse.org = parse.org or e
+            else:
+                parse.place = parse.place or e
             while wents[k] == e:
                 k += 1
     return None
@@ -467,8 +472,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
             nxt += 1
         if nxt < n and wents[nxt] and wents[nxt].label == "PERSON":
             break
-        if nxt < n and words[nxt].tag_ in ("VBD", "VBZ", "VBP", "MD") and not (
-                words[p_last].dep_.startswith("nsubj") and words[p_last].head.i == words[nxt].i):
+        if nxt < n and words[nxt].tag_ in ("VBD", "VBZ", "VBP") and words[nxt].pos_ == "VERB" and not (
+                words[nxt].lower_ in lex.speech_verbs or words[p_last].head.i == words[nxt].i):
             break   # a verb the person is not subject of: the phrase is its subject ("..., the Director of X visited")
         out.append(parse)
         k = parse.end_word
