@@ -154,6 +154,14 @@ def is_head(text: str, lex: Lexicon, lowercase_ok: bool = True) -> bool:
     return lowercase_ok and low not in lex.ambiguous_heads
 
 
+@lru_cache(maxsize=4096)
+def known_body_or_place(text: str) -> bool:
+    """The knowledge base names a UN body, organization or place by this acronym."""
+    from pipeline import kb
+
+    return any(kb.lookup_alias(text, label) is not None for label in ("UN_AGENCY", "ORG", "GPE", "LOC"))
+
+
 def is_honorific(w, lex: Lexicon) -> bool:   # "Dr.", "Hon.", and "His" in "His Excellency"
     return w.lower_ in lex.honorifics or (w.lower_ in ("his", "her", "your") and w.i + 1 < len(w.doc)
                                           and w.nbor().lower_ in lex.honorifics)
@@ -209,6 +217,8 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                 or is_honorific(w, lex) \
                 or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
             break
+        elif w.text.isupper() and len(w.text) > 1 and not is_head(w.text, lex) and known_body_or_place(w.text):
+            break   # a body or place the entities missed ("UNICEF country representative"), not "WASH Officer"
         j -= 1
     return j + 1, j + 1, None, None, None
 
@@ -419,8 +429,7 @@ def heads_an_organization(words, wents, h: int, lex: Lexicon) -> bool:
         and wents[k].label in ORG_LABELS
 
 
-def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org_by_name=None,
-                 titled_before: bool = False) -> list[TitleParse]:
+def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titled_before=False) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ...";
     after a person `titled_before` ("the Director of X, Jane Roe"), a title a comma and a person follow is theirs."""
     out: list[TitleParse] = []
@@ -446,7 +455,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, max_lead: int = 8, org
                 words[k].pos_ == "ADJ" and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
         # the head: the first title word within a few words, with only modifiers before it
-        hi = min(n, k + max_lead)
+        hi = min(n, k + 8)
         found = None
         for h in range(k, hi):
             w, e = words[h], wents[h]
