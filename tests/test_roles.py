@@ -190,7 +190,7 @@ def test_no_role_without_a_title(text, spec):
 
 
 def test_ambiguous_lower_case_word_is_no_title_before_a_name():
-    # "member" and "head" are titles only when capitalised before a name
+    # "member" and "head" before a name are titles only when capitalised or after a modifier ("ministry secretary")
     text = "Every member Lena Marsh invited came."
     assert roles_of(text, ("Lena Marsh", "PERSON")) == []
 
@@ -438,3 +438,9 @@ def test_his_excellency_and_a_place_between_title_and_name():
     assert [(g["title"], g["org"], g["place"]) for g in got] == [("programme assistant", "OCHA", "Delta City")]
     text = "Veteran Ambassador Omar Lutz spoke."   # a rank with no other title head stays the title
     assert [g["title"] for g in roles_of(text, ("Omar Lutz", "PERSON"))] == ["Veteran Ambassador"]
+
+
+def test_a_lower_case_ambiguous_head_right_before_the_name_is_a_title_without_lower_case_words_before_it():
+    text = "Tourism ministry secretary Omar Lutz said so."
+    assert [g["title"] for g in roles_of(text, ("Omar Lutz", "PERSON"))] == ["secretary"]
+    assert roles_of("The head of Omar Lutz's team said so.", ("Omar Lutz", "PERSON")) == []

@@ -391,9 +391,11 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
         lo -= 1
     lo += 1
     for h in range(lo, j + 1):
-        if wents[h] or not is_head(words[h].text, lex):
+        # "ministry secretary Jane Roe" (not "every member Jane Roe"): a lower-case ambiguous head right before the name
+        direct = h == j and words[h].lower_ in lex.ambiguous_heads and words[h - 1].lower_ not in lex.stop_words
+        if wents[h] or not (direct or is_head(words[h].text, lex)):
             continue
-        parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]),
+        parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]) and not direct,
                             org_by_name=org_by_name)
         k = parse.end_word
         for _ in range(2):   # an organization may stand between: "Director General, Planning Institute, Dr Jane Roe"
@@ -487,8 +489,6 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
         out.append(parse)
         k = parse.end_word
         first = False
-        if k < n and words[k].text == "(":
-            break
     return out
 
 
