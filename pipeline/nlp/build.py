@@ -129,9 +129,3 @@ def shared_nlp() -> Language:
     nlp.add_pipe("extraction_packer", name="packer", last=True)
     return nlp
 
-
-def model_info(nlp: Language) -> dict:
-    return {"name": nlp.meta.get("lang", "en") + "_" + nlp.meta.get("name", ""),
-            "version": nlp.meta.get("version", ""),
-            "spacy_version": spacy.__version__,
-            "pipe_names": list(nlp.pipe_names)}

@@ -108,10 +108,6 @@ def media_name_forms(names) -> dict[str, tuple[tuple[str, ...], ...]]:
 # Pure helpers over a Doc and token offsets
 
 
-_PLACE_WORDS = frozenset({"region", "province", "state", "district", "county", "city", "oblast", "aimag",
-                          "governorate", "department", "prefecture", "municipality"})
-
-
 def trim_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Cut a leading "the", edge punctuation and trailing connectors/possessives."""
     changed = True
@@ -165,10 +161,6 @@ def balance_quotes(doc: Doc, start: int, end: int, max_extend: int = 8) -> tuple
         if doc[j].is_punct and doc[j].text not in "-":
             break
     return (start, opened) if opened > start else (opened + 1, end)
-
-
-_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn",
-                        "al", "el", "ul", "y", "dos", "das", "del", "ter", "ten", "zu"})
 
 
 def written_as_in_kb(text: str, hit) -> bool:
@@ -454,9 +446,6 @@ def in_titled_quote(doc: Doc, start: int, end: int, heads: frozenset[str], reach
     return False
 
 
-LEFT_CONNECTORS = frozenset({"of", "on", "for", "the", "to", "against", "and"})
-
-
 def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict, groups: bool = True) -> bool:
     """Not a name, by the guidelines: no capital letter, a stop-list term (COVID-19, SDGs), an address
     or hashtag, digits fused into a word ("CSW67"), generic words only ("Ministry"), or a document,
@@ -635,7 +624,7 @@ def media_names(doc: Doc, ents: list[Ent], forms: dict) -> list[Ent]:
             i += 1
     if not found:
         return ents
-    keep, new = [], []
+    new = []
     for m in found:
         over = [e for e in ents if e.start < m.end and m.start < e.end]
         # a model span the knowledge base called a town ("Xinhua", a town in China) gives way too
