@@ -26,7 +26,7 @@ def test_small_towns_and_districts_are_candidates_with_admin_levels():
     assert town[deep.ADMIN1] == "Matabeleland North" and town[deep.POPULATION] >= 1000
     assert -20 < town[deep.LATITUDE] < -18 and 27 < town[deep.LONGITUDE] < 29
     assert deep.lookup("Chivilcoy")[deep.ADMIN2] == "Partido de Chivilcoy"
-    assert deep.lookup("Dosso")[deep.KIND] == "admin1"          # "Dosso Region" without its suffix
+    assert deep.lookup("Dosso Region")[deep.KIND] == "admin1"
 
 
 def test_common_words_and_frequent_names_are_never_candidates():

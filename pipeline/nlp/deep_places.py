@@ -78,20 +78,6 @@ def kb_meta(knowledge: KnowledgeBase) -> dict:
             "common": frozenset(fold(n) for n in (*sub["common_names"], *sub["generic_names"]))}
 
 
-def strip_admin_words(name: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str:
-    """ "Lupane District" -> "Lupane", "Partido de Chivilcoy" -> "Chivilcoy"; a name that is only
-    such words stays whole."""
-    for s in sorted(suffixes, key=len, reverse=True):
-        if name.endswith(" " + s) and len(name) > len(s) + 1:
-            name = name[: -len(s) - 1].strip()
-            break
-    for p in sorted(prefixes, key=len, reverse=True):
-        sep = "" if p.endswith("'") else " "
-        if name.startswith(p + sep) and len(name) > len(p) + 1:
-            return name[len(p) + len(sep):].strip()
-    return name
-
-
 def compile_candidates(rows: list[dict], rules: Rules, meta: dict, ambiguous: frozenset[str],
                        zipf) -> dict[str, tuple]:
     """form -> (kind, country, admin1, admin2, population, latitude, longitude) of the most populous
@@ -99,8 +85,6 @@ def compile_candidates(rows: list[dict], rules: Rules, meta: dict, ambiguous: fr
     min_pop = rules["min_population"]
     max_zipf = rules["max_word_zipf"]
     min_len = rules["min_length"]
-    suffixes = tuple(rules["admin_suffixes"])
-    prefixes = tuple(rules["admin_prefixes"])
     blocked = meta["common"] | {fold(n) for n in ambiguous}
     word_ok: dict[str, bool] = {}
 
@@ -145,9 +129,6 @@ def compile_candidates(rows: list[dict], rules: Rules, meta: dict, ambiguous: fr
     for (kind, cc, name), (pop, lat, lon, n, state) in divisions.items():
         rec = (kind, cc, state, name if kind == "admin2" else "", pop, round(lat / n, 5), round(lon / n, 5))
         put(name, rec)
-        short = strip_admin_words(name, suffixes, prefixes)
-        if short != name:
-            put(short, rec)
     return out
 
 
