@@ -41,7 +41,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
-from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents
+from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents, token_owners
 from pipeline.nlp.extensions import doc_text, set_source, span_key
 from pipeline.nlp.un_agencies import inside_longer_name
 from pipeline.nlp.people import title_words
@@ -233,10 +233,7 @@ def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
         out.append(e)
     # "Government of" + GPE, where the model left the unit word untagged
     result: list[Ent] = []
-    taken = set()
-    for e in out:
-        for i in range(e.start, e.end):
-            taken.add(i)
+    taken = token_owners(out)
     for e in out:
         if e.label in ("GPE", "LOC"):
             for c in r["connectors"]:
@@ -325,10 +322,7 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
     (guidelines: "WFP Country Office in Chad" is one mention). The result keeps the label of the
     organization, UN_AGENCY when a UN body heads or closes the chain."""
     ents = sorted(ents, key=lambda e: e.start)
-    at: dict[int, Ent] = {}
-    for e in ents:
-        for i in range(e.start, e.end):
-            at[i] = e
+    at = token_owners(ents)
     out: list[Ent] = []
     absorbed_to = -1
     for a in ents:
@@ -643,10 +637,6 @@ def media_names(doc: Doc, ents: list[Ent], forms: dict) -> list[Ent]:
 # Places the model labels wrong: camps and settlements, "southern Africa", lists of villages
 
 
-def _ent_at(ents: list[Ent]) -> dict[int, Ent]:
-    return {i: e for e in ents for i in range(e.start, e.end)}
-
-
 def _open_name(doc: Doc, i: int, at: dict[int, Ent], r: dict, back: bool = False) -> tuple[int, int] | None:
     """The capitalised name (1-3 tokens, no entity) that ends (back=True) or starts at token i; not a
     nationality or a title (`r`: "demonyms", "person_prefix")."""
@@ -665,7 +655,7 @@ def settlement_names(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
     its lower-case noun, one LOC), "Zaatari and Azraq camps" (each name a LOC). The name is a model
     span or an unlabelled capitalised name, never a nationality ("Syrian refugee camps"), an acronym
     ("IDP camps") or a place a rule knows ("Goma camp": the town)."""
-    at = _ent_at(ents)
+    at = token_owners(ents)
     changes: dict[tuple[int, int], tuple[int, int, str]] = {}   # old extent (or new) -> new Ent
     for tok in doc:
         if tok.text not in r["settlement_heads"] or tok.i == 0:
@@ -733,7 +723,7 @@ def place_lists(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
     A member a rule or the knowledge base labelled something else (a UN body, a known organization)
     makes the list a mixed one, left alone; so does a person's name used elsewhere in the article, and an
     unlabelled name made of common words only (`r["common_name"]`, a test on its text, when given)."""
-    at = _ent_at(ents)
+    at = token_owners(ents)
     person_words = {t.text for e in ents if e.label == "PERSON" for t in doc[e.start:e.end]}
     changes: list[Ent] = []
     i = 0

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
-from pipeline.nlp.entity_spans import is_name_like, replace_ents
+from pipeline.nlp.entity_spans import is_name_like, replace_ents, token_owners
 from pipeline.nlp.extensions import set_source, span_key, token_texts
 
 
@@ -147,10 +147,7 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
                 off: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Token spans of persons found by apposition, title prefix and speech-verb patterns."""
     ent_at = {e.start: e.end for e in ents}
-    covered = {}
-    for e in ents:
-        for i in range(e.start, e.end):
-            covered[i] = e
+    covered = token_owners(ents)
     found = []
     candidates = [t.i for t in doc if (t.is_title or t.is_upper) and t.is_alpha]
     i = 0
@@ -224,10 +221,7 @@ def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[in
     full, last = known_names(ents)
     if not last:
         return []
-    covered: dict[int, Span] = {}
-    for e in ents:
-        for i in range(e.start, e.end):
-            covered[i] = e
+    covered = token_owners(ents)
     texts = token_texts(doc)
     where: dict[str, list[int]] = {}
     for i, w in enumerate(texts):
