@@ -1,10 +1,11 @@
 """Switches off each heuristic and each rule component in turn and scores dev_world (the whole pipeline).
 
-    python scripts/ablate.py [--set dev_world] [--output data/processed/ablation.json]
+    python scripts/ablate.py [--set dev_world] [--output data/processed/ablation.json] [--lists]
 
 Each row: what was switched off, entity micro-F1 and its change against the full pipeline, per-label F1
 changes, and roles and quote-speaker F1. A heuristic whose removal does not lower the scores does not pay
-its way. Development sets only: the blind set is never used to choose rules.
+its way. With --lists, also each word list of the entity rule files, emptied (the reader's `off`) in every
+component that reads the file. Development sets only: the blind set is never used to choose rules.
 """
 from __future__ import annotations
 
@@ -26,9 +27,39 @@ from pipeline.nlp.people import HEURISTICS as PEOPLE_HEURISTICS  # noqa: E402
 from pipeline.records import ENTITY_LABELS  # noqa: E402
 
 RULE_COMPONENTS = ("un_agencies", "places", "line_breaks", "entity_fixups", "deep_places", "abbreviations", "people")
+# Rule files whose lists are word sets, so an emptied list switches its rule off (the figures and dates
+# lists compile into patterns, where an empty list would match everywhere).
+LIST_FILES = ("entities_org.json", "entities_people.json", "entities_stoplist.json", "entities_places.json",
+              "places_deep.json", "demonyms.json")
 
 
-def variants():
+def list_variants():
+    """(name, settings) emptying one list of LIST_FILES in every component whose config reads the file."""
+    import importlib
+
+    from spacy.language import Language
+
+    from pipeline.nlp.data import models_path
+    from pipeline.datafiles import read_json
+
+    readers = []    # (component, setting, path)
+    for name, factory, module, _ in build.CUSTOM_COMPONENTS:
+        importlib.import_module(module)
+        for setting, v in Language.get_factory_meta(factory).default_config.items():
+            if isinstance(v, dict) and v.get("@misc") == "unpipe.rules.v1":
+                readers.append((name, setting, v["path"]))
+    for file in LIST_FILES:
+        path = f"rules/{file}"
+        for key, v in read_json(models_path(path)).items():
+            if isinstance(v, list):
+                settings: dict = {}
+                for name, setting, p in readers:
+                    if p == path:
+                        settings.setdefault(name, {})[setting] = {"@misc": "unpipe.rules.v1", "path": p, "off": [key]}
+                yield f"list {file}:{key}", settings
+
+
+def variants(lists: bool = False):
     yield "(nothing off)", None, None
     for h in HEURISTICS:
         yield f"entity_fixups.{h}", None, {"entity_fixups": {"disabled": [h]}}
@@ -42,6 +73,9 @@ def variants():
     for c in RULE_COMPONENTS:
         off = {c, "line_breaks_done"} if c == "line_breaks" else {c}
         yield f"component {c}", tuple(n for n in names if n not in off), None
+    if lists:
+        for name, settings in list_variants():
+            yield name, None, settings
 
 
 def score(name: str, work: Path, components, settings) -> dict:
@@ -68,6 +102,7 @@ def main(argv=None) -> int:
     p.add_argument("--output", default=str(config.PROCESSED_DIR / "ablation.json"))
     p.add_argument("--only", nargs="*", default=None,
                    help="measure only the variants whose name contains one of these strings (the baseline always)")
+    p.add_argument("--lists", action="store_true", help="also empty each word list of the entity rule files")
     args = p.parse_args(argv)
     if args.set in evalsets.BLIND_SETS:
         raise SystemExit("the blind set is never used to choose rules")
@@ -76,7 +111,7 @@ def main(argv=None) -> int:
         work = Path(tmp)
         _, _, n = evalsets.build(args.set, work)
         print(f"{args.set}: {n} texts present", flush=True)
-        for name, components, settings in variants():
+        for name, components, settings in variants(args.lists):
             if rows and args.only is not None and not any(o in name for o in args.only):
                 continue
             s = score(name, work, components, settings)

@@ -15,9 +15,7 @@ nlp = spacy.blank("en")
 R = fixup_rules(*(default_data("entity_fixups", s)
                   for s in ("org_rules", "people_rules", "stoplist", "demonyms", "role_words")))
 KB = default_data("person_appositions", "kb")
-PR = {**person_rules(*(default_data("person_appositions", s)
-                       for s in ("org_rules", "people_rules", "role_words", "demonyms"))),
-      "place_prepositions": frozenset(default_data("person_appositions", "places_rules")["prepositions"])}
+PR = person_rules(*(default_data("person_appositions", s) for s in ("org_rules", "people_rules", "role_words", "demonyms")))
 LIST_WORDS = {**R, "common_name": common_name_test(3.0)}
 
 
@@ -127,10 +125,10 @@ def test_a_town_named_word_used_in_a_persons_name_is_the_person():
     assert got == ["Rodriguez"]      # "Retno": no person of that name in this text
 
 
-def test_a_place_slot_or_a_country_keeps_the_place():
-    doc = nlp("Jordan Velasco and Alvaro Rodriguez met. Jordan said it would help. Aid arrived in Rodriguez.")
+def test_a_country_or_a_country_after_a_comma_keeps_the_place():
+    doc = nlp("Jordan Velasco and Alvaro Rodriguez met. Jordan said it would help. Aid reached Rodriguez, Chile.")
     ents = spans(doc, ("Jordan Velasco", "PERSON", 0), ("Alvaro Rodriguez", "PERSON", 0), ("Jordan", "GPE", 1),
-                 ("Rodriguez", "GPE", 1))
+                 ("Rodriguez", "GPE", 1), ("Chile", "GPE", 0))
     assert person_word_places(doc, ents, {}, PR, KB) == []
 
 

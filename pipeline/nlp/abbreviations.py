@@ -241,11 +241,7 @@ def label_abbreviations(doc: Doc, heads: Heads, knowledge: KnowledgeBase, off: f
                 added.append((span, "abbreviation", kb_id))
                 for i in range(s, t):
                     taken[i] = True
-    replace_ents(doc, ents)
-    # replace_ents kept sources of surviving spans; restore the ones of earlier components
-    for key, src in sources.items():
-        if any(span_key(e.start_char, e.end_char) == key for e in doc.ents):
-            set_source(doc, *map(int, key.split(":")), src, kbs.get(key))
+    replace_ents(doc, ents)     # keeps the sources and kb ids of the spans that survive
     for span, src, kb_id in added:
         set_source(doc, span.start_char, span.end_char, src, kb_id)
     return doc

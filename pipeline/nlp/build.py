@@ -18,7 +18,7 @@
     abbreviations    AFTER fixups: "Long Form (LF)" pairs; the short form takes the long form's label
                      everywhere in the article.
     people           AFTER abbreviations: persons in title appositions the model missed.
-    figures, dates   independent of entities except that numbers inside entity names are skipped.
+    figures, dates   independent of the entities (dates skip a month inside a person's name).
     roles, quotes    last: they read the final entities.
     span_groups      the records as doc.spans["figures" | "dates" | "roles" | "quotes"], span._.record
                      holding each (for users of the spaCy pipeline; left out of the extract pipeline).
@@ -129,9 +129,3 @@ def shared_nlp() -> Language:
     nlp.add_pipe("extraction_packer", name="packer", last=True)
     return nlp
 
-
-def model_info(nlp: Language) -> dict:
-    return {"name": nlp.meta.get("lang", "en") + "_" + nlp.meta.get("name", ""),
-            "version": nlp.meta.get("version", ""),
-            "spacy_version": spacy.__version__,
-            "pipe_names": list(nlp.pipe_names)}

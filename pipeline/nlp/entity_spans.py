@@ -35,6 +35,11 @@ def name_head(doc: Doc, start: int, end: int) -> int | None:
     return head
 
 
+def token_owners(spans) -> dict:
+    """Token index -> the span (anything with .start and .end) that covers it."""
+    return {i: s for s in spans for i in range(s.start, s.end)}
+
+
 def add_spans(doc: Doc, spans: Iterable[tuple[Span, str | None]], source: str,
               replace: bool = False) -> list[Span]:
     """Put rule spans into `doc.ents`.

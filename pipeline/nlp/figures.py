@@ -442,7 +442,7 @@ def blocked_spans(text: str, rules: FigureRules, pats: Patterns, wins: list[tupl
                   date_rules: dates_mod.DateRules | None = None) -> list[tuple[int, int]]:
     """Phone numbers, links and e-mail addresses."""
     scan = dates_mod.scan
-    spans = dates_mod.url_spans(text, date_rules)
+    spans = dates_mod.url_spans(text)
     for m in scan(pats.phone, text, wins):
         s = m.group()
         digits = re.sub(r"\D", "", s)
@@ -493,7 +493,7 @@ def find_figures(text: str, rules: FigureRules, exclude: list[tuple[int, int]] |
     for m in scan(pats.every_nth, text, wins):
         n = int(m.group("n")) if m.group("n") else rules.ordinal_words[m.group("w").lower()]
         noun = m.group("noun").lower()
-        if n < 2 or noun in rules.raw["time_nouns_not_counted_by_every"] or not free(m.start(), m.end()):
+        if n < 2 or not free(m.start(), m.end()):
             continue
         s = m.start() + len(re.match(r"every\s+", m.group(), re.I).group())
         out.append(make_figure(text, s, m.end(), 1.0 / n, None, "ratio", None, "ratio", noun))
@@ -721,23 +721,9 @@ def counted_noun_finder(doc: Doc, blockers: frozenset):
     return find
 
 
-def entity_name_spans(ents, labels: frozenset) -> list[tuple[int, int]]:
-    """Entities whose names carry a number after a word ("Group of 77", "Resolution 1325"): the
-    number is the name's. A number opening the span is more likely a count the model swallowed
-    ("250 UNICEF volunteers"), so only the part after the first token is blocked."""
-    out = []
-    for e in ents:
-        if e.label_ in labels and len(e) > 1 and any(c.isdigit() for c in e[1:].text):
-            out.append((e[1].idx, e.end_char))
-    return out
-
-
 def doc_figures(doc: Doc, rules: FigureRules, date_rules: dates_mod.DateRules) -> list[dict]:
-    ents = doc.ents
-    date_spans = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc, date_rules, ents)]
-    labels = frozenset(rules.raw["entity_labels_with_names"])
-    exclude = date_spans + entity_name_spans(ents, labels)
-    finder = counted_noun_finder(doc, frozenset(rules.raw["count_noun_blockers"]) | frozenset(rules.duration_units))
+    exclude = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc, date_rules)]
+    finder = counted_noun_finder(doc, frozenset(rules.duration_units))
     return elided_units(doc, find_figures(doc_text(doc), rules, exclude, finder, date_rules))
 
 

@@ -12,12 +12,11 @@ component's `disabled` setting, HEURISTICS, for scripts/ablate.py):
 - person_words: a one-word place (the model's, or a town of the place ruler; never a country,
   region or area) whose word the article uses in a person's name ("Alvaro Rodriguez" ...
   "Rodriguez visited"; "Retno Marsudi" ... "continued Retno") or as a PERSON of its own, or that
-  follows an honorific ("Ms. Victoria"), is that person, unless it stands in a place slot ("in",
-  "near", "from" ... before it, or ", Country" after it);
+  follows an honorific ("Ms. Victoria"), is that person, unless a country follows it after a comma;
 - hyphenated_names: a place or organization glued by a hyphen to the person that follows
   ("[Kjell]-[Gunnar Eriksen]") is the first part of the person's name.
-Words lists (factory settings): entities_people.json (titles, honorifics, speech verbs) and the
-head words of entities_org.json; the knowledge base (`kb`) tells a place glued to a name.
+Words lists (factory settings): entities_people.json (titles, honorifics, speech verbs), the title
+heads of roles.json (a title phrase after a name) and the head words of entities_org.json; the knowledge base (`kb`) tells a place glued to a name.
 """
 from __future__ import annotations
 
@@ -28,19 +27,16 @@ from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
-from pipeline.nlp.entity_spans import is_name_like, replace_ents
+from pipeline.nlp.entity_spans import is_name_like, replace_ents, token_owners
 from pipeline.nlp.extensions import set_source, span_key, token_texts
 
 
-def after_office_words(doc: Doc, start: int, end: int, words: tuple[frozenset[str], tuple[str, ...]]) -> int:
-    """ "[Emergency Situations] Aliya Bekova" (from "Minister of Emergency Situations Aliya
-    Bekova"): a name run that starts with the tail of an office name keeps the name after it,
-    when two or more name words follow the last office word."""
-    heads, suffixes = words
+def after_office_words(doc: Doc, start: int, end: int, heads: frozenset[str]) -> int:
+    """ "[Ministry] Aliya Bekova": a name run that starts with the tail of an office name keeps the
+    name after it, when two or more name words follow the last office word (`org_unit_heads`)."""
     cut = None
     for i in range(start, end):
-        t = doc[i]
-        if t.text in heads or (len(t) > 5 and t.lower_.endswith(suffixes)):
+        if doc[i].text in heads:
             cut = i + 1
     if cut is None or end - cut < 2 or not all(is_name_like(t) or t.text == "-" for t in doc[cut:end]):
         return start
@@ -63,12 +59,11 @@ def title_words(people: Rules, role_words: Rules, demonyms: Rules) -> frozenset[
 def person_rules(org: Rules, people: Rules, role_words: Rules, demonyms: Rules) -> dict:
     """The word lists of the rule files, compiled once per set of files."""
     return {
-        "apposition_titles": frozenset(t.casefold() for t in people["apposition_titles"]),
+        "apposition_titles": frozenset(role_words["heads"]),
         "prefix_titles": frozenset(people["titles"]) | frozenset(people["honorifics"]),
         "speech_verbs": frozenset(people["speech_verbs"]),
         "org_words": frozenset(org["org_unit_heads"]) | frozenset(org["non_entity_heads"]),
-        # head words of office names and suffixes no name word has
-        "office_words": (frozenset(org["org_unit_heads"]), tuple(people["non_name_suffixes"])),
+        "office_words": frozenset(org["org_unit_heads"]),
         "title_words": title_words(people, role_words, demonyms),
         "honorifics": frozenset(people["honorifics"]),
         "role_heads": frozenset(w.casefold() for w in (*role_words["heads"], *role_words["ambiguous_heads"])),
@@ -152,10 +147,7 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
                 off: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Token spans of persons found by apposition, title prefix and speech-verb patterns."""
     ent_at = {e.start: e.end for e in ents}
-    covered = {}
-    for e in ents:
-        for i in range(e.start, e.end):
-            covered[i] = e
+    covered = token_owners(ents)
     found = []
     candidates = [t.i for t in doc if (t.is_title or t.is_upper) and t.is_alpha]
     i = 0
@@ -166,7 +158,7 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
         if not is_name_like(doc[i]) or doc[i].text in r["prefix_titles"]:
             continue
         end = name_run(doc, i, r)
-        i = after_office_words(doc, i, end, r["office_words"])    # "Emergency Situations Ruslan Imankulov"
+        i = after_office_words(doc, i, end, r["office_words"])    # "Ministry Ruslan Imankulov"
         if end == i or not is_person_name(doc, i, end) or all(
                 t.text.casefold() in r["title_words"] for t in doc[i:end] if t.is_alpha):
             i = max(end, i + 1)
@@ -229,10 +221,7 @@ def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[in
     full, last = known_names(ents)
     if not last:
         return []
-    covered: dict[int, Span] = {}
-    for e in ents:
-        for i in range(e.start, e.end):
-            covered[i] = e
+    covered = token_owners(ents)
     texts = token_texts(doc)
     where: dict[str, list[int]] = {}
     for i, w in enumerate(texts):
@@ -271,14 +260,8 @@ def is_town_or_unknown(text: str, label: str, knowledge: KnowledgeBase) -> bool:
     return hit is None or hit.latitude is not None
 
 
-def in_place_slot(doc: Doc, start: int, end: int, r: dict, places: dict[int, str]) -> bool:
-    """ "in Rodriguez", "from Victoria", "Victoria, Seychelles": the text puts a place here."""
-    prev = doc[start - 1] if start > 0 else None
-    if prev is not None and prev.lower_ in r["place_prepositions"]:
-        return True
-    root = doc[start:end].root
-    if root.dep_ == "pobj" and root.head.lower_ in r["place_prepositions"] and root.head.i < start:
-        return True
+def in_place_slot(doc: Doc, end: int, places: dict[int, str]) -> bool:
+    """ "Victoria, Seychelles": a country after a comma puts a place here."""
     return end + 1 < len(doc) and doc[end].text == "," and places.get(end + 1) == "GPE"
 
 
@@ -302,7 +285,7 @@ def person_word_places(doc: Doc, ents: list[Span], sources: dict, r: dict,
             continue
         prev = doc[e.start - 1] if e.start > 0 else None
         honorific = prev is not None and prev.text in r["honorifics"]
-        if not (honorific or e.text in words) or in_place_slot(doc, e.start, e.end, r, places):
+        if not (honorific or e.text in words) or in_place_slot(doc, e.end, places):
             continue
         out.append((e.start, e.end))
     return out
@@ -385,12 +368,11 @@ HEURISTICS = ("person_words", "hyphenated_names", "title_phrase_parts")
 @Language.factory("person_appositions", default_config={
     "disabled": [], "kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json"),
     "people_rules": rules_setting("rules/entities_people.json"), "role_words": rules_setting("rules/roles.json"),
-    "demonyms": rules_setting("rules/demonyms.json"), "places_rules": rules_setting("rules/places_deep.json")})
+    "demonyms": rules_setting("rules/demonyms.json")})
 def make_person_appositions(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, org_rules: Rules,
-                            people_rules: Rules, role_words: Rules, demonyms: Rules, places_rules: Rules):
+                            people_rules: Rules, role_words: Rules, demonyms: Rules):
     off = switched_off("people", disabled, HEURISTICS)
-    r = {**person_rules(org_rules, people_rules, role_words, demonyms),
-         "place_prepositions": frozenset(places_rules["prepositions"])}
+    r = person_rules(org_rules, people_rules, role_words, demonyms)
     kb.alias_table   # built now, not in the first document
 
     def person_appositions(doc: Doc) -> Doc:
