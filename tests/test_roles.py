@@ -444,3 +444,10 @@ def test_a_lower_case_ambiguous_head_right_before_the_name_is_a_title_without_lo
     text = "Tourism ministry secretary Omar Lutz said so."
     assert [g["title"] for g in roles_of(text, ("Omar Lutz", "PERSON"))] == ["secretary"]
     assert roles_of("The head of Omar Lutz's team said so.", ("Omar Lutz", "PERSON")) == []
+
+
+def test_a_verb_or_adverb_before_a_title_is_not_part_of_it():
+    text = "He thanked prime minister Omar Lutz. Meanwhile Ambassador Lena Marsh spoke."
+    doc = tagged(tagged(make_doc(text), "VERB", "thanked"), "ADV", "Meanwhile")
+    got = find_roles(doc, ents_of(text, ("Omar Lutz", "PERSON"), ("Lena Marsh", "PERSON")))
+    assert [r["title"] for r in got] == ["prime minister", "Ambassador"]

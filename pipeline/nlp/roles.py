@@ -214,7 +214,7 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                                                          or is_head(words[j - 1].text, lex))):
                 break
         elif not is_alpha_word(w) or w.lower_ in lex.stop_words or w.lower_ in lex.complement_prepositions \
-                or is_honorific(w, lex) \
+                or is_honorific(w, lex) or (w.pos_ in ("VERB", "ADV") and w.lower_ not in lex.modifiers) \
                 or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
             break
         elif w.text.isupper() and len(w.text) > 1 and not is_head(w.text, lex) and known_body_or_place(w.text):
