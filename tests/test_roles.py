@@ -451,3 +451,9 @@ def test_a_verb_or_adverb_before_a_title_is_not_part_of_it():
     doc = tagged(tagged(make_doc(text), "VERB", "thanked"), "ADV", "Meanwhile")
     got = find_roles(doc, ents_of(text, ("Omar Lutz", "PERSON"), ("Lena Marsh", "PERSON")))
     assert [r["title"] for r in got] == ["prime minister", "Ambassador"]
+
+
+def test_royal_honorifics_are_not_part_of_the_title():
+    text = "She met HM Queen Lena Marsh and His Majesty King Omar Lutz."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("Omar Lutz", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Queen"), ("Omar Lutz", "King")]
