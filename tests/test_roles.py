@@ -457,3 +457,9 @@ def test_royal_honorifics_are_not_part_of_the_title():
     text = "She met HM Queen Lena Marsh and His Majesty King Omar Lutz."
     got = roles_of(text, ("Lena Marsh", "PERSON"), ("Omar Lutz", "PERSON"))
     assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Queen"), ("Omar Lutz", "King")]
+
+
+def test_a_modifier_before_the_owner_of_an_apposition_title():
+    text = "Lena Marsh, Interim UNHCR Representative, highlighted the needs."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UNHCR", "UN_AGENCY"))
+    assert [(g["title"], g["org"]) for g in got] == [("Representative", "UNHCR")]

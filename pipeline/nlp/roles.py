@@ -473,8 +473,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
         if found is None:
             break
         parse = parse_title(words, wents, found, k, n, lex, allow_lower_modifiers=True, org_by_name=org_by_name)
-        if parse.first_word > k:
-            # something between the comma and the title is no modifier: not an apposition
+        if any(w.lower_ not in lex.modifiers or w.lower_ in lex.cap_links for w in words[k:parse.first_word]):
+            # something between the comma and the title is no modifier (as "Interim" in "Interim UNHCR Representative")
             break
         # "..., the Regional Director of X Ms. Jane Roe": a title that runs into the next person is theirs
         nxt = parse.end_word
