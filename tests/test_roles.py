@@ -463,3 +463,9 @@ def test_a_modifier_before_the_owner_of_an_apposition_title():
     text = "Lena Marsh, Interim UNHCR Representative, highlighted the needs."
     got = roles_of(text, ("Lena Marsh", "PERSON"), ("UNHCR", "UN_AGENCY"))
     assert [(g["title"], g["org"]) for g in got] == [("Representative", "UNHCR")]
+
+
+def test_who_is_also_before_an_apposition_title():
+    text = "“It is urgent,” said Mr. Omar Lutz, who is also UN Emergency Relief Coordinator."
+    got = roles_of(text, ("Omar Lutz", "PERSON"), ("UN", "UN_AGENCY"))
+    assert [(g["title"], g["org"]) for g in got] == [("Emergency Relief Coordinator", "UN")]

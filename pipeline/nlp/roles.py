@@ -453,7 +453,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
         else:
             break
         # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
-        while k < n and (words[k].lower_ in ("the", "a", "an", "its", "new", "current", "then", "also") or (
+        while k < n and not wents[k] and (words[k].lower_ in ("the", "a", "an", "its", "new", "current", "then", "also",
+                                                              "who", "is", "was") or (
                 words[k].pos_ == "ADJ" and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
         # the head: the first title word within a few words, with only modifiers before it
@@ -474,8 +475,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
             break
         parse = parse_title(words, wents, found, k, n, lex, allow_lower_modifiers=True, org_by_name=org_by_name)
         if any(w.lower_ not in lex.modifiers or w.lower_ in lex.cap_links for w in words[k:parse.first_word]):
-            # something between the comma and the title is no modifier (as "Interim" in "Interim UNHCR Representative")
-            break
+            break   # something between the comma and the title is no modifier ("Interim" in "Interim UNHCR Director" is)
         # "..., the Regional Director of X Ms. Jane Roe": a title that runs into the next person is theirs
         nxt = parse.end_word
         nxt += titled_before and nxt < n and words[nxt].text == ","
