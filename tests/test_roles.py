@@ -469,3 +469,9 @@ def test_who_is_also_before_an_apposition_title():
     text = "“It is urgent,” said Mr. Omar Lutz, who is also UN Emergency Relief Coordinator."
     got = roles_of(text, ("Omar Lutz", "PERSON"), ("UN", "UN_AGENCY"))
     assert [(g["title"], g["org"]) for g in got] == [("Emergency Relief Coordinator", "UN")]
+
+
+def test_pm_is_a_title_head_only_in_capitals():
+    got = roles_of("Addressing the event, Deputy PM Omar Lutz spoke.", ("Omar Lutz", "PERSON"))
+    assert [g["title"] for g in got] == ["Deputy PM"]
+    assert roles_of("At 3 pm Omar Lutz spoke.", ("Omar Lutz", "PERSON")) == []
