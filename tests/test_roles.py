@@ -475,3 +475,9 @@ def test_pm_is_a_title_head_only_in_capitals():
     got = roles_of("Addressing the event, Deputy PM Omar Lutz spoke.", ("Omar Lutz", "PERSON"))
     assert [g["title"] for g in got] == ["Deputy PM"]
     assert roles_of("At 3 pm Omar Lutz spoke.", ("Omar Lutz", "PERSON")) == []
+
+
+def test_an_organization_or_place_right_between_a_title_and_the_name():
+    text = "It was signed by Country Representative UN Women Ruritania Lena Marsh yesterday."
+    got = roles_of(text, ("UN Women", "UN_AGENCY"), ("Ruritania", "GPE"), ("Lena Marsh", "PERSON"))
+    assert [(g["title"], g["org"], g["place"]) for g in got] == [("Country Representative", "UN Women", "Ruritania")]

@@ -398,7 +398,7 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
         parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]) and not direct,
                             org_by_name=org_by_name)
         k = parse.end_word
-        for _ in range(2):   # an organization may stand between: "Director General, Planning Institute, Dr Jane Roe"
+        for _ in range(3):   # an org or a place may stand between: "Director General, Planning Institute, Dr Jane Roe"
             while k < len(words) and (is_honorific(words[k], lex) or words[k].text == ","):
                 k += 1
             if k == p_first:   # the title ends where the person (after honorifics) begins
@@ -410,7 +410,7 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
                     parse.title_end = end_of(prev)   # a rank stacked after a title: "Chief Adviser Professor Jane Roe"
                 return parse
             e = wents[k] if k < p_first else None
-            if not (e and e.label != "PERSON" and words[k - 1].text == ","):
+            if not (e and e.label != "PERSON"):
                 break
             if e.label in ORG_LABELS:
                 parse.org = parse.org or e
