@@ -24,12 +24,11 @@ from pipeline.records import Extraction
 BATCHES_PER_PARTITION = 2
 # Partitions submitted and not yet taken back, per worker: one running, one waiting.
 IN_FLIGHT_PER_WORKER = 2
-# Fresh workers after this many articles. A worker's memory creeps up as it runs, about 2-3 KB an
-# article (not Python objects: their count stays flat; 360 -> 365 MB over 1,760 articles in one process),
-# so the process tree peaked at 942 MB for 1,000 articles and 1,112 MB for 100,000 with one pool for the
-# whole run. Renewed every 10,000 articles (5,000 a worker), a worker gains about 10-15 MB at most. Each
-# renewal costs a wait for the last partitions and a fork: at 2,000 that was two stalls in a 5,000-article run.
-ARTICLES_PER_POOL = 10_000
+# Fresh workers after this many articles. A worker's memory creeps up as it runs (the process tree
+# peaked at 942 MB for 1,000 articles and 1,112 MB for 100,000 with one pool for the whole run); forked
+# anew every 2,000 articles, as spaCy's nlp.pipe calls were, it stays where it started. The cost is one
+# partition's wait at each renewal.
+ARTICLES_PER_POOL = 2000
 
 # The pipeline the pool's workers run: set before the workers are forked, so they inherit it loaded.
 _POOL_NLP = None
