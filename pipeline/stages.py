@@ -241,7 +241,8 @@ def extract_stage(out_dir: Path, n_process: int = config.N_PROCESS, engine: str 
     else:
         from pipeline.engines.local import extract_local
         extractions = extract_local(iter_articles(out_dir), cache=cache, n_process=n_process,
-                                    batch_size=batch_size, stats=stats, progress=_progress(total, "extract"))
+                                    batch_size=batch_size, stats=stats, progress=_progress(total, "extract"),
+                                    total=total)
     path = out_dir / EXTRACTIONS_FILE
     fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".jsonl.tmp")
     try:

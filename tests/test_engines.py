@@ -48,12 +48,13 @@ def test_two_processes_give_the_same_extractions_as_one(articles, monkeypatch):
     monkeypatch.setattr("pipeline.engines.local.ARTICLES_PER_POOL", 2)
     one = [e.to_dict() for e in extract_local(articles, nlp=nlp, n_process=1, batch_size=2)]
     stats = {}
-    # Partitions of 2 batches of 1 article: five tasks over two workers, taken back in input order.
+    # Partitions of at most 2 batches of 1 article, shrinking to 1 article before each renewal: 2, then
+    # 1 + 1 and 1 for the later pools, taken back in input order.
     two = [e.to_dict() for e in extract_local(articles, nlp=nlp, n_process=2, batch_size=1, stats=stats)]
     assert [e["article_id"] for e in two] == [a["article_id"] for a in articles]
     assert two == one
     assert any(e["mentions"] for e in one)
-    assert stats["partitions"] == 3 and stats["computed"] == len(articles) and stats["failed"] == []
+    assert stats["partitions"] == 4 and stats["computed"] == len(articles) and stats["failed"] == []
     assert stats["pools"] == 3
 
 
@@ -131,3 +132,33 @@ def test_dask_engine_on_a_local_cluster_gives_the_local_tables(record, tmp_path,
     assert again["extract"]["cached"] == len(BODIES) and again["extract"]["computed"] == 0
     assert pq.read_table(tmp_path / "dask2" / "mentions.parquet").equals(
         pq.read_table(tmp_path / "local" / "mentions.parquet"))
+
+
+def test_partitions_shrink_towards_the_end_and_towards_each_renewal():
+    from concurrent.futures import Future
+
+    from pipeline.engines.partitions import extract_partitioned
+
+    sizes: list[int] = []
+
+    def task(part):
+        sizes.append(len(part))
+        return [{"article_id": a["article_id"], "failed": "not extracted in this test"} for a in part]
+
+    def executor():
+        def submit(fn, *args):
+            future = Future()
+            future.set_result(fn(*args))
+            return future
+        return submit, 4, lambda: None
+
+    arts = [{"article_id": f"a{i}", "text": "x"} for i in range(40)]
+    stats: dict = {}
+    assert list(extract_partitioned(arts, executor, task, (), 8, stats=stats, total=40)) == []
+    # A quarter (1 / max_in_flight) of what is left, at most 8: the last partitions are single articles.
+    assert sizes == [8, 8, 6, 5, 4, 3, 2, 1, 1, 1, 1]
+    assert len(stats["failed"]) == 40
+    sizes.clear()
+    list(extract_partitioned(arts, executor, task, (), 8, renew_after=20))
+    # Shrinking towards the renewal after 20 articles, then again towards the next one for the new executor.
+    assert sizes == [8, 3, 3, 2, 1, 1, 1, 1, 5, 4, 3, 2, 2, 1, 1, 1, 1]

@@ -40,9 +40,10 @@ def _extract_in_worker(articles: list[dict], batch_size: int) -> list[dict]:
 
 def extract_local(articles: Iterable[dict], cache: ExtractionCache | None = None, n_process: int = 1,
                   batch_size: int = config.BATCH_SIZE, stats: dict | None = None,
-                  progress=None, nlp=None) -> Iterator[Extraction]:
+                  progress=None, nlp=None, total: int | None = None) -> Iterator[Extraction]:
     """Extractions for every article, in input order; cached ones are not recomputed. The workers
-    (n_process > 1) are started only once an article misses the cache."""
+    (n_process > 1) are started only once an article misses the cache. `total`, the number of
+    articles when the caller knows it, lets the last partitions shrink (see `extract_partitioned`)."""
     if n_process <= 1:
         yield from extract_articles(articles, cache=cache, nlp=nlp, batch_size=batch_size, stats=stats,
                                     progress=progress)
@@ -66,7 +67,7 @@ def extract_local(articles: Iterable[dict], cache: ExtractionCache | None = None
     try:
         yield from extract_partitioned(articles, executor, _extract_in_worker, (batch_size,),
                                        BATCHES_PER_PARTITION * batch_size, cache=cache, stats=stats,
-                                       progress=progress, renew_after=ARTICLES_PER_POOL)
+                                       progress=progress, renew_after=ARTICLES_PER_POOL, total=total)
     finally:
         for pool in pools:
             pool.shutdown(cancel_futures=True)

@@ -36,7 +36,8 @@ def slim(article: dict) -> dict:
 def extract_partitioned(articles: Iterable[dict], executor: Callable[[], tuple[Callable, int, Callable]],
                         task: Callable, task_args: tuple, partition_size: int,
                         cache: ExtractionCache | None = None, stats: dict | None = None,
-                        progress=None, renew_after: int | None = None) -> Iterator[Extraction]:
+                        progress=None, renew_after: int | None = None,
+                        total: int | None = None) -> Iterator[Extraction]:
     """Extractions for every article, in input order.
 
     `executor()` is called when the first article misses the cache and returns (submit, max_in_flight,
@@ -44,13 +45,17 @@ def extract_partitioned(articles: Iterable[dict], executor: Callable[[], tuple[C
     `renew_after`, once that many articles went to an executor, what it holds is taken back, it is
     closed and the next partition goes to a new one. Counts go to `stats`: cached, computed,
     partitions, failed.
+
+    Partitions shrink towards the end of the input (`total` articles, when known) and towards each
+    renewal, guided-scheduling style: each takes 1/max_in_flight of the articles left, so the workers
+    finish together instead of one waiting while the other runs a whole last partition.
     """
     stats = stats if stats is not None else {}
     stats.setdefault("cached", 0)
     stats.setdefault("computed", 0)
     stats.setdefault("partitions", 0)
     stats.setdefault("failed", [])
-    state: dict = {"max_in_flight": 0, "submitted": 0}
+    state: dict = {"max_in_flight": 0, "submitted": 0, "read": 0}
     # Each item: (partition with its cache hits filled in, future for its uncached articles or None).
     in_flight: deque = deque()
 
@@ -76,8 +81,22 @@ def extract_partitioned(articles: Iterable[dict], executor: Callable[[], tuple[C
                 progress.update(1)
             yield extraction
 
+    def next_size() -> int:
+        if "submit" not in state:
+            return partition_size
+        left = []
+        if total is not None:
+            left.append(total - state["read"])
+        if renew_after is not None:
+            until_renewal = renew_after - state["submitted"]
+            left.append(until_renewal if until_renewal > 0 else renew_after)
+        if not left:
+            return partition_size
+        return max(1, min(partition_size, -(-min(left) // state["max_in_flight"])))
+
     source = iter(articles)
-    while part := [(a, cache.get(a) if cache is not None else None) for a in islice(source, partition_size)]:
+    while part := [(a, cache.get(a) if cache is not None else None) for a in islice(source, next_size())]:
+        state["read"] += len(part)
         todo = [slim(a) for a, hit in part if hit is None]
         future = None
         if todo:
