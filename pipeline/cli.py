@@ -126,6 +126,10 @@ def _report_corrections(link: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in ("run", "extract") and args.engine == "local" and args.n_process > 1:
+        from pipeline.engines import server
+
+        server.start()   # first: the workers' pipeline is built while this process imports and parses
     from pipeline import stages
 
     t0 = time.perf_counter()

@@ -407,6 +407,10 @@ def run_all(input_dir: Path, out_dir: Path, n_process: int = config.N_PROCESS, e
             scheduler: str | None = None, cache_dir: Path | None = None, use_cache: bool = True,
             allow_empty: bool = False, corrections_dir: Path | None = None) -> dict:
     read_corrections(corrections_dir)   # a malformed corrections file stops the run before parse, not after extract
+    if engine == "local" and n_process > 1:
+        from pipeline.engines import server
+
+        server.start()   # the workers' pipeline is built while parse runs
     summary = {"parse": parse_stage(input_dir, out_dir, allow_empty=allow_empty)}
     summary["extract"] = extract_stage(out_dir, n_process=n_process, engine=engine, scheduler=scheduler,
                                        cache_dir=cache_dir, use_cache=use_cache)

@@ -106,6 +106,38 @@ def test_cached_runs_between_new_articles_keep_input_order(articles, tmp_path, m
     assert [e.to_dict() for e in out] == fresh
 
 
+def test_workers_forked_from_the_pipeline_server_give_the_tables_of_one_process(record, tmp_path):
+    from multiprocessing import active_children
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "dump.txt").write_text("".join(
+        record(t, b, f"https://example.org/news/{i}-story") for i, (t, b) in enumerate(BODIES)))
+    run_all(raw, tmp_path / "one", cache_dir=tmp_path / "cache-one")
+    # No pipeline passed: the workers come from the forkserver, which built its own.
+    summary = run_all(raw, tmp_path / "two", n_process=2, cache_dir=tmp_path / "cache-two")
+    assert summary["extract"]["computed"] == len(BODIES) and summary["extract"]["pools"] == 1
+    for name in config.TABLE_NAMES:
+        one = pq.read_table(tmp_path / "one" / f"{name}.parquet")
+        two = pq.read_table(tmp_path / "two" / f"{name}.parquet")
+        assert two.equals(one), name
+    assert pq.read_table(tmp_path / "one" / "mentions.parquet").num_rows > 0
+    assert not active_children()   # the pool's workers are gone
+
+
+def test_a_worker_refuses_to_run_without_the_runs_pipeline(monkeypatch):
+    from pipeline.engines import local
+
+    monkeypatch.setattr(local, "_POOL_NLP", None)
+    with pytest.raises(RuntimeError, match="no pipeline"):
+        local._extract_in_worker([], 16, "abc")
+    # A server started by an earlier run of the process, before the rules changed, is not used.
+    monkeypatch.setattr(local, "_POOL_NLP", object())
+    monkeypatch.setattr(local, "_POOL_FINGERPRINT", "abc")
+    with pytest.raises(RuntimeError, match="run again in a new process"):
+        local._extract_in_worker([], 16, "def")
+
+
 def test_dask_engine_on_a_local_cluster_gives_the_local_tables(record, tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     raw.mkdir()

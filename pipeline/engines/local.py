@@ -1,7 +1,8 @@
 """Local engine: the pipeline in this process, or in a pool of `n_process` worker processes.
 
 With workers, the articles go out in partitions of a few batches to whichever worker is free (a
-`ProcessPoolExecutor`, forked with the pipeline loaded), and each comes back as finished extractions
+`ProcessPoolExecutor` whose workers are forked with the pipeline loaded, from the forkserver of
+`pipeline.engines.server`), and each comes back as finished extractions
 (dates resolved, plain dicts), in input order (`pipeline.engines.partitions`). spaCy's own
 `nlp.pipe(n_process=...)` deals batches to the workers in turn and takes them back in turn, with two
 batches queued per worker: a worker that drew short articles waits for the other, and the main
@@ -15,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
 
 from pipeline import config
+from pipeline.engines import server
 from pipeline.engines.partitions import extract_partition_rows, extract_partitioned
 from pipeline.extract import ExtractionCache, extract_articles
 from pipeline.records import Extraction
@@ -26,15 +28,29 @@ BATCHES_PER_PARTITION = 2
 IN_FLIGHT_PER_WORKER = 2
 # Fresh workers after this many articles. A worker's memory creeps up as it runs (the process tree
 # peaked at 942 MB for 1,000 articles and 1,112 MB for 100,000 with one pool for the whole run); forked
-# anew every 2,000 articles, as spaCy's nlp.pipe calls were, it stays where it started. The cost is one
-# partition's wait at each renewal.
+# anew every 2,000 articles, as spaCy's nlp.pipe calls were, it stays where it started. The partitions
+# shrink before each renewal (see `extract_partitioned`), so neither worker waits long for the other.
 ARTICLES_PER_POOL = 2000
 
-# The pipeline the pool's workers run: set before the workers are forked, so they inherit it loaded.
+# The pipeline the pool's workers run and the fingerprint it was built from, set in the process they are
+# forked from: the forkserver (`pipeline.engines.preload`), or this process when the caller passes its own
+# pipeline.
 _POOL_NLP = None
+_POOL_FINGERPRINT = None
 
 
-def _extract_in_worker(articles: list[dict], batch_size: int) -> list[dict]:
+def use_pool_pipeline(nlp, fingerprint: str | None) -> None:
+    global _POOL_NLP, _POOL_FINGERPRINT
+    _POOL_NLP, _POOL_FINGERPRINT = nlp, fingerprint
+
+
+def _extract_in_worker(articles: list[dict], batch_size: int, fingerprint: str | None) -> list[dict]:
+    if _POOL_NLP is None:
+        raise RuntimeError("this worker has no pipeline: the forkserver could not build it (its error is above)")
+    if fingerprint != _POOL_FINGERPRINT:
+        # A server started by an earlier run of this process, before code, rules or models changed.
+        raise RuntimeError(f"the workers' pipeline ({_POOL_FINGERPRINT}) was built from other code, rules or "
+                           f"models than this run's ({fingerprint}): run again in a new process")
     return extract_partition_rows(articles, _POOL_NLP, batch_size)
 
 
@@ -42,8 +58,10 @@ def extract_local(articles: Iterable[dict], cache: ExtractionCache | None = None
                   batch_size: int = config.BATCH_SIZE, stats: dict | None = None,
                   progress=None, nlp=None, total: int | None = None) -> Iterator[Extraction]:
     """Extractions for every article, in input order; cached ones are not recomputed. The workers
-    (n_process > 1) are started only once an article misses the cache. `total`, the number of
-    articles when the caller knows it, lets the last partitions shrink (see `extract_partitioned`)."""
+    (n_process > 1) are started only once an article misses the cache. Without `nlp`, they are forked
+    from the forkserver, which builds the shared pipeline (`pipeline.engines.server`); with it, from
+    this process. `total`, the number of articles when the caller knows it, lets the last partitions
+    shrink (see `extract_partitioned`)."""
     if n_process <= 1:
         yield from extract_articles(articles, cache=cache, nlp=nlp, batch_size=batch_size, stats=stats,
                                     progress=progress)
@@ -51,21 +69,24 @@ def extract_local(articles: Iterable[dict], cache: ExtractionCache | None = None
     stats = stats if stats is not None else {}
     pools: list[ProcessPoolExecutor] = []
 
+    if nlp is None:
+        from pipeline.extract import pipeline_fingerprint
+
+        context, fingerprint = server.context(), pipeline_fingerprint()
+    else:
+        # fork: the workers start with this pipeline, its compiled tables and the Doc extensions in memory.
+        context, fingerprint = multiprocessing.get_context("fork"), None
+
     def executor():
-        global _POOL_NLP
-        if nlp is None:
-            from pipeline.nlp.build import shared_nlp
-            _POOL_NLP = shared_nlp()
-        else:
-            _POOL_NLP = nlp
-        # fork: the workers start with the pipeline, its compiled tables and the Doc extensions in memory.
-        pool = ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork"))
+        if nlp is not None:
+            use_pool_pipeline(nlp, None)
+        pool = ProcessPoolExecutor(n_process, mp_context=context)
         pools.append(pool)
         stats["pools"] = stats.get("pools", 0) + 1
         return pool.submit, IN_FLIGHT_PER_WORKER * n_process, pool.shutdown
 
     try:
-        yield from extract_partitioned(articles, executor, _extract_in_worker, (batch_size,),
+        yield from extract_partitioned(articles, executor, _extract_in_worker, (batch_size, fingerprint),
                                        BATCHES_PER_PARTITION * batch_size, cache=cache, stats=stats,
                                        progress=progress, renew_after=ARTICLES_PER_POOL, total=total)
     finally:
