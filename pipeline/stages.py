@@ -17,7 +17,7 @@ from collections import Counter
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyarrow.parquet as pq
 
@@ -219,11 +219,13 @@ def count_articles(out_dir: Path) -> int:
 
 def extract_stage(out_dir: Path, n_process: int = config.N_PROCESS, engine: str = "local",
                   scheduler: str | None = None, cache_dir: Path | None = None,
-                  batch_size: int = config.BATCH_SIZE, use_cache: bool = True) -> dict:
+                  batch_size: int = config.BATCH_SIZE, use_cache: bool = True,
+                  observe: Callable[[Extraction], None] | None = None) -> dict:
     """Articles -> extractions.jsonl, one line per article in articles.parquet order.
 
     Articles stream in from Parquet row batches and extractions stream out line by line, so memory
-    holds only the documents in flight, whatever the corpus size.
+    holds only the documents in flight, whatever the corpus size. `observe` sees each extraction as it
+    is written (link's first pass, in `run_all`).
     """
     from pipeline.extract import default_cache, pipeline_fingerprint, rules_hash
 
@@ -250,6 +252,8 @@ def extract_stage(out_dir: Path, n_process: int = config.N_PROCESS, engine: str 
             for ex in extractions:
                 fh.write(json.dumps(ex.to_dict(), ensure_ascii=False, separators=(",", ":")))
                 fh.write("\n")
+                if observe is not None:
+                    observe(ex)
         failures = stats.pop("failed", [])
         _write_extract_rejects(out_dir, failures)
     except BaseException:
@@ -313,19 +317,21 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _link_streaming(out_dir: Path, linker) -> dict:
+def _link_streaming(out_dir: Path, linker, observed: bool = False) -> dict:
     """Two passes over extractions.jsonl with a `pipeline.link.Linker` (its state in a store on disk).
 
-    Pass 1 shows the linker every article (it keeps what cross-article resolution needs), pass 2
-    turns batches of articles into rows that are written as row groups at once. Extractions come in
-    articles.parquet order (sorted by article_id), so row groups sorted one by one are sorted overall;
-    the corpus tables come in entity_id order for the same reason.
+    Pass 1 shows the linker every article (it keeps what cross-article resolution needs; `observed`:
+    the extract stage already did, as it wrote the file), pass 2 turns batches of articles into rows
+    that are written as row groups at once. Extractions come in articles.parquet order (sorted by
+    article_id), so row groups sorted one by one are sorted overall; the corpus tables come in
+    entity_id order for the same reason.
     """
     writers: dict[str, tables.TableWriter] = {}
     staged: dict[str, Path] = {}
     try:
-        for ex in iter_extractions(out_dir):
-            linker.observe(ex)
+        if not observed:
+            for ex in iter_extractions(out_dir):
+                linker.observe(ex)
         linker.resolve()
         writers.update((name, tables.TableWriter(name, out_dir)) for name in ARTICLE_TABLES + CORPUS_ROW_TABLES)
         for batch in _batched(iter_extractions(out_dir), LINK_BATCH_ARTICLES):
@@ -375,9 +381,15 @@ def _article_texts(out_dir: Path, article_ids: set[str]) -> dict[str, str]:
     return {r["article_id"]: r["text"] for r in rows}
 
 
-def link_stage(out_dir: Path, corrections_dir: Path | None = None) -> dict:
+def link_stage(out_dir: Path, corrections_dir: Path | None = None,
+               extract: Callable[[Callable[[Extraction], None]], dict] | None = None) -> dict:
     """Extractions -> the link tables, with the corrections in `corrections_dir` applied (None: no
     corrections; the command line passes data/corrections/ unless told otherwise).
+
+    With `extract` (`run_all`), the extract stage runs inside this one: `extract(observe)` writes
+    extractions.jsonl and shows each extraction to link's first pass as it goes, so the main process
+    does pass 1 while the workers extract instead of reading the file back afterwards; its summary is
+    returned under "extract".
 
     Returns the row counts of the tables, and under "corrections" the rows of `corrections_applied`
     that changed nothing (for the command line to report)."""
@@ -391,8 +403,13 @@ def link_stage(out_dir: Path, corrections_dir: Path | None = None) -> dict:
     texts = _article_texts(out_dir, {c.article_id for c in rows if c.action == "add"})
     corrections = Corrections(rows, texts)
     remove_stale_stores(out_dir)
+    extracted: dict = {}
     with Linker(corrections=corrections, store_dir=out_dir) as linker:
-        counts = _link_streaming(out_dir, linker)
+        if extract is not None:
+            t_extract = time.perf_counter()
+            extracted = {"extract": extract(linker.observe)}
+            t0 += time.perf_counter() - t_extract   # link's seconds leave out the extraction's
+        counts = _link_streaming(out_dir, linker, observed=extract is not None)
         problems = corrections.problems()   # names entities, which live in the linker's store
     counts = {name: counts[name] for name in ("mentions", "entities", "article_entities", "merges",
                                               "figures", "dates", "roles", "quotes", "corrections_applied")}
@@ -400,7 +417,7 @@ def link_stage(out_dir: Path, corrections_dir: Path | None = None) -> dict:
                      corrections={"folder": str(corrections_dir) if corrections_dir is not None else None,
                                   "files": file_hashes(corrections_dir), "rows": len(rows),
                                   "applied": len(rows) - len(problems), "changed_nothing": len(problems)})
-    return {**counts, "corrections": problems}
+    return {**counts, "corrections": problems, **extracted}
 
 
 def run_all(input_dir: Path, out_dir: Path, n_process: int = config.N_PROCESS, engine: str = "local",
@@ -412,7 +429,12 @@ def run_all(input_dir: Path, out_dir: Path, n_process: int = config.N_PROCESS, e
 
         server.start()   # the workers' pipeline is built while parse runs
     summary = {"parse": parse_stage(input_dir, out_dir, allow_empty=allow_empty)}
-    summary["extract"] = extract_stage(out_dir, n_process=n_process, engine=engine, scheduler=scheduler,
-                                       cache_dir=cache_dir, use_cache=use_cache)
-    summary["link"] = link_stage(out_dir, corrections_dir)
+
+    def extract(observe):
+        return extract_stage(out_dir, n_process=n_process, engine=engine, scheduler=scheduler,
+                             cache_dir=cache_dir, use_cache=use_cache, observe=observe)
+
+    link = link_stage(out_dir, corrections_dir, extract=extract)
+    summary["extract"] = link.pop("extract")
+    summary["link"] = link
     return summary

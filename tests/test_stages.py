@@ -83,6 +83,25 @@ def test_new_articles_cost_only_their_own_nlp_and_tables_match_a_full_run(tmp_pa
         assert inc.equals(full), name
 
 
+def test_run_links_as_it_extracts_and_gives_the_tables_of_the_stages_run_one_by_one(tmp_path):
+    """`run_all` shows each extraction to link's first pass as it is written; `make` runs the stages one
+    by one and link reads extractions.jsonl back. Same bytes either way, with workers too."""
+    from pipeline.stages import extract_stage, link_stage, parse_stage, run_all
+
+    first, _ = _split_real_dump(tmp_path)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(first, encoding="utf-8")
+    summary = run_all(raw, tmp_path / "fused", cache_dir=tmp_path / "cache", n_process=2)
+    assert summary["extract"] == {"cached": 0, "computed": 12, "failed": 0, "partitions": 1, "pools": 1}
+    assert summary["link"]["mentions"] > 0 and "extract" not in summary["link"]
+    staged = tmp_path / "staged"
+    parse_stage(raw, staged)
+    extract_stage(staged, cache_dir=tmp_path / "cache")
+    link_stage(staged)
+    assert _tables(tmp_path / "fused") == _tables(staged)
+
+
 def test_dev_gold_scores_meet_the_acceptance_floors(real_run):
     """The issues' acceptance figures on the dev gold, as a regression guard for every rule change."""
     from pipeline.evaluate import evaluate
