@@ -123,6 +123,10 @@ def test_workers_forked_from_the_pipeline_server_give_the_tables_of_one_process(
         assert two.equals(one), name
     assert pq.read_table(tmp_path / "one" / "mentions.parquet").num_rows > 0
     assert not active_children()   # the pool's workers are gone
+    # The workers wrote the cache entries: a rerun takes every article from them.
+    assert len(list((tmp_path / "cache-two").rglob("*.json"))) == len(BODIES)
+    again = run_all(raw, tmp_path / "again", n_process=2, cache_dir=tmp_path / "cache-two")
+    assert again["extract"]["cached"] == len(BODIES) and again["extract"]["computed"] == 0
 
 
 def test_a_worker_refuses_to_run_without_the_runs_pipeline(monkeypatch):
@@ -130,12 +134,12 @@ def test_a_worker_refuses_to_run_without_the_runs_pipeline(monkeypatch):
 
     monkeypatch.setattr(local, "_POOL_NLP", None)
     with pytest.raises(RuntimeError, match="no pipeline"):
-        local._extract_in_worker([], 16, "abc")
+        local._extract_in_worker([], 16, "abc", None)
     # A server started by an earlier run of the process, before the rules changed, is not used.
     monkeypatch.setattr(local, "_POOL_NLP", object())
     monkeypatch.setattr(local, "_POOL_FINGERPRINT", "abc")
     with pytest.raises(RuntimeError, match="run again in a new process"):
-        local._extract_in_worker([], 16, "def")
+        local._extract_in_worker([], 16, "def", None)
 
 
 def test_dask_engine_on_a_local_cluster_gives_the_local_tables(record, tmp_path, monkeypatch):
@@ -184,7 +188,7 @@ def test_partitions_shrink_towards_the_end_and_towards_each_renewal():
             return future
         return submit, 4, lambda: None
 
-    arts = [{"article_id": f"a{i}", "text": "x"} for i in range(40)]
+    arts = [{"article_id": f"a{i}", "text": "x", "content_sha256": f"{i:02d}"} for i in range(40)]
     stats: dict = {}
     assert list(extract_partitioned(arts, executor, task, (), 8, stats=stats, total=40)) == []
     # A quarter (1 / max_in_flight) of what is left, at most 8: the last partitions are single articles.

@@ -44,14 +44,15 @@ def use_pool_pipeline(nlp, fingerprint: str | None) -> None:
     _POOL_NLP, _POOL_FINGERPRINT = nlp, fingerprint
 
 
-def _extract_in_worker(articles: list[dict], batch_size: int, fingerprint: str | None) -> list[dict]:
+def _extract_in_worker(articles: list[dict], batch_size: int, fingerprint: str | None,
+                       cache: ExtractionCache | None) -> list[dict]:
     if _POOL_NLP is None:
         raise RuntimeError("this worker has no pipeline: the forkserver could not build it (its error is above)")
     if fingerprint != _POOL_FINGERPRINT:
         # A server started by an earlier run of this process, before code, rules or models changed.
         raise RuntimeError(f"the workers' pipeline ({_POOL_FINGERPRINT}) was built from other code, rules or "
                            f"models than this run's ({fingerprint}): run again in a new process")
-    return extract_partition_rows(articles, _POOL_NLP, batch_size)
+    return extract_partition_rows(articles, _POOL_NLP, batch_size, cache)
 
 
 def extract_local(articles: Iterable[dict], cache: ExtractionCache | None = None, n_process: int = 1,
@@ -86,9 +87,12 @@ def extract_local(articles: Iterable[dict], cache: ExtractionCache | None = None
         return pool.submit, IN_FLIGHT_PER_WORKER * n_process, pool.shutdown
 
     try:
-        yield from extract_partitioned(articles, executor, _extract_in_worker, (batch_size, fingerprint),
+        # The workers write the cache entries (same machine, same file system): opening a file per
+        # article was most of what the main process did while they extracted.
+        yield from extract_partitioned(articles, executor, _extract_in_worker, (batch_size, fingerprint, cache),
                                        BATCHES_PER_PARTITION * batch_size, cache=cache, stats=stats,
-                                       progress=progress, renew_after=ARTICLES_PER_POOL, total=total)
+                                       progress=progress, renew_after=ARTICLES_PER_POOL, total=total,
+                                       workers_store=True)
     finally:
         for pool in pools:
             pool.shutdown(cancel_futures=True)

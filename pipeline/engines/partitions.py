@@ -17,12 +17,19 @@ from pipeline.extract import ExtractionCache, Failure, extract_articles
 from pipeline.records import Extraction
 
 
-def extract_partition_rows(articles: list[dict], nlp, batch_size: int) -> list[dict]:
+def extract_partition_rows(articles: list[dict], nlp, batch_size: int,
+                           cache: ExtractionCache | None = None) -> list[dict]:
     """The extractions of a partition of articles, as plain dicts, in order; an article whose extraction
-    raised comes back as {"article_id", "failed": reason} (long ones are chunked)."""
+    raised comes back as {"article_id", "failed": reason} (long ones are chunked). With `cache` (a worker
+    that shares the caller's file system), each extraction is also written to the cache here, so the
+    caller's process does not spend its time on it while the workers wait for their next partition."""
     stats: dict = {}
-    done = {e.article_id: e.to_dict() for e in extract_articles(articles, nlp=nlp, batch_size=batch_size,
-                                                                  stats=stats)}
+    done = {}
+    by_id = {a["article_id"]: a for a in articles}
+    for e in extract_articles(articles, nlp=nlp, batch_size=batch_size, stats=stats):
+        if cache is not None:
+            cache.put(by_id[e.article_id], e)
+        done[e.article_id] = e.to_dict()
     failed = {f.article_id: f.reason for f in stats["failed"]}
     return [done.get(a["article_id"]) or {"article_id": a["article_id"], "failed": failed[a["article_id"]]}
             for a in articles]
@@ -30,21 +37,23 @@ def extract_partition_rows(articles: list[dict], nlp, batch_size: int) -> list[d
 
 def slim(article: dict) -> dict:
     # Only what extraction reads travels to the workers.
-    return {"article_id": article["article_id"], "text": article["text"], "published": article.get("published")}
+    return {"article_id": article["article_id"], "text": article["text"], "published": article.get("published"),
+            "content_sha256": article["content_sha256"]}
 
 
 def extract_partitioned(articles: Iterable[dict], executor: Callable[[], tuple[Callable, int, Callable]],
                         task: Callable, task_args: tuple, partition_size: int,
                         cache: ExtractionCache | None = None, stats: dict | None = None,
                         progress=None, renew_after: int | None = None,
-                        total: int | None = None) -> Iterator[Extraction]:
+                        total: int | None = None, workers_store: bool = False) -> Iterator[Extraction]:
     """Extractions for every article, in input order.
 
     `executor()` is called when the first article misses the cache and returns (submit, max_in_flight,
     close); `task(partition, *task_args)` runs on a worker and returns `extract_partition_rows`. With
     `renew_after`, once that many articles went to an executor, what it holds is taken back, it is
-    closed and the next partition goes to a new one. Counts go to `stats`: cached, computed,
-    partitions, failed.
+    closed and the next partition goes to a new one. `workers_store`: the task writes its extractions to
+    the cache itself (`extract_partition_rows` with the cache), so they are not written again here.
+    Counts go to `stats`: cached, computed, partitions, failed.
 
     Partitions shrink towards the end of the input (`total` articles, when known) and towards each
     renewal, guided-scheduling style: each takes 1/max_in_flight of the articles left, so the workers
@@ -71,7 +80,7 @@ def extract_partitioned(articles: Iterable[dict], executor: Callable[[], tuple[C
                         progress.update(1)
                     continue
                 extraction = Extraction.from_dict(row)
-                if cache is not None:
+                if cache is not None and not workers_store:
                     cache.put(article, extraction)
                 stats["computed"] += 1
             else:
