@@ -77,10 +77,9 @@ def extract_local(articles: Iterable[dict], cache: ExtractionCache | None = None
     else:
         # fork: the workers start with this pipeline, its compiled tables and the Doc extensions in memory.
         context, fingerprint = multiprocessing.get_context("fork"), None
+        use_pool_pipeline(nlp, None)
 
     def executor():
-        if nlp is not None:
-            use_pool_pipeline(nlp, None)
         pool = ProcessPoolExecutor(n_process, mp_context=context)
         pools.append(pool)
         stats["pools"] = stats.get("pools", 0) + 1

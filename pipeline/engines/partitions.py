@@ -36,7 +36,8 @@ def extract_partition_rows(articles: list[dict], nlp, batch_size: int,
 
 
 def slim(article: dict) -> dict:
-    # Only what extraction reads travels to the workers.
+    # Only what extraction reads travels to the workers, and the content hash of the cache key for the
+    # workers that write their cache entries (`extract_partition_rows` with a cache).
     return {"article_id": article["article_id"], "text": article["text"], "published": article.get("published"),
             "content_sha256": article["content_sha256"]}
 
