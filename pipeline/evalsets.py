@@ -79,6 +79,21 @@ def site_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+# Domains whose subdomains are separate publishers: un.org's main site (www.un.org), UN News (news.un.org),
+# the press releases (press.un.org) and each UN country team's site ("malawi.un.org").
+MULTI_PUBLISHER_DOMAINS = frozenset({"un.org"})
+
+
+def same_website(a: str, b: str) -> bool:
+    """Two sites (`site_of`) are one website when they are the same host or one is a subdomain of the other
+    ("who.africa-newsroom.com" is africa-newsroom.com; "ca.sports.yahoo.com" is yahoo.com), unless the
+    parent is in MULTI_PUBLISHER_DOMAINS. Sibling subdomains are separate websites."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return long_.endswith("." + short) and short not in MULTI_PUBLISHER_DOMAINS
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -230,7 +245,8 @@ def claims_path() -> Path:
 
 
 def claim(set_name: str, url: str, heldout: frozenset[str] | None = None) -> str:
-    """Register a URL for a set; refuses held-out URLs and sites that another set already uses."""
+    """Register a URL for a set; refuses held-out URLs and websites (`same_website`) that a set it may not
+    share websites with already uses."""
     heldout = load_heldout_hashes() if heldout is None else heldout
     if is_heldout(url, heldout):
         raise EvalSetError(f"{url} is kept for outside checks (heldout_urls.sha256): skip it")
@@ -244,8 +260,8 @@ def claim(set_name: str, url: str, heldout: frozenset[str] | None = None) -> str
         committed = [(n, d["site"], d["doc_id"]) for n in set_names(include_training=True)
                      for d in read_jsonl(set_dir(n) / "docs.jsonl")]
         for other_set, other_site, other_id, *_ in rows + [list(c) for c in committed]:
-            if other_site == site and not may_share_sites(other_set, set_name):
-                raise EvalSetError(f"site {site} belongs to set {other_set}: choose another site")
+            if same_website(other_site, site) and not may_share_sites(other_set, set_name):
+                raise EvalSetError(f"site {site} belongs to set {other_set} (as {other_site}): choose another site")
             if other_id == doc_id and other_set != set_name:
                 raise EvalSetError(f"{url} is already in set {other_set}")
         if not any(r[2] == doc_id for r in rows):
@@ -511,8 +527,9 @@ def check_all(names: list[str] | None = None, heldout: frozenset[str] | None = N
     statuses = [check_set(n, heldout) for n in (names or set_names(include_training=True))]
     for a in statuses:
         for b in statuses:
-            if a.name < b.name and not may_share_sites(a.name, b.name) and a.sites & b.sites:
-                a.problems.add(a.name, f"sites shared with {b.name}: {sorted(a.sites & b.sites)}")
+            shared = {x for x in a.sites if any(same_website(x, y) for y in b.sites)}
+            if a.name < b.name and not may_share_sites(a.name, b.name) and shared:
+                a.problems.add(a.name, f"websites shared with {b.name}: {sorted(shared)}")
     return statuses
 
 

@@ -203,6 +203,18 @@ def test_a_training_set_may_share_sites_with_dev_world_but_not_with_blind(sets_e
     assert evalsets.set_dir("train_world") == config.TRAIN_DIR / "train_world"
 
 
+def test_a_subdomain_is_the_same_website_but_a_sibling_subdomain_is_another(sets_env):
+    evalsets.claim("blind", "https://example.com/written-for-tests/blind")
+    with pytest.raises(evalsets.EvalSetError, match="belongs to set blind"):
+        evalsets.claim("train_world", "https://news.example.com/written-for-tests/train")
+    evalsets.claim("blind", "https://malawi.example.org/written-for-tests/blind")
+    with pytest.raises(evalsets.EvalSetError, match="belongs to set blind"):
+        evalsets.claim("train_world", "https://example.org/written-for-tests/train")
+    assert evalsets.claim("train_world", "https://guyana.example.org/written-for-tests/train")
+    assert not evalsets.same_website("example.org", "anotherexample.org")
+    assert not evalsets.same_website("un.org", "malawi.un.org")   # the UN's own sites are separate publishers
+
+
 def test_errors_are_never_listed_for_the_blind_set(sets_env):
     with pytest.raises(evalsets.EvalSetError, match="blind"):
         evalsets.list_errors("blind")
