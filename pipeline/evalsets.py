@@ -75,7 +75,7 @@ def doc_id_for(url: str) -> str:
 
 
 def site_of(url: str) -> str:
-    host = (urlparse(url.strip()).hostname or "").lower()
+    host = (urlparse(url.strip()).hostname or "").lower().rstrip(".")   # "example.com." is example.com
     return host[4:] if host.startswith("www.") else host
 
 

@@ -72,6 +72,7 @@ def test_entity_labels_match_the_pipeline():
 def test_url_key_is_the_form_the_heldout_list_hashes():
     assert evalsets.url_key("HTTPS://www.Kazakhstan.UN.org/en/236325-x/") == "kazakhstan.un.org/en/236325-x"
     assert evalsets.site_of("https://www.example.org/a") == "example.org"
+    assert evalsets.site_of("https://example.org./a") == "example.org"
     assert evalsets.doc_id_for("http://example.org/a/") == evalsets.doc_id_for("https://www.example.org/a")
 
 
