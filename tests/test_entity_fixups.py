@@ -9,8 +9,7 @@ from pipeline.nlp.entity_fixups import (Ent, balance_quotes, extend_hyphenated, 
 nlp = spacy.blank("en")
 # What build_nlp() gives the component: the default knowledge base and rule files of its config.
 KB = default_data("entity_fixups", "kb")
-R = fixup_rules(*(default_data("entity_fixups", s)
-                  for s in ("org_rules", "people_rules", "stoplist", "demonyms", "role_words")))
+R = fixup_rules(*(default_data("entity_fixups", s) for s in ("org_rules", "people_rules", "stoplist", "demonyms")))
 
 
 def test_trim_edges_cuts_the_connectors_possessives_and_open_brackets():
@@ -175,18 +174,7 @@ def test_a_bare_or_modifying_government_word_is_left_alone():
         assert government_mentions(doc, [], demonyms) == []
 
 
-def test_a_person_span_of_title_and_nationality_words_alone_names_no_one():
-    from spacy.tokens import Span
-    from pipeline.nlp.entity_fixups import fix_entities
-    doc = nlp("said Jordanian Foreign Minister Rami Haddad , thanking Mr. President .")
-    doc.ents = [Span(doc, 1, 3, label="PERSON"), Span(doc, 4, 6, label="PERSON"), Span(doc, 8, 10, label="PERSON")]
-    kept = [doc[e.start:e.end].text for e in fix_entities(doc, R, KB)]
-    assert kept == ["Rami Haddad"]
-    off = fix_entities(doc, R, KB, off=frozenset({"title_words_only"}))
-    assert "Jordanian Foreign" in [doc[e.start:e.end].text for e in off]
-
-
-# Whole official names (name_chains, split_coordinated). Hand-written sentences (example.org style
+# Whole official names (name_chains). Hand-written sentences (example.org style
 # test texts, not taken from any article): the entity spans are given, as the NER and rulers would set them.
 
 
@@ -237,26 +225,15 @@ def test_a_chain_stops_at_a_second_organization_a_person_or_a_lower_case_word():
     assert _texts(doc, extend_name_chains(doc, [Ent(1, 2, "ORG")], R)) == [("Agency", "ORG")]
 
 
-def test_a_model_org_over_two_organizations_is_split():
-    from pipeline.nlp.entity_fixups import split_coordinated
-    doc = nlp("with the Ministry of Health and the Example Health Service .")
-    assert _texts(doc, split_coordinated(doc, Ent(2, 10, "ORG"), R)) == [("Ministry of Health", "ORG"),
-                                                                         ("Example Health Service", "ORG")]
-    words = ["with", "the", "Government", "through", "the", "Ministry", "of", "Gender", "."]
-    doc = Doc(nlp.vocab, words=words, pos=["ADP", "DET", "PROPN", "ADP", "DET", "PROPN", "ADP", "PROPN", "PUNCT"])
-    assert _texts(doc, split_coordinated(doc, Ent(2, 8, "ORG"), R)) == [("Government", "ORG"),
-                                                                        ("Ministry of Gender", "ORG")]
-    # one name whose parts share "and the"
-    doc = nlp("the Entity for Gender Equality and the Empowerment of Women")
-    assert _texts(doc, split_coordinated(doc, Ent(1, 10, "ORG"), R)) == [
-        ("Entity for Gender Equality and the Empowerment of Women", "ORG")]
-
-
-def test_name_chains_and_split_are_switchable():
+def test_name_chains_are_switchable():
     from spacy.tokens import Span
     from pipeline.nlp.entity_fixups import HEURISTICS, fix_entities
-    assert {"name_chains", "split_coordinated"} <= set(HEURISTICS)
-    doc = nlp("with the Ministry of Health and the Example Health Service .")
-    doc.ents = [Span(doc, 2, 10, label="ORG")]
-    assert len(fix_entities(doc, R, KB)) == 2
-    assert len(fix_entities(doc, R, KB, off=frozenset({"split_coordinated"}))) == 1
+    assert "name_chains" in HEURISTICS
+    doc = nlp("He met the Regional Bureau for Northern Ruritania and the Lakes of the Example Development "
+              "Programme today .")
+    doc.ents = [Span(doc, 3, 5, label="ORG"), Span(doc, 6, 8, label="LOC"), Span(doc, 10, 11, label="LOC"),
+                Span(doc, 13, 16, label="ORG")]
+    on = [doc[e.start:e.end].text for e in fix_entities(doc, R, KB)]
+    off = [doc[e.start:e.end].text for e in fix_entities(doc, R, KB, off=frozenset({"name_chains"}))]
+    assert on == ["Regional Bureau for Northern Ruritania and the Lakes of the Example Development Programme"]
+    assert len(off) > 1

@@ -1,6 +1,6 @@
 """Places and persons the model labels wrong on text from other sites: camps and settlements, "southern
 Africa", lists of villages (entity_fixups, deep_places.open_lists) and person names taken for places
-(people: person_words, hyphenated_names). Every text here is written for the test (example.org style);
+(people: person_words). Every text here is written for the test (example.org style);
 the names of camps, villages and people are made up or used only as words."""
 import pytest
 import spacy
@@ -9,11 +9,10 @@ from spacy.tokens import Span
 from pipeline.nlp.data import default_data
 from pipeline.nlp.deep_places import common_name_test
 from pipeline.nlp.entity_fixups import Ent, compass_regions, fixup_rules, place_lists, settlement_names
-from pipeline.nlp.people import hyphenated_names, person_rules, person_word_places
+from pipeline.nlp.people import person_rules, person_word_places
 
 nlp = spacy.blank("en")
-R = fixup_rules(*(default_data("entity_fixups", s)
-                  for s in ("org_rules", "people_rules", "stoplist", "demonyms", "role_words")))
+R = fixup_rules(*(default_data("entity_fixups", s) for s in ("org_rules", "people_rules", "stoplist", "demonyms")))
 KB = default_data("person_appositions", "kb")
 PR = person_rules(*(default_data("person_appositions", s) for s in ("org_rules", "people_rules", "role_words", "demonyms")))
 LIST_WORDS = {**R, "common_name": common_name_test(3.0)}
@@ -111,7 +110,7 @@ def test_open_lists_can_be_switched_off():
         spacy.blank("en").add_pipe("deep_place_finder", config={"disabled": ["open_list"]})
 
 
-# ---- person names taken for places (people.person_words, people.hyphenated_names)
+# ---- person names taken for places (people.person_words)
 
 def spans(doc, *spec):
     return [Span(doc, *tok(doc, text, nth), label=label) for text, label, nth in spec]
@@ -136,13 +135,6 @@ def test_after_an_honorific_a_place_word_is_a_person():
     doc = nlp("The award went to Ms. Kestrelia for her work.")
     ents = spans(doc, ("Kestrelia", "GPE", 0))
     assert [doc[a:b].text for a, b in person_word_places(doc, ents, {}, PR, KB)] == ["Kestrelia"]
-
-
-def test_a_hyphenated_first_name_joins_the_person():
-    doc = nlp("Ambassador Kjell-Gunnar Eriksen said it. Then Oslo - Anna Berg replied.")
-    ents = spans(doc, ("Kjell", "GPE", 0), ("Gunnar Eriksen", "PERSON", 0), ("Oslo", "GPE", 0),
-                 ("Anna Berg", "PERSON", 0))
-    assert [doc[a:b].text for a, b in hyphenated_names(doc, ents, {})] == ["Kjell-Gunnar Eriksen"]
 
 
 def test_people_heuristics_can_be_switched_off():

@@ -9,8 +9,7 @@ from pipeline.nlp.entity_fixups import Ent, fixup_rules, is_not_a_name, media_na
 from pipeline.nlp.people import find_people, person_rules
 
 nlp = spacy.blank("en")
-R = fixup_rules(*(default_data("entity_fixups", s)
-                  for s in ("org_rules", "people_rules", "stoplist", "demonyms", "role_words")))
+R = fixup_rules(*(default_data("entity_fixups", s) for s in ("org_rules", "people_rules", "stoplist", "demonyms")))
 PR = person_rules(*(default_data("person_appositions", s)
                     for s in ("org_rules", "people_rules", "role_words", "demonyms")))
 

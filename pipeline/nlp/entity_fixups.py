@@ -15,10 +15,9 @@ organization name; model spans are cleaned, relabelled or dropped:
 5. "Unit of Parent" chains are joined into one ORG ("Committee on Statistics" + "of the" +
    "Ministry of National Economy" + "of the" + "Republic of Kazakhstan"; "Government of" + GPE);
 6. a government named by its country's adjective or possessive is one ORG ("the Mexican government");
-7. a model ORG over two organizations is split ("Ministry of Health and the Ghana Health Service")
-   (split_coordinated, before the chains), and an organization ending in a unit word takes its whole
-   of/for/against chain, places and parent inside ("Regional Bureau for Latin America and the Caribbean
-   of the United Nations Development Programme"; name_chains);
+7. an organization ending in a unit word takes its whole of/for/against chain, places and parent
+   inside ("Regional Bureau for Latin America and the Caribbean of the United Nations Development
+   Programme"; name_chains);
 8. places the model labels wrong: camps and settlements are LOC ("Kyangwali refugee settlement",
    "Zaatari and Azraq camps"; a GPE ending in a venue word, "Merdeka Palace"; venue_places), and a
    lower-case direction word before a continent is part of the region ("southern Africa";
@@ -44,7 +43,6 @@ from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents, token_owners
 from pipeline.nlp.extensions import doc_text, set_source, span_key
 from pipeline.nlp.un_agencies import inside_longer_name
-from pipeline.nlp.people import title_words
 from pipeline.records import ENTITY_LABELS
 
 LABEL_MAP = {"FAC": "LOC"}
@@ -71,7 +69,7 @@ class Ent:
 
 
 @lru_cache(maxsize=None)
-def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms: Rules, role_words: Rules) -> dict:
+def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms: Rules) -> dict:
     """The word lists of the rule files, compiled once per set of files."""
     org, people, stop = org_rules, people_rules, stoplist
     return {
@@ -90,7 +88,6 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "stoplist": frozenset(fold(t) for t in stop["texts"]),
         "demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
-        "title_words": title_words(people, role_words, demonyms),
         "media_names": media_name_forms(org["media_names"]),
     }
 
@@ -380,39 +377,6 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
     return out
 
 
-SPLIT_KEEP = NAME_GLUE | {"to", "in", "under", "at", "with", "de", "du", "des", "la", "le", "y", "al", "el", "'s", "’s"}
-
-
-def split_coordinated(doc: Doc, e: Ent, r: dict) -> list[Ent]:
-    """A model ORG that runs over two organizations is two: "Ministry of Health and the Ghana Health
-    Service" (two unit-headed names joined by "and the"), "Government through the Ministry of Gender"
-    (joined by a lower-case word no name uses: "through", "via", "by"). Names whose parts share
-    "and the" stay whole ("Entity for Gender Equality and the Empowerment of Women")."""
-    if e.fixed or e.label != "ORG" or e.end - e.start < 3:
-        return [e]
-    for j in range(e.start + 1, e.end - 1):
-        t = doc[j]
-        if t.lower_ == "and" and doc[j + 1].lower_ == "the" and j + 2 < e.end:
-            right = j + 2
-            head = name_head(doc, right, e.end)
-            if head is None or doc[head].text not in r["unit_heads"] \
-                    or _unit_head(doc, e.start, j, r["unit_heads"]) is None:
-                continue
-        elif t.is_lower and t.is_alpha and t.lower_ not in SPLIT_KEEP and t.pos_ in ("ADP", "SCONJ", "VERB"):
-            right = j + 1 + (doc[j + 1].lower_ == "the")
-            if right >= e.end or not is_name_like(doc[right]):
-                continue
-        else:
-            continue
-        left = trim_edges(doc, e.start, j)
-        rest = trim_edges(doc, right, e.end)
-        parts = [Ent(*left, "ORG")] if left[0] < left[1] else []
-        if rest[0] < rest[1]:
-            parts += split_coordinated(doc, Ent(*rest, "ORG"), r)
-        return parts
-    return [e]
-
-
 # --------------------------------------------------------------------------------------------
 # Context tests
 
@@ -546,8 +510,6 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         elif label == "LOC" and span.label_ in ("FAC", "LOC") and last in r["org_heads"] and last != "Park":
             label = "ORG"
         ents.append(Ent(s, t, label, None, "model"))
-    if "split_coordinated" not in off:
-        ents = [part for e in ents for part in split_coordinated(doc, e, r)]
     if "join_chains" not in off:
         ents = join_chains(doc, ents, r)
     if "governments" not in off:
@@ -575,9 +537,6 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             continue
         if "verb_root" not in off and doc[e.start:e.end].root.pos_ == "VERB":
             continue
-        if "title_words_only" not in off and e.label == "PERSON" and all(
-                not t.is_alpha or t.text.casefold() in r["title_words"] for t in doc[e.start:e.end]):
-            continue    # "Mr. President", "Jordanian Foreign [Minister]": a person's name has a name in it
         out.append(e)
     if "venue_places" not in off:
         out = settlement_names(doc, out, r)
@@ -823,19 +782,18 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 HEURISTICS = ("drop_norp", "extend_hyphenated", "kb_relabel", "head_word_label", "join_chains", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments",
-              "title_words_only", "name_chains", "split_coordinated", "venue_places", "compass_regions",
+              "name_chains", "venue_places", "compass_regions",
               "group_numbers", "media_names")
 
 
 @Language.factory("entity_fixups", default_config={
     "disabled": [], "kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json"),
     "people_rules": rules_setting("rules/entities_people.json"),
-    "stoplist": rules_setting("rules/entities_stoplist.json"), "demonyms": rules_setting("rules/demonyms.json"),
-    "role_words": rules_setting("rules/roles.json")})
+    "stoplist": rules_setting("rules/entities_stoplist.json"), "demonyms": rules_setting("rules/demonyms.json")})
 def make_entity_fixups(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, org_rules: Rules,
-                       people_rules: Rules, stoplist: Rules, demonyms: Rules, role_words: Rules):
+                       people_rules: Rules, stoplist: Rules, demonyms: Rules):
     off = switched_off("entity_fixups", disabled, HEURISTICS)
-    r = fixup_rules(org_rules, people_rules, stoplist, demonyms, role_words)
+    r = fixup_rules(org_rules, people_rules, stoplist, demonyms)
     kb.alias_table   # built now, not in the first document
 
     def entity_fixups(doc: Doc) -> Doc:

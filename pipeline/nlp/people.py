@@ -7,14 +7,13 @@ Two patterns, both anchored on evidence in the article itself:
 - surname reuse: a later "Bekova" is the person already named "Aliya Bekova" in the article.
 Precedence: spans from the knowledge-base rulers and abbreviations are never touched; a model
 span (ORG, GPE, LOC) that the patterns show to be a person is relabelled PERSON.
-Two more heuristics read the article's own persons against its places (each switchable through the
-component's `disabled` setting, HEURISTICS, for scripts/ablate.py):
+Two more heuristics, each switchable through the component's `disabled` setting (HEURISTICS, for
+scripts/ablate.py): title_phrase_parts (a run that is part of a longer capitalised name is no person;
+see part_of_longer_name), and
 - person_words: a one-word place (the model's, or a town of the place ruler; never a country,
   region or area) whose word the article uses in a person's name ("Alvaro Rodriguez" ...
   "Rodriguez visited"; "Retno Marsudi" ... "continued Retno") or as a PERSON of its own, or that
   follows an honorific ("Ms. Victoria"), is that person, unless a country follows it after a comma;
-- hyphenated_names: a place or organization glued by a hyphen to the person that follows
-  ("[Kjell]-[Gunnar Eriksen]") is the first part of the person's name.
 Words lists (factory settings): entities_people.json (titles, honorifics, speech verbs), the title
 heads of roles.json (a title phrase after a name) and the head words of entities_org.json; the knowledge base (`kb`) tells a place glued to a name.
 """
@@ -291,29 +290,11 @@ def person_word_places(doc: Doc, ents: list[Span], sources: dict, r: dict,
     return out
 
 
-def hyphenated_names(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[int, int]]:
-    """ "[Kjell]-[Gunnar Eriksen]": a one-word model span glued by a hyphen to a following PERSON."""
-    at = {e.start: e for e in ents}
-    out = []
-    for e in ents:
-        if e.label_ not in ("GPE", "LOC", "ORG") or len(e) != 1 or not e[0].is_title \
-                or sources.get(span_key(e.start_char, e.end_char), "model") != "model":
-            continue
-        dash = doc[e.end] if e.end < len(doc) else None
-        nxt = at.get(e.end + 1)
-        if dash is not None and dash.text in ("-", "–") and e[0].whitespace_ == "" and dash.whitespace_ == "" \
-                and nxt is not None and nxt.label_ == "PERSON":
-            out.append((e.start, nxt.end))
-    return out
-
-
 def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] = frozenset()) -> Doc:
     sources = dict(doc._.mention_sources or {})
     kbs = dict(doc._.mention_kb or {})
     ents = list(doc.ents)
     relabelled = []
-    if "hyphenated_names" not in off:
-        relabelled += hyphenated_names(doc, ents, sources)
     if "person_words" not in off:
         relabelled += person_word_places(doc, ents, sources, r, knowledge)
     if relabelled:
@@ -362,7 +343,7 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("person_words", "hyphenated_names", "title_phrase_parts")
+HEURISTICS = ("person_words", "title_phrase_parts")
 
 
 @Language.factory("person_appositions", default_config={
