@@ -40,6 +40,9 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	# An editable install leaves the package uncompiled, and where PYTHONDONTWRITEBYTECODE is set every
+	# process would compile it again at start-up (~0.15 s); pip compiles what it installs, so do we.
+	$(PY) -m compileall -q pipeline scripts
 	touch $@
 
 $(OUT)/articles.parquet $(OUT)/rejects.parquet &: $(STAMP) $(RAW_FILES) $(PARSE_CODE) $(CORE_CODE)
