@@ -240,7 +240,7 @@ class KnowledgeBase:
         for iso, c in gc.get_countries().items():
             extra = country_extra.get(iso, {})
             name = c["name"].strip()
-            aliases = [a for a in extra.get("aliases", []) if a != name]
+            aliases = [a for a in extra.get("aliases", []) + iso_country_names(iso) if a != name]
             if name.startswith("The "):
                 aliases.append(name[4:])
             out.append(PlaceRecord(kb_id=extra.get("qid") or f"geonames:{c['geonameid']}", label="GPE",
@@ -448,6 +448,23 @@ def subdivision_forms(base: str, sub_type: str, country: str, meta: dict, bare_o
             forms.append(b)
         forms += [f"{b} {s}" for s in dict.fromkeys(suffixes)]
     return forms
+
+
+def iso_country_names(iso: str) -> list[str]:
+    """A country's longer names in ISO 3166-1 (pycountry): the official name ("Kingdom of Cambodia", "Federal
+    Democratic Republic of Ethiopia"), an inverted short name put back in order ("Korea, Republic of" ->
+    "Republic of Korea") and the common name ("Bolivia"), so that a text's formal name is the country, not a
+    cut at "of". The ISO short name alone is not added: "Congo" would name two countries."""
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=iso)
+    if c is None:
+        return []
+    names = [getattr(c, "official_name", None), getattr(c, "common_name", None)]
+    if "," in c.name:
+        head, _, tail = c.name.partition(",")
+        names.append(f"{tail.strip()} {head.strip()}")
+    return [n[4:] if n[:4] in ("The ", "the ") else n for n in names if n]
 
 
 def subdivisions(known: list[PlaceRecord], rows: tuple[dict, ...], orgs: tuple[OrgRecord, ...]) -> list[PlaceRecord]:

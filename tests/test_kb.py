@@ -181,3 +181,12 @@ def test_a_subdivision_is_named_in_the_english_form_news_uses():
     assert index["iso3166-2:AM-SH"].name == "Shirak"            # ISO writes "Širak"
     assert index["iso3166-2:UA-14"].name == "Donetsk region"     # ISO "Donetska oblast"; Donetsk is the city
     assert index["iso3166-2:GE-IM"].name == "Imereti"
+
+
+def test_a_country_is_found_by_its_official_and_inverted_iso_names_but_not_by_a_shared_short_name():
+    from pipeline.kb import iso_country_names
+    assert "Kingdom of Cambodia" in iso_country_names("KH")
+    assert "Republic of Korea" in iso_country_names("KR")          # "Korea, Republic of" put in order
+    assert "Democratic Republic of the Congo" in iso_country_names("CD")
+    assert "Congo" not in iso_country_names("CG") and "Congo" not in iso_country_names("CD")
+    assert iso_country_names("XX") == []
