@@ -42,6 +42,7 @@ def after_office_words(doc: Doc, start: int, end: int, heads: frozenset[str]) ->
         return start
     return cut
 
+
 def after_complement(doc: Doc, start: int, end: int) -> int:
     """(office_complement) "Deputy Minister of [Water Resources] Temirlan Osmonaliev": a name run right after
     "of" or "for" that begins with that preposition's object in the parse keeps the name words after the
