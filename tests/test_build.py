@@ -142,3 +142,27 @@ def test_save_model_writes_the_whole_pipeline(tmp_path):
     assert meta["name"] == "un_news" and meta["requirements"] == ["un-news-pipeline==0.1.0"]
     cfg = load_config(tmp_path / "model" / "config.cfg")
     assert cfg["nlp"]["pipeline"][-4:] == ["dates", "roles", "quotes", "span_groups"]
+
+
+def test_the_trained_ner_gets_the_static_vectors_its_meta_names(tmp_path):
+    import spacy
+
+    from pipeline.nlp.build import use_static_vectors
+
+    folder = tmp_path / "ner"
+    folder.mkdir()
+    (folder / "meta.json").write_text(json.dumps({"vectors": {"width": 0, "vectors": 0, "keys": 0}}))
+    nlp = spacy.blank("en")
+    use_static_vectors(nlp, folder)
+    assert nlp.vocab.vectors.shape[0] == 0          # a NER trained without vectors gets none
+
+    shipped = json.loads((config.TRAINED_NER_DIR / "meta.json").read_text())["vectors"]
+    assert shipped["width"] == 300 and not (config.TRAINED_NER_DIR / "vocab" / "vectors").exists()
+    (folder / "meta.json").write_text(json.dumps({"vectors": shipped}))
+    use_static_vectors(nlp, folder)
+    assert nlp.vocab.vectors.shape == (shipped["vectors"], shipped["width"])
+    assert nlp.vocab["refugees"].has_vector and nlp.vocab["refugees"].vector.any()
+
+    (folder / "meta.json").write_text(json.dumps({"vectors": {**shipped, "keys": 5}}))
+    with pytest.raises(RuntimeError, match="trained with vectors"):
+        use_static_vectors(spacy.blank("en"), folder)

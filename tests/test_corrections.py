@@ -342,7 +342,7 @@ def test_real_set_kb_links_a_region_to_its_record(real_run, relink):
     before = _only(_table(real_run, "mentions"), text="West Kazakhstan")
     assert len(before) == 1 and not before.entity_id.iloc[0].endswith("west-kazakhstan-region"), \
         "the real corpus no longer has this error: pick another"
-    out = relink("set_kb,GPE,West Kazakhstan,place:kz-west-kazakhstan-region,,the region\n")
+    out = relink("set_kb,,West Kazakhstan,place:kz-west-kazakhstan-region,,the region\n")
     assert _applied(out) == [("set_kb", "West Kazakhstan", 1, "applied")]
     (mention,) = _only(_table(out, "mentions"), text="West Kazakhstan").itertuples()
     assert mention.entity_id == "GPE:place:kz-west-kazakhstan-region"

