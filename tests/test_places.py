@@ -94,3 +94,13 @@ def test_a_place_word_after_a_given_name_at_a_sentence_start_is_a_surname():
 
 def test_curated_city_spelling_where_geonames_names_the_city_otherwise(ents_of):
     assert ("Jalal-Abad", "GPE") in ents_of("Schools in Jalal-Abad reopened after the floods.")
+
+
+def test_a_country_before_a_currency_is_no_place_mention():
+    from pipeline.nlp.places import PlaceRuler
+
+    nlp = spacy.blank("en")
+    ruler = PlaceRuler(nlp, default_data("place_ruler", "kb"), default_data("place_ruler", "rules"),
+                       default_data("place_ruler", "currencies"))
+    doc = ruler(nlp("It cost US $16.9 million and 7 million U.S. dollars, the US said in the U.S. capital."))
+    assert [(e.text, e.start) for e in doc.ents] == [("US", 13), ("U.S.", 17)]

@@ -15,7 +15,8 @@ What is matched, case-sensitively:
 Datelines write places in capitals ("NUR-SULTAN –"): an all-capital text matches too.
 A match followed by another capitalised word ("Astana Hub", "Central Asia Animal Health
 Network"), or a one-word match preceded by one ("Michael Jordan"), is part of a longer name:
-the ruler leaves it to the model. Names in `ambiguous_names` (also
+the ruler leaves it to the model. So is a match before a currency ("US$ 5 million", "U.S. dollars": the
+currency words of the `currencies` setting, figures.json). Names in `ambiguous_names` (also
 common words or given names: Mary, Victoria) are never matched here.
 Data: the knowledge base of the `kb` setting and the `rules` setting (entities_places.json); the
 gazetteer compiled from them is built once per process for each pair (`gazetteer`).
@@ -187,15 +188,17 @@ def gazetteer(knowledge: KnowledgeBase, rules: Rules) -> tuple[dict[str, tuple[s
 
 
 class PlaceRuler:
-    def __init__(self, nlp: Language, knowledge: KnowledgeBase, rules: Rules):
+    def __init__(self, nlp: Language, knowledge: KnowledgeBase, rules: Rules, currencies: Rules):
         self.form_kb, self.index = gazetteer(knowledge, rules)
+        self.currency_words = frozenset(word.casefold() for word in (
+            *currencies["currency_symbols"], *(name for name in currencies["currency_names"] if " " not in name)))
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
         matches = self.index(doc)
         matches += upper_case_candidates(doc)
         for start, end in matches:
-            if touches_name(doc, start, end):
+            if touches_name(doc, start, end) or (end < len(doc) and doc[end].lower_ in self.currency_words):
                 continue
             span = doc[start:end]
             hit = self.form_kb.get(span.text.replace("\u00a0", " "))
@@ -209,6 +212,7 @@ class PlaceRuler:
 
 
 @Language.factory("place_ruler",
-                  default_config={"kb": KB_SETTING, "rules": rules_setting("rules/entities_places.json")})
-def make_place_ruler(nlp: Language, name: str, kb: KnowledgeBase, rules: Rules):
-    return PlaceRuler(nlp, kb, rules)
+                  default_config={"kb": KB_SETTING, "rules": rules_setting("rules/entities_places.json"),
+                                  "currencies": rules_setting("rules/figures.json")})
+def make_place_ruler(nlp: Language, name: str, kb: KnowledgeBase, rules: Rules, currencies: Rules):
+    return PlaceRuler(nlp, kb, rules, currencies)
