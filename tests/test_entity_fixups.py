@@ -232,3 +232,12 @@ def test_name_chains_are_switchable():
     off = [doc[e.start:e.end].text for e in fix_entities(doc, R, KB, off=frozenset({"name_chains"}))]
     assert on == ["Regional Bureau for Northern Ruritania and the Lakes of the Example Development Programme"]
     assert len(off) > 1
+
+def test_a_nationality_is_no_entity_but_a_country_of_the_same_name_is():
+    from spacy.tokens import Span
+    from pipeline.nlp.entity_fixups import fix_entities
+    doc = nlp("The Dutch and the Tajiks met in Jersey .")
+    doc.ents = [Span(doc, 1, 2, label="GPE"), Span(doc, 4, 5, label="GPE"), Span(doc, 7, 8, label="GPE")]
+    assert [doc[e.start:e.end].text for e in fix_entities(doc, R, KB)] == ["Jersey"]
+    kept = fix_entities(doc, R, KB, off=frozenset({"nationalities"}))
+    assert [doc[e.start:e.end].text for e in kept] == ["Dutch", "Tajiks", "Jersey"]

@@ -104,3 +104,25 @@ def test_a_country_before_a_currency_is_no_place_mention():
                        default_data("place_ruler", "currencies"))
     doc = ruler(nlp("It cost US $16.9 million and 7 million U.S. dollars, the US said in the U.S. capital."))
     assert [(e.text, e.start) for e in doc.ents] == [("US", 13), ("U.S.", 17)]
+
+
+def test_after_the_ner_a_sure_place_wins_except_inside_a_longer_name():
+    from spacy.tokens import Span
+
+    from pipeline.nlp.places import PlaceRuler
+
+    nlp = spacy.blank("en")
+    ruler = PlaceRuler(nlp, default_data("place_ruler", "kb"), default_data("place_ruler", "rules"),
+                       default_data("place_ruler", "currencies"))
+
+    def ruled(text, model_spans):
+        doc = nlp(text)
+        doc.ents = [Span(doc, s, e, label=label) for s, e, label in model_spans]
+        return [(e.text, e.label_) for e in ruler(doc).ents]
+
+    # a stand-in NER's spans, token offsets; texts written for this test
+    assert ruled("New York said so", [(0, 2, "PERSON")]) == [("New York", "GPE")]
+    assert ruled("the Cooperative Republic of Guyana said", [(1, 5, "GPE")]) == [
+        ("Cooperative Republic of Guyana", "GPE")]
+    assert ruled("In Semipalatinsk the Republic of Uzbekistan signed", [(1, 6, "GPE")]) == [
+        ("Semipalatinsk", "GPE"), ("Republic of Uzbekistan", "GPE")]

