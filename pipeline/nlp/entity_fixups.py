@@ -11,8 +11,9 @@ organization name; model spans are cleaned, relabelled or dropped:
    organization -> ORG, a known country/region/area/city -> GPE/LOC; a head word decides venue (LOC)
    against unit (ORG);
 4. spans that are not names are dropped (guidelines): stop-list terms (COVID-19, SDGs), nationalities
-   ("Dutch", "Tajiks"; nationalities), text with no capital, generic words ("Ministry"), names of events/documents/programmes (head word in
-   `non_entity_heads`), a name inside one, hashtags and addresses, digits fused into a word ("CSW67");
+   ("Dutch", "Tajiks"; nationalities), text with no capital, generic words ("Ministry"), names of
+   events/documents/programmes (head word in `non_entity_heads`), a name inside one, hashtags and
+   addresses, digits fused into a word ("CSW67");
 5. "Unit of Parent" chains are joined into one ORG ("Committee on Statistics" + "of the" +
    "Ministry of National Economy" + "of the" + "Republic of Kazakhstan"; "Government of" + GPE);
 6. a government named by its country's adjective or possessive is one ORG ("the Mexican government");
@@ -89,7 +90,8 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "stoplist": frozenset(fold(t) for t in stop["texts"]),
         "demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
-        "country_names": frozenset(n.casefold() for rec in demonyms["countries"] for n in (rec["country"], *rec["names"])),
+        "country_names": frozenset(n.casefold() for rec in demonyms["countries"]
+                                   for n in (rec["country"], *rec["names"])),
         "media_names": media_name_forms(org["media_names"]),
     }
 

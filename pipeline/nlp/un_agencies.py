@@ -150,7 +150,8 @@ class UNAgencyRuler:
             if label == LABEL:
                 end = country_after(doc, end, self.countries)
                 # a body inside another's name ("[United Nations] Children's Fund") takes no office extent
-                if self.model_extent and not any(s <= start and end <= e and e - s > end - start for _, s, e in matches):
+                if self.model_extent and not any(s <= start and end <= e and e - s > end - start
+                                                 for _, s, e in matches):
                     outer = [e for e in doc.ents if e.start <= start and end <= e.end and self.office_of_body(e)
                              and not (kb_id in self.umbrella and any(t.text in self.unit_heads for t in e))]
                     start, end = min([start] + [e.start for e in outer]), max([end] + [e.end for e in outer])
