@@ -256,6 +256,10 @@ def _assert_consistent(out: Path) -> None:
     assert set(_table(out, "merges").entity_id) <= set(entities.index)
 
 
+# A mention the shipped pipeline gets wrong in the seed corpus (the gold has the institute without its board).
+WRONG_ORG = "Board of the Kazakh Research Institute of Economy of Agro-Industrial Complex and Rural Development"
+
+
 def _applied(out: Path) -> list[tuple]:
     return [(r.action, r.text, r.rows_changed, r.status) for r in _table(out, "corrections_applied").itertuples()]
 
@@ -267,11 +271,12 @@ def _only(df: pd.DataFrame, **where) -> pd.DataFrame:
 
 
 def test_real_drop_removes_a_false_entity_from_every_table(real_run, relink):
-    before = _only(_table(real_run, "mentions"), text="Kazakh agriculture", label="GPE")
+    wrong = WRONG_ORG
+    before = _only(_table(real_run, "mentions"), text=wrong, label="ORG")
     assert len(before) == 1, "the real corpus no longer has this error: pick another"
     (eid,) = before.entity_id
-    out = relink("drop,GPE,Kazakh agriculture,,,an adjective and a noun: no name\n")
-    assert _applied(out) == [("drop", "Kazakh agriculture", 1, "applied")]
+    out = relink(f"drop,ORG,{wrong},,,the institute's board: the institute is the name\n")
+    assert _applied(out) == [("drop", wrong, 1, "applied")]
     assert len(_table(out, "mentions")) == len(_table(real_run, "mentions")) - 1
     assert eid not in set(_table(out, "entities").entity_id)
     assert eid not in set(_table(out, "article_entities").entity_id)
@@ -372,7 +377,7 @@ def test_real_corrections_that_change_nothing_are_in_the_table(relink):
 def test_notebook_01_shows_the_corrections_in_force_and_their_effect(relink):
     from pipeline.notebooks import NOTEBOOK_DIR, execute_notebook
 
-    out = relink("drop,GPE,Kazakh agriculture,,,\nadd,ORG,Generation Equality Forum,,134301,\n"
+    out = relink(f"drop,ORG,{WRONG_ORG},,,\nadd,ORG,Generation Equality Forum,,134301,\n"
                  "drop,ORG,Nonexistent Thing,,,\n")
     added = len(_only(_table(out, "mentions"), source="correction"))
     nb = execute_notebook(NOTEBOOK_DIR / "01-extraction-quality.ipynb", out)
@@ -396,7 +401,7 @@ def test_cli_reports_idle_corrections_on_stderr_and_a_malformed_file_stops_befor
     out, folder = tmp_path / "out", tmp_path / "corrections"
     shutil.copytree(real_run, out)
     folder.mkdir()
-    (folder / "fixes.csv").write_text(HEADER + "drop,GPE,Kazakh agriculture,,,\ndrop,ORG,Nonexistent Thing,,,\n")
+    (folder / "fixes.csv").write_text(HEADER + f"drop,ORG,{WRONG_ORG},,,\ndrop,ORG,Nonexistent Thing,,,\n")
     assert main(["link", "--output", str(out), "--corrections", str(folder)]) == 0
     captured = capsys.readouterr()
     assert "corrections: 1 of 2 changed the tables" in captured.out
