@@ -44,7 +44,7 @@ from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents, token_owners
 from pipeline.nlp.extensions import doc_text, set_source, span_key
-from pipeline.nlp.un_agencies import inside_longer_name
+from pipeline.nlp.un_agencies import inside_longer_name, un_umbrella
 from pipeline.records import ENTITY_LABELS
 
 LABEL_MAP = {"FAC": "LOC"}
@@ -290,18 +290,6 @@ def name_run(doc: Doc, i: int, at: dict[int, Ent], r: dict) -> int:
             continue
         break
     return end
-
-
-_UMBRELLA: dict[int, frozenset[str]] = {}
-
-
-def un_umbrella(knowledge: KnowledgeBase | None) -> frozenset[str]:
-    """Knowledge-base ids of the United Nations as a whole (the record whose acronym is "UN")."""
-    if knowledge is None:
-        return frozenset()
-    if id(knowledge) not in _UMBRELLA:
-        _UMBRELLA[id(knowledge)] = frozenset(rec.kb_id for rec in knowledge.un_bodies if "UN" in rec.acronyms)
-    return _UMBRELLA[id(knowledge)]
 
 
 def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeBase | None = None) -> list[Ent]:

@@ -183,8 +183,8 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
         sure = any(sources.get(span_key(e.start_char, e.end_char), "model") != "model"
                    for e in overlapping.values())
         partial = any(e.start < i or e.end > end for e in overlapping.values())
-        if sure or partial or any(e.label_ == "PERSON" for e in overlapping.values()) and not (
-                "longer_names" not in off and first_name_before(doc, i, end, list(overlapping.values()), r)):
+        if sure or partial or (any(e.label_ == "PERSON" for e in overlapping.values()) and not (
+                "longer_names" not in off and first_name_before(doc, i, end, list(overlapping.values()), r))):
             i = end
             continue
         prev = doc[i - 1] if i > 0 else None

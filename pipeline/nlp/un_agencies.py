@@ -105,13 +105,25 @@ def inside_longer_name(doc: Doc, start: int, end: int, non_entity_heads: frozens
     return head is not None and doc[head].text in non_entity_heads
 
 
+_UMBRELLA: dict[int, frozenset[str]] = {}
+
+
+def un_umbrella(knowledge: KnowledgeBase | None) -> frozenset[str]:
+    """Knowledge-base ids of the United Nations as a whole (the record whose acronym is "UN")."""
+    if knowledge is None:
+        return frozenset()
+    if id(knowledge) not in _UMBRELLA:
+        _UMBRELLA[id(knowledge)] = frozenset(rec.kb_id for rec in knowledge.un_bodies if "UN" in rec.acronyms)
+    return _UMBRELLA[id(knowledge)]
+
+
 class UNAgencyRuler:
     def __init__(self, nlp: Language, knowledge: KnowledgeBase, org_rules: Rules, role_rules: Rules,
                  model_extent: bool):
         self.model_extent = model_extent
         self.title_heads = frozenset(role_rules["heads"])
         self.unit_heads = frozenset(org_rules["org_unit_heads"])
-        self.umbrella = frozenset(rec.kb_id for rec in knowledge.un_bodies if "UN" in rec.acronyms)
+        self.umbrella = un_umbrella(knowledge)
         self.tokenizer = nlp.tokenizer
         self.labels = {rec.kb_id: rec.label for rec in (*knowledge.un_bodies, *knowledge.organizations)}
         self.countries = country_forms(knowledge)
