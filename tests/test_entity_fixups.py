@@ -241,3 +241,23 @@ def test_a_nationality_is_no_entity_but_a_country_of_the_same_name_is():
     assert [doc[e.start:e.end].text for e in fix_entities(doc, R, KB)] == ["Jersey"]
     kept = fix_entities(doc, R, KB, off=frozenset({"nationalities"}))
     assert [doc[e.start:e.end].text for e in kept] == ["Dutch", "Tajiks", "Jersey"]
+
+
+def test_storm_names_and_their_local_names_are_no_entities():
+    from spacy.tokens import Span
+    from pipeline.nlp.entity_fixups import fix_entities, storm_name_tokens
+    # written for this test: a made-up season with made-up storm names
+    doc = nlp("Typhoons Rumba (Mila), Kong-ro (Tess) and Sabo hit Ruritania, then Storm Edda reached Lakeland .")
+    storms = {doc[i].text for i in storm_name_tokens(doc, R["storm_words"])}
+    assert {"Typhoons", "Rumba", "Mila", "Kong", "ro", "Tess", "Sabo", "Storm", "Edda"} <= storms
+    assert not storms & {"hit", "Ruritania", "then", "reached", "Lakeland"}
+    doc.ents = [Span(doc, 3, 4, label="PERSON"), Span(doc, 6, 9, label="GPE"), Span(doc, 13, 14, label="GPE"),
+                Span(doc, 15, 16, label="GPE"), Span(doc, 19, 20, label="ORG"), Span(doc, 21, 22, label="GPE")]
+    assert [doc[e.start:e.end].text for e in fix_entities(doc, R, KB)] == ["Ruritania", "Lakeland"]
+    assert len(fix_entities(doc, R, KB, off=frozenset({"storm_names"}))) == 6
+
+
+def test_a_singular_storm_word_takes_one_name_not_the_places_after_it():
+    from pipeline.nlp.entity_fixups import storm_name_tokens
+    doc = nlp("Cyclone Ona, Ruritania and Lakeland ; Storm Ona Ruritania ; the storm hit Lakeland .")
+    assert [doc[i].text for i in sorted(storm_name_tokens(doc, R["storm_words"]))] == ["Cyclone", "Ona", "Storm", "Ona"]

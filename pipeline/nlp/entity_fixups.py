@@ -93,6 +93,7 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "country_names": frozenset(n.casefold() for rec in demonyms["countries"]
                                    for n in (rec["country"], *rec["names"])),
         "media_names": media_name_forms(org["media_names"]),
+        "storm_words": frozenset(w.casefold() for w in stop["storm_words"]),
     }
 
 
@@ -403,6 +404,36 @@ def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict, groups: b
     return head is not None and doc[head].text in r["non_entity_heads"]
 
 
+def storm_name_tokens(doc: Doc, storm_words: frozenset[str]) -> frozenset[int]:
+    """Tokens of storm names, which are no entities (guidelines: names of events): the capitalised name after a
+    storm word ("Storm Daniel", "typhoon Haiyan"), its local name in brackets, and after a plural storm word the
+    whole list ("Typhoons Trami (Kristine), Kong-rey (Leon) and Usagi")."""
+    out: set[int] = set()
+    for t in doc:
+        if t.lower_ not in storm_words:
+            continue
+        plural, i, expect_name = t.lower_.endswith("s"), t.i + 1, True
+        while i < len(doc) and "\n" not in doc[i - 1].whitespace_:
+            w = doc[i]
+            if expect_name and w.text[:1].isupper():
+                j = i + 1      # one word, written together across hyphens ("Kong-rey", "Man-yi")
+                while j < len(doc) and not doc[j - 1].whitespace_ and (doc[j].is_alpha or doc[j].text == "-"):
+                    j += 1
+                out.update(range(t.i, j))
+                i, expect_name = j, False
+            elif w.text == "(" and not expect_name:
+                close = next((k for k in range(i + 1, min(i + 5, len(doc))) if doc[k].text == ")"), None)
+                if close is None or not all(x.text[:1].isupper() or x.text == "-" for x in doc[i + 1:close]):
+                    break
+                out.update(range(i, close + 1))
+                i = close + 1
+            elif plural and w.text in LIST_GLUE:
+                i, expect_name = i + 1, True
+            else:
+                break
+    return frozenset(out)
+
+
 def is_nationality(text: str, r: dict) -> bool:
     """ "Dutch", "Tajiks": a nationality, singular or plural, is no entity (guidelines), unless a country
     is also called so ("Jersey")."""
@@ -458,6 +489,7 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
     sources = doc._.mention_sources or {}
     kbs = doc._.mention_kb or {}
     projects = project_acronyms(doc, r["non_entity_heads"])
+    storms = frozenset() if "storm_names" in off else storm_name_tokens(doc, r["storm_words"])
     ents: list[Ent] = []
     for span in doc.ents:
         key = span_key(span.start_char, span.end_char)
@@ -524,6 +556,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         if "verb_root" not in off and doc[e.start:e.end].root.pos_ == "VERB":
             continue
         if "nationalities" not in off and is_nationality(doc[e.start:e.end].text, r):
+            continue
+        if storms and storms.issuperset(range(e.start, e.end)):
             continue
         out.append(e)
     if "venue_places" not in off:
@@ -771,7 +805,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "join_chains", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments",
               "name_chains", "venue_places", "compass_regions", "nationalities",
-              "group_numbers", "media_names")
+              "group_numbers", "media_names", "storm_names")
 
 
 @Language.factory("entity_fixups", default_config={
