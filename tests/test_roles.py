@@ -309,6 +309,11 @@ def test_a_context_dependent_lower_case_head_before_an_organization():
     got = roles_of(text, ("Tomas Reyval", "PERSON"), ("Ruritania Assistance Mission", "ORG"))
     assert [(g["person"], g["title"], g["org"]) for g in got] == [("Tomas Reyval", "head", "Ruritania Assistance Mission")]
     assert roles_of("Tomas Reyval, head of the household, spoke.", ("Tomas Reyval", "PERSON")) == []
+    # the same before the name
+    text = "On Monday, the head of the Ruritania Assistance Mission, Tomas Reyval, met the chief of police."
+    got = roles_of(text, ("Ruritania Assistance Mission", "ORG"), ("Tomas Reyval", "PERSON"))
+    assert [(g["person"], g["title"], g["org"]) for g in got] == [("Tomas Reyval", "head", "Ruritania Assistance Mission")]
+    assert roles_of("The head of the household Tomas Reyval spoke.", ("Tomas Reyval", "PERSON")) == []
 
 
 def test_a_title_after_a_dash():

@@ -393,7 +393,7 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
     for h in range(lo, j + 1):
         direct = h == j and words[h].lower_ in lex.ambiguous_heads and words[h - 1].text[:1].isalpha() \
             and words[h - 1].lower_ not in lex.stop_words   # "ministry secretary Jane Roe"; not "every member", "3 pm"
-        if wents[h] or not (direct or is_head(words[h].text, lex)):
+        if wents[h] or not (direct or is_head(words[h].text, lex) or heads_an_organization(words, wents, h, lex)):
             continue
         parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]) and not direct,
                             org_by_name=org_by_name)
