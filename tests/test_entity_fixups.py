@@ -3,8 +3,8 @@ import spacy
 from spacy.tokens import Doc
 
 from pipeline.nlp.data import default_data
-from pipeline.nlp.entity_fixups import (Ent, balance_quotes, fixup_rules, government_mentions,
-                                        join_chains, kb_relabel, trim_edges)
+from pipeline.nlp.entity_fixups import (Ent, balance_quotes, fix_entities, fixup_rules, government_mentions,
+                                        government_of_place, kb_relabel, trim_edges)
 
 nlp = spacy.blank("en")
 # What build_nlp() gives the component: the default knowledge base and rule files of its config.
@@ -29,23 +29,33 @@ def test_balance_quotes_closes_or_cuts():
     assert (s, e) == (1, 4)
 
 
-def test_join_unit_of_parent_chains():
-    doc = nlp("the Committee on Water of the Ministry of Energy of Mongolia met")
-    ents = [Ent(1, 4, "ORG"), Ent(6, 9, "ORG"), Ent(10, 11, "GPE", "Q711", "rule")]
-    joined = join_chains(doc, ents, R)
-    assert [(e.start, e.end, e.label) for e in joined] == [(1, 11, "ORG")]
+def _fixed(text: str, *spans) -> list[tuple[str, str]]:
+    from spacy.tokens import Span
+    doc = nlp(text)
+    doc.ents = [Span(doc, a, b, label=label) for a, b, label in spans]
+    return [(doc[e.start:e.end].text, e.label) for e in fix_entities(doc, R, KB)]
+
+
+def test_unit_of_parent_chains_are_one_org():
+    assert _fixed("the Committee on Water of the Ministry of Energy of Mongolia met",
+                  (1, 4, "ORG"), (6, 9, "ORG"), (10, 11, "GPE")) == [
+        ("Committee on Water of the Ministry of Energy of Mongolia", "ORG")]
+    assert _fixed("the Ministry of Water and Energy of the Kyrgyz Republic met", (1, 4, "ORG"), (8, 10, "GPE")) == [
+        ("Ministry of Water and Energy of the Kyrgyz Republic", "ORG")]
 
 
 def test_government_of_country_is_one_org():
     doc = nlp("the Government of Mongolia agreed")
-    joined = join_chains(doc, [Ent(3, 4, "GPE", "Q711", "rule")], R)
+    joined = government_of_place(doc, [Ent(3, 4, "GPE", "Q711", "rule")], R)
     assert [(e.start, e.end, e.label) for e in joined] == [(1, 4, "ORG")]
+    doc = nlp("Mongolia agreed with the Government of the Kyrgyz Republic")
+    joined = government_of_place(doc, [Ent(0, 1, "GPE"), Ent(7, 9, "GPE", "Q813", "rule")], R)
+    assert [(e.start, e.end, e.label) for e in joined] == [(0, 1, "GPE"), (4, 9, "ORG")]
 
 
 def test_representative_in_country_stays_two_entities():
-    doc = nlp("the WFP Representative in Mongolia")
-    ents = [Ent(1, 2, "UN_AGENCY", "Q204344", "rule"), Ent(4, 5, "GPE", "Q711", "rule")]
-    assert len(join_chains(doc, ents, R)) == 2
+    assert _fixed("the WFP Representative in Mongolia", (1, 2, "UN_AGENCY"), (4, 5, "GPE")) == [
+        ("WFP", "UN_AGENCY"), ("Mongolia", "GPE")]
 
 
 def test_kb_relabel_corrects_confident_errors():
@@ -113,13 +123,6 @@ def test_kb_relabel_needs_the_kb_spelling():
     assert kb_relabel("DUSHANBE", "ORG", KB) == ("GPE", "geonames:1221874")
     assert kb_relabel("Wfp", "ORG", KB) is None
     assert kb_relabel("dushanbe", "ORG", KB) is None
-
-
-def test_chain_over_and():
-    doc = nlp("the Ministry of Water and Energy of the Kyrgyz Republic met")
-    ents = [Ent(1, 4, "ORG"), Ent(8, 10, "GPE", "Q813", "rule")]
-    joined = join_chains(doc, ents, R)
-    assert [(e.start, e.end, e.label) for e in joined] == [(1, 10, "ORG")]
 
 
 def test_names_a_project():

@@ -65,18 +65,3 @@ def test_a_run_of_title_and_nationality_words_next_to_a_speech_verb_is_no_person
     from pipeline.nlp.people import find_people
     doc = nlp("said Jordanian Foreign Minister Rami Haddad , and said Rami Haddad .")
     assert [doc[a:b].text for a, b in find_people(doc, [], {}, R)] == ["Rami Haddad", "Rami Haddad"]
-
-
-def test_a_name_run_after_of_starts_after_the_object_the_parse_gives_of():
-    from spacy.tokens import Doc
-    from pipeline.nlp.people import after_complement
-    words = ["Minister", "of", "Water", "Resources", "Temirlan", "Osmonaliev", "spoke"]
-    heads = [5, 0, 3, 1, 5, 6, 6]
-    deps = ["nmod", "prep", "compound", "pobj", "compound", "nsubj", "ROOT"]
-    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
-    assert after_complement(doc, 2, 6) == 4                  # "Temirlan Osmonaliev"
-    # the parse glues the name into the object: nothing to cut
-    deps_glued = ["nmod", "prep", "compound", "compound", "compound", "pobj", "ROOT"]
-    glued = Doc(nlp.vocab, words=words, heads=[5, 0, 3, 4, 5, 1, 6], deps=deps_glued)
-    assert after_complement(glued, 2, 6) == 2
-    assert after_complement(doc, 4, 6) == 4                   # not right after "of"

@@ -34,7 +34,7 @@ switched off); `entity_fixups.disabled` switches off its heuristics. `nlp.config
 data a pipeline uses, and `build_nlp(settings=...)` changes any of it:
 
     build_nlp(settings={"places": {"rules": {"@misc": "unpipe.rules.v1", "path": "/tmp/places.json"}},
-                        "entity_fixups": {"disabled": ["join_chains"]}})
+                        "entity_fixups": {"disabled": ["name_chains"]}})
 
 `nlp.to_disk(DIR)` (`python -m pipeline save-model --output DIR`) writes the weights and this config, and
 `spacy.load(DIR)` rebuilds the pipeline in any process where this project is installed: pyproject.toml
@@ -135,7 +135,7 @@ def load_trained_ner(folder: Path) -> Language:
 
 def build_nlp(components: tuple[str, ...] | None = None, settings: dict[str, dict] | None = None) -> Language:
     """The full pipeline; `components` limits which custom components are added (tests, ablation) and
-    `settings` overrides settings of a component's config (`{"entity_fixups": {"disabled": ["join_chains"]}}`;
+    `settings` overrides settings of a component's config (`{"entity_fixups": {"disabled": ["name_chains"]}}`;
     a data setting takes a reader, see the module doc)."""
     nlp = load_base_model()
     for name, factory, module, placement in CUSTOM_COMPONENTS:

@@ -14,8 +14,7 @@ organization name; model spans are cleaned, relabelled or dropped:
    ("Dutch", "Tajiks"; nationalities), text with no capital, generic words ("Ministry"), names of
    events/documents/programmes (head word in `non_entity_heads`), a name inside one, hashtags and
    addresses, digits fused into a word ("CSW67");
-5. "Unit of Parent" chains are joined into one ORG ("Committee on Statistics" + "of the" +
-   "Ministry of National Economy" + "of the" + "Republic of Kazakhstan"; "Government of" + GPE);
+5. "Government of" + GPE is one ORG where the model left the unit word out (government_of_place);
 6. a government named by its country's adjective or possessive is one ORG ("the Mexican government");
 7. an organization ending in a unit word takes its whole of/for/against chain, places and parent
    inside ("Regional Bureau for Latin America and the Caribbean of the United Nations Development
@@ -77,7 +76,6 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
     return {
         "non_entity_heads": frozenset(org["non_entity_heads"]),
         "chain_heads": frozenset(org["chain_heads"]),
-        "connectors": tuple(tuple(c) for c in org["connectors"]),
         "generic": frozenset(w.casefold() for w in org["generic_words"]),
         "venue_heads": frozenset(org["venue_heads"]),
         "settlement_heads": frozenset(org["settlement_heads"]),
@@ -184,61 +182,21 @@ def kb_relabel(text: str, label: str, knowledge: KnowledgeBase) -> tuple[str, st
     return None
 
 
-def connector_at(doc: Doc, i: int, connectors) -> int:
-    """Length of the longest connector ("of", "of the", "to") starting at token i, else 0."""
-    if i >= len(doc) or doc[i].lower_ not in _CONNECTOR_WORDS:
-        return 0
-    words = tuple(doc[k].lower_ for k in range(i, min(len(doc), i + 3)))
-    return max((len(c) for c in connectors if words[:len(c)] == c), default=0)
-
-
-_CONNECTOR_WORDS = frozenset({"of", "to", "under", "for", "at"})
-
-
-def join_chains(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
-    """Join "Unit of Parent" chains into one ORG (see module doc, step 6)."""
-    ents = sorted(ents, key=lambda e: e.start)
-    out: list[Ent] = []
-    for e in ents:
-        if out:
-            a = out[-1]
-            gap = e.start - a.end
-            n = connector_at(doc, a.end, r["connectors"]) if gap > 0 else 0
-            if 0 < n < gap and e.label == "ORG" and all(
-                    is_name_like(t) or (t.text == "-" and t.whitespace_ == "") for t in doc[a.end + n:e.start]):
-                n = gap     # "... Park of" + "Al-Farabi" + "Kazakh National University"
-            if n == 0 and gap > 2 and a.label == "ORG" and doc[a.end].lower_ == "and":
-                # "Ministry of Education" + "and Science" + "of the" + "Kyrgyz Republic"
-                k = a.end + 1
-                while k < e.start and is_name_like(doc[k]):
-                    k += 1
-                c = connector_at(doc, k, r["connectors"]) if k > a.end + 1 else 0
-                if c and k + c == e.start and doc[k].lower_ == "of":
-                    n = gap
-            if a.label == "ORG" and n == gap and n > 0 and (
-                    e.label in ("ORG", "GPE") or (e.label == "LOC" and doc[a.end].lower_ == "of")) \
-                    and any(t.text in r["chain_heads"] for t in doc[a.start:a.end]) \
-                    and not (doc[a.end].lower_ == "to" and e.label == "ORG"):
-                out[-1] = Ent(a.start, e.end, "ORG", None, "rule")
-                continue
-        out.append(e)
-    # "Government of" + GPE, where the model left the unit word untagged
+def government_of_place(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
+    """"Government of" + GPE is one ORG where the model left the unit word out (see module doc, step 5); a
+    longer "Unit of Parent" chain is name_chains' work."""
     result: list[Ent] = []
-    taken = token_owners(out)
-    for e in out:
+    taken = token_owners(ents)
+    for e in sorted(ents, key=lambda e: e.start):
         if e.label in ("GPE", "LOC"):
-            for c in r["connectors"]:
-                n = len(c)
-                s = e.start - n
-                if s >= 1 and tuple(t.lower_ for t in doc[s:e.start]) == c and c[0] == "of":
-                    h = s - 1
-                    if h not in taken and doc[h].text in r["chain_heads"]:
-                        b = h
-                        while b - 1 >= 0 and b - 1 not in taken and is_name_like(doc[b - 1]) \
-                                and doc[b - 1].text not in r["person_prefix"]:
-                            b -= 1
-                        e = Ent(b, e.end, "ORG", None, "rule")
-                        break
+            s = e.start - 1 - (e.start >= 2 and doc[e.start - 1].lower_ == "the")
+            h = s - 1
+            if h >= 0 and doc[s].lower_ == "of" and h not in taken and doc[h].text in r["chain_heads"]:
+                b = h
+                while b - 1 >= 0 and b - 1 not in taken and is_name_like(doc[b - 1]) \
+                        and doc[b - 1].text not in r["person_prefix"]:
+                    b -= 1
+                e = Ent(b, e.end, "ORG", None, "rule")
         result.append(e)
     return result
 
@@ -528,8 +486,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         elif label == "LOC" and span.label_ in ("FAC", "LOC") and last in r["org_heads"] and last != "Park":
             label = "ORG"
         ents.append(Ent(s, t, label, None, "model"))
-    if "join_chains" not in off:
-        ents = join_chains(doc, ents, r)
+    if "government_of_place" not in off:
+        ents = government_of_place(doc, ents, r)
     if "governments" not in off:
         ents = government_mentions(doc, ents, r["demonyms"])
     if "name_chains" not in off:
@@ -552,8 +510,6 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             continue
         if "project_names" not in off and (names_a_project(doc, e.start, e.end, r["non_entity_heads"], r["org_heads"])
                                            or doc[e.start:e.end].text in projects):
-            continue
-        if "verb_root" not in off and doc[e.start:e.end].root.pos_ == "VERB":
             continue
         if "nationalities" not in off and is_nationality(doc[e.start:e.end].text, r):
             continue
@@ -802,8 +758,8 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "join_chains", "titled_quote",
-              "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "verb_root", "governments",
+HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "government_of_place", "titled_quote",
+              "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "governments",
               "name_chains", "venue_places", "compass_regions", "nationalities",
               "group_numbers", "media_names", "storm_names")
 

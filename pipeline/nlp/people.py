@@ -7,11 +7,9 @@ Two patterns, both anchored on evidence in the article itself:
 - surname reuse: a later "Bekova" is the person already named "Aliya Bekova" in the article.
 Precedence: spans from the knowledge-base rulers and abbreviations are never touched; a model
 span (ORG, GPE, LOC) that the patterns show to be a person is relabelled PERSON.
-Four more heuristics, each switchable through the component's `disabled` setting (HEURISTICS, for
+Two more heuristics, each switchable through the component's `disabled` setting (HEURISTICS, for
 scripts/ablate.py): title_phrase_parts (a run that is part of a longer capitalised name is no person;
-see part_of_longer_name), office_complement (a name run that begins with the complement of the title
-before it keeps only the name after the complement, where the parse ends it: see after_complement),
-longer_names (a first name the model left out of a PERSON: see first_name_before), and
+see part_of_longer_name), and
 - person_words: a one-word place (the model's, or a town of the place ruler; never a country,
   region or area) whose word the article uses in a person's name ("Alvaro Rodriguez" ...
   "Rodriguez visited"; "Retno Marsudi" ... "continued Retno") or as a PERSON of its own, or that
@@ -42,17 +40,6 @@ def after_office_words(doc: Doc, start: int, end: int, heads: frozenset[str]) ->
     if cut is None or end - cut < 2 or not all(is_name_like(t) or t.text == "-" for t in doc[cut:end]):
         return start
     return cut
-
-
-def after_complement(doc: Doc, start: int, end: int) -> int:
-    """(office_complement) "Deputy Minister of [Water Resources] Temirlan Osmonaliev": a name run right after
-    "of" or "for" that begins with that preposition's object in the parse keeps the name words after the
-    object's subtree, when two or more follow."""
-    if start == 0 or doc[start - 1].lower_ not in ("of", "for"):
-        return start
-    obj = next((t for t in doc[start - 1].children if t.dep_ == "pobj" and start <= t.i < end), None)
-    cut = obj.right_edge.i + 1 if obj is not None else end
-    return cut if end - cut >= 2 and all(is_name_like(t) for t in doc[cut:end]) else start
 
 
 NAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn", "al"})
@@ -172,8 +159,6 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
             continue
         end = name_run(doc, i, r)
         i = after_office_words(doc, i, end, r["office_words"])    # "Ministry Ruslan Imankulov"
-        if "office_complement" not in off:
-            i = after_complement(doc, i, end)
         if end == i or not is_person_name(doc, i, end) or all(
                 t.text.casefold() in r["title_words"] for t in doc[i:end] if t.is_alpha):
             i = max(end, i + 1)
@@ -183,8 +168,7 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
         sure = any(sources.get(span_key(e.start_char, e.end_char), "model") != "model"
                    for e in overlapping.values())
         partial = any(e.start < i or e.end > end for e in overlapping.values())
-        if sure or partial or (any(e.label_ == "PERSON" for e in overlapping.values()) and not (
-                "longer_names" not in off and first_name_before(doc, i, end, list(overlapping.values()), r))):
+        if sure or partial or any(e.label_ == "PERSON" for e in overlapping.values()):
             i = end
             continue
         prev = doc[i - 1] if i > 0 else None
@@ -205,14 +189,6 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
             found.append((i, end))
         i = end
     return found
-
-
-def first_name_before(doc: Doc, start: int, end: int, inside: list[Span], r: dict) -> bool:
-    """(longer_names) The run is a model PERSON and one more name word before it, not a title word in any
-    inflection: "[Temirlan] Osmonaliev" (not "Delegate", "Representatives" nor a place)."""
-    word = doc[start].text.casefold()
-    return len(inside) == 1 and (inside[0].start, inside[0].end) == (start + 1, end) and not (
-        {word, word.removesuffix("s")} & r["title_words"])
 
 
 def last_word(span: Span) -> tuple[int, int]:
@@ -368,7 +344,7 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("person_words", "title_phrase_parts", "office_complement", "longer_names")
+HEURISTICS = ("person_words", "title_phrase_parts")
 
 
 @Language.factory("person_appositions", default_config={
