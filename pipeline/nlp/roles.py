@@ -350,8 +350,11 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
         elif not closed and _is_title_complement(run, lex):
             title_end_w = end - 1
         else:
-            # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere
-            named = org_by_name(" ".join(w.text for w in run)) if org is None and org_by_name is not None else None
+            # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere (guidelines: a
+            # minister's title), "Director of the Council" the Council named before; a field after another head
+            # ("Director of Agriculture", "Chief of Health") stays in the title
+            named = org_by_name(" ".join(w.text for w in run)) if org is None and org_by_name is not None and (
+                words[head_i].lower_.endswith("minister") or words[j - 1].lower_ == "the") else None
             if named is not None:
                 org = named
             elif not closed:
