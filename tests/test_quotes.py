@@ -459,3 +459,14 @@ def test_a_speech_verb_on_the_next_line_is_not_the_quotes_even_when_the_parse_jo
                    "“Families are eating one meal a day,” Roe added. “Some are eating nothing at all.”\n"
                    "Tom Hale, the minister, agreed. “We will send more food to the border,” he said.")
     assert speakers_in(doc) == ["Roe", "Roe", "Tom Hale"]
+
+
+def test_an_unattributed_quote_is_of_the_person_reported_speaking_since_the_last_quote(full_nlp):
+    doc = full_nlp("“We will keep helping the families who return to the region this year,” said Jane Roe.\n"
+                   "Tom Hale, the coordinator of the national commission, noted that returnees were placed in camps.\n"
+                   "“They are taught new skills over a period of several months before they go back home.”")
+    assert speakers_in(doc) == ["Jane Roe", "Tom Hale"]
+    doc = full_nlp("“We will keep helping the families who return to the region this year,” said Jane Roe.\n"
+                   "Tom Hale, the coordinator of the national commission, visited the camps on Monday.\n"
+                   "“They are taught new skills over a period of several months before they go back home.”")
+    assert speakers_in(doc) == ["Jane Roe", "Jane Roe"]

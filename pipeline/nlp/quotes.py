@@ -338,7 +338,7 @@ def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[in
     for e in reversed(ents):
         if e.label not in labels or e.start < since or e.end > pos or any(s <= e.start < t for s, t in quoted):
             continue
-        known, sent, subject = facts.get(e, (None, None, False))
+        known, sent, subject, _ = facts.get(e, (None, None, False, False))
         if gender and known and known != gender:
             continue
         if first is not None and sent != first[1]:
@@ -364,9 +364,20 @@ def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> 
         gender = "female" if before & qlex.female_honorifics else "male" if before & qlex.male_honorifics else None
         if gender:
             known.setdefault(surname[e], gender)
-    parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, e.root.dep_ in ("nsubj", "nsubjpass"))
+    parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, e.root.dep_ in ("nsubj", "nsubjpass"),
+                                                         e.root.dep_ == "nsubj" and e.root.head.lower_ in qlex.cue_verbs)
               for e in doc.ents if e.label_ == "PERSON"} if doc.has_annotation("DEP") else {}
-    return {e: (known.get(s), *parsed.get(e, (None, False))) for e, s in surname.items()}
+    return {e: (known.get(s), *parsed.get(e, (None, False, False))) for e, s in surname.items()}
+
+
+def person_speaking_since(pos: int, since: int, ents: Sequence[Ent], quoted, facts: dict) -> tuple:
+    """Span of the last person between `since` and `pos` who is the subject of a speech verb outside quotations
+    ("Jane Roe, ..., noted that returnees ..."), else (None, None)."""
+    for e in reversed(ents):
+        if e.label == "PERSON" and since <= e.start and e.end <= pos and facts.get(e, (None,) * 4)[3] \
+                and not any(s <= e.start < t for s, t in quoted):
+            return e.start, e.end
+    return None, None
 
 
 # --------------------------------------------------------------------------------------------
@@ -514,9 +525,11 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         if start is None and not att.speakers:
             # a quotation nothing around it attributes: the guidelines give it to the person the
             # article names as speaking, "even far from the quotation marks" - the speaker of the
-            # last attributed quote, else the last person named before it
-            start, end = (prev["speaker_start"], prev["speaker_end"]) if prev is not None and \
-                prev["speaker_start"] is not None else person_named_before(q.open_at, ents, quoted, facts=facts)
+            # last attributed quote unless someone has been reported speaking since, else the last person named
+            start, end = person_speaking_since(q.open_at, prev["end_char"] if prev else 0, ents, quoted, facts)
+            if start is None:
+                start, end = (prev["speaker_start"], prev["speaker_end"]) if prev is not None and \
+                    prev["speaker_start"] is not None else person_named_before(q.open_at, ents, quoted, facts=facts)
         rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": att.cue,
                "start_char": q.start, "end_char": q.end}
         out += per_paragraph(rec, text, q)
