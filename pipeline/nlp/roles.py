@@ -362,12 +362,6 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
                 title_end_w = end - 1
             closed = True
         k = end
-    if org is None and org_by_name is not None and t_first < head_i and title_end_w == head_i \
-            and words[head_i].lower_.endswith("minister"):
-        # "Foreign Minister" when the article names the Foreign Ministry: the rank, with the ministry as org
-        named = org_by_name(" ".join(w.text for w in words[t_first:head_i]))
-        if named is not None and "ministr" in words[head_i].doc.text[named.start:named.end].casefold():
-            org, t_first = named, head_i
     return TitleParse(title_start=words[t_first].idx, title_end=end_of(words[title_end_w]), org=org, place=place,
                       demonym_place=demonym, first_word=min(phrase_first, t_first), end_word=k)
 
