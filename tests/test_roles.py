@@ -490,9 +490,9 @@ def test_an_organization_or_place_right_between_a_title_and_the_name():
 
 def test_only_a_minister_title_or_a_back_reference_names_an_organization_found_elsewhere():
     text = ("The Ministry of Agriculture thanked the donors. Dr Jane Roe, Director of Agriculture, said the seeds came. "
-            "Tomas Reyval, Minister of Agriculture, agreed, and Lena Marsh, Director of the Ministry, left.")
+            "Tomas Reyval, Deputy Minister of Agriculture, agreed, and Lena Marsh, Director of the Ministry, left.")
     got = roles_of(text, ("Ministry of Agriculture", "ORG"), ("Jane Roe", "PERSON"), ("Tomas Reyval", "PERSON"),
                    ("Lena Marsh", "PERSON"))
     assert [(g["person"], g["title"], g["org"]) for g in got] == [
-        ("Jane Roe", "Director of Agriculture", None), ("Tomas Reyval", "Minister", "Ministry of Agriculture"),
+        ("Jane Roe", "Director of Agriculture", None), ("Tomas Reyval", "Deputy Minister", "Ministry of Agriculture"),
         ("Lena Marsh", "Director", "Ministry of Agriculture")]

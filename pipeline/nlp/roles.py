@@ -354,7 +354,7 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
             # minister's title), "Director of the Council" the Council named before; a field after another head
             # ("Director of Agriculture", "Chief of Health") stays in the title
             named = org_by_name(" ".join(w.text for w in run)) if org is None and org_by_name is not None and (
-                words[head_i].lower_.endswith("minister") or words[j - 1].lower_ == "the") else None
+                words[title_end_w].lower_.endswith("minister") or words[j - 1].lower_ == "the") else None
             if named is not None:
                 org = named
             elif not closed:
