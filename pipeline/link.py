@@ -424,12 +424,13 @@ class _Article:
 
     def join_chains(self) -> None:
         """An organization's name cut before its "of/for/on/in/to ..." tail ("OPEC Fund" / "OPEC Fund
-        for International Development"), when only one longer name of the article fits."""
+        for International Development"; a national body's head word alone, "Government" / "Government of
+        Moldova"), when only one longer name of the article fits."""
         nodes = self.nodes
         continued: dict[str, list[int]] = defaultdict(list)   # "committee x" -> "committee x of ..."
         for j, m in enumerate(nodes):
             if m.group == "ORG":
-                for k in range(2, len(m.toks)):
+                for k in range(1 if m.toks[0] in national_body_heads() else 2, len(m.toks)):
                     if m.toks[k] in R.CHAIN_CONNECTORS:
                         continued[" ".join(m.toks[:k])].append(j)
         for i, n in enumerate(nodes):

@@ -163,9 +163,12 @@ def test_a_government_named_by_its_country_adjective_or_possessive_is_one_org():
     assert [(doc[e.start:e.end].text, e.label) for e in got] == [("Niger ’s Government", "ORG")]
 
 
-def test_a_bare_or_modifying_government_word_is_left_alone():
+def test_a_bare_capitalised_government_is_a_mention_but_a_modifier_or_lower_case_word_is_not():
     demonyms = R["demonyms"]
-    for text in ("the Government agreed", "the Mexican Government of the day", "Government officials came"):
+    doc = nlp("the Government agreed")
+    assert [(doc[e.start:e.end].text, e.label) for e in government_mentions(doc, [], demonyms)] == [("Government", "ORG")]
+    assert government_mentions(doc, [], demonyms, bare=False) == []      # the switch (bare_government)
+    for text in ("the Mexican Government of the day", "Government officials came", "the government agreed"):
         doc = nlp(text)
         if text.startswith("Government officials"):
             doc[0].dep_ = "compound"

@@ -175,6 +175,11 @@ def test_name_cut_before_its_of_tail_joins_the_only_longer_name():
     by = ids_by_text(two, "a1")
     assert len({*by["Ministry of Culture of Moldova"], *by["Ministry of Culture of Georgia"],
                 *by["Ministry of Culture"]}) == 3
+    # a national body's head word alone joins the only full name of the article, and no other article's
+    out = link(ex("a1", ("ORG", "Government of Moldova"), ("ORG", "Government")), ex("a2", ("ORG", "Government")))
+    assert one_id(out, "a1", "Government of Moldova", "Government") != one_id(out, "a2", "Government")
+    two = link(ex("a1", ("ORG", "Government of Moldova"), ("ORG", "Government of Georgia"), ("ORG", "Government")))
+    assert len({*ids_by_text(two, "a1")["Government"], *ids_by_text(two, "a1")["Government of Moldova"]}) == 2
 
 
 def test_country_less_national_bodies_stay_in_their_article():

@@ -489,7 +489,7 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
     if "government_of_place" not in off:
         ents = government_of_place(doc, ents, r)
     if "governments" not in off:
-        ents = government_mentions(doc, ents, r["demonyms"])
+        ents = government_mentions(doc, ents, r["demonyms"], bare="bare_government" not in off)
     if "name_chains" not in off:
         ents = extend_name_chains(doc, ents, r, knowledge)
     lower = lower_words(doc)
@@ -716,10 +716,12 @@ def _list_places(doc: Doc, items: list, person_words: set[str], common_name=None
     return out
 
 
-def government_mentions(doc: Doc, ents: list[Ent], demonyms: frozenset[str]) -> list[Ent]:
+def government_mentions(doc: Doc, ents: list[Ent], demonyms: frozenset[str], bare: bool = True) -> list[Ent]:
     """A country's government named by its adjective or possessive, without "of X": "the Mexican
     government", "Niger's Interim Government", "the Brazilian Federal Government" are ORG (guidelines:
-    national bodies). A government word used as a modifier ("Government officials") is left alone."""
+    national bodies); with `bare`, so is a capitalised "Government" standing alone ("the Government and
+    people of Moldova", "the Government's efforts"), as the development and training texts annotate it. A
+    government word used as a modifier ("Government officials") is left alone."""
     def owner_at(i: int) -> Ent | None:
         return next((e for e in ents if e.start <= i < e.end), None)
 
@@ -741,6 +743,8 @@ def government_mentions(doc: Doc, ents: list[Ent], demonyms: frozenset[str]) -> 
             start -= 1
         elif country is not None and country.label == "GPE":
             start = country.start
+        elif bare and tok.text == "Government":   # alone, or a one-word model span the generic-word veto would drop
+            start = tok.i
         else:
             continue
         ents = [e for e in ents if e.end <= start or e.start > tok.i] + [Ent(start, tok.i + 1, "ORG", None, "rule")]
@@ -761,7 +765,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "government_of_place", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "governments",
               "name_chains", "venue_places", "compass_regions", "nationalities",
-              "group_numbers", "media_names", "storm_names")
+              "group_numbers", "media_names", "storm_names", "bare_government")
 
 
 @Language.factory("entity_fixups", default_config={
