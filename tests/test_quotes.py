@@ -158,12 +158,6 @@ def test_a_verb_the_cue_list_lacks_attributes_when_the_tagger_says_verb_and_a_pe
         ("The road to recovery will be long", "Lena Marsh", "asserted")]
 
 
-def test_stray_single_mark_closes_a_quote_before_its_cue():
-    text = "“This mural shows a strong woman who knows her worth', says painter Zara Quint, its author."
-    got = quotes_of(text, ("Zara Quint", "PERSON"))
-    assert got == [("This mural shows a strong woman who knows her worth", "Zara Quint", "says")]
-
-
 @pytest.mark.parametrize("text,spec", [
     ("The office launched the “Green Steppe” project in May.", []),
     ("The office launched a “Call for good ideas on digital farming in the region” in May.", []),
@@ -217,7 +211,7 @@ def test_component_writes_the_contract_keys():
 
 
 def test_find_quote_spans_skips_unmatched_closers():
-    spans = find_quote_spans("He is 6” tall. “Yes,” she said.", words_of(make_doc("He is 6” tall. “Yes,” she said.")))
+    spans = find_quote_spans("He is 6” tall. “Yes,” she said.")
     assert len(spans) == 1
     assert spans[0].segments and "Yes" in "He is 6” tall. “Yes,” she said."[spans[0].start:spans[0].end]
 
@@ -256,15 +250,6 @@ def test_colon_form_takes_the_tagged_verb_as_cue():
     assert [(q["text"], text[q["speaker_start"]:q["speaker_end"]], q["cue"]) for q in got] == [
         ("Your new passport is more than a document.", "Dana Wolf", "congratulated")]
     assert find_quotes(make_doc(text), ents)[0]["cue"] is None
-
-
-def test_single_curly_quotes_need_a_cue_and_survive_apostrophes():
-    text = ("‘We must protect the parents’ rights first,’ said Ana Lima.\n"
-            "The ‘Green Belt’, a project of the city, started.\n"
-            "She added: ‘This matters to every family.’")
-    got = quotes_of(text, ("Ana Lima", "PERSON"))
-    assert got == [("We must protect the parents’ rights first", "Ana Lima", "said"),
-                   ("This matters to every family.", "Ana Lima", "added")]
 
 
 def test_said_by_an_unnamed_subject_goes_to_the_person_the_paragraph_just_named():
