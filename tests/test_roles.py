@@ -496,3 +496,10 @@ def test_only_a_minister_title_or_a_back_reference_names_an_organization_found_e
     assert [(g["person"], g["title"], g["org"]) for g in got] == [
         ("Jane Roe", "Director of Agriculture", None), ("Tomas Reyval", "Deputy Minister", "Ministry of Agriculture"),
         ("Lena Marsh", "Director", "Ministry of Agriculture")]
+
+
+def test_a_title_for_two_places_joined_by_and_still_reaches_the_name():
+    text = "The new UNICEF Representative to Ruritania and the Lake Region, Mr. Tomas Reyval, presented his letters."
+    got = roles_of(text, ("UNICEF", "UN_AGENCY"), ("Ruritania", "GPE"), ("Lake Region", "LOC"), ("Tomas Reyval", "PERSON"))
+    assert [(g["person"], g["title"], g["org"], g["place"]) for g in got] == [
+        ("Tomas Reyval", "Representative", "UNICEF", "Ruritania")]
