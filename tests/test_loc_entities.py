@@ -137,6 +137,14 @@ def test_after_an_honorific_a_place_word_is_a_person():
     assert [doc[a:b].text for a, b in person_word_places(doc, ents, {}, PR, KB)] == ["Kestrelia"]
 
 
+def test_an_unknown_place_word_right_before_a_person_is_their_first_name():
+    doc = nlp("The Representative, Kestrelia Arvo Quint, spoke. In Kabul Tomas Reyval met Ms. Quint.")
+    ents = spans(doc, ("Kestrelia", "GPE", 0), ("Arvo Quint", "PERSON", 0), ("Kabul", "GPE", 0),
+                 ("Tomas Reyval", "PERSON", 0))
+    # a place the gazetteers know ("Kabul") stays one
+    assert [doc[a:b].text for a, b in person_word_places(doc, ents, {}, PR, KB)] == ["Kestrelia Arvo Quint"]
+
+
 def test_people_heuristics_can_be_switched_off():
     from pipeline.nlp.build import build_nlp
 

@@ -14,6 +14,7 @@ see part_of_longer_name), and
   region or area) whose word the article uses in a person's name ("Alvaro Rodriguez" ...
   "Rodriguez visited"; "Retno Marsudi" ... "continued Retno") or as a PERSON of its own, or that
   follows an honorific ("Ms. Victoria"), is that person, unless a country follows it after a comma;
+  a one-word model place no gazetteer knows right before a PERSON is its first name ("Perssia Arifin Cabo");
 Words lists (factory settings): entities_people.json (titles, honorifics, speech verbs), the title
 heads of roles.json (a title phrase after a name) and the head words of entities_org.json; the knowledge base (`kb`) tells a place glued to a name.
 """
@@ -276,12 +277,16 @@ def person_word_places(doc: Doc, ents: list[Span], sources: dict, r: dict,
             if is_name_like(t) and t.text.casefold() not in r["title_words"] and t.lower_ not in NAME_PARTICLES:
                 words.add(t.text)
     places = {e.start: e.label_ for e in ents if e.label_ in ("GPE", "LOC")}
+    person_at = {e.start: e.end for e in ents if e.label_ == "PERSON"}
     out = []
     for e in ents:
         if e.label_ not in ("GPE", "LOC") or len(e) != 1 or not e[0].is_title:
             continue
         src = sources.get(span_key(e.start_char, e.end_char), "model")
         if src not in ("model", "rule") or not is_town_or_unknown(e.text, e.label_, knowledge):
+            continue
+        if src == "model" and e.end in person_at and knowledge.lookup_alias(e.text, e.label_) is None:
+            out.append((e.start, person_at[e.end]))   # a first name no gazetteer knows: "[Perssia] [Arifin Cabo]"
             continue
         prev = doc[e.start - 1] if e.start > 0 else None
         honorific = prev is not None and prev.text in r["honorifics"]
