@@ -78,7 +78,7 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "chain_heads": frozenset(org["chain_heads"]),
         "generic": frozenset(w.casefold() for w in org["generic_words"]),
         "venue_heads": frozenset(org["venue_heads"]),
-        "settlement_heads": frozenset(org["settlement_heads"]),
+        "settlement_heads": frozenset(org["settlement_heads"]) | frozenset(org["feature_heads"]),
         "settlement_modifiers": frozenset(org["settlement_modifiers"]),
         "compass": frozenset(org["compass_words"]),
         "continents": frozenset(org["continents"]),
@@ -589,7 +589,8 @@ def _open_name(doc: Doc, i: int, at: dict[int, Ent], r: dict, back: bool = False
 
 def settlement_names(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
     """Camps and settlements are LOC (guidelines: venues): "Kyangwali refugee settlement" (the name and
-    its lower-case noun, one LOC), "Zaatari and Azraq camps" (each name a LOC). The name is a model
+    its lower-case noun, one LOC), "Zaatari and Azraq camps" (each name a LOC); so are named features and
+    crossings with their noun (`feature_heads`: "Kerem Shalom crossing", "Amazon rainforest"). The name is a model
     span or an unlabelled capitalised name, never a nationality ("Syrian refugee camps"), an acronym
     ("IDP camps") or a place a rule knows ("Goma camp": the town)."""
     at = token_owners(ents)
