@@ -332,10 +332,11 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
                 break
             while j < hi and wents[j] == e:
                 j += 1
-                nxt = j + 1 + (j + 2 < hi and words[j + 1].lower_ == "the") if j + 1 < hi else j
-                if j < hi and e.label in PLACE_LABELS and words[j].lower_ == "and" and nxt < hi and getattr(
-                        wents[nxt], "label", "") in PLACE_LABELS:   # and a second place: "for Grenada and the Caribbean"
-                    j, e = nxt, wents[nxt]
+                if j < hi and e.label in PLACE_LABELS and words[j].lower_ == "and":
+                    # and a second place: "for Grenada and the Eastern Caribbean"
+                    nxt = j + 1 + (j + 2 < hi and words[j + 1].lower_ == "the")
+                    if nxt < hi and getattr(wents[nxt], "label", "") in PLACE_LABELS:
+                        j, e = nxt, wents[nxt]
             if not closed and j < hi and j + 1 < len(words) and is_cap(words[j]) and is_head(words[j].text, lex) and \
                     getattr(wents[j + 1], "label", "") != "PERSON":   # not "for UN Secretary-General Antonio Guterres"
                 title_end_w, j = j, j + 1   # a post: "Assistant to the UN Secretary-General"
