@@ -503,3 +503,22 @@ def test_a_title_for_two_places_joined_by_and_still_reaches_the_name():
     got = roles_of(text, ("UNICEF", "UN_AGENCY"), ("Ruritania", "GPE"), ("Lake Region", "LOC"), ("Tomas Reyval", "PERSON"))
     assert [(g["person"], g["title"], g["org"], g["place"]) for g in got] == [
         ("Tomas Reyval", "Representative", "UNICEF", "Ruritania")]
+
+
+def test_two_lower_case_posts_joined_by_and_before_the_name_are_two_roles():
+    text = "More is needed, says UN resident co-ordinator and UNDP resident representative Tomas Brill."
+    got = roles_of(text, ("UN", "UN_AGENCY"), ("UNDP", "UN_AGENCY"), ("Tomas Brill", "PERSON"))
+    assert [(g["title"], g["org"]) for g in got] == [("resident co-ordinator", "UN"),
+                                                     ("resident representative", "UNDP")]
+
+
+def test_an_organizations_possessive_makes_a_context_word_a_post():
+    text = "Lena Marsh, the World Health Organization's country head of office for Ruritania, was asked to leave."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("World Health Organization", "UN_AGENCY"), ("Ruritania", "GPE"))
+    assert [(g["title"], g["org"], g["place"]) for g in got] == [
+        ("country head of office", "World Health Organization", "Ruritania")]
+
+
+def test_a_context_word_without_an_owner_is_no_post():
+    text = "Lena Marsh, the country head of cattle, was asked to leave."
+    assert roles_of(text, ("Lena Marsh", "PERSON")) == []

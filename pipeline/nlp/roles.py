@@ -439,6 +439,19 @@ def heads_an_organization(words, wents, h: int, lex: Lexicon) -> bool:
         and wents[k].label in ORG_LABELS
 
 
+def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
+    """A word that is a title only in context ("head", "chief") is one after an organization's possessive:
+    "the World Health Organization's country head of office"."""
+    if words[h].lower_ not in lex.ambiguous_heads:
+        return False
+    i = h - 1
+    while i >= lo and not wents[i] and is_alpha_word(words[i]) and not is_cap(words[i]) \
+            and words[i].lower_ not in lex.stop_words:
+        i -= 1
+    return i >= lo and wents[i] is not None and wents[i].label in ORG_LABELS \
+        and words[i].lower_.endswith(("'s", "\u2019s"))
+
+
 def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titled_before=False) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ...";
     after a person `titled_before` ("the Director of X, Jane Roe"), a title a comma and a person follow is theirs."""
@@ -474,7 +487,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                 continue
             if e or is_stop(w) or w.text == "," or is_honorific(w, lex):
                 break
-            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex):
+            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex) or owned_post(words, wents, h, k, lex):
                 found = h
                 break
             if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
@@ -577,6 +590,10 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
             continue
         before = title_before(words, wents, first_word[ent], lex, org_by_name=org_by_name)
         parses = [before] if before is not None else []
+        if before is not None and before.first_word > 1 and words[before.first_word - 1].lower_ in ("and", "&"):
+            # a first post joined by "and": "UN resident co-ordinator and UNDP resident representative Jane Roe"
+            other = title_before(words, wents, before.first_word - 1, lex, org_by_name=org_by_name)
+            parses = [other] + parses if other is not None else parses
         for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name, titled_before=(
                 before is not None and words[first_word[ent] - 1].text == ",")):
             org = parse.org
