@@ -267,3 +267,34 @@ def test_a_singular_storm_word_takes_one_name_not_the_places_after_it():
     from pipeline.nlp.entity_fixups import storm_name_tokens
     doc = nlp("Cyclone Ona, Ruritania and Lakeland ; Storm Ona Ruritania ; the storm hit Lakeland .")
     assert [doc[i].text for i in sorted(storm_name_tokens(doc, R["storm_words"]))] == ["Cyclone", "Ona", "Storm", "Ona"]
+
+
+def test_a_place_after_on_is_where_an_office_stands_not_its_subject():
+    got = _fixed("She was received at the Foreign Ministry on Capitol Hill today",
+                 (5, 7, "ORG"), (8, 10, "LOC"))
+    assert ("Foreign Ministry", "ORG") in got and not any("Capitol" in t and "Ministry" in t for t, _ in got)
+    assert _fixed("the Committee on Water Resources of the Ministry met", (1, 2, "ORG"))[0] == \
+        ("Committee on Water Resources of the Ministry", "ORG")
+
+
+def test_an_apposition_after_a_comma_is_no_part_of_the_name():
+    got = _fixed("held at the Ministry of National Development, the Ministry responsible for it", (3, 7, "ORG"))
+    assert got == [("Ministry of National Development", "ORG")]
+
+
+def test_a_number_sign_ends_no_name():
+    doc = nlp("the Cabinet of Ministers of Ruritania No. 371 dated")
+    assert trim_edges(doc, 1, 7) == (1, 6)
+    doc = nlp("the Cabinet of Ministers of Ruritania No")
+    assert trim_edges(doc, 1, 7) == (1, 7)
+
+
+def test_a_name_before_project_officer_is_a_person_not_a_project():
+    from spacy.tokens import Span
+    doc = nlp("Briefing them Ama Oppon project officer of IOM said")
+    doc[4].dep_, doc[4].head, doc[5].pos_ = "compound", doc[5], "NOUN"
+    doc.ents = [Span(doc, 2, 4, label="PERSON")]
+    assert [(doc[e.start:e.end].text, e.label) for e in fix_entities(doc, R, KB)] == [("Ama Oppon", "PERSON")]
+    doc = nlp("Briefing them Ama Oppon project was developed")
+    doc.ents = [Span(doc, 2, 4, label="PERSON")]
+    assert fix_entities(doc, R, KB) == []

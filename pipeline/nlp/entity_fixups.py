@@ -51,6 +51,7 @@ OPEN_QUOTES = frozenset("“\"«„‘'")
 CLOSE_QUOTES = frozenset("”\"»“’'")
 EDGE_PUNCT = frozenset(",.;:!?()[]{}&/-–—*•|") | OPEN_QUOTES | CLOSE_QUOTES
 TRAILING_WORDS = frozenset({"and", "of", "the", "for", "to", "in", "on", "at", "with", "&", "'s", "’s", "’", "'"})
+NUMBER_SIGNS = frozenset({"No", "No.", "Nr", "Nr.", "N°", "№"})
 FUSED_DIGITS_RE = re.compile(r"[A-Za-z]+-?\d|\d+[A-Za-z]{2,}")
 FUNCTION_POS = frozenset({"ADV", "AUX", "CCONJ", "DET", "PRON", "SCONJ"})   # not ADP: "To Lam"
 GROUP_NUMBER_RE = re.compile(r"[A-Z]\d{1,2}\+?")     # "G20", "G7", "G77", "V20": a group of countries
@@ -119,6 +120,9 @@ def trim_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
             changed = True
         elif last.lower_ in TRAILING_WORDS or last.is_space or (last.text in EDGE_PUNCT and last.text not in CLOSE_QUOTES):
             end -= 1
+            changed = True
+        elif last.text in NUMBER_SIGNS and end + 1 < len(doc) and (doc[end].like_num or doc[end + 1].like_num):
+            end -= 1    # "the Resolution of the Cabinet of Ministers [No]. 371": the number's sign
             changed = True
     # a bracket the span opens but does not close: "Security and Development (FBA"
     for i in range(start, end):
@@ -283,12 +287,15 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
         chained = any(doc[i].lower_ in CHAIN_PREPS for i in range(head + 1, end))
         if end < len(doc) and end not in at and "\n" not in doc[end - 1].whitespace_:
             word = doc[end].lower_
-            if word in CHAIN_PREPS or (chained and word in ("and", "&", ",")):
+            apposition = word == "," and end + 1 < len(doc) and doc[end + 1].lower_ in ("the", "a", "an")
+            if word in CHAIN_PREPS or (chained and word in ("and", "&", ",") and not apposition):
                 start_run = end + 1 + (end + 1 < len(doc) and doc[end + 1].lower_ == "the" and word in CHAIN_PREPS)
                 run_end = name_run(doc, start_run, at, r)
                 first = at.get(start_run)
                 if word != "of" and first is not None and first.label in ORG_LABELS:
                     run_end = start_run     # a unit is "of" its parent; "Committee for the [Committee on ...]" is no chain
+                elif word == "on" and first is not None and first.label in PLACE_LABELS and first.end == run_end:
+                    run_end = start_run     # where it stands, not its subject: "the Foreign Ministry on Capitol Hill"
                 if run_end > start_run and (word in CHAIN_PREPS or not any(
                         at.get(i) is not None and at[i].label in ORG_LABELS for i in range(start_run, run_end))):
                     end = run_end
@@ -409,6 +416,8 @@ def names_a_project(doc: Doc, start: int, end: int, heads: frozenset[str],
     nxt = doc[end]
     if not (nxt.is_lower and nxt.text.capitalize() in heads):
         return False
+    if nxt.dep_ == "compound" and nxt.head.i == end + 1 and nxt.head.pos_ == "NOUN":
+        return False    # "project" modifies the next noun: "Jane Roe project officer of IOM" names a person's post
     if end - start == 1:
         return doc[start].is_upper
     head = name_head(doc, start, end)
