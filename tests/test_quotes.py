@@ -328,10 +328,14 @@ def test_a_title_speaker_finds_the_post_at_the_same_body_by_its_knowledge_base_i
 
 
 def test_the_un_agency_as_speaker_is_the_agency_last_named(full_nlp):
-    """Written for the test; the second speaker is the UN itself, no body is described."""
+    """Written for the test; the second speaker is the UN itself, no body is described. "The UN agency" is a
+    mention of the body last named (the entity step gives it WFP's id), so the quote is WFP's."""
     doc = full_nlp("WFP said the aid must reach the camps before the rains. Most refugees arrive in Veloria with "
                    "“horrific tales of violence”, the UN agency reported. “We cannot wait,” the UN said.")
-    assert speakers_in(doc) == ["WFP", "UN"]
+    assert speakers_in(doc) == ["UN agency", "UN"]
+    ids = [doc._.mention_kb.get(f"{q['speaker_start']}:{q['speaker_end']}") for q in doc._.quotes]
+    wfp = doc.text.index("WFP")
+    assert ids == [doc._.mention_kb[f"{wfp}:{wfp + 3}"], "Q1065"]
 
 
 # A bare title as speaker ("the Minister said") is read from the parse; another person named after the titled one

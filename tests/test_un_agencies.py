@@ -115,3 +115,17 @@ def test_a_post_or_another_body_around_a_known_name_is_not_its_office():
     assert [t for t, _, _ in posts] == ["UN"]              # the rest is a title, for the role extractor
     fund = _ruled("the United Nations International Children's Fund said", [(1, 7, "UN_AGENCY")])
     assert [t for t, _, _ in fund] == ["United Nations"]
+
+
+def test_a_described_body_is_a_mention_of_the_body_it_refers_to():
+    from pipeline.nlp import extensions  # noqa: F401  (doc._.mention_kb)
+    from pipeline.nlp.un_agencies import UNAgencyRuler
+    nlp = spacy.blank("en")
+    ruler = UNAgencyRuler(nlp, default_data("un_agency_ruler", "kb"), default_data("un_agency_ruler", "org_rules"),
+                          default_data("un_agency_ruler", "role_rules"), model_extent=False)
+    doc = ruler(nlp("WFP warned of hunger, the U.N. humanitarian agency said. A UN agency and UN agencies help."))
+    got = [(e.text, doc._.mention_kb.get(f"{e.start_char}:{e.end_char}")) for e in doc.ents]
+    assert got == [("WFP", "Q204344"), ("U.N. humanitarian agency", "Q204344"), ("UN", "Q1065"), ("UN", "Q1065")]
+    doc = ruler(nlp("The UN body (UNICEF) has expressed support."))
+    assert [e.text for e in doc.ents] == ["UN body", "UNICEF"]
+    assert doc._.mention_kb["4:11"] == doc._.mention_kb["13:19"]

@@ -480,7 +480,6 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
                 continue
             att = Attribution([], None)
         start, end = resolve_speaker(att.speakers, ents, qlex, facts, quoted)
-        start, end = agency_described(doc, start, end, q.start, qlex) or (start, end)
         if doc.has_annotation("DEP") and not any(e.label_ == "PERSON" and e.start_char == start for e in doc.ents):
             # the subject of the speech verb as the parse reads it, before the guesses below and before the
             # continuations copy the speaker
@@ -576,24 +575,6 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
             if titled is not None:
                 return titled
     return None
-
-
-UN_KB_ID = "Q1065"
-
-
-def agency_described(doc, start: int | None, end: int | None, before: int, qlex: QuoteLexicon) -> tuple[int, int] | None:
-    """A speaker written "the UN agency" (the UN followed by a noun for a body) is the UN body the
-    article last named before the quote, as the guidelines read such descriptive names."""
-    kb = doc._.mention_kb or {}
-    if start is None or kb.get(span_key(start, end)) != UN_KB_ID:
-        return None
-    span = doc.char_span(start, end)
-    nxt = doc[span.end] if span is not None and span.end < len(doc) else None
-    if nxt is None or nxt.lower_ not in qlex.described_body_nouns:
-        return None
-    named = [e for e in doc.ents if e.label_ == "UN_AGENCY" and e.end_char <= before
-             and kb.get(span_key(e.start_char, e.end_char)) not in (None, UN_KB_ID)]
-    return (named[-1].start_char, named[-1].end_char) if named else None
 
 
 @Language.factory("quote_extractor")

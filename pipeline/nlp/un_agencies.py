@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline.compiled import cached
@@ -105,6 +105,15 @@ def inside_longer_name(doc: Doc, start: int, end: int, non_entity_heads: frozens
     return head is not None and doc[head].text in non_entity_heads
 
 
+# "the UN agency", "the U.N. humanitarian agency", "the United Nations sexual and reproductive health agency"
+_DESCRIPTION_WORDS = {"IS_LOWER": True, "ORTH": {"NOT_IN": ["of", "in", "and", "'s", "\u2019s"]}}
+DESCRIBED_BODY = [
+    [{"LOWER": "the"}, {"ORTH": {"IN": ["UN", "U.N."]}}, {**_DESCRIPTION_WORDS, "OP": "{0,3}"},
+     {"LOWER": {"IN": ["agency", "body", "organization", "organisation"]}}],
+    [{"LOWER": "the"}, {"ORTH": "United"}, {"ORTH": "Nations"}, {**_DESCRIPTION_WORDS, "OP": "{0,3}"},
+     {"LOWER": {"IN": ["agency", "body", "organization", "organisation"]}}],
+]
+
 _UMBRELLA: dict[int, frozenset[str]] = {}
 
 
@@ -135,6 +144,8 @@ class UNAgencyRuler:
                 matcher.add(kb_id, list(nlp.tokenizer.pipe(forms)))
         self.non_entity_heads = frozenset(org_rules["non_entity_heads"])
         self.venue_words = frozenset(org_rules["un_venue_words"])
+        self.descriptions = Matcher(nlp.vocab)
+        self.descriptions.add("described", DESCRIBED_BODY)
 
     def office_of_body(self, span: Span) -> bool:
         """(model_extent) A UN_AGENCY span of the NER around a known body, ending in a name word and headed by no
@@ -145,6 +156,24 @@ class UNAgencyRuler:
         head = name_head(span.doc, span.start, span.end)
         return span.label_ == LABEL and is_name_like(span[-1]) and (
             head is None or span.doc[head].lower_ not in self.title_heads)
+
+    def described_bodies(self, doc: Doc, found: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+        """A body named by a description (guidelines: "the UN refugee agency" is a mention of UNHCR): "the UN
+        agency", "the U.N. humanitarian agency", "the United Nations health body". It is the body named in
+        brackets right after it, else the one named last before it (a description refers back), else the first
+        named after it (a headline), else the UN as a whole; a known description ("UN refugee agency")
+        is matched whole by the knowledge base, and "a UN agency" or "UN agencies" name no body."""
+        bodies = sorted((span.start, kb_id) for span, kb_id in found
+                        if span.label_ == LABEL and kb_id is not None and kb_id not in self.umbrella)
+        umbrella = min(self.umbrella) if self.umbrella else None
+        out = []
+        for _, start, end in self.descriptions(doc, as_spans=False):
+            bracketed = [kb_id for s, kb_id in bodies if s == end + 1 and doc[end].text == "("]   # "the UN body (UNICEF)"
+            before = [kb_id for s, kb_id in bodies if s < start]
+            after = [kb_id for s, kb_id in bodies if s >= end]
+            named = (bracketed or before[-1:] or after[:1] or [umbrella])[0]
+            out.append((Span(doc, start + 1, end, label=LABEL), named))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[tuple[Span, str]] = []
@@ -168,6 +197,7 @@ class UNAgencyRuler:
                              and not (kb_id in self.umbrella and any(t.text in self.unit_heads for t in e))]
                     start, end = min([start] + [e.start for e in outer]), max([end] + [e.end for e in outer])
             found.append((Span(doc, start, end, label=label), kb_id))
+        found += self.described_bodies(doc, found)
         # longest first, so "UN Women" beats "UN"
         found.sort(key=lambda x: (-(x[0].end - x[0].start), x[0].start))
         add_spans(doc, found, source="rule", replace=True)
