@@ -298,3 +298,16 @@ def test_a_name_before_project_officer_is_a_person_not_a_project():
     doc = nlp("Briefing them Ama Oppon project was developed")
     doc.ents = [Span(doc, 2, 4, label="PERSON")]
     assert fix_entities(doc, R, KB) == []
+
+
+def test_a_person_span_starts_after_its_honorifics():
+    assert _fixed("Shaikh Abdullah Ahmed headed the meeting", (0, 3, "PERSON")) == [("Abdullah Ahmed", "PERSON")]
+    assert _fixed("Mawlavi Haseeb met them", (0, 2, "PERSON")) == [("Haseeb", "PERSON")]
+    assert _fixed("Dr. Haseeb met them", (1, 2, "PERSON")) == [("Haseeb", "PERSON")]
+
+
+def test_roles_read_the_one_honorific_list_less_pronouns_and_ranks():
+    from pipeline.nlp.roles import default_lexicon
+    lex = default_lexicon()
+    assert {"shaikh", "mr.", "alhaji", "hrh"} <= lex.honorifics
+    assert not {"he", "his", "her", "professor"} & lex.honorifics

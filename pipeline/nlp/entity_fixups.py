@@ -87,6 +87,7 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "unit_heads": frozenset(org["org_unit_heads"]) | frozenset(org["chain_heads"]),
         "in_chain_heads": frozenset(org["in_chain_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
+        "honorifics": frozenset(people["honorifics"]),
         "stoplist": frozenset(fold(t) for t in stop["texts"]),
         "demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
         "country_names": frozenset(n.casefold() for rec in demonyms["countries"]
@@ -473,6 +474,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             s, t = trim_edges(doc, *balance_quotes(doc, s, t))
         while label == "PERSON" and s < t and doc[s].pos_ in FUNCTION_POS and "function_words" not in off:
             s += 1      # "Later Omarkulova visited": a name never starts with an adverb or a pronoun
+        while label == "PERSON" and s < t - 1 and doc[s].text in r["honorifics"] and "honorifics" not in off:
+            s += 1      # "Shaikh Abdullah bin Ahmed": the guidelines keep honorifics out of the name
         if s >= t:
             continue
         text = doc[s:t].text
@@ -775,7 +778,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "government_of_place", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "governments",
               "name_chains", "venue_places", "compass_regions", "nationalities",
-              "group_numbers", "media_names", "storm_names", "bare_government")
+              "group_numbers", "media_names", "storm_names", "bare_government", "honorifics")
 
 
 @Language.factory("entity_fixups", default_config={

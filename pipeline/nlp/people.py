@@ -52,7 +52,7 @@ def title_words(people: Rules, role_words: Rules, demonyms: Rules) -> frozenset[
     """Lower-case words of titles, honorifics and nationalities (entities_people.json, roles.json,
     demonyms.json): a span of these alone ("Mr. President", "Jordanian Foreign [Minister]") names no one."""
     return frozenset(w.casefold() for w in (*people["honorifics"], *people["titles"], *role_words["heads"],
-                                            *role_words["modifiers"], *role_words["honorifics"],
+                                            *role_words["modifiers"],
                                             *(d for rec in demonyms["countries"] for d in rec["demonyms"])))
 
 

@@ -32,6 +32,8 @@ from pipeline.nlp.extensions import doc_text, once_per_doc, token_texts
 
 ROLES_FILE = config.RULES_DIR / "roles.json"
 DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"
+PEOPLE_FILE = config.RULES_DIR / "entities_people.json"   # the honorifics
+PRONOUNS = frozenset({"he", "his", "her"})   # "HE", "His Excellency": honorifics only before another (is_honorific)
 
 JOINERS = "-\u2010'\u2019"
 QUOTE_MARK_RE = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]")
@@ -63,8 +65,11 @@ def read_word_lists(path: Path) -> SimpleNamespace:
 
 
 @lru_cache(maxsize=1)
-def default_lexicon(roles_path: Path = ROLES_FILE, demonyms_path: Path = DEMONYMS_FILE) -> Lexicon:
+def default_lexicon(roles_path: Path = ROLES_FILE, demonyms_path: Path = DEMONYMS_FILE,
+                    people_path: Path = PEOPLE_FILE) -> Lexicon:
     lex = read_word_lists(roles_path)
+    # a rank that is also a title head ("Chief Adviser Professor Jane Roe") is read as a title here
+    lex.honorifics = frozenset(h.casefold() for h in read_json(people_path)["honorifics"]) - PRONOUNS - lex.heads
     lex.demonyms, lex.country_names = {}, {}   # lower-case adjective or name -> country name
     for rec in read_json(demonyms_path)["countries"]:
         for d in rec["demonyms"]:
