@@ -522,3 +522,10 @@ def test_an_organizations_possessive_makes_a_context_word_a_post():
 def test_a_context_word_without_an_owner_is_no_post():
     text = "Lena Marsh, the country head of cattle, was asked to leave."
     assert roles_of(text, ("Lena Marsh", "PERSON")) == []
+
+
+def test_two_posts_joined_by_a_dash_before_the_name_are_two_roles():
+    text = "It was attended by Deputy Prime Minister of Ruritania - Minister of Tourism Jane Roe and others."
+    got = roles_of(text, ("Ruritania", "GPE"), ("Jane Roe", "PERSON"))
+    assert [(g["title"], g["place"]) for g in got] == [("Deputy Prime Minister", "Ruritania"),
+                                                       ("Minister of Tourism", None)]

@@ -595,8 +595,10 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
             continue
         before = title_before(words, wents, first_word[ent], lex, org_by_name=org_by_name)
         parses = [before] if before is not None else []
-        if before is not None and before.first_word > 1 and words[before.first_word - 1].lower_ in ("and", "&"):
-            # a first post joined by "and": "UN resident co-ordinator and UNDP resident representative Jane Roe"
+        if before is not None and before.first_word > 1 and (words[before.first_word - 1].lower_ in ("and", "&")
+                                                             or words[before.first_word - 1].text in DASHES):
+            # a first post joined by "and" or a dash: "UN resident co-ordinator and UNDP resident representative Jane
+            # Roe", "Deputy Prime Minister of Ruritania - Minister of Tourism Jane Roe"
             other = title_before(words, wents, before.first_word - 1, lex, org_by_name=org_by_name)
             parses = [other] + parses if other is not None else parses
         for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name, titled_before=(
