@@ -529,3 +529,15 @@ def test_two_posts_joined_by_a_dash_before_the_name_are_two_roles():
     got = roles_of(text, ("Ruritania", "GPE"), ("Jane Roe", "PERSON"))
     assert [(g["title"], g["place"]) for g in got] == [("Deputy Prime Minister", "Ruritania"),
                                                        ("Minister of Tourism", None)]
+
+
+def test_a_portfolio_minister_is_the_rank_of_a_ministry_the_article_names():
+    text = "Deputy Foreign Minister Tomas Brill spoke at the Foreign Ministry."
+    got = roles_of(text, ("Tomas Brill", "PERSON"), ("Foreign Ministry", "ORG"))
+    assert [(g["title"], g["org"]) for g in got] == [("Deputy Minister", "Foreign Ministry")]
+    text = "Deputy Foreign Minister Tomas Brill spoke at the palace."
+    got = roles_of(text, ("Tomas Brill", "PERSON"))
+    assert [(g["title"], g["org"]) for g in got] == [("Deputy Foreign Minister", None)]
+    text = "Prime Minister Tomas Brill visited the Ministry of Health."
+    got = roles_of(text, ("Tomas Brill", "PERSON"), ("Ministry of Health", "ORG"))
+    assert [(g["title"], g["org"]) for g in got] == [("Prime Minister", None)]

@@ -578,6 +578,25 @@ def _text(words) -> str:
     return "".join(w.text + (" " if nxt.idx > end_of(w) else "") for w, nxt in zip(words, words[1:])) + words[-1].text
 
 
+def minister_of_named_ministry(title: str, org: Ent | None, ministries: Sequence[Ent], text: str) -> tuple[str, Ent | None]:
+    """Guidelines: a minister's title is the rank with the ministry as org when the article names the ministry as an
+    entity: "Health and Family Welfare Minister" with "the health ministry" named gives "Minister" of that ministry,
+    "Deputy Foreign Minister" with "the Foreign Ministry" gives "Deputy Minister". The portfolio starts at the first
+    word the ministry's name shares; without such a ministry the title is kept whole."""
+    words = title.split()
+    if org is not None or len(words) < 2 or words[-1].casefold() != "minister":
+        return title, org
+    best = None
+    for m in ministries:
+        name = set(re.findall(r"\w+", text[m.start:m.end].casefold()))
+        first = next((i for i, w in enumerate(words[:-1]) if w.casefold() in name), None)
+        if first is not None and (best is None or first < best[0]):
+            best = (first, m)
+    if best is None:
+        return title, org
+    return " ".join(words[:best[0]] + words[-1:]), best[1]
+
+
 def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dict]:
     """Every (person, title) the Doc's text states, given its entities `ents`, as dicts with char spans (the
     component's output)."""
@@ -589,6 +608,7 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
     last_word = {e: i for i, e in enumerate(wents) if e}
     first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e}
     org_by_name = org_finder(text, ents)
+    ministries = [e for e in ents if e.label == "ORG" and "ministry" in text[e.start:e.end].casefold()]
     roles, seen = [], set()
     for ent in ents:
         if ent.label != "PERSON" or ent not in first_word:
@@ -609,12 +629,14 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
             starts = [ent.start, parse.title_start, words[parse.first_word].idx]
             ends = [ent.end, parse.title_end, end_of(words[max(parse.end_word - 1, 0)])]
             for title in split_title(phrase, lex):
+                title, title_org = minister_of_named_ministry(title, org, ministries, text)
                 key = (ent.start, title.casefold())
                 if key in seen:
                     continue
                 seen.add(key)
                 roles.append({"person_start": ent.start, "person_end": ent.end, "title": title,
-                              "org_start": org.start if org else None, "org_end": org.end if org else None,
+                              "org_start": title_org.start if title_org else None,
+                              "org_end": title_org.end if title_org else None,
                               "place_start": place[0] if place else None, "place_end": place[1] if place else None,
                               "start_char": min(starts), "end_char": max(ends)})
     roles.sort(key=lambda r: (r["start_char"], r["person_start"]))
