@@ -311,3 +311,10 @@ def test_roles_read_the_one_honorific_list_less_pronouns_and_ranks():
     lex = default_lexicon()
     assert {"shaikh", "mr.", "alhaji", "hrh"} <= lex.honorifics
     assert not {"he", "his", "her", "professor"} & lex.honorifics
+
+
+def test_two_bodies_the_model_joined_at_a_comma_are_two():
+    got = _fixed("prepared by the Bureau of Statistics, Planning & Development Board Punjab with", (3, 12, "ORG"))
+    assert got == [("Bureau of Statistics", "ORG"), ("Planning & Development Board Punjab", "ORG")]
+    got = _fixed("met the Ministry of Labour, Social Protection and Migration today", (2, 9, "ORG"))
+    assert got == [("Ministry of Labour, Social Protection and Migration", "ORG")]

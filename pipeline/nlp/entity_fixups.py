@@ -220,6 +220,16 @@ def _unit_head(doc: Doc, start: int, end: int, heads: frozenset[str]) -> int | N
     return next((i for i in range(end - 1, start - 1, -1) if doc[i].text in heads), None)
 
 
+def listed_bodies(doc: Doc, start: int, end: int, heads: frozenset[str]) -> int | None:
+    """The comma between two bodies the model read as one, each with a unit word of its own: "[Bureau of Statistics],
+    [Planning & Development Board Punjab]"; not "Ministry of Labour, Social Protection and Migration"."""
+    for i in range(start + 1, end - 1):
+        if doc[i].text == "," and _unit_head(doc, start, i, heads) is not None \
+                and _unit_head(doc, i + 1, end, heads) is not None:
+            return i
+    return None
+
+
 def name_run(doc: Doc, i: int, at: dict[int, Ent], r: dict) -> int:
     """Where a name that continues at token i ends: capitalised words, and place or organization
     entities taken whole, joined by "of", "for", "and", "the", commas when a name follows. Stops at
@@ -497,6 +507,10 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             label = "LOC"       # "Merdeka Palace", "Kyangwali Refugee Settlement": a venue, not a town
         elif label == "LOC" and span.label_ in ("FAC", "LOC") and last in r["org_heads"] and last != "Park":
             label = "ORG"
+        cut = listed_bodies(doc, s, t, r["unit_heads"]) if label == "ORG" and "listed_bodies" not in off else None
+        if cut is not None:
+            ents += [Ent(s, cut, label, None, "model"), Ent(cut + 1, t, label, None, "model")]
+            continue
         ents.append(Ent(s, t, label, None, "model"))
     if "government_of_place" not in off:
         ents = government_of_place(doc, ents, r)
@@ -778,7 +792,8 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "government_of_place", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "project_names", "governments",
               "name_chains", "venue_places", "compass_regions", "nationalities",
-              "group_numbers", "media_names", "storm_names", "bare_government", "honorifics")
+              "group_numbers", "media_names", "storm_names", "bare_government", "honorifics",
+              "listed_bodies")
 
 
 @Language.factory("entity_fixups", default_config={
