@@ -4,7 +4,7 @@ from spacy.tokens import Doc
 
 from pipeline.nlp.data import default_data
 from pipeline.nlp.entity_fixups import (Ent, balance_quotes, fix_entities, fixup_rules, government_mentions,
-                                        government_of_place, kb_relabel, trim_edges)
+                                        kb_relabel, trim_edges)
 
 nlp = spacy.blank("en")
 # What build_nlp() gives the component: the default knowledge base and rule files of its config.
@@ -44,15 +44,6 @@ def test_unit_of_parent_chains_are_one_org():
         ("Ministry of Water and Energy of the Kyrgyz Republic", "ORG")]
 
 
-def test_government_of_country_is_one_org():
-    doc = nlp("the Government of Mongolia agreed")
-    joined = government_of_place(doc, [Ent(3, 4, "GPE", "Q711", "rule")], R)
-    assert [(e.start, e.end, e.label) for e in joined] == [(1, 4, "ORG")]
-    doc = nlp("Mongolia agreed with the Government of the Kyrgyz Republic")
-    joined = government_of_place(doc, [Ent(0, 1, "GPE"), Ent(7, 9, "GPE", "Q813", "rule")], R)
-    assert [(e.start, e.end, e.label) for e in joined] == [(0, 1, "GPE"), (4, 9, "ORG")]
-
-
 def test_representative_in_country_stays_two_entities():
     assert _fixed("the WFP Representative in Mongolia", (1, 2, "UN_AGENCY"), (4, 5, "GPE")) == [
         ("WFP", "UN_AGENCY"), ("Mongolia", "GPE")]
@@ -64,6 +55,8 @@ def test_kb_relabel_corrects_confident_errors():
     assert kb_relabel("Aral Sea", "ORG", KB)[0] == "LOC"
     assert kb_relabel("Mongolia", "PERSON", KB) == ("GPE", "Q711")
     assert kb_relabel("Zarina Omarkulova", "ORG", KB) is None
+    # a place keeps the model's kind (LOC or GPE) with the knowledge base's id
+    assert kb_relabel("Dushanbe", "LOC", KB) == ("LOC", "geonames:1221874")
 
 
 def test_pipeline_strips_titles_and_honorifics(ents_of):
@@ -123,15 +116,6 @@ def test_kb_relabel_needs_the_kb_spelling():
     assert kb_relabel("DUSHANBE", "ORG", KB) == ("GPE", "geonames:1221874")
     assert kb_relabel("Wfp", "ORG", KB) is None
     assert kb_relabel("dushanbe", "ORG", KB) is None
-
-
-def test_names_a_project():
-    from pipeline.nlp.entity_fixups import names_a_project
-    r = R
-    doc = nlp("the Healthy Steppe Meals programme and the Aga Khan Foundation programme and the GREEN project")
-    assert names_a_project(doc, 1, 4, r["non_entity_heads"], r["org_heads"])
-    assert not names_a_project(doc, 7, 10, r["non_entity_heads"], r["org_heads"])
-    assert names_a_project(doc, 13, 14, r["non_entity_heads"], r["org_heads"])
 
 
 def test_model_person_that_is_a_subdivision_becomes_a_place():
@@ -287,17 +271,6 @@ def test_a_number_sign_ends_no_name():
     assert trim_edges(doc, 1, 7) == (1, 6)
     doc = nlp("the Cabinet of Ministers of Ruritania No")
     assert trim_edges(doc, 1, 7) == (1, 7)
-
-
-def test_a_name_before_project_officer_is_a_person_not_a_project():
-    from spacy.tokens import Span
-    doc = nlp("Briefing them Ama Oppon project officer of IOM said")
-    doc[4].dep_, doc[4].head, doc[5].pos_ = "compound", doc[5], "NOUN"
-    doc.ents = [Span(doc, 2, 4, label="PERSON")]
-    assert [(doc[e.start:e.end].text, e.label) for e in fix_entities(doc, R, KB)] == [("Ama Oppon", "PERSON")]
-    doc = nlp("Briefing them Ama Oppon project was developed")
-    doc.ents = [Span(doc, 2, 4, label="PERSON")]
-    assert fix_entities(doc, R, KB) == []
 
 
 def test_a_person_span_starts_after_its_honorifics():

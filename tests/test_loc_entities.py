@@ -8,7 +8,7 @@ from spacy.tokens import Span
 
 from pipeline.nlp.data import default_data
 from pipeline.nlp.deep_places import common_name_test
-from pipeline.nlp.entity_fixups import Ent, compass_regions, fixup_rules, place_lists, settlement_names
+from pipeline.nlp.entity_fixups import Ent, fixup_rules, place_lists, settlement_names
 from pipeline.nlp.people import person_rules, person_word_places
 
 nlp = spacy.blank("en")
@@ -65,20 +65,6 @@ def test_nationalities_acronyms_and_known_towns_before_camp_are_left_alone():
 def test_a_gpe_headed_by_a_venue_word_is_a_loc(ents_of):
     got = ents_of("The President received the delegation at Merdeka Palace in Jakarta on Tuesday.")
     assert ("Merdeka Palace", "LOC") in got and ("Jakarta", "GPE") in got
-
-
-# ---- "southern Africa" (entity_fixups.compass_regions)
-
-def test_a_lower_case_direction_before_a_continent_is_one_region():
-    doc = nlp("The worst cyclone to hit southern Africa also reached west Africa.")
-    ents = [ent(doc, "Africa", "LOC", "rule", "geonames:6255146"), ent(doc, "Africa", "LOC", "rule", nth=1)]
-    assert shown(doc, compass_regions(doc, ents, R)) == [("southern Africa", "LOC"), ("west Africa", "LOC")]
-
-
-def test_a_direction_before_a_country_or_a_region_stays_out():
-    doc = nlp("Floods in northern Syria and the central Sahel, and Southern Africa.")
-    ents = [ent(doc, "Syria", "GPE", "rule"), ent(doc, "Sahel", "LOC", "rule"), ent(doc, "Africa", "LOC", "rule")]
-    assert shown(doc, compass_regions(doc, ents, R)) == [("Syria", "GPE"), ("Sahel", "LOC"), ("Africa", "LOC")]
 
 
 # ---- lists of villages (deep_places.open_lists, entity_fixups.place_lists)
