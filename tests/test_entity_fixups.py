@@ -291,3 +291,9 @@ def test_two_bodies_the_model_joined_at_a_comma_are_two():
     assert got == [("Bureau of Statistics", "ORG"), ("Planning & Development Board Punjab", "ORG")]
     got = _fixed("met the Ministry of Labour, Social Protection and Migration today", (2, 9, "ORG"))
     assert got == [("Ministry of Labour, Social Protection and Migration", "ORG")]
+
+
+def test_names_written_with_an_apostrophe_or_periods_are_names():
+    assert _fixed("The ship reached Nuku'alofa on Monday", (3, 4, "GPE")) == [("Nuku'alofa", "GPE")]
+    assert _fixed("They flew to N’Djamena today", (3, 4, "GPE")) == [("N’Djamena", "GPE")]
+    assert _fixed("the P&D Board met", (1, 3, "PERSON")) == []     # a symbol and a generic word name no one

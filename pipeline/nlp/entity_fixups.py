@@ -58,6 +58,7 @@ TRAILING_WORDS = frozenset({"and", "of", "the", "for", "to", "in", "on", "at", "
 NUMBER_SIGNS = frozenset({"No", "No.", "Nr", "Nr.", "N°", "№"})
 FUSED_DIGITS_RE = re.compile(r"[A-Za-z]+-?\d|\d+[A-Za-z]{2,}")
 FUNCTION_POS = frozenset({"ADV", "AUX", "CCONJ", "DET", "PRON", "SCONJ"})   # not ADP: "To Lam"
+NAME_WORD_RE = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)+\.?")   # "Nuku'alofa", "N'Djamena", "U.N."
 GROUP_NUMBER_RE = re.compile(r"[A-Z]\d{1,2}\+?")     # "G20", "G7", "G77", "V20": a group of countries
 
 
@@ -359,7 +360,8 @@ def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict, groups: b
             FUSED_DIGITS_RE.search(t.text) and not (groups and label == "ORG" and GROUP_NUMBER_RE.fullmatch(t.text)))
            for t in span):
         return True
-    words = [t for t in span if t.is_alpha or (groups and label == "ORG" and GROUP_NUMBER_RE.fullmatch(t.text))]
+    words = [t for t in span if t.is_alpha or NAME_WORD_RE.fullmatch(t.text) or (
+        groups and label == "ORG" and GROUP_NUMBER_RE.fullmatch(t.text))]
     if not words or all(t.text.casefold() in r["generic"] or t.is_stop for t in words):
         return True
     head = name_head(doc, start, end)
