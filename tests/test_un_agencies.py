@@ -129,3 +129,14 @@ def test_a_described_body_is_a_mention_of_the_body_it_refers_to():
     doc = ruler(nlp("The UN body (UNICEF) has expressed support."))
     assert [e.text for e in doc.ents] == ["UN body", "UNICEF"]
     assert doc._.mention_kb["4:11"] == doc._.mention_kb["13:19"]
+
+
+def test_a_name_matches_across_a_run_of_spaces_but_not_across_a_line_break():
+    from spacy.matcher import PhraseMatcher
+    from pipeline.nlp.entity_spans import match_spans
+    nlp = spacy.blank("en")
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    matcher.add("body", [nlp.make_doc("United Nations Children's Fund")])
+    doc = nlp("the United Nations  Children's Fund and the United Nations\n\nChildren's Fund")
+    assert [doc[s:e].text for _, s, e in match_spans(doc, nlp.tokenizer, [matcher])] == [
+        "United Nations  Children's Fund"]

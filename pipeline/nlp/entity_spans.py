@@ -105,7 +105,7 @@ def nbsp_windows(doc: Doc) -> list[tuple[int, int]]:
 
 
 def match_spans(doc: Doc, tokenizer, matchers) -> list[tuple[int, int, int]]:
-    """(match_id, start token, end token) of every matcher, also across non-breaking spaces.
+    """(match_id, start token, end token) of every matcher, also across runs of spaces and non-breaking spaces.
 
     The tokenizer makes a U+00A0 its own token, so "United\u00a0Nations" would never match a
     pattern; around each non-breaking space the matchers also run on the text with a plain space
@@ -114,9 +114,21 @@ def match_spans(doc: Doc, tokenizer, matchers) -> list[tuple[int, int, int]]:
     out = []
     for m in matchers:
         out.extend(m(doc))
+    seen = {(s, e) for _, s, e in out}
+    # a run of spaces inside a line is a token of its own ("United  Nations  Children's Fund"): the matchers also
+    # run on the words without those tokens, and the hits map back (never across a line break, which stays)
+    keep = [t.i for t in doc if not (t.is_space and "\n" not in t.text)]
+    if len(keep) < len(doc):
+        compact = Doc(doc.vocab, words=[doc[i].text for i in keep],
+                      spaces=[bool(doc[i].whitespace_) or (i + 1 < len(doc) and doc[i + 1].is_space) for i in keep])
+        for m in matchers:
+            for match_id, s, e in m(compact):
+                span = (keep[s], keep[e - 1] + 1)
+                if span not in seen:
+                    seen.add(span)
+                    out.append((match_id, *span))
     if "\u00a0" not in doc_text(doc):
         return out
-    seen = {(s, e) for _, s, e in out}
     for a, b in nbsp_windows(doc):
         plain = tokenizer(doc_text(doc)[a:b].replace("\u00a0", " "))
         for m in matchers:
