@@ -297,3 +297,11 @@ def test_names_written_with_an_apostrophe_or_periods_are_names():
     assert _fixed("The ship reached Nuku'alofa on Monday", (3, 4, "GPE")) == [("Nuku'alofa", "GPE")]
     assert _fixed("They flew to N’Djamena today", (3, 4, "GPE")) == [("N’Djamena", "GPE")]
     assert _fixed("the P&D Board met", (1, 3, "PERSON")) == []     # a symbol and a generic word name no one
+
+
+def test_a_government_that_owns_a_post_is_a_mention():
+    doc = nlp("Government spokesperson Jane Roe denied it")
+    doc[0].dep_ = "compound"
+    got = government_mentions(doc, [], R["demonyms"], posts=R["posts"])
+    assert [(doc[e.start:e.end].text, e.label) for e in got] == [("Government", "ORG")]
+    assert government_mentions(doc, [], R["demonyms"]) == []     # without the posts it is a modifier

@@ -91,6 +91,7 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "in_chain_heads": frozenset(org["in_chain_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "honorifics": frozenset(people["honorifics"]),
+        "posts": frozenset(t.casefold() for t in people["titles"]),
         "stoplist": frozenset(fold(t) for t in stop["texts"]),
         "demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
         "country_names": frozenset(n.casefold() for rec in demonyms["countries"]
@@ -476,7 +477,7 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             continue
         ents.append(Ent(s, t, label, None, "model"))
     if "governments" not in off:
-        ents = government_mentions(doc, ents, r["demonyms"], bare="bare_government" not in off)
+        ents = government_mentions(doc, ents, r["demonyms"], bare="bare_government" not in off, posts=r["posts"])
     if "name_chains" not in off:
         ents = extend_name_chains(doc, ents, r, knowledge)
     lower = lower_words(doc)
@@ -687,17 +688,20 @@ def _list_places(doc: Doc, items: list, person_words: set[str], common_name=None
     return out
 
 
-def government_mentions(doc: Doc, ents: list[Ent], demonyms: frozenset[str], bare: bool = True) -> list[Ent]:
+def government_mentions(doc: Doc, ents: list[Ent], demonyms: frozenset[str], bare: bool = True,
+                        posts: frozenset[str] = frozenset()) -> list[Ent]:
     """A country's government named by its adjective or possessive, without "of X": "the Mexican
     government", "Niger's Interim Government", "the Brazilian Federal Government" are ORG (guidelines:
     national bodies); with `bare`, so is a capitalised "Government" standing alone ("the Government and
     people of Moldova", "the Government's efforts"), as the development and training texts annotate it. A
-    government word used as a modifier ("Government officials") is left alone."""
+    government word used as a modifier ("Government officials") is left alone, unless it owns a post named by one
+    of `posts` ("Government spokesperson Jane Roe": the Government's spokesperson)."""
     def owner_at(i: int) -> Ent | None:
         return next((e for e in ents if e.start <= i < e.end), None)
 
     for tok in doc:
-        if tok.lower_ != "government" or tok.dep_ == "compound" or (
+        owns_post = tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in posts
+        if tok.lower_ != "government" or (tok.dep_ == "compound" and not owns_post) or (
                 tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of"):
             continue
         own = owner_at(tok.i)
