@@ -541,3 +541,14 @@ def test_a_portfolio_minister_is_the_rank_of_a_ministry_the_article_names():
     text = "Prime Minister Tomas Brill visited the Ministry of Health."
     got = roles_of(text, ("Tomas Brill", "PERSON"), ("Ministry of Health", "ORG"))
     assert [(g["title"], g["org"]) for g in got] == [("Prime Minister", None)]
+
+
+def test_the_role_word_lists_come_from_the_components_config():
+    nlp = spacy.blank("en")
+    full = nlp.add_pipe("role_extractor", name="full")
+    no_heads = nlp.add_pipe("role_extractor", name="no_heads", config={"words": {
+        "@misc": "unpipe.rules.v1", "path": "rules/roles.json", "off": ["heads"]}})
+    doc = nlp.make_doc("Tara Quill, UNICEF Representative in Ruritania, spoke.")
+    doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 3, 4, "UN_AGENCY"), Span(doc, 6, 7, "GPE")]
+    assert [r["title"] for r in full(doc)._.roles] == ["Representative"]
+    assert no_heads(doc)._.roles == []

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Sequence
 
 from spacy.language import Language
@@ -76,6 +77,13 @@ def default_data(factory: str, setting: str) -> Any:
     tests that call a component's helpers without a pipeline."""
     ref = Language.get_factory_meta(factory).default_config[setting]
     return registry.resolve({"value": ref})["value"]
+
+
+def word_lists(rules: Rules) -> SimpleNamespace:
+    """A rule file as attributes (roles and quotes read theirs so): each list a frozenset of lower-case words,
+    other values as written."""
+    return SimpleNamespace(**{k: frozenset(x.casefold() for x in v) if isinstance(v, list) else v
+                              for k, v in rules.data.items()})
 
 
 def switched_off(component: str, disabled: list[str], known: tuple[str, ...],

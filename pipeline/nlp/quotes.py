@@ -25,13 +25,11 @@ from typing import NamedTuple, Sequence
 
 from spacy.language import Language
 
-from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.extensions import doc_text, span_key
-from pipeline.nlp.roles import (ENTITY_LABELS, ORG_LABELS, Ent, Lexicon, default_lexicon, doc_entities, end_of,
-                                is_head, is_honorific, read_word_lists, word_entities, words_of)
-
-QUOTES_FILE = config.RULES_DIR / "quotes.json"
+from pipeline.nlp.data import Rules, default_data, rules_setting, word_lists
+from pipeline.nlp.roles import (ENTITY_LABELS, ORG_LABELS, ROLE_DATA, Ent, Lexicon, default_lexicon, doc_entities,
+                                end_of, is_head, is_honorific, lexicon, word_entities, words_of)
 
 OPENERS = frozenset("\u201c\u201e\u00ab\u201f")
 CLOSERS = frozenset("\u201d\u00bb")
@@ -49,7 +47,7 @@ QuoteLexicon = SimpleNamespace
 
 @lru_cache(maxsize=1)
 def default_quote_lexicon() -> QuoteLexicon:
-    return read_word_lists(QUOTES_FILE)
+    return word_lists(default_data("quote_extractor", "quote_words"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -577,10 +575,9 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
     return None
 
 
-@Language.factory("quote_extractor")
-def make_quote_extractor(nlp, name):
-    lex = default_lexicon()
-    qlex = default_quote_lexicon()
+@Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json")})
+def make_quote_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, quote_words: Rules):
+    lex, qlex = lexicon(words, people, demonyms), word_lists(quote_words)
 
     def quote_extractor(doc):
         # a name used as a modifier ("Al-Shabaab fighters", "the Guterres plan") is what the text is about

@@ -19,20 +19,15 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple, Sequence
 
 from spacy.language import Language
 
-from pipeline.datafiles import read_json
-from pipeline import config
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
+from pipeline.nlp.data import Rules, default_data, rules_setting, word_lists
 from pipeline.nlp.extensions import doc_text, once_per_doc, token_texts
 
-ROLES_FILE = config.RULES_DIR / "roles.json"
-DEMONYMS_FILE = config.RULES_DIR / "demonyms.json"
-PEOPLE_FILE = config.RULES_DIR / "entities_people.json"   # the honorifics
 PRONOUNS = frozenset({"he", "his", "her"})   # "HE", "His Excellency": honorifics only before another (is_honorific)
 
 JOINERS = "-\u2010'\u2019"
@@ -54,29 +49,29 @@ class Ent(NamedTuple):
     label: str
 
 
-# The word lists of models/rules/roles.json (and the demonyms) as attributes.
+# The word lists of roles.json as attributes, with the honorifics of entities_people.json and the demonyms.
 Lexicon = SimpleNamespace
+ROLE_DATA = {"words": rules_setting("rules/roles.json"), "people": rules_setting("rules/entities_people.json"),
+             "demonyms": rules_setting("rules/demonyms.json")}
 
 
-def read_word_lists(path: Path) -> SimpleNamespace:
-    """A rules file as attributes: each list a frozenset of lower-case words, other values as written."""
-    return SimpleNamespace(**{k: frozenset(x.casefold() for x in v) if isinstance(v, list) else v
-                              for k, v in read_json(path).items()})
-
-
-@lru_cache(maxsize=1)
-def default_lexicon(roles_path: Path = ROLES_FILE, demonyms_path: Path = DEMONYMS_FILE,
-                    people_path: Path = PEOPLE_FILE) -> Lexicon:
-    lex = read_word_lists(roles_path)
+@lru_cache(maxsize=None)
+def lexicon(words: Rules, people: Rules, demonyms: Rules) -> Lexicon:
+    lex = word_lists(words)
     # a rank that is also a title head ("Chief Adviser Professor Jane Roe") is read as a title here
-    lex.honorifics = frozenset(h.casefold() for h in read_json(people_path)["honorifics"]) - PRONOUNS - lex.heads
+    lex.honorifics = frozenset(h.casefold() for h in people["honorifics"]) - PRONOUNS - lex.heads
     lex.demonyms, lex.country_names = {}, {}   # lower-case adjective or name -> country name
-    for rec in read_json(demonyms_path)["countries"]:
+    for rec in demonyms["countries"]:
         for d in rec["demonyms"]:
             lex.demonyms.setdefault(d.casefold(), rec["country"])
         for n in rec["names"]:
             lex.country_names.setdefault(n.casefold(), rec["country"])
     return lex
+
+
+def default_lexicon() -> Lexicon:
+    """The lexicon of the role extractor's default config (what build_nlp() gives it)."""
+    return lexicon(*(default_data("role_extractor", k) for k in ROLE_DATA))
 
 
 # --------------------------------------------------------------------------------------------
@@ -578,7 +573,7 @@ def _text(words) -> str:
     return "".join(w.text + (" " if nxt.idx > end_of(w) else "") for w, nxt in zip(words, words[1:])) + words[-1].text
 
 
-def minister_of_named_ministry(title: str, org: Ent | None, ministries: Sequence[Ent], text: str) -> tuple[str, Ent | None]:
+def minister_of_named_ministry(title: str, org: Ent | None, ministries: Sequence[Ent], text: str) -> tuple:
     """Guidelines: a minister's title is the rank with the ministry as org when the article names the ministry as an
     entity: "Health and Family Welfare Minister" with "the health ministry" named gives "Minister" of that ministry,
     "Deputy Foreign Minister" with "the Foreign Ministry" gives "Deputy Minister". The portfolio starts at the first
@@ -586,15 +581,11 @@ def minister_of_named_ministry(title: str, org: Ent | None, ministries: Sequence
     words = title.split()
     if org is not None or len(words) < 2 or words[-1].casefold() != "minister":
         return title, org
-    best = None
-    for m in ministries:
+    def portfolio_start(m: Ent) -> int:   # the first title word the ministry's name shares, else len(words)
         name = set(re.findall(r"\w+", text[m.start:m.end].casefold()))
-        first = next((i for i, w in enumerate(words[:-1]) if w.casefold() in name), None)
-        if first is not None and (best is None or first < best[0]):
-            best = (first, m)
-    if best is None:
-        return title, org
-    return " ".join(words[:best[0]] + words[-1:]), best[1]
+        return next((i for i, w in enumerate(words[:-1]) if w.casefold() in name), len(words))
+    first, _, ministry = min(((portfolio_start(m), m.start, m) for m in ministries), default=(len(words), 0, None))
+    return (title, org) if first == len(words) else (" ".join(words[:first] + words[-1:]), ministry)
 
 
 def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dict]:
@@ -617,8 +608,7 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
         parses = [before] if before is not None else []
         if before is not None and before.first_word > 1 and (words[before.first_word - 1].lower_ in ("and", "&")
                                                              or words[before.first_word - 1].text in DASHES):
-            # a first post joined by "and" or a dash: "UN resident co-ordinator and UNDP resident representative Jane
-            # Roe", "Deputy Prime Minister of Ruritania - Minister of Tourism Jane Roe"
+            # a first post joined by "and" or a dash: "UN resident co-ordinator and UNDP resident representative Jane Roe"
             other = title_before(words, wents, before.first_word - 1, lex, org_by_name=org_by_name)
             parses = [other] + parses if other is not None else parses
         for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name, titled_before=(
@@ -647,9 +637,9 @@ def doc_entities(doc) -> list[Ent]:
     return [Ent(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
 
-@Language.factory("role_extractor")
-def make_role_extractor(nlp, name):
-    lex = default_lexicon()
+@Language.factory("role_extractor", default_config=ROLE_DATA)
+def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules):
+    lex = lexicon(words, people, demonyms)
 
     def role_extractor(doc):
         doc._.roles = find_roles(doc, doc_entities(doc), lex)
