@@ -69,13 +69,12 @@ def test_a_run_of_title_and_nationality_words_next_to_a_speech_verb_is_no_person
 
 def test_a_title_the_model_glued_to_an_organization_is_cut_off_before_the_person():
     from pipeline.nlp.people import title_inside_org
-    honorifics = frozenset(h.casefold() for h in R["honorifics"])
     doc = nlp("Bahrain's Foreign Ministry Undersecretary for Political Affairs, Dr. Jane Roe, headed it")
     doc.ents = [Span(doc, 2, 8, "ORG"), Span(doc, 10, 12, "PERSON")]
-    assert title_inside_org(doc, doc.ents[0], R, honorifics) == 4
+    assert title_inside_org(doc, doc.ents[0], R) == 4
     doc = nlp("the Office of the High Commissioner for Human Rights Jane Roe spoke")
     doc.ents = [Span(doc, 1, 9, "ORG"), Span(doc, 9, 11, "PERSON")]
-    assert title_inside_org(doc, doc.ents[0], R, honorifics) is None
+    assert title_inside_org(doc, doc.ents[0], R) is None
     doc = nlp("Bahrain's Foreign Ministry Undersecretary for Political Affairs headed it")
     doc.ents = [Span(doc, 2, 8, "ORG")]
-    assert title_inside_org(doc, doc.ents[0], R, honorifics) is None
+    assert title_inside_org(doc, doc.ents[0], R) is None

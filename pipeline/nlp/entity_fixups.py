@@ -180,7 +180,7 @@ def kb_relabel(text: str, label: str, knowledge: KnowledgeBase) -> tuple[str, st
         if hit is not None and written_as_in_kb(text, hit):
             return want, hit.kb_id
     place = label in PLACE_LABELS
-    for want in ((label, *(w for w in ("GPE", "LOC") if w != label)) if place else ("GPE", "LOC")):
+    for want in sorted(("GPE", "LOC"), key=lambda w: w != label):   # the model's own place kind first
         hit = table.get((key, want))
         if hit is None or not written_as_in_kb(text, hit):
             continue

@@ -67,6 +67,7 @@ def person_rules(org: Rules, people: Rules, role_words: Rules, demonyms: Rules) 
         "office_words": frozenset(org["org_unit_heads"]),
         "title_words": title_words(people, role_words, demonyms),
         "honorifics": frozenset(people["honorifics"]),
+        "folded_honorifics": frozenset(h.casefold() for h in people["honorifics"]),
         "role_heads": frozenset(w.casefold() for w in (*role_words["heads"], *role_words["ambiguous_heads"])),
     }
 
@@ -296,12 +297,12 @@ def person_word_places(doc: Doc, ents: list[Span], sources: dict, r: dict,
     return out
 
 
-def title_inside_org(doc: Doc, e: Span, r: dict, honorifics: frozenset[str]) -> int | None:
+def title_inside_org(doc: Doc, e: Span, r: dict) -> int | None:
     """Where a model organization that runs into a person's title should end: "[Ministry of Agriculture and
     Forestry] Engineer Jane Roe", "[Foreign Ministry] Undersecretary for Political Affairs, Dr. Jane Roe". The
     title word follows a capitalised word (not "Office of the High Commissioner") and a person follows the span."""
     k = e.end
-    while k < len(doc) and (doc[k].text == "," or doc[k].lower_ in honorifics):
+    while k < len(doc) and (doc[k].text == "," or doc[k].lower_ in r["folded_honorifics"]):
         k += 1
     if k >= len(doc) or doc[k].ent_type_ != "PERSON" or doc[k].ent_iob_ != "B":
         return None
@@ -317,11 +318,10 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
     kbs = dict(doc._.mention_kb or {})
     ents = list(doc.ents)
     if "titles_out_of_orgs" not in off:
-        honorifics = frozenset(h.casefold() for h in r["honorifics"])
         cut = {}
         for e in ents:
             if e.label_ == "ORG" and sources.get(span_key(e.start_char, e.end_char), "model") == "model":
-                i = title_inside_org(doc, e, r, honorifics)
+                i = title_inside_org(doc, e, r)
                 if i is not None:
                     cut[e.start] = i
         if cut:

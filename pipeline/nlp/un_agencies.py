@@ -106,13 +106,10 @@ def inside_longer_name(doc: Doc, start: int, end: int, non_entity_heads: frozens
 
 
 # "the UN agency", "the U.N. humanitarian agency", "the United Nations sexual and reproductive health agency"
-_DESCRIPTION_WORDS = {"IS_LOWER": True, "ORTH": {"NOT_IN": ["of", "in", "and", "'s", "\u2019s"]}}
-DESCRIBED_BODY = [
-    [{"LOWER": "the"}, {"ORTH": {"IN": ["UN", "U.N."]}}, {**_DESCRIPTION_WORDS, "OP": "{0,3}"},
-     {"LOWER": {"IN": ["agency", "body", "organization", "organisation"]}}],
-    [{"LOWER": "the"}, {"ORTH": "United"}, {"ORTH": "Nations"}, {**_DESCRIPTION_WORDS, "OP": "{0,3}"},
-     {"LOWER": {"IN": ["agency", "body", "organization", "organisation"]}}],
-]
+_DESCRIPTION = [{"IS_LOWER": True, "ORTH": {"NOT_IN": ["of", "in", "and", "'s", "\u2019s"]}, "OP": "{0,3}"},
+                {"LOWER": {"IN": ["agency", "body", "organization", "organisation"]}}]
+DESCRIBED_BODY = [[{"LOWER": "the"}, {"ORTH": {"IN": ["UN", "U.N."]}}, *_DESCRIPTION],
+                  [{"LOWER": "the"}, {"ORTH": "United"}, {"ORTH": "Nations"}, *_DESCRIPTION]]
 
 _UMBRELLA: dict[int, frozenset[str]] = {}
 
@@ -133,6 +130,7 @@ class UNAgencyRuler:
         self.title_heads = frozenset(role_rules["heads"])
         self.unit_heads = frozenset(org_rules["org_unit_heads"])
         self.umbrella = un_umbrella(knowledge)
+        self.umbrella_id = min(self.umbrella) if self.umbrella else None   # what an unresolved description names
         self.tokenizer = nlp.tokenizer
         self.labels = {rec.kb_id: rec.label for rec in (*knowledge.un_bodies, *knowledge.organizations)}
         self.countries = country_forms(knowledge)
@@ -165,13 +163,12 @@ class UNAgencyRuler:
         is matched whole by the knowledge base, and "a UN agency" or "UN agencies" name no body."""
         bodies = sorted((span.start, kb_id) for span, kb_id in found
                         if span.label_ == LABEL and kb_id is not None and kb_id not in self.umbrella)
-        umbrella = min(self.umbrella) if self.umbrella else None
         out = []
         for _, start, end in self.descriptions(doc, as_spans=False):
             bracketed = [kb_id for s, kb_id in bodies if s == end + 1 and doc[end].text == "("]   # "the UN body (UNICEF)"
             before = [kb_id for s, kb_id in bodies if s < start]
             after = [kb_id for s, kb_id in bodies if s >= end]
-            named = (bracketed or before[-1:] or after[:1] or [umbrella])[0]
+            named = (bracketed or before[-1:] or after[:1] or [self.umbrella_id])[0]
             out.append((Span(doc, start + 1, end, label=LABEL), named))
         return out
 
