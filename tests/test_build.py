@@ -12,7 +12,7 @@ import pytest
 from pipeline import config
 from pipeline.datafiles import DataFileError
 from pipeline.nlp.build import build_nlp
-from pipeline.nlp.data import rules_file
+from pipeline.nlp.data import rules_file, verb_forms
 
 from conftest import ENTITY_COMPONENTS
 
@@ -127,6 +127,16 @@ def test_switching_off_what_a_file_does_not_list_is_an_error():
         rules_file("rules/entities_places.json", off=["no_such_list"])
     with pytest.raises(DataFileError, match="ruler_min_city_population"):
         rules_file("rules/entities_places.json", off=["ruler_min_city_population"])
+
+
+def test_a_verb_listed_once_matches_its_past_and_third_person_forms_and_the_forms_named():
+    forms = verb_forms(["say", "quip", "state", "point"], also=["saying"])
+    assert {f: forms[f] for f in ("said", "says", "saying", "quipped", "quips", "stated", "states", "points")} == {
+        "said": "say", "says": "say", "saying": "say", "quipped": "quip", "quips": "quip", "stated": "state",
+        "states": "state", "points": "point"}
+    assert not {"say", "state", "stating", "point", "pointing"} & set(forms)   # "the State", "a point"
+    with pytest.raises(DataFileError, match="no form of a listed verb"):
+        verb_forms(["say"], also=["noting"])
 
 
 def test_save_model_writes_the_whole_pipeline(tmp_path):

@@ -3,7 +3,7 @@
 Two patterns, both anchored on evidence in the article itself:
 - apposition: a capitalised name followed by a comma and a title phrase ("said Aliya Bekova,
   UNICEF Representative in Kazakhstan"; "Ivan Petrov, coordinator of the ...") or preceded by a
-  title ("Deputy Minister Aliya Bekova"), or standing next to a speech verb ("said Aliya Bekova");
+  title ("Deputy Minister Aliya Bekova");
 - surname reuse: a later "Bekova" is the person already named "Aliya Bekova" in the article.
 Precedence: spans from the knowledge-base rulers and abbreviations are never touched; a model
 span (ORG, GPE, LOC) that the patterns show to be a person is relabelled PERSON.
@@ -15,7 +15,7 @@ see part_of_longer_name), and
   "Rodriguez visited"; "Retno Marsudi" ... "continued Retno") or as a PERSON of its own, or that
   follows an honorific ("Ms. Victoria"), is that person, unless a country follows it after a comma;
   a one-word model place no gazetteer knows right before a PERSON is its first name ("Perssia Arifin Cabo");
-Words lists (factory settings): entities_people.json (titles, honorifics, speech verbs), the title
+Words lists (factory settings): entities_people.json (titles, honorifics), the title
 heads of roles.json (a title phrase after a name) and the head words of entities_org.json; the knowledge base (`kb`) tells a place glued to a name.
 """
 from __future__ import annotations
@@ -62,7 +62,6 @@ def person_rules(org: Rules, people: Rules, role_words: Rules, demonyms: Rules) 
     return {
         "apposition_titles": frozenset(role_words["heads"]),
         "prefix_titles": frozenset(people["titles"]) | frozenset(people["honorifics"]),
-        "speech_verbs": frozenset(people["speech_verbs"]),
         "org_words": frozenset(org["org_unit_heads"]) | frozenset(org["non_entity_heads"]),
         "office_words": frozenset(org["org_unit_heads"]),
         "title_words": title_words(people, role_words, demonyms),
@@ -147,7 +146,7 @@ def part_of_longer_name(doc: Doc, i: int, end: int, r: dict) -> bool:
 
 def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
                 off: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
-    """Token spans of persons found by apposition, title prefix and speech-verb patterns."""
+    """Token spans of persons found by apposition and title prefix patterns."""
     ent_at = {e.start: e.end for e in ents}
     covered = token_owners(ents)
     found = []
@@ -184,9 +183,7 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
             "title_phrase_parts" in off or prev.text in r["honorifics"] or prev.text.casefold() in r["role_heads"])
         evidence = (
             (nxt is not None and nxt.text == "," and title_phrase_follows(doc, end + 1, r, ent_at))
-            or prefix or (prev is not None and prev.lower_ in r["speech_verbs"])
-            or (nxt is not None and nxt.lower_ in r["speech_verbs"])
-        )
+            or prefix)
         if evidence:
             found.append((i, end))
         i = end

@@ -45,9 +45,15 @@ SENT_END = frozenset({".", "!", "?"})
 QuoteLexicon = SimpleNamespace
 
 
+def quote_lexicon(quote_words: Rules, lex: Lexicon) -> QuoteLexicon:
+    qlex = word_lists(quote_words)
+    qlex.cue_verbs = lex.speech_verbs   # form -> lemma; cue_particles are keyed by lemma
+    return qlex
+
+
 @lru_cache(maxsize=1)
 def default_quote_lexicon() -> QuoteLexicon:
-    return word_lists(default_data("quote_extractor", "quote_words"))
+    return quote_lexicon(default_data("quote_extractor", "quote_words"), default_lexicon())
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,7 +201,8 @@ def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | Non
     for i, w in enumerate(clause.words):
         nxt = clause.words[i + 1].lower_ if i + 1 < len(clause.words) else ""
         if (w.lower_ in qlex.cue_verbs or (w.lower_ in qlex.document_cues and i and clause.words[i - 1].lower_ in
-                                           qlex.document_nouns)) and nxt in qlex.cue_particles.get(w.lower_, [nxt]):
+                                           qlex.document_nouns)) and nxt in qlex.cue_particles.get(
+                                               qlex.cue_verbs.get(w.lower_), [nxt]):
             if subjects is None or any(s < w.idx for s in subjects):
                 return i
             last = i
@@ -204,7 +211,8 @@ def _cue_index(clause: Clause, qlex: QuoteLexicon, subjects: Sequence[int] | Non
 
 def _cue_text(clause: Clause, i: int | None, qlex: QuoteLexicon) -> str | None:
     w = clause.words[i] if i is not None else None
-    return None if w is None else f"{w.text} {clause.words[i + 1].text}" if w.lower_ in qlex.cue_particles else w.text
+    return None if w is None else f"{w.text} {clause.words[i + 1].text}" if qlex.cue_verbs.get(
+        w.lower_) in qlex.cue_particles else w.text
 
 
 def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
@@ -223,8 +231,9 @@ def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
                                                  and words[i - 1].lower_ == "to"):
             # "she said", "according to him"
             out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))
-        elif i + 1 < len(words) and words[i + 1].lower_ in qlex.cue_verbs | qlex.document_cues and (w.lower_ == "it"
-                or (words[i - 1].lower_ == "the" and w.lower_ in qlex.described_body_nouns | qlex.document_nouns)) \
+        elif i + 1 < len(words) and (words[i + 1].lower_ in qlex.cue_verbs or words[i + 1].lower_ in
+                                     qlex.document_cues) and (w.lower_ == "it" or (
+                    words[i - 1].lower_ == "the" and w.lower_ in qlex.described_body_nouns | qlex.document_nouns)) \
                 and not any(x.text[:1].isalnum() for x in words[:i - (w.lower_ != "it")]):
             out.append(Speaker("pronoun", w.idx, end_of(w), "it"))   # "”, it said", "the statement noted": a body
     return out
@@ -577,7 +586,8 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
 
 @Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json")})
 def make_quote_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, quote_words: Rules):
-    lex, qlex = lexicon(words, people, demonyms), word_lists(quote_words)
+    lex = lexicon(words, people, demonyms)
+    qlex = quote_lexicon(quote_words, lex)
 
     def quote_extractor(doc):
         # a name used as a modifier ("Al-Shabaab fighters", "the Guterres plan") is what the text is about

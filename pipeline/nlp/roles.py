@@ -25,7 +25,7 @@ from typing import NamedTuple, Sequence
 from spacy.language import Language
 
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.data import Rules, default_data, rules_setting, word_lists
+from pipeline.nlp.data import Rules, default_data, rules_setting, verb_forms, word_lists
 from pipeline.nlp.extensions import doc_text, once_per_doc, token_texts
 
 PRONOUNS = frozenset({"he", "his", "her"})   # "HE", "His Excellency": honorifics only before another (is_honorific)
@@ -60,6 +60,7 @@ def lexicon(words: Rules, people: Rules, demonyms: Rules) -> Lexicon:
     lex = word_lists(words)
     # a rank that is also a title head ("Chief Adviser Professor Jane Roe") is read as a title here
     lex.honorifics = frozenset(h.casefold() for h in people["honorifics"]) - PRONOUNS - lex.heads
+    lex.speech_verbs = verb_forms(people["speech_verbs"], people["speech_verb_forms"])   # form -> lemma
     lex.demonyms, lex.country_names = {}, {}   # lower-case adjective or name -> country name
     for rec in demonyms["countries"]:
         for d in rec["demonyms"]:
