@@ -524,6 +524,21 @@ def test_a_context_word_without_an_owner_is_no_post():
     assert roles_of(text, ("Lena Marsh", "PERSON")) == []
 
 
+def test_a_context_word_heading_an_apposition_with_a_complement_is_a_post_without_the_indefinite_complement():
+    text = "Lena Marsh, the chief of an official fishermen's association in Ruritania, said the boats were lost."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("Ruritania", "GPE"))
+    assert [(g["title"], g["place"]) for g in got] == [("chief", "Ruritania")]
+    text = "Lena Marsh, the head of office in Ruritania, said the boats were lost."
+    assert [g["title"] for g in roles_of(text, ("Lena Marsh", "PERSON"), ("Ruritania", "GPE"))] == ["head of office"]
+    assert roles_of("Lena Marsh, the chief worry, said so.", ("Lena Marsh", "PERSON")) == []
+
+
+def test_the_before_an_honorific_stands_between_a_title_and_the_name_like_the_honorific():
+    text = "She called on the Minister of Foreign Affairs, the Hon. Lena Marsh on Monday."
+    got = roles_of(text, ("Lena Marsh", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Minister of Foreign Affairs")]
+
+
 def test_two_posts_joined_by_a_dash_before_the_name_are_two_roles():
     text = "It was attended by Deputy Prime Minister of Ruritania - Minister of Tourism Jane Roe and others."
     got = roles_of(text, ("Ruritania", "GPE"), ("Jane Roe", "PERSON"))

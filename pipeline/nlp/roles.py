@@ -163,9 +163,12 @@ def known_body_or_place(text: str) -> bool:
     return any(kb.lookup_alias(text, label) is not None for label in ("UN_AGENCY", "ORG", "GPE", "LOC"))
 
 
-def is_honorific(w, lex: Lexicon) -> bool:   # "Dr.", "Hon.", and "His" in "His Excellency"
-    return w.lower_ in lex.honorifics or (w.lower_ in ("his", "her", "your") and w.i + 1 < len(w.doc)
-                                          and w.nbor().lower_ in lex.honorifics)
+def is_honorific(w, lex: Lexicon) -> bool:   # "Dr.", "Hon.", "His" in "His Excellency", "the" in "the Hon."
+    if w.lower_ in lex.honorifics:
+        return True
+    nxt = w.nbor() if w.i + 1 < len(w.doc) else None
+    return nxt is not None and nxt.lower_ in lex.honorifics and (
+        w.lower_ in ("his", "her", "your") or (w.lower_ == "the" and nxt.text[:1].isupper()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,10 +351,10 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
         if end <= j:
             break
         run = words[j:end]
-        if words[j - 1].lower_ == "the" and (run[-1].lower_ in lex.entity_nouns or (
-                w.lower_ == "for" and not is_cap(run[-1]))):
-            # a body or place named before ("spokesperson for the global body") or a purpose ("Coordinator for the
-            # Syria-related crisis"), not part of the title
+        if words[j - 1].lower_ in ("a", "an") or (words[j - 1].lower_ == "the" and (
+                run[-1].lower_ in lex.entity_nouns or (w.lower_ == "for" and not is_cap(run[-1])))):
+            # a body or place named before ("spokesperson for the global body"), a purpose ("Coordinator for the
+            # Syria-related crisis") or one of a kind ("chief of an association"), not part of the title
             closed = True
         elif not closed and _is_title_complement(run, lex):
             title_end_w = end - 1
@@ -453,6 +456,13 @@ def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
         and words[i].lower_.endswith(("'s", "\u2019s"))
 
 
+def apposed_post(words, h: int, k: int, lex: Lexicon) -> bool:
+    """A word that is a title only in context ("chief", "head") is one heading an apposition with an article
+    and a complement: "Jane Roe, the chief of a fishermen's association"."""
+    return h == k and 0 < h < len(words) - 1 and words[h].lower_ in lex.ambiguous_heads \
+        and words[h - 1].lower_ in ("the", "a", "an") and words[h + 1].lower_ in ("of", "for")
+
+
 def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titled_before=False) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ...";
     after a person `titled_before` ("the Director of X, Jane Roe"), a title a comma and a person follow is theirs."""
@@ -488,7 +498,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                 continue
             if e or is_stop(w) or w.text == "," or is_honorific(w, lex):
                 break
-            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex) or owned_post(words, wents, h, k, lex):
+            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex) or owned_post(words, wents, h, k, lex) \
+                    or apposed_post(words, h, k, lex):
                 found = h
                 break
             if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
