@@ -519,6 +519,14 @@ def test_an_organizations_possessive_makes_a_context_word_a_post():
         ("country head of office", "World Health Organization", "Ruritania")]
 
 
+def test_lower_case_words_between_an_organization_and_a_context_title_word_are_the_titles():
+    text = "UN humanitarian aid chief Lena Marsh arrived in Ruritania."
+    got = roles_of(text, ("UN", "UN_AGENCY"), ("Lena Marsh", "PERSON"), ("Ruritania", "GPE"))
+    assert [(g["title"], g["org"]) for g in got] == [("humanitarian aid chief", "UN")]
+    text = "The ministry secretary Lena Marsh arrived."   # no organization: the lower-case word stays out
+    assert [g["title"] for g in roles_of(text, ("Lena Marsh", "PERSON"))] == ["secretary"]
+
+
 def test_a_context_word_without_an_owner_is_no_post():
     text = "Lena Marsh, the country head of cattle, was asked to leave."
     assert roles_of(text, ("Lena Marsh", "PERSON")) == []

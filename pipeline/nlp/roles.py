@@ -407,8 +407,10 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
             and words[h - 1].lower_ not in lex.stop_words   # "ministry secretary Jane Roe"; not "every member", "3 pm"
         if wents[h] or not (direct or is_head(words[h].text, lex) or heads_an_organization(words, wents, h, lex)):
             continue
-        parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=not is_cap(words[h]) and not direct,
-                            org_by_name=org_by_name)
+        # lower-case words are the title's where the head is a title anyway, or between it and its organization
+        # ("UN humanitarian aid chief Jane Roe"), not before a word that is a title only there ("ministry secretary")
+        lower_ok = not is_cap(words[h]) and (not direct or owned_post(words, wents, h, lo, lex, possessive=False))
+        parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=lower_ok, org_by_name=org_by_name)
         k = parse.end_word
         for _ in range(3):   # an org or a place may stand between: "Director General, Planning Institute, Dr Jane Roe"
             while k < len(words) and (is_honorific(words[k], lex) or words[k].text == ","):
@@ -443,17 +445,18 @@ def heads_an_organization(words, wents, h: int, lex: Lexicon) -> bool:
         and wents[k].label in ORG_LABELS
 
 
-def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
+def owned_post(words, wents, h: int, lo: int, lex: Lexicon, possessive: bool = True) -> bool:
     """A word that is a title only in context ("head", "chief") is one after an organization's possessive:
-    "the World Health Organization's country head of office"."""
+    "the World Health Organization's country head of office"; without `possessive`, after an organization
+    and lower-case words: "UN humanitarian aid chief"."""
     if words[h].lower_ not in lex.ambiguous_heads:
         return False
     i = h - 1
     while i >= lo and not wents[i] and is_alpha_word(words[i]) and not is_cap(words[i]) \
             and words[i].lower_ not in lex.stop_words:
         i -= 1
-    return i >= lo and wents[i] is not None and wents[i].label in ORG_LABELS \
-        and words[i].lower_.endswith(("'s", "\u2019s"))
+    return i >= lo and wents[i] is not None and wents[i].label in ORG_LABELS and (
+        words[i].lower_.endswith(("'s", "\u2019s")) if possessive else i < h - 1)
 
 
 def apposed_post(words, h: int, k: int, lex: Lexicon) -> bool:
