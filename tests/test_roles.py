@@ -527,6 +527,14 @@ def test_lower_case_words_between_an_organization_and_a_context_title_word_are_t
     assert [g["title"] for g in roles_of(text, ("Lena Marsh", "PERSON"))] == ["secretary"]
 
 
+def test_a_finite_verb_ends_a_title_and_two_posts_joined_by_and_after_the_name_are_two_roles():
+    text = "Lena Marsh, Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator stresses unity."
+    doc = tagged(make_doc(text), "VERB", "stresses")
+    next(t for t in doc if t.text == "stresses").tag_ = "VBZ"
+    got = [r["title"] for r in find_roles(doc, ents_of(text, ("Lena Marsh", "PERSON")))]
+    assert got == ["Under-Secretary-General for Humanitarian Affairs", "Emergency Relief Coordinator"]
+
+
 def test_a_context_word_without_an_owner_is_no_post():
     text = "Lena Marsh, the country head of cattle, was asked to leave."
     assert roles_of(text, ("Lena Marsh", "PERSON")) == []

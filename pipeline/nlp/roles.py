@@ -251,8 +251,8 @@ def _complement_run(words, wents, j, hi, lex) -> int:
     n_lower = 0
     while k < hi and not wents[k]:
         w = words[k]
-        if is_stop(w) or is_honorific(w, lex):
-            break
+        if is_stop(w) or is_honorific(w, lex) or (w.pos_ == "VERB" and w.tag_ in ("VBD", "VBZ", "VBP")):
+            break   # a finite verb ends the phrase: "..., Emergency Relief Coordinator visits IDP families"
         if w.lower_ in lex.complement_prepositions and k > j:
             break
         if is_alpha_word(w):
