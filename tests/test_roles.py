@@ -535,6 +535,23 @@ def test_a_finite_verb_ends_a_title_and_two_posts_joined_by_and_after_the_name_a
     assert got == ["Under-Secretary-General for Humanitarian Affairs", "Emergency Relief Coordinator"]
 
 
+def test_a_context_word_right_after_an_organization_is_a_post():
+    text = "Lena Marsh, IOM chief of mission in the country, told reporters."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("IOM", "UN_AGENCY"))
+    assert [(g["title"], g["org"]) for g in got] == [("chief of mission", "IOM")]
+
+
+def test_a_title_between_two_people_is_the_first_ones_unless_the_list_puts_titles_first():
+    text = "It met Dr Lena Marsh, Director General of Water, Mr Omar Vale, Deputy Representative of UNFPA, and others."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("Omar Vale", "PERSON"), ("UNFPA", "UN_AGENCY"))
+    assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Director General of Water"),
+                                                         ("Omar Vale", "Deputy Representative")]
+    text = "It met the Executive Secretary of ECLAC, Lena Marsh, Director of the Regional Bureau, Omar Vale, and others."
+    got = roles_of(text, ("ECLAC", "UN_AGENCY"), ("Lena Marsh", "PERSON"), ("Omar Vale", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Executive Secretary"),
+                                                         ("Omar Vale", "Director of the Regional Bureau")]
+
+
 def test_a_context_word_without_an_owner_is_no_post():
     text = "Lena Marsh, the country head of cattle, was asked to leave."
     assert roles_of(text, ("Lena Marsh", "PERSON")) == []

@@ -422,6 +422,16 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
                         prev.lower_ not in lex.modifiers and not (
                         w.lower_ == "general" and is_head(prev.text, lex)):   # not "Director General"
                     parse.title_end = end_of(prev)   # a rank stacked after a title: "Chief Adviser Professor Jane Roe"
+                f = parse.first_word
+                if f >= 2 and words[f - 1].text == "," and getattr(wents[f - 2], "label", None) == "PERSON" and any(
+                        w.text == "," for w in words[parse.end_word:p_first]):
+                    # between two people: in "Dr A, Director of X, Mr B" the title is A's apposition, unless the
+                    # list puts titles first ("the Secretary of Y, A, Director of X, B"): A has a title before it too
+                    a_first = f - 2
+                    while a_first > 0 and wents[a_first - 1] == wents[f - 2]:
+                        a_first -= 1
+                    if title_before(words, wents, a_first, lex, max_words, org_by_name) is None:
+                        return None
                 return parse
             e = wents[k] if k < p_first else None
             if not (e and e.label != "PERSON"):
@@ -448,7 +458,7 @@ def heads_an_organization(words, wents, h: int, lex: Lexicon) -> bool:
 def owned_post(words, wents, h: int, lo: int, lex: Lexicon, possessive: bool = True) -> bool:
     """A word that is a title only in context ("head", "chief") is one after an organization's possessive:
     "the World Health Organization's country head of office"; without `possessive`, after an organization
-    and lower-case words: "UN humanitarian aid chief"."""
+    and any lower-case words: "IOM chief of mission", "UN humanitarian aid chief"."""
     if words[h].lower_ not in lex.ambiguous_heads:
         return False
     i = h - 1
@@ -456,7 +466,7 @@ def owned_post(words, wents, h: int, lo: int, lex: Lexicon, possessive: bool = T
             and words[i].lower_ not in lex.stop_words:
         i -= 1
     return i >= lo and wents[i] is not None and wents[i].label in ORG_LABELS and (
-        words[i].lower_.endswith(("'s", "\u2019s")) if possessive else i < h - 1)
+        not possessive or words[i].lower_.endswith(("'s", "\u2019s")))
 
 
 def apposed_post(words, h: int, k: int, lex: Lexicon) -> bool:
@@ -501,8 +511,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                 continue
             if e or is_stop(w) or w.text == "," or is_honorific(w, lex):
                 break
-            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex) or owned_post(words, wents, h, k, lex) \
-                    or apposed_post(words, h, k, lex):
+            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex) \
+                    or owned_post(words, wents, h, k, lex, possessive=False) or apposed_post(words, h, k, lex):
                 found = h
                 break
             if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
