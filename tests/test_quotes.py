@@ -327,6 +327,13 @@ def test_a_title_speaker_finds_the_post_at_the_same_body_by_its_knowledge_base_i
     assert speakers_in(doc) == ["Lena Marsh"]
 
 
+def test_a_title_speaker_at_a_body_finds_the_person_given_that_title_at_no_body(full_nlp):
+    """Written for the test: "the UN spokesperson" is the person titled spokesperson, though the title named no body."""
+    doc = full_nlp("At the briefing in Veloria, Lena Marsh, Spokesperson for the Secretary-General, said roads were cut.\n\n"
+                   "“This has an impact on children,” said the UN spokesperson.")
+    assert speakers_in(doc) == ["Lena Marsh"]
+
+
 def test_the_un_agency_as_speaker_is_the_agency_last_named(full_nlp):
     """Written for the test; the second speaker is the UN itself, no body is described. "The UN agency" is a
     mention of the body last named (the entity step gives it WFP's id), so the quote is WFP's."""

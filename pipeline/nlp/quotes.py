@@ -541,11 +541,12 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
         if role["person_end"] > before:
             continue
         at_org = role["org_start"] is not None and body(role["org_start"], role["org_end"]) in orgs
-        if (orgs and at_org) or (not orgs and word not in qlex.generic_title_heads
-                                 and key in " " + role["title"].casefold().replace("-", " ") + " "):
+        titled = word not in qlex.generic_title_heads and key in " " + role["title"].casefold().replace("-", " ") + " "
+        if (orgs and at_org) or (not orgs and titled):
             return role["person_start"], role["person_end"]
-        if loose is None and definite and (not orgs or role["org_start"] is None):
-            loose = role["person_start"], role["person_end"]   # "the UN official": last given a post at no other body
+        if loose is None and (definite or titled) and (not orgs or role["org_start"] is None):
+            # "the UN official", "the UN spokesperson": last given such a post at no other body
+            loose = role["person_start"], role["person_end"]
     return loose
 
 
