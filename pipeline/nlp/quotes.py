@@ -45,10 +45,8 @@ SENT_END = frozenset({".", "!", "?"})
 QuoteLexicon = SimpleNamespace
 
 
-def quote_lexicon(quote_words: Rules, lex: Lexicon) -> QuoteLexicon:
-    qlex = word_lists(quote_words)
-    qlex.cue_verbs = lex.speech_verbs   # form -> lemma; cue_particles are keyed by lemma
-    return qlex
+def quote_lexicon(quote_words: Rules, lex: Lexicon) -> QuoteLexicon:   # cue verbs: form -> lemma, for cue_particles
+    return SimpleNamespace(**vars(word_lists(quote_words)), cue_verbs=lex.speech_verbs)
 
 
 @lru_cache(maxsize=1)

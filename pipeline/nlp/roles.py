@@ -164,11 +164,8 @@ def known_body_or_place(text: str) -> bool:
 
 
 def is_honorific(w, lex: Lexicon) -> bool:   # "Dr.", "Hon.", "His" in "His Excellency", "the" in "the Hon."
-    if w.lower_ in lex.honorifics:
-        return True
-    nxt = w.nbor() if w.i + 1 < len(w.doc) else None
-    return nxt is not None and nxt.lower_ in lex.honorifics and (
-        w.lower_ in ("his", "her", "your") or (w.lower_ == "the" and nxt.text[:1].isupper()))
+    return w.lower_ in lex.honorifics or (w.lower_ in ("his", "her", "your", "the") and w.i + 1 < len(w.doc) and (
+        w.nbor().lower_ in lex.honorifics and (w.lower_ != "the" or w.nbor().text[:1].isupper())))
 
 
 # --------------------------------------------------------------------------------------------
@@ -409,7 +406,7 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
             continue
         # lower-case words are the title's where the head is a title anyway, or between it and its organization
         # ("UN humanitarian aid chief Jane Roe"), not before a word that is a title only there ("ministry secretary")
-        lower_ok = not is_cap(words[h]) and (not direct or owned_post(words, wents, h, lo, lex, possessive=False))
+        lower_ok = not is_cap(words[h]) and (not direct or owned_post(words, wents, h, lo, lex))
         parse = parse_title(words, wents, h, lo, p_first, lex, allow_lower_modifiers=lower_ok, org_by_name=org_by_name)
         k = parse.end_word
         for _ in range(3):   # an org or a place may stand between: "Director General, Planning Institute, Dr Jane Roe"
@@ -422,16 +419,12 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
                         prev.lower_ not in lex.modifiers and not (
                         w.lower_ == "general" and is_head(prev.text, lex)):   # not "Director General"
                     parse.title_end = end_of(prev)   # a rank stacked after a title: "Chief Adviser Professor Jane Roe"
-                f = parse.first_word
-                if f >= 2 and words[f - 1].text == "," and getattr(wents[f - 2], "label", None) == "PERSON" and any(
-                        w.text == "," for w in words[parse.end_word:p_first]):
-                    # between two people: in "Dr A, Director of X, Mr B" the title is A's apposition, unless the
-                    # list puts titles first ("the Secretary of Y, A, Director of X, B"): A has a title before it too
-                    a_first = f - 2
-                    while a_first > 0 and wents[a_first - 1] == wents[f - 2]:
-                        a_first -= 1
-                    if title_before(words, wents, a_first, lex, max_words, org_by_name) is None:
-                        return None
+                # between two people, "Dr A, Director of X, Mr B": A's apposition, unless the list puts titles
+                # first ("the Secretary of Y, A, Director of X, B", where A has a title before it too)
+                a, f = wents[parse.first_word - 2] if parse.first_word >= 2 else None, parse.first_word
+                if a and a.label == "PERSON" and words[f - 1].text == "," and any(w.text == "," for w in words[
+                        parse.end_word:p_first]) and title_before(words, wents, wents.index(a), lex) is None:
+                    return None
                 return parse
             e = wents[k] if k < p_first else None
             if not (e and e.label != "PERSON"):
@@ -445,35 +438,28 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
     return None
 
 
-def heads_an_organization(words, wents, h: int, lex: Lexicon) -> bool:
+def heads_an_organization(words, wents, h: int, lex: Lexicon, apposition: bool = False) -> bool:
     """A lower-case word that is a title only in context ("head", "chief", "secretary") is one when an
-    organization follows it: "James Swan, head of the UN Assistance Mission in Somalia"."""
+    organization follows it ("James Swan, head of the UN Assistance Mission in Somalia"), or any complement
+    in an `apposition` with an article ("Jane Roe, the chief of a fishermen's association")."""
     if words[h].lower_ not in lex.ambiguous_heads or is_cap(words[h]) or h + 1 >= len(words):
         return False   # a capitalised one is a head anyway
     k = h + 2 + (h + 2 < len(words) and words[h + 2].lower_ == "the")
-    return words[h + 1].lower_ in ("of", "for", "at") and k < len(words) and wents[k] is not None \
-        and wents[k].label in ORG_LABELS
+    return words[h + 1].lower_ in ("of", "for", "at") and (
+        (k < len(words) and getattr(wents[k], "label", None) in ORG_LABELS) or (apposition and words[h - 1].lower_ in
+                                                                               ("the", "a", "an")))
 
 
-def owned_post(words, wents, h: int, lo: int, lex: Lexicon, possessive: bool = True) -> bool:
-    """A word that is a title only in context ("head", "chief") is one after an organization's possessive:
-    "the World Health Organization's country head of office"; without `possessive`, after an organization
-    and any lower-case words: "IOM chief of mission", "UN humanitarian aid chief"."""
+def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
+    """A word that is a title only in context ("head", "chief") is one after an organization, its possessive or
+    lower-case words between: "IOM chief of mission", "the WHO's country head of office", "UN aid chief"."""
     if words[h].lower_ not in lex.ambiguous_heads:
         return False
     i = h - 1
     while i >= lo and not wents[i] and is_alpha_word(words[i]) and not is_cap(words[i]) \
             and words[i].lower_ not in lex.stop_words:
         i -= 1
-    return i >= lo and wents[i] is not None and wents[i].label in ORG_LABELS and (
-        not possessive or words[i].lower_.endswith(("'s", "\u2019s")))
-
-
-def apposed_post(words, h: int, k: int, lex: Lexicon) -> bool:
-    """A word that is a title only in context ("chief", "head") is one heading an apposition with an article
-    and a complement: "Jane Roe, the chief of a fishermen's association"."""
-    return h == k and 0 < h < len(words) - 1 and words[h].lower_ in lex.ambiguous_heads \
-        and words[h - 1].lower_ in ("the", "a", "an") and words[h + 1].lower_ in ("of", "for")
+    return i >= lo and getattr(wents[i], "label", None) in ORG_LABELS
 
 
 def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titled_before=False) -> list[TitleParse]:
@@ -511,8 +497,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                 continue
             if e or is_stop(w) or w.text == "," or is_honorific(w, lex):
                 break
-            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex) \
-                    or owned_post(words, wents, h, k, lex, possessive=False) or apposed_post(words, h, k, lex):
+            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex, apposition=h == k) \
+                    or owned_post(words, wents, h, k, lex):
                 found = h
                 break
             if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
