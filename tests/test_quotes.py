@@ -277,6 +277,15 @@ def full_nlp():
     return build_nlp()
 
 
+def test_two_single_marks_written_for_a_double_one_open_and_close_a_quote():
+    text = ("Lena Marsh spoke first. Omar Vale answered her.\n\n"
+            "\u201cOnly 35 cases led to a conviction, a staggering rate,\u2019\u2019 Marsh said. "
+            "\u2018\u2018We will act,\u2019\u2019 Vale said.")
+    assert quotes_of(text, ("Lena Marsh", "PERSON"), ("Omar Vale", "PERSON"), ("Marsh", "PERSON", 1),
+                     ("Vale", "PERSON", 1)) == [("Only 35 cases led to a conviction, a staggering rate", "Marsh", "said"),
+                                                ("We will act", "Vale", "said")]
+
+
 def speakers_in(doc) -> list[str | None]:
     return [doc.text[q["speaker_start"]:q["speaker_end"]] if q["speaker_start"] is not None else None
             for q in doc._.quotes]

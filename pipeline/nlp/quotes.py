@@ -36,7 +36,7 @@ CLOSERS = frozenset("\u201d\u00bb")
 NEUTRAL = frozenset("\"\u2033")
 MARKS = OPENERS | CLOSERS | NEUTRAL
 # What may stand right before an opening mark / right after a closing mark.
-OPEN_PREV = set("([{\u2014\u2013-/:") | MARKS
+OPEN_PREV = set("([{\u2014\u2013-/:\u2018") | MARKS
 CLOSE_NEXT = set(".,;:!?)]}\u2014\u2013-\u2026'\u2019") | MARKS
 SENT_END = frozenset({".", "!", "?"})
 
@@ -446,7 +446,8 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
     """Every direct quotation of the Doc, given its entities `ents`, as the component's dicts."""
     lex = lex or default_lexicon()
     qlex = qlex or default_quote_lexicon()
-    text = doc_text(doc)
+    # two single marks written for a double one ("\u2018\u2018...,\u2019\u2019 she said") are read as one, same length
+    text = doc_text(doc).replace("\u2018\u2018", "\u2018\u201c").replace("\u2019\u2019", "\u201d\u2019")
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
     words = words_of(doc, lex)
     wents = word_entities(words, ents)
