@@ -40,10 +40,15 @@ def values(figs: list[dict]) -> list[float]:
 
 
 @pytest.mark.parametrize("s, expected", [
-    ("26,386", 26386.0), ("1.5", 1.5), ("10\u00a0000", 10000.0), ("1,250,000", 1250000.0), ("7", 7.0),
+    ("26,386", 26386.0), ("1.5", 1.5), ("10\u00a0000", 10000.0), ("1,250,000", 1250000.0), ("7", 7.0), ("1,7", 1.7),
 ])
 def test_parse_digits(s, expected):
     assert F.parse_digits(s) == expected
+
+
+def test_a_comma_before_one_or_two_digits_and_a_scale_word_is_a_decimal_comma(nlp):
+    figs = doc_figures(nlp, "More than 1,7 million people need aid; 2,500 tonnes and 1,25 billion dollars arrived in 2021, 30 days on.")
+    assert values(figs) == [1700000.0, 2500.0, 1250000000.0, 30.0]
 
 
 @pytest.mark.parametrize("words, expected", [

@@ -116,7 +116,9 @@ def compile_patterns(rules: FigureRules) -> Patterns:
     d = rules.raw
     word_alt = _alt(rules.number_words)
     words = rf"(?:{word_alt})"
-    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d]|[.,]\d)|\d+(?:\.\d+)?"
+    # a comma before one or two digits and a scale word is a decimal comma: "1,7 million"
+    digits = (rf"\d{{1,3}},\d{{1,2}}(?=[ \u00a0]+(?:{_alt(rules.scale_words)})(?![A-Za-z]))|"
+              r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d]|[.,]\d)|\d+(?:\.\d+)?")
     wordnum = rf"{words}(?:(?:[ \t\u00a0-]+|\s+and\s+){words})*"
     article = _phrase_alt(rules.article_numbers)
     word_end = r"(?:(?![\w])|(?=fold(?![A-Za-z])))"         # "fivefold" glues the word to its unit
@@ -179,6 +181,8 @@ def compile_patterns(rules: FigureRules) -> Patterns:
 
 
 def parse_digits(s: str) -> float:
+    if re.fullmatch(r"\d{1,3},\d{1,2}", s):   # a decimal comma (the pattern takes it only before a scale word)
+        return float(s.replace(",", "."))
     return float(re.sub(r"[,\s\u00a0\u202f\u2009]", "", s))
 
 
