@@ -75,11 +75,17 @@ def test_resolve_weekday():
     assert D.resolve_weekday(2, "future_strict", PUB) == dt.date(2023, 6, 21)  # next Wednesday
 
 
-def test_verb_stems():
-    assert "launch" in D.verb_stems("launching")
-    assert "host" in D.verb_stems("hosted")
-    assert "plan" in D.verb_stems("planned")
-    assert "launch" in D.verb_stems("re-launching")
+def test_event_verbs_match_in_every_form_irregular_ones_included():
+    verbs = D.compile_rules().today_event_verbs
+    assert {f: verbs[f] for f in ("launching", "hosted", "held", "began", "launch")} == {
+        "launching": "launch", "hosted": "host", "held": "hold", "began": "begin", "launch": "launch"}
+
+
+def test_a_capitalised_future_word_inside_a_name_is_no_future_cue():
+    rules = D.compile_rules()
+    assert not D.sentence_looks_ahead("Under the Repatriation Plan, 143,000 returned in August.", 50, rules)
+    assert D.sentence_looks_ahead("Talks are planned for August.", 25, rules)
+    assert D.sentence_looks_ahead("Next August the talks resume.", 10, rules)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -90,12 +90,13 @@ def word_lists(rules: Rules) -> SimpleNamespace:
 FINITE_TAGS = ("VBD", "VBN", "VBZ")
 
 
-def verb_forms(lemmas: Sequence[str], also: Sequence[str] = ()) -> dict[str, str]:
+def verb_forms(lemmas: Sequence[str], also: Sequence[str] = (), every_form: bool = False) -> dict[str, str]:
     """The past and third-person forms of each verb ("note": noted, notes), and the other forms named in
-    `also` ("saying", "say"), lower case, to their lemma, so a rule file lists a verb once. A base or -ing
-    form is often a noun ("a note", "the State") or a clause of its own ("calling for"), so it counts only
-    where listed. lemminflect knows the irregular forms and the spelling rules ("told", "quipped"); its
-    tables take a second to import, so the forms are compiled once per list and cached on disk."""
+    `also` ("saying", "say"), or `every_form`, lower case, to their lemma, so a rule file lists a verb once.
+    A base or -ing form is often a noun ("a note", "the State") or a clause of its own ("calling for"), so by
+    default it counts only where listed. lemminflect knows the irregular forms and the spelling rules
+    ("told", "held", "quipped"); its tables take a second to import, so the forms are compiled once per list
+    and cached on disk."""
     lemmas = tuple(sorted({lemma.casefold() for lemma in lemmas}))
     also = tuple(sorted({form.casefold() for form in also}))
 
@@ -105,13 +106,14 @@ def verb_forms(lemmas: Sequence[str], also: Sequence[str] = ()) -> dict[str, str
         for lemma in lemmas:
             table = getAllInflections(lemma, upos="VERB") or getAllInflectionsOOV(lemma, upos="VERB")
             forms.update({form.casefold(): lemma for tag, variants in table.items() for form in variants
-                          if tag in FINITE_TAGS or form.casefold() in also})
+                          if every_form or tag in FINITE_TAGS or form.casefold() in also})
         unknown = set(also) - set(forms)
         if unknown:
             raise DataFileError(f"forms {sorted(unknown)} are no form of a listed verb")
         return forms
 
-    return cached("verb_forms", (lemmas, also, ("package", "lemminflect"), Path(__file__)), build) if lemmas else {}
+    return cached("verb_forms", (lemmas, also, every_form, ("package", "lemminflect"), Path(__file__)), build) \
+        if lemmas else {}
 
 
 def switched_off(component: str, disabled: list[str], known: tuple[str, ...],

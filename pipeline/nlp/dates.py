@@ -34,7 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.dates where spaCy loads this factory alone)
-from pipeline.nlp.data import Rules, default_data, rules_setting
+from pipeline.nlp.data import Rules, default_data, rules_setting, verb_forms
 from pipeline.nlp.extensions import doc_text
 
 _MEMO_KEY = "_date_candidates"
@@ -50,7 +50,7 @@ class DateRules:
     relative_periods: dict
     weekday_modifiers: dict
     future_cues: frozenset
-    today_event_verbs: frozenset
+    today_event_verbs: dict   # every form -> lemma
     ago_numbers: dict
     year_not_after: tuple
     year_not_before: tuple
@@ -74,7 +74,7 @@ def compile_rules(rules: Rules | None = None) -> DateRules:
         relative_periods={k: tuple(v) for k, v in d["relative_periods"].items()},
         weekday_modifiers=d["weekday_modifiers"],
         future_cues=frozenset(d["future_cues"]),
-        today_event_verbs=frozenset(d["today_event_verbs"]),
+        today_event_verbs=verb_forms(d["today_event_verbs"], every_form=True),
         year_not_after=tuple(d["year_not_after"]),
         year_not_before=tuple(d["year_not_before"]),
     )
@@ -701,8 +701,9 @@ def sentence_looks_ahead(text: str, char: int, rules: DateRules) -> bool:
     """The sentence around `char` speaks of the future ("will", "upcoming", "scheduled")."""
     start = max(text.rfind(". ", 0, char), text.rfind("\n", 0, char)) + 1
     end_m = SENTENCE_END.search(text, char)
-    sent = text[start:end_m.start() if end_m else len(text)]
-    return bool(compile_patterns(rules).future_cue.search(sent))
+    sent = text[start:end_m.start() if end_m else len(text)].lstrip()
+    # a capitalised cue inside the sentence is part of a name ("the Repatriation Plan"), not a cue
+    return any(m.group().islower() or m.start() == 0 for m in compile_patterns(rules).future_cue.finditer(sent))
 
 
 def date_looks_ahead(doc: Doc, char: int, rules: DateRules) -> bool:
@@ -724,19 +725,6 @@ def date_looks_ahead(doc: Doc, char: int, rules: DateRules) -> bool:
     return sentence_looks_ahead(doc_text(doc), char, rules)
 
 
-def verb_stems(word: str) -> set[str]:
-    """Possible base forms of an inflected verb (the pipeline runs without a lemmatizer)."""
-    word = word.split("-")[-1]
-    out = {word}
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            stem = word[: -len(suffix)]
-            out |= {stem, stem + "e"}
-            if len(stem) > 2 and stem[-1] == stem[-2]:
-                out.add(stem[:-1])          # "planned" -> plan
-    return out
-
-
 def today_is_specific(doc: Doc, char: int, rules: DateRules) -> bool:
     """"The forum opened today" names a day; "today, women face..." means nowadays."""
     tok = _token_at(doc, char)
@@ -756,7 +744,7 @@ def today_is_specific(doc: Doc, char: int, rules: DateRules) -> bool:
     while todo and seen < 12:
         t, depth = todo.pop()
         seen += 1
-        if t.pos_ == "VERB" and verb_stems(t.lower_) & rules.today_event_verbs:
+        if t.pos_ == "VERB" and t.lower_.split("-")[-1] in rules.today_event_verbs:
             return True
         if depth < 3:
             todo += [(c, depth + 1) for c in t.children if c.dep_ in ("xcomp", "acomp", "ccomp", "conj", "advcl")]
