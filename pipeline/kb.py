@@ -172,9 +172,17 @@ def sensible_english_alternates(name: str, alternates: list[str]) -> tuple[str, 
 # Loaders
 
 
+def bare_organ_name(name: str, category: str) -> str | None:
+    """The UN's principal organs go by their bare names ("the Security Council", "the General Assembly")."""
+    bare = name.removeprefix("United Nations ")
+    return bare if category == "principal_organ" and bare != name and len(bare.split()) > 1 else None
+
+
 def _org_record(row: dict, label: str) -> OrgRecord:
+    bare = bare_organ_name(row["name"], row.get("category", ""))
+    aliases = tuple(dict.fromkeys(tuple(row.get("aliases", ())) + ((bare,) if bare else ())))
     return OrgRecord(kb_id=row["kb_id"], label=label, name=row["name"],
-                     acronyms=tuple(row.get("acronyms", ())), aliases=tuple(row.get("aliases", ())),
+                     acronyms=tuple(row.get("acronyms", ())), aliases=aliases,
                      ambiguous_acronyms=tuple(row.get("ambiguous_acronyms", ())),
                      category=row.get("category", ""), qid=row.get("qid"))
 

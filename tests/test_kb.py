@@ -26,6 +26,13 @@ def test_lookup_alias_resolves_former_city_names():
     assert kb.lookup_alias("Uralsk", "GPE").name == "Oral"
 
 
+def test_the_uns_principal_organs_go_by_their_bare_names():
+    assert kb.lookup_alias("Security Council", "UN_AGENCY").kb_id == "Q37470"
+    assert kb.lookup_alias("General Assembly", "UN_AGENCY").name == "United Nations General Assembly"
+    assert kb.bare_organ_name("United Nations Secretariat", "principal_organ") is None   # one word: too common
+    assert kb.bare_organ_name("United Nations Population Fund", "fund_programme") is None
+
+
 def test_lookup_alias_respects_the_label():
     assert kb.lookup_alias("WFP", "UN_AGENCY").kb_id == "Q204344"
     assert kb.lookup_alias("WFP", "ORG") is None

@@ -35,6 +35,11 @@ def test_agencies_full_names_and_acronyms(ents_of):
     assert ("UN", "UN_AGENCY") in ents
 
 
+def test_a_bare_organ_name_ending_a_longer_name_is_not_the_organ(ents_of):
+    ents = ents_of("The Security Council met. Later, Ruritania's National Security Council met.")
+    assert ents.count(("Security Council", "UN_AGENCY")) == 1    # the first; the second is Ruritania's
+
+
 def test_kb_ids_are_recorded(entity_nlp):
     doc = entity_nlp("Staff of the International Atomic Energy Agency arrived.")
     [ent] = [e for e in doc.ents if e.label_ == "UN_AGENCY"]

@@ -35,7 +35,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline.compiled import cached
-from pipeline.kb import KnowledgeBase
+from pipeline.kb import KnowledgeBase, bare_organ_name
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting
 from pipeline.nlp.entity_spans import add_spans, is_name_like, match_spans, name_head
 
@@ -134,6 +134,7 @@ class UNAgencyRuler:
         self.tokenizer = nlp.tokenizer
         self.labels = {rec.kb_id: rec.label for rec in (*knowledge.un_bodies, *knowledge.organizations)}
         self.countries = country_forms(knowledge)
+        self.bare_organs = frozenset(bare_organ_name(r.name, r.category) for r in knowledge.un_bodies) - {None}
         exact, folded = pattern_table(knowledge)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -178,8 +179,10 @@ class UNAgencyRuler:
         for match_id, start, end in matches:
             kb_id = doc.vocab.strings[match_id]
             label = self.labels[kb_id]
-            if inside_longer_name(doc, start, end, self.non_entity_heads):
-                continue
+            if inside_longer_name(doc, start, end, self.non_entity_heads) or (
+                    start and doc[start - 1].is_title and not doc[start - 1].is_sent_start
+                    and doc[start:end].text in self.bare_organs):
+                continue    # or ends one: "National Security Council", "Jordan Economic and Social Council"
             if label != LABEL and end < len(doc) and is_name_like(doc[end]):
                 continue    # "EU Delegation to ...": a unit of the organization, left to the model
             if end < len(doc) and doc[end].text in self.venue_words:
