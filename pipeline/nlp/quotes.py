@@ -229,9 +229,9 @@ def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
                                                  and words[i - 1].lower_ == "to"):
             # "she said", "according to him"
             out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))
-        elif i + 1 < len(words) and (words[i + 1].lower_ in qlex.cue_verbs or words[i + 1].lower_ in
-                                     qlex.document_cues) and (w.lower_ == "it" or (
-                    words[i - 1].lower_ == "the" and w.lower_ in qlex.described_body_nouns | qlex.document_nouns)) \
+        elif i + 1 < len(words) and (words[i + 1].lower_ in qlex.cue_verbs or words[i + 1].lower_ in qlex.document_cues) \
+                and (w.lower_ == "it" or (words[i - 1].lower_ == "the" and w.lower_ in qlex.described_body_nouns
+                                          | qlex.document_nouns)) \
                 and not any(x.text[:1].isalnum() for x in words[:i - (w.lower_ != "it")]):
             out.append(Speaker("pronoun", w.idx, end_of(w), "it"))   # "”, it said", "the statement noted": a body
     return out
