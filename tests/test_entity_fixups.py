@@ -177,7 +177,7 @@ def test_an_org_ending_in_a_unit_word_takes_its_whole_of_for_chain():
     assert _texts(doc, got) == [("Regional Bureau for Northern Ruritania and the Lakes of the Example Development "
                                  "Programme", "UN_AGENCY")]
     doc = nlp("the Ruritanian Society of Childcare and Pediatrics , with partners")
-    got = extend_name_chains(doc, [Ent(1, 5, "ORG")], R | {"unit_heads": R["unit_heads"] | {"Society"}})
+    got = extend_name_chains(doc, [Ent(1, 5, "ORG")], R | {"org_heads": R["org_heads"] | {"Society"}})
     assert _texts(doc, got) == [("Ruritanian Society of Childcare and Pediatrics", "ORG")]
 
 

@@ -81,13 +81,11 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
     org, people, stop = org_rules, people_rules, stoplist
     return {
         "non_entity_heads": frozenset(org["non_entity_heads"]),
-        "chain_heads": frozenset(org["chain_heads"]),
         "generic": frozenset(w.casefold() for w in org["generic_words"]),
         "venue_heads": frozenset(org["venue_heads"]),
         "settlement_heads": frozenset(org["settlement_heads"]) | frozenset(org["feature_heads"]),
         "settlement_modifiers": frozenset(org["settlement_modifiers"]),
         "org_heads": frozenset(org["org_unit_heads"]),
-        "unit_heads": frozenset(org["org_unit_heads"]) | frozenset(org["chain_heads"]),
         "in_chain_heads": frozenset(org["in_chain_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "honorifics": frozenset(people["honorifics"]),
@@ -237,7 +235,7 @@ def name_run(doc: Doc, i: int, at: dict[int, Ent], r: dict) -> int:
             continue
         t = doc[k]
         if is_name_like(t) and t.text not in r["person_prefix"]:
-            if after_glue & {"and", "&"} and t.text in r["unit_heads"]:
+            if after_glue & {"and", "&"} and t.text in r["org_heads"]:
                 break       # "... and Ministry of Education": a second unit
             k = end = k + 1
             after_glue = set()
@@ -276,10 +274,10 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
         k = end
         while k < len(doc) and k not in at and is_name_like(doc[k]) and "\n" not in doc[k - 1].whitespace_:
             k += 1
-        named_on = k > end and doc[k - 1].text in r["unit_heads"] and (k >= len(doc) or not doc[k].is_title)
+        named_on = k > end and doc[k - 1].text in r["org_heads"] and (k >= len(doc) or not doc[k].is_title)
         if named_on:
             end = k
-        head = _unit_head(doc, a.start, end, r["unit_heads"])
+        head = _unit_head(doc, a.start, end, r["org_heads"])
         if head is None:
             out.append(a)
             continue
@@ -298,7 +296,7 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
                 if run_end > start_run and (word in CHAIN_PREPS or not any(
                         at.get(i) is not None and at[i].label in ORG_LABELS for i in range(start_run, run_end))):
                     end = run_end
-        last_unit = _unit_head(doc, a.start, end, r["unit_heads"])
+        last_unit = _unit_head(doc, a.start, end, r["org_heads"])
         if a.label == "UN_AGENCY" and last_unit is not None and doc[last_unit].text in r["in_chain_heads"] \
                 and last_unit == end - 1 and end + 1 < len(doc) and doc[end].lower_ == "in":
             e = at.get(end + 1)
@@ -471,7 +469,7 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             label = "LOC"       # "Merdeka Palace", "Kyangwali Refugee Settlement": a venue, not a town
         elif label == "LOC" and span.label_ in ("FAC", "LOC") and last in r["org_heads"] and last != "Park":
             label = "ORG"
-        cut = listed_bodies(doc, s, t, r["unit_heads"]) if label == "ORG" and "listed_bodies" not in off else None
+        cut = listed_bodies(doc, s, t, r["org_heads"]) if label == "ORG" and "listed_bodies" not in off else None
         if cut is not None:
             ents += [Ent(s, cut, label, None, "model"), Ent(cut + 1, t, label, None, "model")]
             continue
