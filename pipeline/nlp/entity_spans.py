@@ -6,7 +6,7 @@ from typing import Iterable
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.nlp.extensions import doc_text, set_source, span_key
+from pipeline.nlp.extensions import doc_text, set_source, span_key, token_texts
 
 
 def is_name_like(token) -> bool:
@@ -85,42 +85,47 @@ def replace_ents(doc: Doc, ents: list[Span]) -> None:
             setattr(doc._, attr, {k: v for k, v in d.items() if k in keys})
 
 
-NBSP_WINDOW = 10   # tokens on each side of a non-breaking space that a name may span
+SPACE_WINDOW = 10   # tokens on each side of an odd space that a name may span
 
 
-def nbsp_windows(doc: Doc) -> list[tuple[int, int]]:
-    """Character ranges around the non-breaking spaces, merged where they overlap."""
+def space_windows(texts: list[str], odd) -> list[tuple[int, int]]:
+    """Token ranges (start, end) around the tokens whose text `odd` picks, merged where they overlap."""
     out: list[tuple[int, int]] = []
-    for t in doc:
-        if "\u00a0" not in t.text:
+    for i, text in enumerate(texts):
+        if not odd(text):
             continue
-        a = doc[max(0, t.i - NBSP_WINDOW)].idx
-        last = doc[min(len(doc) - 1, t.i + NBSP_WINDOW)]
-        b = last.idx + len(last.text)
-        if out and a <= out[-1][1]:
+        a, b = max(0, i - SPACE_WINDOW), min(len(texts), i + SPACE_WINDOW + 1)
+        if out and a < out[-1][1]:
             out[-1] = (out[-1][0], max(b, out[-1][1]))
         else:
             out.append((a, b))
     return out
 
 
+def _inline_space(text: str) -> bool:
+    return text.isspace() and "\n" not in text
+
+
 def match_spans(doc: Doc, tokenizer, matchers) -> list[tuple[int, int, int]]:
     """(match_id, start token, end token) of every matcher, also across runs of spaces and non-breaking spaces.
 
-    The tokenizer makes a U+00A0 its own token, so "United\u00a0Nations" would never match a
-    pattern; around each non-breaking space the matchers also run on the text with a plain space
-    (same length, so the same character offsets), and the hits are mapped back onto the tokens.
+    A run of spaces inside a line is a token of its own ("United  Nations  Children's Fund"): around each, the
+    matchers also run on the words without those tokens, and the hits map back (never across a line break,
+    which stays). The tokenizer makes a U+00A0 its own token, so "United\u00a0Nations" would never match a
+    pattern; around each non-breaking space the matchers also run on the text with a plain space (same length,
+    so the same character offsets), and the hits are mapped back onto the tokens. Only the windows around such
+    spaces are matched again, not the whole Doc.
     """
     out = []
     for m in matchers:
         out.extend(m(doc))
     seen = {(s, e) for _, s, e in out}
-    # a run of spaces inside a line is a token of its own ("United  Nations  Children's Fund"): the matchers also
-    # run on the words without those tokens, and the hits map back (never across a line break, which stays)
-    keep = [t.i for t in doc if not (t.is_space and "\n" not in t.text)]
-    if len(keep) < len(doc):
-        compact = Doc(doc.vocab, words=[doc[i].text for i in keep],
-                      spaces=[bool(doc[i].whitespace_) or (i + 1 < len(doc) and doc[i + 1].is_space) for i in keep])
+    texts = token_texts(doc)
+    for a, b in space_windows(texts, _inline_space):
+        keep = [i for i in range(a, b) if not _inline_space(texts[i])]
+        compact = Doc(doc.vocab, words=[texts[i] for i in keep],
+                      spaces=[bool(doc[i].whitespace_) or (i + 1 < len(doc) and _inline_space(texts[i + 1]))
+                              for i in keep])
         for m in matchers:
             for match_id, s, e in m(compact):
                 span = (keep[s], keep[e - 1] + 1)
@@ -129,6 +134,17 @@ def match_spans(doc: Doc, tokenizer, matchers) -> list[tuple[int, int, int]]:
                     out.append((match_id, *span))
     if "\u00a0" not in doc_text(doc):
         return out
+    for a, b in space_windows(texts, lambda text: "\u00a0" in text):
+        first, last = doc[a], doc[b - 1]
+        a, b = first.idx, last.idx + len(last.text)
+        plain = tokenizer(doc_text(doc)[a:b].replace("\u00a0", " "))
+        for m in matchers:
+            for match_id, s, e in m(plain):
+                span = doc.char_span(a + plain[s].idx, a + plain[e - 1].idx + len(plain[e - 1].text))
+                if span is not None and (span.start, span.end) not in seen:
+                    seen.add((span.start, span.end))
+                    out.append((match_id, span.start, span.end))
+    return out
     for a, b in nbsp_windows(doc):
         plain = tokenizer(doc_text(doc)[a:b].replace("\u00a0", " "))
         for m in matchers:
