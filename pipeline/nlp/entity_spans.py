@@ -145,12 +145,3 @@ def match_spans(doc: Doc, tokenizer, matchers) -> list[tuple[int, int, int]]:
                     seen.add((span.start, span.end))
                     out.append((match_id, span.start, span.end))
     return out
-    for a, b in nbsp_windows(doc):
-        plain = tokenizer(doc_text(doc)[a:b].replace("\u00a0", " "))
-        for m in matchers:
-            for match_id, s, e in m(plain):
-                span = doc.char_span(a + plain[s].idx, a + plain[e - 1].idx + len(plain[e - 1].text))
-                if span is not None and (span.start, span.end) not in seen:
-                    seen.add((span.start, span.end))
-                    out.append((match_id, span.start, span.end))
-    return out
