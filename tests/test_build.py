@@ -173,3 +173,17 @@ def test_the_trained_ner_gets_the_static_vectors_its_meta_names(tmp_path):
     (folder / "meta.json").write_text(json.dumps({"vectors": {**shipped, "keys": 5}}))
     with pytest.raises(RuntimeError, match="trained with vectors"):
         use_static_vectors(spacy.blank("en"), folder)
+
+
+def test_dateline_credits_glued_to_their_brackets_are_tokens_of_their_own():
+    import spacy
+
+    from pipeline.nlp.build import split_credit_marks
+    nlp = spacy.blank("en")
+    split_credit_marks(nlp.tokenizer)
+    assert [t.text for t in nlp("DILI, 10 March (TATOLI)- UNFPA")][-5:] == ["(", "TATOLI", ")", "-", "UNFPA"]
+    assert [t.text for t in nlp("Yaounde (National Times)-The West")][-5:] == ["Times", ")", "-", "The", "West"]
+    assert [t.text for t in nlp("KATHMANDU, May 4 /CNW/ - More")][-5:] == ["/", "CNW", "/", "-", "More"]
+    # what the English rules split before is split as before
+    assert [t.text for t in nlp("PAHO/WHO on 12/05/2020 (UNICEF).")] == [
+        "PAHO", "/", "WHO", "on", "12/05/2020", "(", "UNICEF", ")", "."]

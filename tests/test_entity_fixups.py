@@ -305,3 +305,17 @@ def test_a_government_that_owns_a_post_is_a_mention():
     got = government_mentions(doc, [], R["demonyms"], posts=R["posts"])
     assert [(doc[e.start:e.end].text, e.label) for e in got] == [("Government", "ORG")]
     assert government_mentions(doc, [], R["demonyms"]) == []     # without the posts it is a modifier
+
+
+def test_the_outlet_credited_in_a_dateline_or_a_source_line_is_an_org():
+    # written text (example only): the outlet's name is no known body, the model called it nothing or a place
+    assert _fixed("DILI, 10 march 2023 ( TATOLI ) - The agency said", (0, 1, "GPE"), (6, 7, "GPE")) == [
+        ("DILI", "GPE"), ("TATOLI", "ORG")]
+    assert _fixed("KATHMANDU, May 4 / Valley Wire / - More aid", (0, 1, "GPE")) == [("KATHMANDU", "GPE"),
+                                                                                  ("Valley Wire", "ORG")]
+    assert _fixed("Aid arrived.\nSource: Daily Ruritanian\n", (6, 8, "PERSON")) == [("Daily Ruritanian", "ORG")]
+    # not a dateline (no place opens the line), a date or a place in the brackets, a lower-case word
+    assert _fixed("The report ( Green Ledger ) - said", ) == []
+    assert _fixed("NEW YORK ( August 28 ) - The UN", (0, 2, "GPE")) == [("NEW YORK", "GPE")]
+    assert _fixed("He met ministers in Rome today ( Green Ledger ) - they", (4, 5, "GPE")) == [("Rome", "GPE")]
+    assert _fixed("DILI ( TATOLI ) - The agency said", (0, 1, "GPE"), (2, 3, "GPE")) != [("DILI", "GPE"), ("TATOLI", "GPE")]

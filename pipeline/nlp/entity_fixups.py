@@ -199,6 +199,7 @@ CHAIN_PREPS = frozenset({"of", "for", "against", "on"})
 NAME_GLUE = frozenset({"and", "&", ",", "of", "the", "for", "on", "against"})
 ORG_LABELS = frozenset({"ORG", "UN_AGENCY"})
 PLACE_LABELS = frozenset({"GPE", "LOC"})
+DASH_TEXTS = frozenset({"-", "\u2013", "\u2014", "--", "---"})
 
 
 def _unit_head(doc: Doc, start: int, end: int, heads: frozenset[str]) -> int | None:
@@ -503,6 +504,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         out = settlement_names(doc, out, r)
     if "media_names" not in off:
         out = media_names(doc, out, r["media_names"])
+    if "credit_names" not in off:
+        out = credit_names(doc, out)
     return out
 
 
@@ -549,6 +552,67 @@ def media_names(doc: Doc, ents: list[Ent], forms: dict) -> list[Ent]:
         return ents
     return sorted([e for e in ents if not any(e.start < n.end and n.start < e.end for n in new)] + new,
                   key=lambda e: e.start)
+
+
+def _line_starts(doc: Doc) -> list[int]:
+    """Indexes of the tokens that open a line."""
+    return [t.i for t in doc if not t.is_space and (t.i == 0 or "\n" in doc[t.i - 1].whitespace_
+                                                    or (doc[t.i - 1].is_space and "\n" in doc[t.i - 1].text))]
+
+
+def _credit_end(doc: Doc, i: int, closer: str) -> int | None:
+    """End of a credited name that starts at token i and is closed by `closer`: 1-5 words, the first
+    capitalised, no digits, on one line."""
+    k = i
+    while k < len(doc) and k - i < 5 and doc[k].text != closer:
+        t = doc[k]
+        if "\n" in t.whitespace_ or t.is_space or any(ch.isdigit() for ch in t.text):
+            return None
+        k += 1
+    return k if k > i and k < len(doc) and doc[k].text == closer and doc[i].text[:1].isupper() else None
+
+
+def credit_names(doc: Doc, ents: list[Ent]) -> list[Ent]:
+    """The outlet credited in a dateline or a source line is an organization (guidelines: agencies and
+    newspapers are ORG in credits and datelines), whatever its name: "DILI, 10 March 2023 (TATOLI) -",
+    "KATHMANDU, May 4, 2015 /CNW/ -", "Source: MFARI". A dateline opens a line with a place the entities
+    found, then at most eight words with one lower-case word at most (the date). A span a rule or the
+    knowledge base set inside the brackets ("(NEW YORK)", "(WHO)") is left as it is."""
+    at = token_owners(ents)
+    found = []
+    for s in _line_starts(doc):
+        first = at.get(s)
+        if doc[s].lower_ == "source":
+            i = s + 1 + (s + 1 < len(doc) and doc[s + 1].text == ":")
+            k = i
+            while k < len(doc) and k - i < 4 and is_name_like(doc[k]) and "\n" not in doc[k - 1].whitespace_:
+                k += 1
+            if k > i and (k == len(doc) or "\n" in doc[k - 1].whitespace_ or "\n" in doc[k].text
+                          or doc[k].text in DASH_TEXTS | {"|"}):
+                found.append((i, k))
+            continue
+        if first is None or first.label not in PLACE_LABELS or first.start != s:
+            continue
+        lower = 0
+        for j in range(s, min(len(doc), s + 10)):
+            t = doc[j]
+            if "\n" in t.whitespace_ or t.is_space:
+                break
+            if t.text in ("(", "/") and j > s:
+                end = _credit_end(doc, j + 1, ")" if t.text == "(" else "/")
+                if end is not None and (end + 1 == len(doc) or doc[end + 1].text in DASH_TEXTS):
+                    found.append((j + 1, end))
+                break
+            lower += t.is_alpha and t.is_lower
+            if lower > 1:
+                break
+    out = list(ents)
+    for i, k in found:
+        over = [e for e in out if e.start < k and i < e.end]
+        if any(e.fixed or e.kb_id or e.label in ORG_LABELS for e in over):
+            continue
+        out = [e for e in out if e not in over] + [Ent(i, k, "ORG", None, "rule")]
+    return sorted(out, key=lambda e: e.start)
 
 
 # --------------------------------------------------------------------------------------------
@@ -739,7 +803,7 @@ HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "governments",
               "name_chains", "venue_places", "nationalities",
               "group_numbers", "media_names", "storm_names", "bare_government", "honorifics",
-              "listed_bodies")
+              "listed_bodies", "credit_names")
 
 
 @Language.factory("entity_fixups", default_config={
