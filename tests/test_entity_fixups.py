@@ -1,6 +1,6 @@
 import spacy
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.nlp.data import default_data
 from pipeline.nlp.entity_fixups import (Ent, balance_quotes, fix_entities, fixup_rules, government_mentions,
@@ -319,3 +319,21 @@ def test_the_outlet_credited_in_a_dateline_or_a_source_line_is_an_org():
     assert _fixed("NEW YORK ( August 28 ) - The UN", (0, 2, "GPE")) == [("NEW YORK", "GPE")]
     assert _fixed("He met ministers in Rome today ( Green Ledger ) - they", (4, 5, "GPE")) == [("Rome", "GPE")]
     assert _fixed("DILI ( TATOLI ) - The agency said", (0, 1, "GPE"), (2, 3, "GPE")) != [("DILI", "GPE"), ("TATOLI", "GPE")]
+
+
+def test_an_org_starts_at_its_article_over_capitalised_words_the_model_left_out():
+    assert _fixed("signed with the Bill and Melinda Gates Foundation today", (5, 8, "ORG")) == [
+        ("Bill and Melinda Gates Foundation", "ORG")]
+    # a country adjective, a title word, an acronym of a common noun stay out; no article, no extension
+    assert _fixed("launched by the Nepalese Ministry of Health today", (4, 7, "ORG")) == [("Ministry of Health", "ORG")]
+    assert _fixed("implemented by the NGO Action for Wellbeing today", (4, 7, "ORG")) == [("Action for Wellbeing", "ORG")]
+    assert _fixed("Yesterday Bill and Melinda Gates Foundation staff", (3, 6, "ORG")) == [("Melinda Gates Foundation", "ORG")]
+
+
+def test_an_org_starts_after_lower_case_adjectives():
+    doc = nlp("fighting the paramilitary Rapid Support Forces today")
+    doc[2].pos_ = "ADJ"
+    doc.ents = [Span(doc, 2, 6, label="ORG")]
+    assert [(doc[e.start:e.end].text, e.label) for e in fix_entities(doc, R, KB)] == [("Rapid Support Forces", "ORG")]
+    assert [(doc[e.start:e.end].text, e.label) for e in fix_entities(doc, R, KB, frozenset({"name_openers"}))] == [
+        ("paramilitary Rapid Support Forces", "ORG")]

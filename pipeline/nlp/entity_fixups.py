@@ -326,6 +326,22 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
 # Context tests
 
 
+def name_opening(doc: Doc, s: int, t: int, r: dict) -> int:
+    """Where an organization the model found at doc[s:t] starts: after lower-case adjectives ("the paramilitary
+    [Rapid Support Forces]"), and back over capitalised words it left out between an article and the name, "and"
+    included ("the [Bill and Melinda Gates Foundation]"). A country adjective ("the Nepalese Ministry of Health"), a
+    title word and an acronym ("the NGO [Action for Well-being]") stay out."""
+    while s < t - 1 and doc[s].is_lower and doc[s].is_alpha and doc[s].pos_ == "ADJ":
+        s += 1
+    j = s
+    while j > 0 and not doc[j - 1].ent_type_ and "\n" not in doc[j - 1].whitespace_ and (
+            (is_name_like(doc[j - 1]) and doc[j - 1].is_title and doc[j - 1].lower_ not in r["demonyms"] and doc[j - 1].text not in
+             r["person_prefix"]) or (doc[j - 1].lower_ in ("and", "&") and j > 1 and is_name_like(doc[j - 2]))):
+        j -= 1
+    return j if j < s and doc[j].lower_ not in ("and", "&") and j > 0 and doc[j - 1].lower_ in ("the", "a", "an") \
+        else s
+
+
 def in_titled_quote(doc: Doc, start: int, end: int, heads: frozenset[str], reach: int = 30) -> bool:
     """True inside a quotation that is the title of a document or event: it starts with a head
     word (“Concept of ... 2027”) or is followed by one (“Forest Restoration ...” project)."""
@@ -449,6 +465,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             s += 1      # "Later Omarkulova visited": a name never starts with an adverb or a pronoun
         while label == "PERSON" and s < t - 1 and doc[s].text in r["honorifics"] and "honorifics" not in off:
             s += 1      # "Shaikh Abdullah bin Ahmed": the guidelines keep honorifics out of the name
+        if label == "ORG" and "name_openers" not in off:
+            s = name_opening(doc, s, t, r)
         if s >= t:
             continue
         text = doc[s:t].text
@@ -803,7 +821,7 @@ HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "governments",
               "name_chains", "venue_places", "nationalities",
               "group_numbers", "media_names", "storm_names", "bare_government", "honorifics",
-              "listed_bodies", "credit_names")
+              "listed_bodies", "credit_names", "name_openers")
 
 
 @Language.factory("entity_fixups", default_config={
