@@ -600,3 +600,22 @@ def test_the_role_word_lists_come_from_the_components_config():
     doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 3, 4, "UN_AGENCY"), Span(doc, 6, 7, "GPE")]
     assert [r["title"] for r in full(doc)._.roles] == ["Representative"]
     assert no_heads(doc)._.roles == []
+
+
+def test_a_post_the_knowledge_base_names_as_its_body_is_a_title_at_that_body():
+    text = "The UN High Commissioner for Refugees, Lena Marsh, ended a visit."
+    got = roles_of(text, ("UN High Commissioner for Refugees", "UN_AGENCY"), ("Lena Marsh", "PERSON"))
+    assert [(r["person"], r["title"], r["org"]) for r in got] == [
+        ("Lena Marsh", "High Commissioner", "UN High Commissioner for Refugees")]
+    text = "Lena Marsh, the UN High Commissioner for Refugees, ended a visit."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UN High Commissioner for Refugees", "UN_AGENCY"))
+    assert [(r["title"], r["org"]) for r in got] == [("High Commissioner", "UN High Commissioner for Refugees")]
+    # an office named after a post is no post
+    text = "Mr. Tom Reed (Office of the Prime Minister) attended."
+    assert roles_of(text, ("Tom Reed", "PERSON"), ("Office of the Prime Minister", "ORG")) == []
+
+
+def test_a_capitalised_under_is_a_modifier_of_the_title():
+    text = "Lena Marsh, UN Under Secretary-General, spoke."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UN", "UN_AGENCY"))
+    assert [(r["title"], r["org"]) for r in got] == [("Under Secretary-General", "UN")]

@@ -214,7 +214,8 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
             if not (j - 1 >= lo and not wents[j - 1] and (is_cap(words[j - 1]) or words[j - 1].lower_ in lex.modifiers
                                                          or is_head(words[j - 1].text, lex))):
                 break
-        elif not is_alpha_word(w) or w.lower_ in lex.stop_words or w.lower_ in lex.complement_prepositions \
+        elif not is_alpha_word(w) or (w.lower_ in lex.stop_words and not (is_cap(w) and w.lower_ in lex.modifiers)) \
+                or w.lower_ in lex.complement_prepositions \
                 or is_honorific(w, lex) or (w.pos_ in ("VERB", "ADV") and w.lower_ not in lex.modifiers) \
                 or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
             break
@@ -385,11 +386,38 @@ def _skip_honorifics_left(words, i, lex) -> int:
     return j
 
 
+def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
+    """A post the knowledge base knows as the body it heads ("the UN High Commissioner for Refugees" is UNHCR): the
+    title is the head words inside the organization entity at word i, with their modifiers, the body its org."""
+    e = wents[i] if 0 <= i < len(words) else None
+    if e is None or e.label not in ORG_LABELS:
+        return None
+    a, b = i, i
+    while a > 0 and wents[a - 1] == e:
+        a -= 1
+    while b < len(words) and wents[b] == e:
+        b += 1
+    heads = [h for h in range(a, b) if is_cap(words[h]) and is_head(words[h].text, lex, lowercase_ok=False)]
+    if not heads or any(w.lower_ in lex.complement_prepositions for w in words[a:heads[0]]):
+        return None   # an office named after a post is no post: "the Office of the Prime Minister"
+    first = last = heads[0]
+    while first > a and is_cap(words[first - 1]) and words[first - 1].lower_ in lex.modifiers:
+        first -= 1
+    while last + 1 < b and is_cap(words[last + 1]) and is_head(words[last + 1].text, lex):
+        last += 1
+    return TitleParse(title_start=words[first].idx, title_end=end_of(words[last]), org=e, place=None,
+                      demonym_place=None, first_word=a, end_word=b)
+
+
 def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, org_by_name=None) -> TitleParse | None:
-    """"FAO Forestry Officer Jane Roe", "the Deputy Minister of Health of Ruritania, Ms. Jane Roe"."""
+    """"FAO Forestry Officer Jane Roe", "the Deputy Minister of Health of Ruritania, Ms. Jane Roe", "the UN High
+    Commissioner for Refugees, Jane Roe" (`post_named_as_body`)."""
     j = _skip_honorifics_left(words, p_first, lex)
     if j < 0:
         return None
+    post = post_named_as_body(words, wents, j, lex)
+    if post is not None:
+        return post
     lo = j
     while lo >= 0 and p_first - lo <= max_words:
         w, e = words[lo], wents[lo]
@@ -488,6 +516,12 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                                                               "who", "is", "was") or (
                 words[k].pos_ == "ADJ" and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
+        post = post_named_as_body(words, wents, k, lex)
+        if post is not None and first and wents[k].start == words[k].idx:
+            out.append(post)
+            k = post.end_word
+            first = False
+            continue
         # the head: the first title word within a few words, with only modifiers before it
         hi = min(n, k + 8)
         found = None
