@@ -337,3 +337,12 @@ def test_an_org_starts_after_lower_case_adjectives():
     assert [(doc[e.start:e.end].text, e.label) for e in fix_entities(doc, R, KB)] == [("Rapid Support Forces", "ORG")]
     assert [(doc[e.start:e.end].text, e.label) for e in fix_entities(doc, R, KB, frozenset({"name_openers"}))] == [
         ("paramilitary Rapid Support Forces", "ORG")]
+
+
+def test_a_single_island_or_a_mountain_is_a_place_without_a_government():
+    assert _fixed("homes on Rura Island were lost", (2, 4, "GPE")) == [("Rura Island", "LOC")]
+    assert _fixed("villages in the Rura Mountains were hit", (3, 5, "PERSON")) == [("Rura Mountains", "LOC")]
+    assert _fixed("help for Rura Island was sent", (2, 4, "GPE"), ) == [("Rura Island", "LOC")]
+    # a country the knowledge base knows keeps its label; so does a person with one name word
+    assert _fixed("aid to the Solomon Islands arrived", (3, 5, "GPE"))[0][1] == "GPE"
+    assert _fixed("Island said so", (0, 1, "PERSON")) == [("Island", "PERSON")]

@@ -83,6 +83,7 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "non_entity_heads": frozenset(org["non_entity_heads"]),
         "generic": frozenset(w.casefold() for w in org["generic_words"]),
         "venue_heads": frozenset(org["venue_heads"]),
+        "landform_heads": frozenset(org["landform_heads"]),
         "settlement_heads": frozenset(org["settlement_heads"]) | frozenset(org["feature_heads"]),
         "settlement_modifiers": frozenset(org["settlement_modifiers"]),
         "org_heads": frozenset(org["org_unit_heads"]),
@@ -484,6 +485,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             pass
         elif label in ("ORG", "LOC") and last in r["venue_heads"]:
             label = "LOC"
+        elif t - s > 1 and last in r["landform_heads"]:
+            label = "LOC"       # "Union Island", "the Atlas Mountain" (the model: GPE, PERSON)
         elif label == "GPE" and t - s > 1 and last in r["venue_heads"] and "venue_places" not in off:
             label = "LOC"       # "Merdeka Palace", "Kyangwali Refugee Settlement": a venue, not a town
         elif label == "LOC" and span.label_ in ("FAC", "LOC") and last in r["org_heads"] and last != "Park":
