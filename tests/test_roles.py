@@ -159,10 +159,10 @@ def test_title_after_honorific_in_a_long_pre_title():
 
 
 def test_title_that_runs_into_the_next_person_is_theirs():
-    text = ("Attending with Ms. Lia Kron, Director of the Registry Service, the Regional Representative of "
+    text = ("Attending with Ms. Lia Kron, Director of Citizenship Affairs, the Regional Representative of "
             "UNHCR Ms. Dana Wolf congratulated the new citizens.")
     got = roles_of(text, ("Lia Kron", "PERSON"), ("UNHCR", "UN_AGENCY"), ("Dana Wolf", "PERSON"))
-    assert [(g["person"], g["title"]) for g in got] == [("Lia Kron", "Director of the Registry Service"),
+    assert [(g["person"], g["title"]) for g in got] == [("Lia Kron", "Director of Citizenship Affairs"),
                                                          ("Dana Wolf", "Regional Representative")]
 
 
@@ -619,3 +619,14 @@ def test_a_capitalised_under_is_a_modifier_of_the_title():
     text = "Lena Marsh, UN Under Secretary-General, spoke."
     got = roles_of(text, ("Lena Marsh", "PERSON"), ("UN", "UN_AGENCY"))
     assert [(r["title"], r["org"]) for r in got] == [("Under Secretary-General", "UN")]
+
+
+def test_a_named_organization_the_entities_missed_closes_the_title():
+    text = "Tom Reed, Head of Harikar Organisation, spoke."
+    assert [r["title"] for r in roles_of(text, ("Tom Reed", "PERSON"))] == ["Head"]
+    text = "Tom Reed, Deputy Director of the Rura Heritage Center, spoke."
+    assert [r["title"] for r in roles_of(text, ("Tom Reed", "PERSON"))] == ["Deputy Director"]
+    # a field, a unit that stays in titles, one word or a coordination is no organization's name
+    for title in ("Head of Field Unit", "Statistician-General of the Federation",
+                  "Deputy Minister for Finance and Administration", "Minister of Health"):
+        assert [r["title"] for r in roles_of(f"Tom Reed, {title}, spoke.", ("Tom Reed", "PERSON"))] == [title]

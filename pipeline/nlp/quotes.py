@@ -585,8 +585,8 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
 
 
 @Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json")})
-def make_quote_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, quote_words: Rules):
-    lex = lexicon(words, people, demonyms)
+def make_quote_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, orgs: Rules, quote_words: Rules):
+    lex = lexicon(words, people, demonyms, orgs)
     qlex = quote_lexicon(quote_words, lex)
 
     def quote_extractor(doc):

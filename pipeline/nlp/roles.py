@@ -52,12 +52,15 @@ class Ent(NamedTuple):
 # The word lists of roles.json as attributes, with the honorifics of entities_people.json and the demonyms.
 Lexicon = SimpleNamespace
 ROLE_DATA = {"words": rules_setting("rules/roles.json"), "people": rules_setting("rules/entities_people.json"),
-             "demonyms": rules_setting("rules/demonyms.json")}
+             "demonyms": rules_setting("rules/demonyms.json"), "orgs": rules_setting("rules/entities_org.json")}
 
 
 @lru_cache(maxsize=None)
-def lexicon(words: Rules, people: Rules, demonyms: Rules) -> Lexicon:
+def lexicon(words: Rules, people: Rules, demonyms: Rules, orgs: Rules) -> Lexicon:
     lex = word_lists(words)
+    # the last word of a whole organization's name; a unit that stays in a title ("Head of Field Unit") is none
+    lex.org_heads = frozenset(orgs["org_unit_heads"]) - {w.capitalize() for w in lex.title_complements} \
+        | {w.capitalize() for w in lex.entity_nouns}
     # a rank that is also a title head ("Chief Adviser Professor Jane Roe") is read as a title here
     lex.honorifics = frozenset(h.casefold() for h in people["honorifics"]) - PRONOUNS - lex.heads
     lex.speech_verbs = verb_forms(people["speech_verbs"], people["speech_verb_forms"])   # form -> lemma
@@ -364,8 +367,11 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
                 words[title_end_w].lower_.endswith("minister") or words[j - 1].lower_ == "the") else None
             if named is not None:
                 org = named
-            elif not closed:
-                # no ministry named as an entity: the title is kept whole ("Minister of Health")
+            elif not closed and not (len(run) > 1 and all(is_cap(w) for w in run) and run[-1].text in lex.org_heads
+                                     and any(w.lower_ not in lex.modifiers for w in run[:-1])):
+                # no ministry named as an entity: the title is kept whole ("Minister of Health"); the proper name
+                # of an organization the entities missed is not ("Head of Harikar Organisation"), a unit's
+                # descriptive name ("Director of the Regional Bureau") is
                 title_end_w = end - 1
             closed = True
         k = end
@@ -683,8 +689,8 @@ def doc_entities(doc) -> list[Ent]:
 
 
 @Language.factory("role_extractor", default_config=ROLE_DATA)
-def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules):
-    lex = lexicon(words, people, demonyms)
+def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, orgs: Rules):
+    lex = lexicon(words, people, demonyms, orgs)
 
     def role_extractor(doc):
         doc._.roles = find_roles(doc, doc_entities(doc), lex)
