@@ -630,3 +630,15 @@ def test_a_named_organization_the_entities_missed_closes_the_title():
     for title in ("Head of Field Unit", "Statistician-General of the Federation",
                   "Deputy Minister for Finance and Administration", "Minister of Health"):
         assert [r["title"] for r in roles_of(f"Tom Reed, {title}, spoke.", ("Tom Reed", "PERSON"))] == [title]
+
+
+def test_a_body_named_before_its_post_is_not_the_post_and_its_office_is_no_title_word():
+    text = "The return is key, said Lena Marsh, UN High Commissioner for Refugees deputy representative in Rura."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UN High Commissioner for Refugees", "UN_AGENCY"), ("Rura", "GPE"))
+    assert [(r["title"], r["org"], r["place"]) for r in got] == [
+        ("deputy representative", "UN High Commissioner for Refugees", "Rura")]
+    text = "UN rights office spokesperson Lena Marsh said so."
+    assert [r["title"] for r in roles_of(text, ("UN", "UN_AGENCY"), ("Lena Marsh", "PERSON"))] == ["spokesperson"]
+    # without a body before it, the same noun is a field of the title
+    text = "Lena Marsh, principal administration officer, said so."
+    assert [r["title"] for r in roles_of(text, ("Lena Marsh", "PERSON"))] == ["principal administration officer"]

@@ -59,6 +59,7 @@ ROLE_DATA = {"words": rules_setting("rules/roles.json"), "people": rules_setting
 def lexicon(words: Rules, people: Rules, demonyms: Rules, orgs: Rules) -> Lexicon:
     lex = word_lists(words)
     # the last word of a whole organization's name; a unit that stays in a title ("Head of Field Unit") is none
+    lex.unit_nouns = frozenset(w.casefold() for w in orgs["org_unit_heads"])
     lex.org_heads = frozenset(orgs["org_unit_heads"]) - {w.capitalize() for w in lex.title_complements} \
         | {w.capitalize() for w in lex.entity_nouns}
     # a rank that is also a title head ("Chief Adviser Professor Jane Roe") is read as a title here
@@ -218,7 +219,8 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                                                          or is_head(words[j - 1].text, lex))):
                 break
         elif not is_alpha_word(w) or (w.lower_ in lex.stop_words and not (is_cap(w) and w.lower_ in lex.modifiers)) \
-                or w.lower_ in lex.complement_prepositions \
+                or w.lower_ in lex.complement_prepositions or (w.lower_ in lex.unit_nouns and not is_cap(w) and any(
+                    getattr(wents[x], "label", 0) in ORG_LABELS for x in range(max(lo, j - 4), j))) \
                 or is_honorific(w, lex) or (w.pos_ in ("VERB", "ADV") and w.lower_ not in lex.modifiers) \
                 or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
             break
@@ -523,7 +525,9 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                 words[k].pos_ == "ADJ" and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
         post = post_named_as_body(words, wents, k, lex)
-        if post is not None and first and wents[k].start == words[k].idx:
+        nxt = words[post.end_word] if post is not None and post.end_word < n else None
+        if post is not None and first and wents[k].start == words[k].idx and not (nxt is not None and (
+                is_cap(nxt) or nxt.lower_ in lex.modifiers or is_head(nxt.text, lex))):   # not "UNHCR deputy head"
             out.append(post)
             k = post.end_word
             first = False
