@@ -202,10 +202,18 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
             while first - 1 >= lo and (wents[first - 1] == cur or (   # and a joint owner before it: "PAHO/WHO"
                     words[first - 1].text == "/" and first > lo + 1 and getattr(wents[first - 2], "label", 0) == label)):
                 first, cur = first - 1, wents[first - 2] if wents[first - 1] is None else cur
+            before = wents[first - 1] if first - 1 >= lo else None
+            if label in ORG_LABELS and before and before.label in ORG_LABELS and words[first - 1].lower_.endswith((
+                    "'s", "\u2019s")) and words[j].text not in lex.org_heads and words[j].lower_ not in lex.unit_nouns:
+                # no body between an owner and its post: a field the entities took for one ("UNDP's Public Security
+                # Coordination Specialist")
+                k = first - 1
+                while k - 1 >= lo and wents[k - 1] == before:
+                    k -= 1
+                return first, k, before, None, None
             org = e if label in ORG_LABELS else None
             place = e if label in PLACE_LABELS else None
             # an owner before the posting ("UNICEF's Somalia representative", "UNICEF PNG representative")
-            before = wents[first - 1] if first - 1 >= lo else None
             if before and before.label in (ORG_LABELS if place is not None else PLACE_LABELS):
                 org = before if org is None else org
                 place = before if place is None else place
