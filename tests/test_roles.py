@@ -652,3 +652,18 @@ def test_an_org_between_an_owner_and_its_post_is_a_field_of_the_title():
     text = "UNICEF's Child Protection Unit Coordinator Tom Reed spoke."
     got = roles_of(text, ("UNICEF", "UN_AGENCY"), ("Child Protection Unit", "ORG"), ("Tom Reed", "PERSON"))
     assert [(r["title"], r["org"]) for r in got] == [("Coordinator", "Child Protection Unit")]
+
+
+def test_a_capitalised_phrase_the_parse_puts_in_apposition_is_a_title_whatever_its_head():
+    from spacy.tokens import Doc
+    words = ["Members", "included", "Tom", "Reed", ",", "Strategic", "Planner", ";", "and", "others", "."]
+    heads = [1, 1, 3, 0, 3, 6, 3, 1, 1, 1, 1]
+    deps = ["nsubj", "ROOT", "compound", "dobj", "punct", "amod", "appos", "punct", "cc", "conj", "punct"]
+    pos = ["NOUN", "VERB", "PROPN", "PROPN", "PUNCT", "ADJ", "PROPN", "PUNCT", "CCONJ", "NOUN", "PUNCT"]
+    spaces = [True, True, True, False, True, True, False, True, True, False, False]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    text = doc.text
+    assert [r["title"] for r in find_roles(doc, ents_of(text, ("Tom Reed", "PERSON")))] == ["Strategic Planner"]
+    # without the apposition arc it is no title: the head is in no list
+    doc = make_doc(text)
+    assert find_roles(doc, ents_of(text, ("Tom Reed", "PERSON"))) == []

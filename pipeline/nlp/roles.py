@@ -506,6 +506,19 @@ def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
     return i >= lo and getattr(wents[i], "label", None) in ORG_LABELS
 
 
+def apposed_title_head(words, wents, k: int, p_last: int) -> int | None:
+    """The head of a capitalised noun phrase the parse puts in apposition to the person ("Kenroy Roach, Strategic
+    Planner;"): a title whose head word no list has. Words k.. must be capitalised words of no entity, up to a comma,
+    a semicolon or the end of the clause."""
+    h = k
+    while h < len(words) and not wents[h] and is_cap(words[h]) and words[h].is_alpha:
+        h += 1
+    if h == k or (h < len(words) and words[h].text not in (",", ";", ".", "and")):
+        return None
+    head = words[h - 1]
+    return h - 1 if head.dep_ == "appos" and head.head.i == words[p_last].i and head.pos_ in ("NOUN", "PROPN") else None
+
+
 def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titled_before=False) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ...";
     after a person `titled_before` ("the Director of X, Jane Roe"), a title a comma and a person follow is theirs."""
@@ -555,6 +568,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                 break
             if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
                 break
+        if found is None and first:
+            found = apposed_title_head(words, wents, k, p_last)
         if found is None:
             break
         parse = parse_title(words, wents, found, k, n, lex, allow_lower_modifiers=True, org_by_name=org_by_name)
