@@ -122,6 +122,12 @@ def test_a_post_or_another_body_around_a_known_name_is_not_its_office():
     assert [t for t, _, _ in fund] == ["United Nations"]
 
 
+def test_a_headline_in_title_case_around_a_body_is_not_its_office():
+    # Written for this test: the model read a whole headline as the body's name.
+    got = _ruled("Rura: WFP Delivers Food To Displaced Families", [(2, 8, "UN_AGENCY")])
+    assert [t for t, _, _ in got] == ["WFP"]
+
+
 def test_a_described_body_is_a_mention_of_the_body_it_refers_to():
     from pipeline.nlp import extensions  # noqa: F401  (doc._.mention_kb)
     from pipeline.nlp.un_agencies import UNAgencyRuler

@@ -156,6 +156,12 @@ class UNAgencyRuler:
         return span.label_ == LABEL and is_name_like(span[-1]) and (
             head is None or span.doc[head].lower_ not in self.title_heads)
 
+    @staticmethod
+    def in_title_case(span: Span) -> bool:
+        """A headline written in title case ("WFP Delivers Food To Displaced Civilians"), no name: a function word
+        is capitalised inside it."""
+        return any(t.is_title and t.is_stop for t in span[1:])
+
     def described_bodies(self, doc: Doc, found: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
         """A body named by a description (guidelines: "the UN refugee agency" is a mention of UNHCR): "the UN
         agency", "the U.N. humanitarian agency", "the United Nations health body". It is the body named in
@@ -194,6 +200,7 @@ class UNAgencyRuler:
                 if self.model_extent and not any(s <= start and end <= e and e - s > end - start
                                                  for _, s, e in matches):
                     outer = [e for e in doc.ents if e.start <= start and end <= e.end and self.office_of_body(e)
+                             and not self.in_title_case(e)
                              and not (kb_id in self.umbrella and any(t.text in self.unit_heads for t in e))]
                     start, end = min([start] + [e.start for e in outer]), max([end] + [e.end for e in outer])
             found.append((Span(doc, start, end, label=label), kb_id))
