@@ -101,7 +101,7 @@ def test_a_country_before_a_currency_is_no_place_mention():
 
     nlp = spacy.blank("en")
     ruler = PlaceRuler(nlp, default_data("place_ruler", "kb"), default_data("place_ruler", "rules"),
-                       default_data("place_ruler", "currencies"))
+                       default_data("place_ruler", "currencies"), default_data("place_ruler", "demonyms"))
     doc = ruler(nlp("It cost US $16.9 million and 7 million U.S. dollars, the US said in the U.S. capital."))
     assert [(e.text, e.start) for e in doc.ents] == [("US", 13), ("U.S.", 17)]
 
@@ -113,7 +113,7 @@ def test_after_the_ner_a_sure_place_wins_except_inside_a_longer_name():
 
     nlp = spacy.blank("en")
     ruler = PlaceRuler(nlp, default_data("place_ruler", "kb"), default_data("place_ruler", "rules"),
-                       default_data("place_ruler", "currencies"))
+                       default_data("place_ruler", "currencies"), default_data("place_ruler", "demonyms"))
 
     def ruled(text, model_spans):
         doc = nlp(text)
@@ -126,3 +126,17 @@ def test_after_the_ner_a_sure_place_wins_except_inside_a_longer_name():
         ("Cooperative Republic of Guyana", "GPE")]
     assert ruled("In Semipalatinsk the Republic of Uzbekistan signed", [(1, 6, "GPE")]) == [
         ("Semipalatinsk", "GPE"), ("Republic of Uzbekistan", "GPE")]
+
+
+def test_a_country_adjective_before_its_noun_is_no_place_of_that_name():
+    from pipeline.nlp.places import PlaceRuler
+
+    nlp = spacy.blank("en")
+    ruler = PlaceRuler(nlp, default_data("place_ruler", "kb"), default_data("place_ruler", "rules"),
+                       default_data("place_ruler", "currencies"), default_data("place_ruler", "demonyms"))
+    doc = nlp("aid to the Somali people arrived")
+    doc[4].pos_ = "NOUN"     # the tagger's
+    assert [e.text for e in ruler(doc).ents] == []
+    # the region itself, by its name alone or with its noun
+    assert [e.text for e in ruler(nlp("aid to Somali arrived")).ents] == ["Somali"]
+    assert [e.text for e in ruler(nlp("clashes in the Somali region")).ents] == ["Somali region"]

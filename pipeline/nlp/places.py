@@ -20,7 +20,8 @@ Datelines write places in capitals ("NUR-SULTAN –"): an all-capital text match
 A match followed by another capitalised word ("Astana Hub", "Central Asia Animal Health
 Network"), or a one-word match preceded by one ("Michael Jordan"), is part of a longer name:
 the ruler leaves it to the model. So is a match before a currency ("US$ 5 million", "U.S. dollars": the
-currency words of the `currencies` setting, figures.json). Names in `ambiguous_names` (also
+currency words of the `currencies` setting, figures.json), and a country adjective before a lower-case word ("the
+Somali people", not the Somali region: `demonyms`). Names in `ambiguous_names` (also
 common words or given names: Mary, Victoria) are never matched here.
 Data: the knowledge base of the `kb` setting and the `rules` setting (entities_places.json); the
 gazetteer compiled from them is built once per process for each pair (`gazetteer`).
@@ -193,8 +194,10 @@ def gazetteer(knowledge: KnowledgeBase, rules: Rules) -> tuple[dict[str, tuple[s
 
 
 class PlaceRuler:
-    def __init__(self, nlp: Language, knowledge: KnowledgeBase, rules: Rules, currencies: Rules):
+    def __init__(self, nlp: Language, knowledge: KnowledgeBase, rules: Rules, currencies: Rules, demonyms: Rules):
         self.form_kb, self.index = gazetteer(knowledge, rules)
+        self.demonyms = frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]) - frozenset(
+            n.casefold() for rec in demonyms["countries"] for n in rec["names"])   # "U.S. officials": a country
         self.currency_words = frozenset(word.casefold() for word in (
             *currencies["currency_symbols"], *(name for name in currencies["currency_names"] if " " not in name)))
 
@@ -205,6 +208,9 @@ class PlaceRuler:
         for start, end in matches:
             if touches_name(doc, start, end) or (end < len(doc) and doc[end].lower_ in self.currency_words):
                 continue
+            if end - start == 1 and doc[start].lower_ in self.demonyms and end < len(doc) and doc[end].pos_ == "NOUN" \
+                    and doc[end].is_lower:
+                continue    # a country adjective before its noun ("the Somali people"), not the region of that name
             span = doc[start:end]
             hit = self.form_kb.get(span.text.replace("\u00a0", " "))
             if hit is None:
@@ -225,6 +231,7 @@ class PlaceRuler:
 
 @Language.factory("place_ruler",
                   default_config={"kb": KB_SETTING, "rules": rules_setting("rules/entities_places.json"),
-                                  "currencies": rules_setting("rules/figures.json")})
-def make_place_ruler(nlp: Language, name: str, kb: KnowledgeBase, rules: Rules, currencies: Rules):
-    return PlaceRuler(nlp, kb, rules, currencies)
+                                  "currencies": rules_setting("rules/figures.json"),
+                                  "demonyms": rules_setting("rules/demonyms.json")})
+def make_place_ruler(nlp: Language, name: str, kb: KnowledgeBase, rules: Rules, currencies: Rules, demonyms: Rules):
+    return PlaceRuler(nlp, kb, rules, currencies, demonyms)
