@@ -58,8 +58,8 @@ ROLE_DATA = {"words": rules_setting("rules/roles.json"), "people": rules_setting
 @lru_cache(maxsize=None)
 def lexicon(words: Rules, people: Rules, demonyms: Rules, orgs: Rules) -> Lexicon:
     lex = word_lists(words)
+    lex.unit_nouns = frozenset(w.casefold() for w in orgs["org_unit_heads"])   # "the UN rights office spokesperson"
     # the last word of a whole organization's name; a unit that stays in a title ("Head of Field Unit") is none
-    lex.unit_nouns = frozenset(w.casefold() for w in orgs["org_unit_heads"])
     lex.org_heads = frozenset(orgs["org_unit_heads"]) - {w.capitalize() for w in lex.title_complements} \
         | {w.capitalize() for w in lex.entity_nouns}
     # a rank that is also a title head ("Chief Adviser Professor Jane Roe") is read as a title here
