@@ -127,13 +127,14 @@ def test_model_person_that_is_a_subdivision_becomes_a_place():
     assert [(e.start, e.label, e.kb_id) for e in fix_entities(doc, R, KB)] == [(2, "GPE", "iso3166-2:GE-IM")]
 
 
-def test_a_stop_list_term_is_never_relabelled_as_a_place():
+def test_a_platform_the_gazetteer_also_lists_as_a_town_stays_an_org():
     from spacy.tokens import Span
     from pipeline.nlp.entity_fixups import fix_entities
     doc = nlp("Then Google joined .")          # GeoNames lists "Google" among names of a US city
     doc.ents = [Span(doc, 1, 2, label="ORG")]
-    assert fix_entities(doc, R, KB) == []          # a stop-list term is no name at all
-    assert [(e.label, e.kb_id) for e in fix_entities(doc, R, KB, off=frozenset({"not_a_name"}))] == [("ORG", None)]
+    assert [(doc[e.start:e.end].text, e.label, e.kb_id) for e in fix_entities(doc, R, KB)] == [("Google", "ORG", None)]
+    # the knowledge base alone would make it the town
+    assert [e.label for e in fix_entities(doc, R, KB, off=frozenset({"media_names"}))] == ["GPE"]
 
 
 def test_a_government_named_by_its_country_adjective_or_possessive_is_one_org():

@@ -14,7 +14,7 @@ organization name; model spans are cleaned, relabelled or dropped:
    organization -> ORG, a known country/region/area/city -> GPE/LOC where the model did not call it a
    place (a place keeps the model's kind, with the KB's id); a head word decides venue (LOC) against
    unit (ORG), and a landform word a place without a government ("Union Island": LOC);
-4. spans that are not names are dropped (guidelines): stop-list terms (COVID-19, SDGs), nationalities
+4. spans that are not names are dropped (guidelines): nationalities
    ("Dutch", "Tajiks"; nationalities), text with no capital, generic words ("Ministry"), names of
    events/documents (head word in `non_entity_heads`), a name inside one, hashtags and addresses,
    digits fused into a word ("CSW67");
@@ -93,7 +93,6 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "honorifics": frozenset(people["honorifics"]),
         "posts": frozenset(t.casefold() for t in people["titles"]),
-        "stoplist": frozenset(fold(t) for t in stop["texts"]),
         "demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
         "country_names": frozenset(n.casefold() for rec in demonyms["countries"]
                                    for n in (rec["country"], *rec["names"])),
@@ -371,11 +370,11 @@ def in_titled_quote(doc: Doc, start: int, end: int, heads: frozenset[str], reach
 
 
 def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict, groups: bool = True) -> bool:
-    """Not a name, by the guidelines: no capital letter, a stop-list term (COVID-19, SDGs), an address
+    """Not a name, by the guidelines: no capital letter, an address
     or hashtag, digits fused into a word ("CSW67"), generic words only ("Ministry"), or a document,
     event or programme named by its head word ("UN Convention against Corruption")."""
     span = doc[start:end]
-    if not any(c.isupper() for c in span.text) or fold(span.text) in r["stoplist"]:
+    if not any(c.isupper() for c in span.text):
         return True
     if any(t.like_email or t.like_url or t.text.startswith(("#", "@")) or (
             FUSED_DIGITS_RE.search(t.text) and not (groups and label == "ORG" and GROUP_NUMBER_RE.fullmatch(t.text)))
@@ -477,8 +476,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         text = doc[s:t].text
         generic = all(w.is_stop or w.text.casefold() in r["generic"] or w.text in r["org_heads"]
                       for w in doc[s:t] if w.is_alpha)
-        # a town called "University"; GeoNames lists "Google" as a name of Topeka
-        relabel = None if generic or fold(text) in r["stoplist"] or "kb_relabel" in off \
+        # a town called "University" (GeoNames lists "Google" as a name of Topeka: media_names gives it back)
+        relabel = None if generic or "kb_relabel" in off \
             else kb_relabel(text, label, knowledge)
         if relabel is not None:
             label, kb_id = relabel
