@@ -184,6 +184,9 @@ def test_dateline_credits_glued_to_their_brackets_are_tokens_of_their_own():
     assert [t.text for t in nlp("DILI, 10 March (TATOLI)- UNFPA")][-5:] == ["(", "TATOLI", ")", "-", "UNFPA"]
     assert [t.text for t in nlp("Yaounde (National Times)-The West")][-5:] == ["Times", ")", "-", "The", "West"]
     assert [t.text for t in nlp("KATHMANDU, May 4 /CNW/ - More")][-5:] == ["/", "CNW", "/", "-", "More"]
-    # what the English rules split before is split as before
+    # what the English rules split before is split as before, special cases included
     assert [t.text for t in nlp("PAHO/WHO on 12/05/2020 (UNICEF).")] == [
         "PAHO", "/", "WHO", "on", "12/05/2020", "(", "UNICEF", ")", "."]
+    english = spacy.blank("en")
+    text = "Dr. Roe didn't see the U.S. team, e.g. in 5km."
+    assert [t.text for t in nlp(text)] == [t.text for t in english(text)]

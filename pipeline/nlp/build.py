@@ -127,9 +127,12 @@ def split_credit_marks(tokenizer) -> None:
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     d = English.Defaults
+    # each setter reloads the special cases (0.08 s apiece with the English rules): set them with none, then once
+    rules, tokenizer.rules = tokenizer.rules, {}
     tokenizer.infix_finditer = compile_infix_regex(list(d.infixes) + list(CREDIT_INFIXES)).finditer
     tokenizer.prefix_search = compile_prefix_regex(list(d.prefixes) + list(CREDIT_PREFIXES)).search
     tokenizer.suffix_search = compile_suffix_regex(list(d.suffixes) + list(CREDIT_SUFFIXES)).search
+    tokenizer.rules = rules
 
 
 def use_static_vectors(nlp: Language, trained_ner: Path) -> None:
