@@ -267,7 +267,9 @@ def learn_repeated_lines(contents: Iterable[list[str]], min_share: float = confi
 
 def clean_body(lines: list[str], rules: BoilerplateRules, date_text: str | None,
                published: dt.date | None) -> str:
-    """Drop the site's header (donate line, repeated date line) and footer (addresses, phones)."""
+    """Drop the site's header (donate line, the date line repeated under it) and footer (addresses, phones).
+    A date line that opens the body with no header before it is the page's own and stays (guidelines: a page's
+    date line in the body is a date)."""
     lines = [l.rstrip() for l in lines]
     for i, line in enumerate(lines):
         if rules.starts_footer(line):
@@ -275,7 +277,7 @@ def clean_body(lines: list[str], rules: BoilerplateRules, date_text: str | None,
             break
     start = 0
     while start < len(lines) and (rules.is_furniture(lines[start])
-                                  or _is_date_line(lines[start], date_text, published)):
+                                  or (start > 0 and _is_date_line(lines[start], date_text, published))):
         start += 1
     end = len(lines)
     while end > start and rules.is_furniture(lines[end - 1]):

@@ -143,6 +143,16 @@ def test_learned_boilerplate_cleans_another_site():
     assert body == "The story.\nMore story."
 
 
+def test_a_date_line_that_opens_the_body_is_the_pages_own_and_stays():
+    rules = load_boilerplate_rules()
+    body = clean_body(["2 May 2022", "The story."], rules, "2 May 2022", dt.date(2022, 5, 2))
+    assert body == "2 May 2022\nThe story."
+    # under the site's header it is the header's repeat, as in the seed dump
+    body = clean_body(["Donate to the Sustainable Development Goals Fund", "2 May 2022", "The story."], rules,
+                      "2 May 2022", dt.date(2022, 5, 2))
+    assert body == "The story."
+
+
 def test_repeated_line_in_the_middle_is_kept():
     rules = load_boilerplate_rules()
     rules = BoilerplateRules(rules.lines, rules.line_patterns, rules.footer_starts, frozenset({"About the project"}))
