@@ -137,6 +137,10 @@ def test_a_change_from_one_amount_to_another_is_two_figures():
     ("They walked 25 km to the well.", 25, "km"),
     ("The warming must stay below a 1.5-degrees rise.", 1.5, "°C"),
     ("Farmers harvested 300 tonnes of grain.", 300, "tonne"),
+    ("Winds reached 140 miles per hour at landfall.", 140, "mph"),
+    ("Winds reached 230 kmph at landfall.", 230, "km/h"),
+    ("The road runs 30 Kms to the border.", 30, "km"),
+    ("The desert covers 2.7 million square miles in all.", 2_700_000, "square mile"),
 ])
 def test_measures(text, value, unit):
     f = one(text)
