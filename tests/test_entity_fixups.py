@@ -347,3 +347,16 @@ def test_a_single_island_or_a_mountain_is_a_place_without_a_government():
     # a country the knowledge base knows keeps its label; so does a person with one name word
     assert _fixed("aid to the Solomon Islands arrived", (3, 5, "GPE"))[0][1] == "GPE"
     assert _fixed("Island said so", (0, 1, "PERSON")) == [("Island", "PERSON")]
+
+
+def test_an_editors_mark_in_capitals_credits_no_outlet():
+    from spacy.tokens import Span
+    from pipeline.nlp.deep_places import common_name_test
+    from pipeline.nlp.entity_fixups import credit_names
+    doc = nlp("MANILA ( UPDATED ) - The agency said")
+    ents = [Ent(0, 1, "GPE")]
+    common = common_name_test(default_data("deep_place_finder", "rules")["max_word_zipf"])
+    assert credit_names(doc, ents, common) == ents
+    doc = nlp("MANILA ( TATOLI ) - The agency said")
+    assert [(doc[e.start:e.end].text, e.label) for e in credit_names(doc, ents, common)] == [
+        ("MANILA", "GPE"), ("TATOLI", "ORG")]

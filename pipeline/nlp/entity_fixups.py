@@ -529,7 +529,7 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
     if "media_names" not in off:
         out = media_names(doc, out, r["media_names"])
     if "credit_names" not in off:
-        out = credit_names(doc, out)
+        out = credit_names(doc, out, r.get("common_word"))
     return out
 
 
@@ -596,7 +596,7 @@ def _credit_end(doc: Doc, i: int, closer: str) -> int | None:
     return k if k > i and k < len(doc) and doc[k].text == closer and doc[i].text[:1].isupper() else None
 
 
-def credit_names(doc: Doc, ents: list[Ent]) -> list[Ent]:
+def credit_names(doc: Doc, ents: list[Ent], common_word=None) -> list[Ent]:
     """The outlet credited in a dateline or a source line is an organization (guidelines: agencies and
     newspapers are ORG in credits and datelines), whatever its name: "DILI, 10 March 2023 (TATOLI) -",
     "KATHMANDU, May 4, 2015 /CNW/ -", "Source: MFARI". A dateline opens a line with a place the entities
@@ -632,6 +632,8 @@ def credit_names(doc: Doc, ents: list[Ent]) -> list[Ent]:
                 break
     out = list(ents)
     for i, k in found:
+        if common_word is not None and k - i == 1 and doc[i].is_upper and common_word(doc[i].text):
+            continue    # an editor's mark in capitals, "(UPDATED)", "(VIDEO)", credits no outlet
         over = [e for e in out if e.start < k and i < e.end]
         if any(e.fixed or e.kb_id or e.label in ORG_LABELS for e in over):
             continue
@@ -833,11 +835,16 @@ HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "titled_quote",
 @Language.factory("entity_fixups", default_config={
     "disabled": [], "kb": KB_SETTING, "org_rules": rules_setting("rules/entities_org.json"),
     "people_rules": rules_setting("rules/entities_people.json"),
-    "stoplist": rules_setting("rules/entities_stoplist.json"), "demonyms": rules_setting("rules/demonyms.json")})
+    "stoplist": rules_setting("rules/entities_stoplist.json"), "demonyms": rules_setting("rules/demonyms.json"),
+    "places_deep": rules_setting("rules/places_deep.json")})
 def make_entity_fixups(nlp: Language, name: str, disabled: list[str], kb: KnowledgeBase, org_rules: Rules,
-                       people_rules: Rules, stoplist: Rules, demonyms: Rules):
+                       people_rules: Rules, stoplist: Rules, demonyms: Rules, places_deep: Rules):
+    from pipeline.nlp.deep_places import common_name_test
+
     off = switched_off("entity_fixups", disabled, HEURISTICS)
-    r = fixup_rules(org_rules, people_rules, stoplist, demonyms)
+    # the common-word test of the deep places (wordfreq, its `max_word_zipf`): "MANILA (UPDATED) -" credits no one
+    r = dict(fixup_rules(org_rules, people_rules, stoplist, demonyms),
+             common_word=common_name_test(places_deep["max_word_zipf"]))
     kb.alias_table   # built now, not in the first document
 
     def entity_fixups(doc: Doc) -> Doc:
