@@ -116,7 +116,7 @@ def test_month_year(text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("The law was adopted in 2019 after a debate.", ("2019", "2019-01-01", "2019-12-31")),
     ("The Vision 2040 plan sets targets.", ("2040", "2040-01-01", "2040-12-31")),
-    ("Mid-2021 saw the first results.", ("2021", "2021-01-01", "2021-12-31")),
+    ("Mid-2021 saw the first results.", ("Mid-2021", "2021-04-01", "2021-09-30")),   # part of a year: see below
 ])
 def test_bare_years_are_whole_years(text, expected):
     assert text_dates(text) == [expected]
@@ -284,3 +284,15 @@ def test_the_verb_a_date_hangs_on_sets_its_tense(nlp):
     # will visit: a date already past this year is next year's
     assert doc_dates(nlp, "The envoy will visit Port Amsel on 10 January.") == \
         [("10 January", "2024-01-10", "2024-01-10")]
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("The survey ran in late April.", "2019-04-21", "2019-04-30"),
+    ("Funds arrive in early 2025.", "2025-01-01", "2025-03-31"),
+    ("Work resumes in mid-2026.", "2026-04-01", "2026-09-30"),
+    ("Talks opened in early October.", "2019-10-01", "2019-10-10"),
+])
+def test_a_word_naming_part_of_a_month_or_year_narrows_it(text, start, end):
+    got = D.resolve_dates(D.text_candidates(text), dt.date(2019, 10, 22))
+    assert [(g["start"], g["end"]) for g in got] == [(start, end)]
+    assert got[0]["text"].split()[0].lower().startswith(("late", "early", "mid"))

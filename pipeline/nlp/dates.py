@@ -54,6 +54,7 @@ class DateRules:
     ago_numbers: dict
     year_not_after: tuple
     year_not_before: tuple
+    period_parts: dict = None   # "late", "middle of" ... -> early, mid, late
 
 
 @lru_cache(maxsize=None)
@@ -77,6 +78,7 @@ def compile_rules(rules: Rules | None = None) -> DateRules:
         today_event_verbs=verb_forms(d["today_event_verbs"], every_form=True),
         year_not_after=tuple(d["year_not_after"]),
         year_not_before=tuple(d["year_not_before"]),
+        period_parts=dict(d["period_parts"]),
     )
 
 
@@ -393,6 +395,9 @@ def resolve_one(c: dict, published: dt.date | None) -> dict | None:
         if e < s:
             return None
         g = granularity_of(start, bool(c.get("range")))
+        if c.get("part"):
+            s, e = part_of_period(s, e, c["part"], start[1] is not None)
+            g = "range"
     return {"text": c["text"], "start": s.isoformat(), "end": e.isoformat(), "granularity": g,
             "start_char": c["start_char"], "end_char": c["end_char"]}
 
@@ -654,7 +659,34 @@ def text_candidates(text: str, rules: DateRules | None = None, reject=None, keep
             continue
         cands.append(c)
         taken.append((c["start_char"], c["end_char"]))
-    return sorted(cands, key=lambda c: c["start_char"])
+    return sorted(period_parts(text, cands, rules), key=lambda c: c["start_char"])
+
+
+def period_parts(text: str, cands: list[dict], rules: DateRules) -> list[dict]:
+    """A month or a year after a word that names a part of it ("late April", "early 2025") is that part
+    (resolve_one narrows it); the date's text takes the word."""
+    if not rules.period_parts:
+        return cands
+    rx = re.compile(rf"\b({_variants(rules.period_parts)})\s*$", re.I)
+    for c in cands:
+        if c.get("kind", "abs") != "abs" or c.get("range") or c["start"][2] is not None:
+            continue
+        m = rx.search(text[max(0, c["start_char"] - 16):c["start_char"]])
+        if m:
+            c["part"] = rules.period_parts[re.sub(r"\s+", " ", m.group(1).lower())]
+            c["start_char"] -= len(m.group(0))
+            c["text"] = text[c["start_char"]:c["end_char"]]
+    return cands
+
+
+def part_of_period(s: dt.date, e: dt.date, part: str, month: bool) -> tuple[dt.date, dt.date]:
+    """The days of `part` (early, mid, late: thirds of a month, the first, middle two and last quarters of a year)
+    of the month or the year s..e."""
+    if month:
+        first = {"early": 0, "mid": 10, "late": 20}[part]
+        return s + dt.timedelta(days=first), (e if part == "late" else s + dt.timedelta(days=first + 9))
+    months = {"early": (1, 3), "mid": (4, 9), "late": (10, 12)}[part]
+    return dt.date(s.year, months[0], 1), ymd_bounds([s.year, months[1], None])[1]
 
 
 # --------------------------------------------------------------------------------------------
