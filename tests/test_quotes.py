@@ -303,6 +303,13 @@ def test_a_title_as_subject_is_the_person_given_that_title_or_a_post_at_that_bod
     assert speakers_in(full_nlp(text)) == ["Henrietta Fore"]
 
 
+def test_a_title_after_a_quote_of_two_sentences_is_the_person_given_it_its_head_a_conjunct(full_nlp):
+    text = ("In Rura the Resident and Humanitarian Coordinator Omar Vale visited the camp. Thousands live there.\n\n"
+            "“Then we start another phase. It will take years” added the UN Resident and Humanitarian Coordinator "
+            "in Rura.")
+    assert speakers_in(full_nlp(text)) == ["Omar Vale"]
+
+
 def test_a_straight_mark_after_a_space_closes_before_a_comma():
     text = ('Minister Teodor Vasko welcomed him. "Ruritania is known for its rivers and its forests ", stated '
             'Lena Marsh at a press conference.')

@@ -520,6 +520,8 @@ def per_paragraph(rec: dict, text: str, q: QuoteSpan) -> list[dict]:
 def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict], before: int) -> tuple[int, int] | None:
     """"the Minister", "the UNICEF chief", "the Under-Secretary-General of the United Nations": the person last
     given a title with that head word, or a post at the body the title names."""
+    # "the UN Resident and Humanitarian Coordinator": the parse heads the phrase with "Resident", a conjunct has the head
+    subj = next((t for t in (subj, *subj.conjuncts) if is_head(t.text, lex)), subj)
     # spaCy splits "Under-Secretary-General" into five tokens; the title lists and the roles' words keep it one
     words = words_of(doc, lex)
     w = words[_first_at(words, subj.idx + 1) - 1]
@@ -559,8 +561,10 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
     sent = doc.char_span(start, end, alignment_mode="expand")
     if sent is None:
         return None
-    sent, inside, text = sent[0].sent, range(start, end), doc_text(doc)
-    for verb in sent:   # in the quote's paragraph: a parsed sentence may run on into the next line
+    inside, text = range(start, end), doc_text(doc)
+    # the sentence the quote opens and the one it closes in ("“... phase. ...” added the Coordinator")
+    sents = [sent[0].sent] + ([sent[-1].sent] if sent[-1].sent != sent[0].sent else [])
+    for verb in (t for s in sents for t in s):   # in the quote's paragraph: a sentence may run on into the next line
         if verb.lower_ not in qlex.cue_verbs or verb.idx in inside or "\n" in text[min(verb.idx, end):
                                                                                   max(verb.idx, start)]:
             continue
