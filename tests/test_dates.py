@@ -296,3 +296,12 @@ def test_a_word_naming_part_of_a_month_or_year_narrows_it(text, start, end):
     got = D.resolve_dates(D.text_candidates(text), dt.date(2019, 10, 22))
     assert [(g["start"], g["end"]) for g in got] == [(start, end)]
     assert got[0]["text"].split()[0].lower().startswith(("late", "early", "mid"))
+
+
+def test_a_numeric_date_read_either_way_is_the_article_date_when_one_reading_is():
+    cands = D.text_candidates("NEW YORK, 9/7/2021 - The council met.")
+    assert [(g["start"]) for g in D.resolve_dates(cands, dt.date(2021, 9, 7))] == ["2021-09-07"]
+    # otherwise the day comes first, as before
+    cands = D.text_candidates("NEW YORK, 9/7/2021 - The council met.")
+    assert [(g["start"]) for g in D.resolve_dates(cands, dt.date(2021, 7, 20))] == ["2021-07-09"]
+    assert [(g["start"]) for g in D.resolve_dates(cands, None)] == ["2021-07-09"]

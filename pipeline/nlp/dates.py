@@ -372,6 +372,8 @@ def resolve_one(c: dict, published: dt.date | None) -> dict | None:
             g = "day"
     else:
         start, end = list(c["start"]), list(c["end"])
+        if c.get("us_order") and published is not None and dt.date(*c["us_order"]) == published:
+            start = end = list(c["us_order"])   # a dateline that is the article's own date in the US order
         if start[0] is None:
             if published is None:
                 return None
@@ -517,7 +519,10 @@ def match_to_candidate(name: str, m: re.Match, text: str, rules: DateRules) -> d
         a, _sep, b, y = g
         d, mo = numeric_day_month(int(a), int(b))
         ymd = [int(y), mo, d]
-        return _abs(text, s, e, ymd, list(ymd), False)
+        c = _abs(text, s, e, ymd, list(ymd), False)
+        if c is not None and d != mo and d <= 12 and mo <= 12:
+            c["us_order"] = [int(y), d, mo]     # "9/7/2021" read month first, for the article date to decide
+        return c
     if name == "year_range":
         y1, sep, y2 = g
         if sep.strip() == "and" and not _between_ok(text, m, "and"):
