@@ -1,4 +1,4 @@
-"""Switches off each heuristic and each rule component in turn and scores dev_world (the whole pipeline).
+"""Switches off each heuristic (entities, roles) and each rule component in turn and scores a set (whole pipeline).
 
     python scripts/ablate.py [--set dev_world] [--output data/processed/ablation.json] [--lists]
 
@@ -24,6 +24,7 @@ from pipeline.nlp.abbreviations import HEURISTICS as ABBREVIATION_HEURISTICS  # 
 from pipeline.nlp.deep_places import CUES  # noqa: E402
 from pipeline.nlp.entity_fixups import HEURISTICS  # noqa: E402
 from pipeline.nlp.people import HEURISTICS as PEOPLE_HEURISTICS  # noqa: E402
+from pipeline.nlp.roles import ROLE_HEURISTICS  # noqa: E402
 from pipeline.records import ENTITY_LABELS  # noqa: E402
 
 RULE_COMPONENTS = ("un_agencies", "places", "line_breaks", "entity_fixups", "deep_places", "abbreviations", "people")
@@ -69,6 +70,8 @@ def variants(lists: bool = False):
         yield f"abbreviations.{h}", None, {"abbreviations": {"disabled": [h]}}
     for h in PEOPLE_HEURISTICS:
         yield f"people.{h}", None, {"people": {"disabled": [h]}}
+    for h in ROLE_HEURISTICS:
+        yield f"roles.{h}", None, {"roles": {"disabled": [h]}}
     names = tuple(c[0] for c in build.CUSTOM_COMPONENTS)
     for c in RULE_COMPONENTS:
         off = {c, "line_breaks_done"} if c == "line_breaks" else {c}

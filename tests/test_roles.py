@@ -667,3 +667,24 @@ def test_a_capitalised_phrase_the_parse_puts_in_apposition_is_a_title_whatever_i
     # without the apposition arc it is no title: the head is in no list
     doc = make_doc(text)
     assert find_roles(doc, ents_of(text, ("Tom Reed", "PERSON"))) == []
+
+
+def test_each_role_heuristic_is_switched_off_by_the_components_config():
+    from spacy.tokens import Doc
+    words = ["Members", "included", "Tom", "Reed", ",", "Strategic", "Planner", ";", "and", "others", "."]
+    heads = [1, 1, 3, 0, 3, 6, 3, 1, 1, 1, 1]
+    deps = ["nsubj", "ROOT", "compound", "dobj", "punct", "amod", "appos", "punct", "cc", "conj", "punct"]
+    pos = ["NOUN", "VERB", "PROPN", "PROPN", "PUNCT", "ADJ", "PROPN", "PUNCT", "CCONJ", "NOUN", "PUNCT"]
+    spaces = [True, True, True, False, True, True, False, True, True, False, False]
+
+    def titles(disabled):
+        nlp = spacy.blank("en")
+        roles = nlp.add_pipe("role_extractor", config={"disabled": disabled})
+        doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+        doc.ents = [Span(doc, 2, 4, label="PERSON")]
+        return [r["title"] for r in roles(doc)._.roles]
+
+    assert titles([]) == ["Strategic Planner"]
+    assert titles(["apposed_titles"]) == []
+    with pytest.raises(ValueError):
+        titles(["no_such_heuristic"])

@@ -25,7 +25,7 @@ from typing import NamedTuple, Sequence
 from spacy.language import Language
 
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
-from pipeline.nlp.data import Rules, default_data, rules_setting, verb_forms, word_lists
+from pipeline.nlp.data import Rules, default_data, rules_setting, switched_off, verb_forms, word_lists
 from pipeline.nlp.extensions import doc_text, once_per_doc, token_texts
 
 PRONOUNS = frozenset({"he", "his", "her"})   # "HE", "His Excellency": honorifics only before another (is_honorific)
@@ -58,6 +58,7 @@ ROLE_DATA = {"words": rules_setting("rules/roles.json"), "people": rules_setting
 @lru_cache(maxsize=None)
 def lexicon(words: Rules, people: Rules, demonyms: Rules, orgs: Rules) -> Lexicon:
     lex = word_lists(words)
+    lex.off = frozenset()   # heuristics switched off (ROLE_HEURISTICS; the factory's `disabled`)
     lex.unit_nouns = frozenset(w.casefold() for w in orgs["org_unit_heads"])   # "the UN rights office spokesperson"
     # the last word of a whole organization's name; a unit that stays in a title ("Head of Field Unit") is none
     lex.org_heads = frozenset(orgs["org_unit_heads"]) - {w.capitalize() for w in lex.title_complements} \
@@ -203,7 +204,8 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                     words[first - 1].text == "/" and first > lo + 1 and getattr(wents[first - 2], "label", 0) == label)):
                 first, cur = first - 1, wents[first - 2] if wents[first - 1] is None else cur
             before = wents[first - 1] if first - 1 >= lo else None
-            if label in ORG_LABELS and before and before.label in ORG_LABELS and words[first - 1].lower_.endswith((
+            if "owner_fields" not in lex.off and label in ORG_LABELS and before and before.label in ORG_LABELS and \
+                    words[first - 1].lower_.endswith((
                     "'s", "\u2019s")) and words[j].text not in lex.org_heads and words[j].lower_ not in lex.unit_nouns:
                 # no body between an owner and its post: a field the entities took for one ("UNDP's Public Security
                 # Coordination Specialist")
@@ -227,7 +229,8 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                                                          or is_head(words[j - 1].text, lex))):
                 break
         elif not is_alpha_word(w) or (w.lower_ in lex.stop_words and not (is_cap(w) and w.lower_ in lex.modifiers)) \
-                or w.lower_ in lex.complement_prepositions or (w.lower_ in lex.unit_nouns and not is_cap(w) and any(
+                or w.lower_ in lex.complement_prepositions or (
+                    "office_words" not in lex.off and w.lower_ in lex.unit_nouns and not is_cap(w) and any(
                     getattr(wents[x], "label", 0) in ORG_LABELS for x in range(max(lo, j - 4), j))) \
                 or is_honorific(w, lex) or (w.pos_ in ("VERB", "ADV") and w.lower_ not in lex.modifiers) \
                 or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
@@ -377,7 +380,8 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
                 words[title_end_w].lower_.endswith("minister") or words[j - 1].lower_ == "the") else None
             if named is not None:
                 org = named
-            elif not closed and not (len(run) > 1 and all(is_cap(w) for w in run) and run[-1].text in lex.org_heads
+            elif not closed and not ("named_orgs_close" not in lex.off and len(run) > 1 and all(is_cap(w) for w in run)
+                                     and run[-1].text in lex.org_heads
                                      and any(w.lower_ not in lex.modifiers for w in run[:-1])):
                 # no ministry named as an entity: the title is kept whole ("Minister of Health"); the proper name
                 # of an organization the entities missed is not ("Head of Harikar Organisation"), a unit's
@@ -406,7 +410,7 @@ def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
     """A post the knowledge base knows as the body it heads ("the UN High Commissioner for Refugees" is UNHCR): the
     title is the head words inside the organization entity at word i, with their modifiers, the body its org."""
     e = wents[i] if 0 <= i < len(words) else None
-    if e is None or e.label not in ORG_LABELS:
+    if e is None or e.label not in ORG_LABELS or "posts_as_bodies" in lex.off:
         return None
     a, b = i, i
     while a > 0 and wents[a - 1] == e:
@@ -497,7 +501,7 @@ def heads_an_organization(words, wents, h: int, lex: Lexicon, apposition: bool =
 def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
     """A word that is a title only in context ("head", "chief") is one after an organization, its possessive or
     lower-case words between: "IOM chief of mission", "the WHO's country head of office", "UN aid chief"."""
-    if words[h].lower_ not in lex.ambiguous_heads:
+    if words[h].lower_ not in lex.ambiguous_heads or "owned_posts" in lex.off:
         return False
     i = h - 1
     while i >= lo and not wents[i] and is_alpha_word(words[i]) and not is_cap(words[i]) \
@@ -568,7 +572,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                 break
             if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
                 break
-        if found is None and first:
+        if found is None and first and "apposed_titles" not in lex.off:
             found = apposed_title_head(words, wents, k, p_last)
         if found is None:
             break
@@ -672,11 +676,12 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
     lex = lex or default_lexicon()
     text = doc_text(doc)
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
-    words = without_acronym_asides(words_of(doc, lex))
+    words = words_of(doc, lex)
+    words = words if "acronym_asides" in lex.off else without_acronym_asides(words)
     wents = word_entities(words, ents)
     last_word = {e: i for i, e in enumerate(wents) if e}
     first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e}
-    org_by_name = org_finder(text, ents)
+    org_by_name = None if "named_complements" in lex.off else org_finder(text, ents)
     ministries = [e for e in ents if e.label == "ORG" and "ministry" in text[e.start:e.end].casefold()]
     roles, seen = [], set()
     for ent in ents:
@@ -697,7 +702,8 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
             starts = [ent.start, parse.title_start, words[parse.first_word].idx]
             ends = [ent.end, parse.title_end, end_of(words[max(parse.end_word - 1, 0)])]
             for title in split_title(phrase, lex):
-                title, title_org = minister_of_named_ministry(title, org, ministries, text)
+                title, title_org = (title, org) if "ministry_ranks" in lex.off else \
+                    minister_of_named_ministry(title, org, ministries, text)
                 key = (ent.start, title.casefold())
                 if key in seen:
                     continue
@@ -715,9 +721,16 @@ def doc_entities(doc) -> list[Ent]:
     return [Ent(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
 
-@Language.factory("role_extractor", default_config=ROLE_DATA)
-def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, orgs: Rules):
+# Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
+ROLE_HEURISTICS = ("posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
+                   "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
+
+
+@Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": []})
+def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, orgs: Rules, disabled: list[str]):
     lex = lexicon(words, people, demonyms, orgs)
+    if disabled:
+        lex = SimpleNamespace(**{**vars(lex), "off": switched_off("role_extractor", disabled, ROLE_HEURISTICS)})
 
     def role_extractor(doc):
         doc._.roles = find_roles(doc, doc_entities(doc), lex)
