@@ -54,7 +54,7 @@ class DateRules:
     ago_numbers: dict
     year_not_after: tuple
     year_not_before: tuple
-    period_parts: dict = None   # "late", "middle of" ... -> early, mid, late
+    period_parts: dict       # "late", "middle of" ... -> early, mid, late
 
 
 @lru_cache(maxsize=None)
@@ -106,6 +106,7 @@ class DatePatterns:
     month_cue: re.Pattern             # a word before a bare month that makes it a date ("in March")
     year_blocked_before: re.Pattern   # an amount's currency in front: "USD 2000"
     year_blocked_after: re.Pattern    # an amount's unit behind: "2000 tenge", "2000 per cent"
+    period_part: re.Pattern           # a word before a month or a year that names a part of it: "late April"
 
 
 @lru_cache(maxsize=4)
@@ -156,6 +157,7 @@ def compile_patterns(rules: DateRules) -> DatePatterns:
         year_blocked_after=re.compile(
             r"^\s*(?:" + "|".join(re.escape(w) for w in sorted(rules.year_not_before, key=len, reverse=True))
             + r")(?![A-Za-z])", re.I),
+        period_part=re.compile(rf"\b({_variants(rules.period_parts)})\s*$", re.I),
     )
 
 
@@ -670,9 +672,9 @@ def text_candidates(text: str, rules: DateRules | None = None, reject=None, keep
 def period_parts(text: str, cands: list[dict], rules: DateRules) -> list[dict]:
     """A month or a year after a word that names a part of it ("late April", "early 2025") is that part
     (resolve_one narrows it); the date's text takes the word."""
-    if not rules.period_parts:
+    if not rules.period_parts:   # an empty list would match everywhere
         return cands
-    rx = re.compile(rf"\b({_variants(rules.period_parts)})\s*$", re.I)
+    rx = compile_patterns(rules).period_part
     for c in cands:
         if c.get("kind", "abs") != "abs" or c.get("range") or c["start"][2] is not None:
             continue

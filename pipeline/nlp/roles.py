@@ -549,9 +549,9 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                                                               "who", "is", "was") or (
                 words[k].pos_ == "ADJ" and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
-        post = post_named_as_body(words, wents, k, lex)
+        post = post_named_as_body(words, wents, k, lex) if first else None
         nxt = words[post.end_word] if post is not None and post.end_word < n else None
-        if post is not None and first and wents[k].start == words[k].idx and not (nxt is not None and (
+        if post is not None and wents[k].start == words[k].idx and not (nxt is not None and (
                 is_cap(nxt) or nxt.lower_ in lex.modifiers or is_head(nxt.text, lex))):   # not "UNHCR deputy head"
             out.append(post)
             k = post.end_word
