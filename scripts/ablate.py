@@ -24,6 +24,7 @@ from pipeline.nlp.abbreviations import HEURISTICS as ABBREVIATION_HEURISTICS  # 
 from pipeline.nlp.deep_places import CUES  # noqa: E402
 from pipeline.nlp.entity_fixups import HEURISTICS  # noqa: E402
 from pipeline.nlp.people import HEURISTICS as PEOPLE_HEURISTICS  # noqa: E402
+from pipeline.nlp.quotes import QUOTE_HEURISTICS  # noqa: E402
 from pipeline.nlp.roles import ROLE_HEURISTICS  # noqa: E402
 from pipeline.records import ENTITY_LABELS  # noqa: E402
 
@@ -72,6 +73,8 @@ def variants(lists: bool = False):
         yield f"people.{h}", None, {"people": {"disabled": [h]}}
     for h in ROLE_HEURISTICS:
         yield f"roles.{h}", None, {"roles": {"disabled": [h]}}
+    for h in QUOTE_HEURISTICS:
+        yield f"quotes.{h}", None, {"quotes": {"disabled": [h]}}
     names = tuple(c[0] for c in build.CUSTOM_COMPONENTS)
     for c in RULE_COMPONENTS:
         off = {c, "line_breaks_done"} if c == "line_breaks" else {c}

@@ -482,3 +482,16 @@ def test_an_unattributed_quote_is_of_the_person_reported_speaking_since_the_last
                    "Tom Hale, the coordinator of the national commission, visited the camps on Monday.\n"
                    "“They are taught new skills over a period of several months before they go back home.”")
     assert speakers_in(doc) == ["Jane Roe", "Jane Roe"]
+
+
+def test_a_pronoun_after_a_title_subject_is_the_person_given_that_title():
+    """Written for the test: "she" follows a sentence whose subject is "The UNDP Resident Representative", not a name;
+    the last person named (Tom Hale, the object) is not the one she refers to. Switched off, it is."""
+    from pipeline.nlp.build import build_nlp
+
+    text = ("UNDP Resident Representative Ola Berg met Tom Hale in Veloria on Monday.\n"
+            "The UNDP Resident Representative then commended the Government through Minister Hale for its data.\n"
+            "“We will keep supporting the census,” she noted.")
+    assert speakers_in(build_nlp()(text)) == ["Ola Berg"]
+    off = build_nlp(settings={"quotes": {"disabled": ["titled_subjects"]}})
+    assert speakers_in(off(text)) == ["Hale"]

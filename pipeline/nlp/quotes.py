@@ -27,7 +27,7 @@ from spacy.language import Language
 
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.extensions import doc_text, span_key
-from pipeline.nlp.data import Rules, default_data, rules_setting, word_lists
+from pipeline.nlp.data import Rules, default_data, rules_setting, switched_off, word_lists
 from pipeline.nlp.roles import (ENTITY_LABELS, ORG_LABELS, ROLE_DATA, Ent, Lexicon, default_lexicon, doc_entities,
                                 end_of, is_head, is_honorific, lexicon, word_entities, words_of)
 
@@ -45,8 +45,9 @@ SENT_END = frozenset({".", "!", "?"})
 QuoteLexicon = SimpleNamespace
 
 
-def quote_lexicon(quote_words: Rules, lex: Lexicon) -> QuoteLexicon:   # cue verbs: form -> lemma, for cue_particles
-    return SimpleNamespace(**vars(word_lists(quote_words)), cue_verbs=lex.speech_verbs)
+def quote_lexicon(quote_words: Rules, lex: Lexicon, off: frozenset = frozenset()) -> QuoteLexicon:
+    """`off`: heuristics switched off (QUOTE_HEURISTICS); cue verbs: form -> lemma, for cue_particles."""
+    return SimpleNamespace(**vars(word_lists(quote_words)), cue_verbs=lex.speech_verbs, off=off)
 
 
 @lru_cache(maxsize=1)
@@ -313,14 +314,14 @@ def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[in
     for e in reversed(ents):
         if e.label not in labels or e.start < since or e.end > pos or any(s <= e.start < t for s, t in quoted):
             continue
-        known, sent, subject, _ = facts.get(e, (None, None, False, False))
+        known, sent, subject, _, person = facts.get(e, (None, None, False, False, e))
         if gender and known and known != gender:
             continue
         if first is not None and sent != first[1]:
             break
-        first = first or (e, sent)
+        first = first or (person, sent)
         if subject or sent is None:
-            return e.start, e.end
+            return person.start, person.end
     return (first[0].start, first[0].end) if first else (None, None)
 
 
@@ -342,7 +343,29 @@ def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> 
     parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, e.root.dep_ in ("nsubj", "nsubjpass"),
                                                          e.root.dep_ == "nsubj" and e.root.head.lower_ in qlex.cue_verbs)
               for e in doc.ents if e.label_ == "PERSON"} if doc.has_annotation("DEP") else {}
-    return {e: (known.get(s), *parsed.get(e, (None, False, False))) for e, s in surname.items()}
+    return {e: (known.get(s), *parsed.get(e, (None, False, False)), e) for e, s in surname.items()}
+
+
+def titled_subjects(doc, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict], facts: dict) -> list[Ent]:
+    """Subjects that are a title ("The UNFPA Resident Representative then commended ...") as mentions of the person
+    the article gave that title before (`_person_by_title`), so that a pronoun after them ("..., she noted") finds
+    that person; their facts (added to `facts`) are the person's gender and the subject's sentence."""
+    if not roles or not doc.has_annotation("DEP"):
+        return []
+    out = []
+    for subj in doc:
+        if subj.dep_ not in ("nsubj", "nsubjpass") or subj.pos_ not in ("NOUN", "PROPN") or any(
+                t.ent_type_ == "PERSON" for t in (*doc[subj.left_edge.i:subj.i + 1], *subj.children) if t.i >= subj.i
+                or t.dep_ != "relcl"):
+            continue   # a title with its person named ("Country Representative of X, Jane Roe, said")
+        span = _person_by_title(doc, subj, lex, qlex, roles, subj.idx)
+        if span is not None:
+            person = Ent(*span, "PERSON")
+            mention = Ent(subj.left_edge.idx, end_of(subj), "PERSON")
+            facts[mention] = (facts.get(person, (None,))[0], subj.sent.start_char, True,
+                              subj.dep_ == "nsubj" and subj.head.lower_ in qlex.cue_verbs, person)
+            out.append(mention)
+    return out
 
 
 def person_speaking_since(pos: int, since: int, ents: Sequence[Ent], quoted, facts: dict) -> tuple:
@@ -351,7 +374,7 @@ def person_speaking_since(pos: int, since: int, ents: Sequence[Ent], quoted, fac
     for e in reversed(ents):
         if e.label == "PERSON" and since <= e.start and e.end <= pos and facts.get(e, (None,) * 4)[3] \
                 and not any(s <= e.start < t for s, t in quoted):
-            return e.start, e.end
+            return facts[e][4].start, facts[e][4].end
     return None, None
 
 
@@ -454,6 +477,8 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
     paras = paragraphs(text)
     para_starts = [p[0] for p in paras]
     facts = _person_facts(doc, words, wents, qlex)
+    if "titled_subjects" not in qlex.off:   # a pronoun resolves to a title subject's person as to a name
+        ents = sorted(ents + titled_subjects(doc, lex, qlex, roles, facts))
     spans = find_quote_spans(text)
     quoted = [seg for q in spans for seg in q.segments]
 
@@ -588,10 +613,16 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
     return None
 
 
-@Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json")})
-def make_quote_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, orgs: Rules, quote_words: Rules):
+# Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
+QUOTE_HEURISTICS = ("titled_subjects",)
+
+
+@Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json"),
+                                                     "disabled": []})
+def make_quote_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, orgs: Rules, quote_words: Rules,
+                         disabled: list[str]):
     lex = lexicon(words, people, demonyms, orgs)
-    qlex = quote_lexicon(quote_words, lex)
+    qlex = quote_lexicon(quote_words, lex, switched_off("quote_extractor", disabled, QUOTE_HEURISTICS))
 
     def quote_extractor(doc):
         # a name used as a modifier ("Al-Shabaab fighters", "the Guterres plan") is what the text is about
