@@ -688,3 +688,20 @@ def test_each_role_heuristic_is_switched_off_by_the_components_config():
     assert titles(["apposed_titles"]) == []
     with pytest.raises(ValueError):
         titles(["no_such_heuristic"])
+
+
+def test_a_one_word_title_repeating_a_longer_title_of_the_same_person_is_dropped():
+    from pipeline.nlp.roles import without_bare_repeats
+
+    text = "the State minister for Relief, Mr Musa Ecweru, spoke. Minister Ecweru warned. Minister Lena Marsh agreed."
+
+    def role(person, title):
+        start = text.index(person)
+        return {"person_start": start, "person_end": start + len(person), "title": title}
+
+    roles = [role("Musa Ecweru", "State minister for Relief"), role("Ecweru warned", "Minister"),
+             role("Lena Marsh", "Minister")]
+    roles[1]["person_end"] = roles[1]["person_start"] + len("Ecweru")
+    # the same surname's longer title has the word; another person's bare title stays
+    assert [r["title"] for r in without_bare_repeats(roles, text)] == ["State minister for Relief", "Minister"]
+    assert without_bare_repeats(roles, text)[1]["person_start"] == text.index("Lena Marsh")

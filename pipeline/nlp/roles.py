@@ -714,7 +714,18 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
                               "place_start": place[0] if place else None, "place_end": place[1] if place else None,
                               "start_char": min(starts), "end_char": max(ends)})
     roles.sort(key=lambda r: (r["start_char"], r["person_start"]))
-    return roles
+    return roles if "bare_repeats" in lex.off else without_bare_repeats(roles, text)
+
+
+def without_bare_repeats(roles: list[dict], text: str) -> list[dict]:
+    """A title of one word that repeats a word of a longer title of the same person (the same surname) is that post
+    named again ("the State minister for Relief ..., Mr Musa Ecweru" then "Minister Ecweru"), not a second role."""
+    def surname(r):
+        return text[r["person_start"]:r["person_end"]].split()[-1].casefold()
+    words = {}
+    for r in roles:
+        words.setdefault(surname(r), set()).update(w for w in r["title"].casefold().split() if len(r["title"].split()) > 1)
+    return [r for r in roles if " " in r["title"] or r["title"].casefold() not in words[surname(r)]]
 
 
 def doc_entities(doc) -> list[Ent]:
@@ -722,7 +733,7 @@ def doc_entities(doc) -> list[Ent]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-ROLE_HEURISTICS = ("posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
+ROLE_HEURISTICS = ("bare_repeats", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
                    "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
