@@ -705,3 +705,26 @@ def test_a_one_word_title_repeating_a_longer_title_of_the_same_person_is_dropped
     # the same surname's longer title has the word; another person's bare title stays
     assert [r["title"] for r in without_bare_repeats(roles, text)] == ["State minister for Relief", "Minister"]
     assert without_bare_repeats(roles, text)[1]["person_start"] == text.index("Lena Marsh")
+
+
+def test_an_infinitive_after_a_title_is_no_complement():
+    text = "Lena Marsh, the Secretary-General to visit Veloria most often, arrived."
+    doc = make_doc(text)
+    for t in doc:
+        t.tag_ = "VB" if t.text == "visit" else t.tag_
+    ents = char_ents(text, ("Lena Marsh", "PERSON"), ("Veloria", "GPE"))
+    assert [r["title"] for r in find_roles(doc, ents)] == ["Secretary-General"]
+
+
+def test_a_date_ends_a_title_complement():
+    text = "Lena Marsh, the Deputy High Commissioner on 23 August, said the camps were full."
+    doc = make_doc(text)
+    doc.ents = [doc.char_span(text.index("23"), text.index("23") + 9, label="DATE")]
+    ents = char_ents(text, ("Lena Marsh", "PERSON"))
+    assert [r["title"] for r in find_roles(doc, ents)] == ["Deputy High Commissioner"]
+
+
+def test_a_word_of_when_is_not_part_of_the_title():
+    text = "He met the new representative of UNHCR in Veloria, Omar Vale, on Monday."
+    ents = char_ents(text, ("UNHCR", "UN_AGENCY"), ("Veloria", "GPE"), ("Omar Vale", "PERSON"))
+    assert [r["title"] for r in find_roles(make_doc(text), ents)] == ["representative"]

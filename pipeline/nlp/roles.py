@@ -265,8 +265,9 @@ def _complement_run(words, wents, j, hi, lex) -> int:
     n_lower = 0
     while k < hi and not wents[k]:
         w = words[k]
-        if is_stop(w) or is_honorific(w, lex) or (w.pos_ == "VERB" and w.tag_ in ("VBD", "VBZ", "VBP")):
-            break   # a finite verb ends the phrase: "..., Emergency Relief Coordinator visits IDP families"
+        if is_stop(w) or is_honorific(w, lex) or (w.pos_ == "VERB" and w.tag_ in ("VBD", "VBZ", "VBP")) or \
+                w.ent_type_ in ("DATE", "TIME"):
+            break   # a finite verb or a date ends the phrase: "..., Emergency Relief Coordinator visits IDP families"
         if w.lower_ in lex.complement_prepositions and k > j:
             break
         if is_alpha_word(w):
@@ -320,8 +321,8 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
                 org_by_name=None) -> TitleParse:
     """The title whose (first) head word is `head_i`, with its org and place; `lo`/`hi` bound the words."""
     t_first, phrase_first, org, place, demonym = _left_modifiers(words, wents, head_i, lo, lex, allow_lower_modifiers)
-    # a title never starts with an article
-    while t_first < head_i and words[t_first].lower_ in ("the", "a", "an"):
+    # a title never starts with an article or a word of when ("the new representative")
+    while t_first < head_i and (words[t_first].lower_ in ("the", "a", "an") or words[t_first].text in lex.time_words):
         t_first += 1
     title_end_w = _np_right(words, wents, head_i, hi, lex)
     closed = False
@@ -329,8 +330,8 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
     k = title_end_w + 1
     while k < hi:
         w = words[k]
-        if w.lower_ not in lex.complement_prepositions:
-            break
+        if w.lower_ not in lex.complement_prepositions or (k + 1 < hi and words[k + 1].tag_ == "VB"):
+            break   # not "the third secretary-general to visit the country"
         j = k + 1
         while j < hi and words[j].lower_ in ("the", "a", "an"):
             j += 1
@@ -545,8 +546,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
         else:
             break
         # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
-        while k < n and not wents[k] and (words[k].lower_ in ("the", "a", "an", "its", "new", "current", "then", "also",
-                                                              "who", "is", "was") or (
+        while k < n and not wents[k] and (words[k].lower_ in ("the", "a", "an", "its", "also", "who", "is", "was")
+                                          or words[k].text in lex.time_words or (
                 words[k].pos_ == "ADJ" and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
         post = post_named_as_body(words, wents, k, lex) if first else None
