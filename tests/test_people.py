@@ -84,3 +84,13 @@ def test_a_title_the_model_glued_to_an_organization_is_cut_off_before_the_person
     doc = nlp("Bahrain's Foreign Ministry Undersecretary for Political Affairs headed it")
     doc.ents = [Span(doc, 2, 8, "ORG")]
     assert title_inside_org(doc, doc.ents[0], R) is None
+
+
+def test_a_title_before_capitalised_words_of_a_headline_names_only_a_person_of_the_body(ents_of):
+    """Written for the test: in a title-case headline every word is capitalised, so "Official Speaks Highly" is
+    no name; the headline's "Ambassador Rugwal" is one, the body naming her."""
+    ents = ents_of("UN Official Speaks Highly of Veloria's Development Plans\n"
+                   "Ambassador Rugwal Presents Her Credentials to the Secretary-General\n"
+                   "The Permanent Representative of Veloria, Ambassador Lena Rugwal, met the officials on Monday.")
+    assert not any(l == "PERSON" and ("Speaks" in t or "Presents" in t) for t, l in ents)
+    assert ("Lena Rugwal", "PERSON") in ents

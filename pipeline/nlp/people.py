@@ -151,6 +151,7 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
     covered = token_owners(ents)
     found = []
     candidates = [t.i for t in doc if (t.is_title or t.is_upper) and t.is_alpha]
+    headlines = title_case_lines(doc)
     i = 0
     for c in candidates:
         if c < i:
@@ -181,13 +182,35 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
         # alone ("National", "Regional", "Health": "National Health [Information System]")
         prefix = prev is not None and prev.text in r["prefix_titles"] and (
             "title_phrase_parts" in off or prev.text in r["honorifics"] or prev.text.casefold() in r["role_heads"])
-        evidence = (
-            (nxt is not None and nxt.text == "," and title_phrase_follows(doc, end + 1, r, ent_at))
-            or prefix)
-        if evidence:
+        apposed = nxt is not None and nxt.text == "," and title_phrase_follows(doc, end + 1, r, ent_at)
+        if prefix and not apposed and "headline_names" not in off and any(a <= i < b for a, b in headlines) and any(
+                t.lower_ not in body_names(doc, ents, headlines) for t in doc[i:end] if t.is_alpha):
+            i = end     # "UN Official Speaks Highly", "Ambassador Rugwabiza Presents Credentials Letter"
+            continue
+        if apposed or prefix:
             found.append((i, end))
         i = end
     return found
+
+
+def title_case_lines(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of the lines written in title case, where a capital says nothing of a name: three or more
+    words of four letters or more that are no function words, every one capitalised."""
+    out, start = [], 0
+    for i, t in enumerate(doc):
+        if "\n" in t.whitespace_ or "\n" in t.text or i == len(doc) - 1:
+            words = [w for w in doc[start:i + 1] if w.is_alpha and len(w) > 3 and not w.is_stop]
+            if len(words) >= 3 and all(w.text[0].isupper() for w in words):
+                out.append((start, i + 1))
+            start = i + 1
+    return out
+
+
+def body_names(doc: Doc, ents: list[Span], headlines: list[tuple[int, int]]) -> frozenset[str]:
+    """(headline_names) Lower-case words of the persons named outside title-case lines: in a headline, a title
+    before capitalised words is evidence of a person only when the body names a person with those words."""
+    return frozenset(t.lower_ for e in ents if e.label_ == "PERSON" and not any(a <= e.start < b for a, b in headlines)
+                     for t in e)
 
 
 def last_word(span: Span) -> tuple[int, int]:
@@ -374,7 +397,7 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("person_words", "title_phrase_parts", "titles_out_of_orgs")
+HEURISTICS = ("person_words", "title_phrase_parts", "titles_out_of_orgs", "headline_names")
 
 
 @Language.factory("person_appositions", default_config={
