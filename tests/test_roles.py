@@ -728,3 +728,23 @@ def test_a_word_of_when_is_not_part_of_the_title():
     text = "He met the new representative of UNHCR in Veloria, Omar Vale, on Monday."
     ents = char_ents(text, ("UNHCR", "UN_AGENCY"), ("Veloria", "GPE"), ("Omar Vale", "PERSON"))
     assert [r["title"] for r in find_roles(make_doc(text), ents)] == ["representative"]
+
+
+def test_two_posts_joined_by_a_comma_before_a_name_are_two_roles():
+    text = "He met Veloria's Senior Minister, Minister of Foreign Affairs H.E. Omar Vale in the capital."
+    ents = char_ents(text, ("Veloria", "GPE"), ("Omar Vale", "PERSON"))
+    assert sorted(r["title"] for r in find_roles(make_doc(text), ents)) == ["Minister of Foreign Affairs",
+                                                                            "Senior Minister"]
+
+
+def test_a_post_after_someone_elses_name_and_comma_is_not_the_next_persons():
+    text = "Looking on are Tom Hale, Director of Planning, Minister Omar Vale and others."
+    ents = char_ents(text, ("Tom Hale", "PERSON"), ("Omar Vale", "PERSON"))
+    roles = {(text[r["person_start"]:r["person_end"]], r["title"]) for r in find_roles(make_doc(text), ents)}
+    assert ("Omar Vale", "Director of Planning") not in roles and ("Omar Vale", "Minister") in roles
+
+
+def test_the_ministry_named_before_closes_a_title():
+    text = "Looking on are the Permanent Secretary in the Ministry, Ambassador Lena Marsh, and others."
+    ents = char_ents(text, ("Lena Marsh", "PERSON"))
+    assert sorted(r["title"] for r in find_roles(make_doc(text), ents)) == ["Ambassador", "Permanent Secretary"]

@@ -690,11 +690,16 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
             continue
         before = title_before(words, wents, first_word[ent], lex, org_by_name=org_by_name)
         parses = [before] if before is not None else []
-        if before is not None and before.first_word > 1 and (words[before.first_word - 1].lower_ in ("and", "&")
-                                                             or words[before.first_word - 1].text in DASHES):
-            # a first post joined by "and" or a dash: "UN resident co-ordinator and UNDP resident representative Jane Roe"
-            other = title_before(words, wents, before.first_word - 1, lex, org_by_name=org_by_name)
-            parses = [other] + parses if other is not None else parses
+        joint = words[before.first_word - 1].text if before is not None and before.first_word > 1 else ""
+        if joint.lower() in ("and", "&", ",") or joint in DASHES:
+            # a first post joined by "and", a dash or a comma: "UN resident co-ordinator and UNDP resident representative
+            # Jane Roe", "Cambodian Senior Minister, Minister of Foreign Affairs H.E. Jane Roe"; after a comma, not the
+            # apposition of someone named before ("Tom Hale, Director of X, Minister Jane Roe")
+            other = title_before(words, wents, before.first_word - (joint != ","), lex, org_by_name=org_by_name)
+            if other is not None and (joint != "," or "comma_posts" not in lex.off and other.end_word ==
+                                      before.first_word - 1 and (other.first_word == 0 or not (
+                                          words[other.first_word - 1].text == "," or wents[other.first_word - 1]))):
+                parses = [other] + parses
         for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name, titled_before=(
                 before is not None and words[first_word[ent] - 1].text == ",")):
             org = parse.org
@@ -734,7 +739,7 @@ def doc_entities(doc) -> list[Ent]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-ROLE_HEURISTICS = ("bare_repeats", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
+ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
                    "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
