@@ -748,3 +748,12 @@ def test_the_ministry_named_before_closes_a_title():
     text = "Looking on are the Permanent Secretary in the Ministry, Ambassador Lena Marsh, and others."
     ents = char_ents(text, ("Lena Marsh", "PERSON"))
     assert sorted(r["title"] for r in find_roles(make_doc(text), ents)) == ["Ambassador", "Permanent Secretary"]
+
+
+def test_a_body_between_commas_before_a_post_is_the_posts_org():
+    text = "“Support is critical,” said Ms. Lena Marsh, WFP, Director of Emergencies. Aid followed."
+    ents = char_ents(text, ("Lena Marsh", "PERSON"), ("WFP", "UN_AGENCY"))
+    [role] = find_roles(make_doc(text), ents)
+    assert role["title"] == "Director of Emergencies" and text[role["org_start"]:role["org_end"]] == "WFP"
+    text = "Lena Marsh, WFP, said aid was critical."      # no post after the body
+    assert find_roles(make_doc(text), char_ents(text, ("Lena Marsh", "PERSON"), ("WFP", "UN_AGENCY"))) == []

@@ -558,6 +558,15 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
             k = post.end_word
             first = False
             continue
+        # the body, then its post: "Margot van der Velden, WFP, Director of Emergencies"
+        owner, m = wents[k] if first and k < n and "bodies_apart" not in lex.off else None, k
+        while owner is not None and m < n and wents[m] == owner:
+            m += 1
+        if owner is not None and owner.label in ORG_LABELS and m + 1 < n and words[m].text == "," \
+                and is_head(words[m + 1].text, lex, lowercase_ok=False):
+            k = m + 1
+        else:
+            owner = None
         # the head: the first title word within a few words, with only modifiers before it
         hi = min(n, k + 8)
         found = None
@@ -590,6 +599,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
         if nxt < n and words[nxt].tag_ in ("VBD", "VBZ", "VBP") and words[nxt].pos_ == "VERB" and not (
                 words[nxt].lower_ in lex.speech_verbs or words[p_last].head.i == words[nxt].i):
             break   # a verb the person is not subject of: the phrase is its subject ("..., the Director of X visited")
+        parse.org = parse.org or owner
         out.append(parse)
         k = parse.end_word
         first = False
@@ -739,7 +749,7 @@ def doc_entities(doc) -> list[Ent]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
+ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "bodies_apart", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
                    "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
