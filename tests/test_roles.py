@@ -757,3 +757,12 @@ def test_a_body_between_commas_before_a_post_is_the_posts_org():
     assert role["title"] == "Director of Emergencies" and text[role["org_start"]:role["org_end"]] == "WFP"
     text = "Lena Marsh, WFP, said aid was critical."      # no post after the body
     assert find_roles(make_doc(text), char_ents(text, ("Lena Marsh", "PERSON"), ("WFP", "UN_AGENCY"))) == []
+
+
+def test_a_post_the_person_doubles_as_is_a_role_though_a_verb_follows():
+    text = "During the briefing Ambassador Omar Vale, who doubles as Permanent Representative of Veloria, disclosed the plan."
+    doc = tagged(tagged(make_doc(text), "VERB", "doubles", "disclosed"), "PRON", "who")
+    for t in doc:
+        t.tag_ = "VBD" if t.text == "disclosed" else t.tag_
+    ents = char_ents(text, ("Omar Vale", "PERSON"), ("Veloria", "GPE"))
+    assert sorted(r["title"] for r in find_roles(doc, ents)) == ["Ambassador", "Permanent Representative"]

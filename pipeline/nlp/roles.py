@@ -550,6 +550,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                                           or words[k].text in lex.time_words or (
                 words[k].pos_ == "ADJ" and not is_cap(words[k]) and words[k].lower_ not in lex.modifiers)):
             k += 1
+        serves_as = first and k + 1 < n and words[k].pos_ == "VERB" and words[k + 1].lower_ == "as"
+        k += 2 * serves_as   # "Jane Roe, who doubles as Permanent Representative"
         post = post_named_as_body(words, wents, k, lex) if first else None
         nxt = words[post.end_word] if post is not None and post.end_word < n else None
         if post is not None and wents[k].start == words[k].idx and not (nxt is not None and (
@@ -597,7 +599,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
         if nxt < n and wents[nxt] and wents[nxt].label == "PERSON":
             break
         if nxt < n and words[nxt].tag_ in ("VBD", "VBZ", "VBP") and words[nxt].pos_ == "VERB" and not (
-                words[nxt].lower_ in lex.speech_verbs or words[p_last].head.i == words[nxt].i):
+                serves_as or words[nxt].lower_ in lex.speech_verbs or words[p_last].head.i == words[nxt].i):
             break   # a verb the person is not subject of: the phrase is its subject ("..., the Director of X visited")
         parse.org = parse.org or owner
         out.append(parse)
