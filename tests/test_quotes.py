@@ -495,3 +495,11 @@ def test_a_pronoun_after_a_title_subject_is_the_person_given_that_title():
     assert speakers_in(build_nlp()(text)) == ["Ola Berg"]
     off = build_nlp(settings={"quotes": {"disabled": ["titled_subjects"]}})
     assert speakers_in(off(text)) == ["Hale"]
+
+
+def test_a_name_in_apposition_to_the_subject_is_what_he_refers_to(full_nlp):
+    """Written for the test: the subject is the title, the name its apposition; "he" is not the last person named."""
+    doc = full_nlp("Secretary General, Tomas Reyval referred to the recent trip of the Deputy Secretary General, "
+                   "Omar Vale, and reported how impressed he was. “For ten years I have worked for this,” he "
+                   "emphasized.")
+    assert speakers_in(doc) == ["Tomas Reyval"]

@@ -340,10 +340,15 @@ def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> 
         gender = "female" if before & qlex.female_honorifics else "male" if before & qlex.male_honorifics else None
         if gender:
             known.setdefault(surname[e], gender)
-    parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, e.root.dep_ in ("nsubj", "nsubjpass"),
-                                                         e.root.dep_ == "nsubj" and e.root.head.lower_ in qlex.cue_verbs)
+    parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, _subject(e.root), e.root.dep_ == "nsubj"
+                                                         and e.root.head.lower_ in qlex.cue_verbs)
               for e in doc.ents if e.label_ == "PERSON"} if doc.has_annotation("DEP") else {}
     return {e: (known.get(s), *parsed.get(e, (None, False, False)), e) for e, s in surname.items()}
+
+
+def _subject(t) -> bool:
+    """The token heads its clause's subject, or a name in apposition to it ("Secretary General, Ban Ki-moon referred")."""
+    return t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "appos" and t.head.dep_ in ("nsubj", "nsubjpass"))
 
 
 def titled_subjects(doc, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict], facts: dict) -> list[Ent]:
