@@ -33,3 +33,11 @@ def test_entities_set_by_earlier_rules_are_kept():
     doc = nlp("UNICEF said\nthat children suffer.")
     assert [(e.text, e.label_) for e in doc.ents] == [("UNICEF", "UN_AGENCY")]
     assert [t.ent_iob_ for t in doc if "\n" in t.text] == ["O"]
+
+
+def test_a_line_that_ends_a_sentence_starts_the_next_one_and_a_headline_is_left_to_the_parser():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("line_sentences")
+    doc = nlp('UN Official Visits Veloria\nHe stressed "the need to act."\n\nFor his part, Omar Vale agreed.')
+    starts = {t.text for t in doc if t.is_sent_start}
+    assert "For" in starts and "He" not in starts     # after `."` and a blank line; not after a headline

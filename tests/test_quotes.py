@@ -503,3 +503,13 @@ def test_a_name_in_apposition_to_the_subject_is_what_he_refers_to(full_nlp):
                    "Omar Vale, and reported how impressed he was. “For ten years I have worked for this,” he "
                    "emphasized.")
     assert speakers_in(doc) == ["Tomas Reyval"]
+
+
+def test_words_quoted_inside_a_sentence_after_a_quoted_paragraph_are_its_subjects(full_nlp):
+    """Written for the test: the paragraph before ends in a quotation, which the small parser joins to the next;
+    the fragment is Omar Vale's, not the previous speaker's."""
+    doc = full_nlp('Lena Marsh valued the cooperation, calling for "concerted efforts to strengthen support for '
+                   'host communities."\n\nShe stressed "the need to work with the community to prepare the ground."'
+                   '\n\nFor his part, Omar Vale valued cooperation with the Ministry and promised to exert "every '
+                   'possible effort to increase support to the host communities and the displaced."')
+    assert speakers_in(doc) == ["Lena Marsh", "Lena Marsh", "Omar Vale"]

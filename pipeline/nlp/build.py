@@ -2,6 +2,7 @@
 
     tok2vec, tagger, parser, attribute_ruler   statistical model (lemmatizer disabled: unused;
                      attribute_ruler swapped for an identical, faster lookup: attribute_lookup.py)
+    line_sentences   BEFORE the parser: a sentence starts after every line break (no parse joins two lines).
     line_breaks      line-break tokens held in placeholder entities the NER predicts around, removed by
                      line_breaks_done after it: no mention runs across a line.
     ner              statistical model. Our fine-tuned NER (models/ner, `make train`) when present,
@@ -64,6 +65,7 @@ from pipeline.nlp import extensions  # noqa: F401  (registers Doc extensions)
 # (component name, factory name, module that registers the factory, placement). Components placed
 # "last" run in this order, so any of them can be left out (tests, scripts/ablate.py).
 CUSTOM_COMPONENTS: tuple[tuple[str, str, str, dict], ...] = (
+    ("line_sentences", "line_sentences", "pipeline.nlp.line_breaks", {"before": "parser"}),
     ("line_breaks", "line_breaks", "pipeline.nlp.line_breaks", {"before": "ner"}),
     ("entity_fixups", "entity_fixups", "pipeline.nlp.entity_fixups", {"after": "ner"}),
     # Last when added: after entity_fixups, or right after ner when entity_fixups is left out (ablation).

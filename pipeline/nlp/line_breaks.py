@@ -5,11 +5,19 @@ spaCy's NER keeps entities that are already set and predicts around them, but it
 tokens merely preset as outside. So `line_breaks` (before the NER) holds every line-break token in a
 placeholder entity the NER cannot extend across, and `line_breaks_done` (right after it) removes them.
 One general constraint instead of splitting glued spans after the fact.
+
+`line_sentences` (before the parser) starts a sentence after a line that ends one (a full stop, a question
+or exclamation mark, a closing quotation mark): the small parser otherwise joins a paragraph that ends in a
+quotation to the next ("... as soon as possible.”" + "For his part, Ito valued ..."), and the subject of the
+second is lost. It keeps sentence starts set before it. Lines that end without one (headlines, captions) are
+left to the parser: the entity rules read a line's first word as sentence-initial only where the parse does.
 """
 from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import token_texts
 
 PLACEHOLDER = "LINE_BREAK"
 
@@ -28,4 +36,16 @@ def line_breaks_done(doc: Doc) -> Doc:
     holds = [ent for ent in doc.ents if ent.label_ == PLACEHOLDER]
     if holds:
         doc.set_ents([], outside=holds, default="unmodified")
+    return doc
+
+
+SENTENCE_ENDS = frozenset(".!?\"\u201d\u00bb")
+
+
+@Language.component("line_sentences")
+def line_sentences(doc: Doc) -> Doc:
+    texts = token_texts(doc)
+    for i in range(2, len(doc)):
+        if "\n" in texts[i - 1] and texts[i - 2][-1:] in SENTENCE_ENDS and not texts[i].isspace():
+            doc[i].is_sent_start = True
     return doc

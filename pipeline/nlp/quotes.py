@@ -346,6 +346,20 @@ def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> 
     return {e: (known.get(s), *parsed.get(e, (None, False, False)), e) for e, s in surname.items()}
 
 
+def sentence_subject(doc, start: int, end: int) -> tuple[int, int] | None:
+    """The person named as the subject of the main verb of the sentence a quotation (start..end) stands in, outside
+    it, where the Doc is parsed."""
+    span = doc.char_span(start, end, alignment_mode="expand") if doc.has_annotation("DEP") else None
+    if span is None:
+        return None
+    root = span[0].sent.root
+    for subj in (c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and not start <= c.idx < end):
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end:
+                return ent.start_char, ent.end_char
+    return None
+
+
 def _subject(t) -> bool:
     """The token heads its clause's subject, or a name in apposition to it ("Secretary General, Ban Ki-moon referred")."""
     return t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "appos" and t.head.dep_ in ("nsubj", "nsubjpass"))
@@ -524,6 +538,10 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             # said, by someone the clause does not name: the person the paragraph has just named
             # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
             start, end = person_named_before(q.open_at, ents, quoted, since=paras[p_first][0], facts=facts)
+        if start is None and not att.speakers and "sentence_subjects" not in qlex.off:
+            # "For his part, Ito valued cooperation ... and promised to exert “every possible effort ...”": words
+            # quoted inside a sentence are its subject's
+            start, end = sentence_subject(doc, q.start, q.end) or (None, None)
         if start is None and not att.speakers:
             # a quotation nothing around it attributes: the guidelines give it to the person the
             # article names as speaking, "even far from the quotation marks" - the speaker of the
@@ -619,7 +637,7 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-QUOTE_HEURISTICS = ("titled_subjects",)
+QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects")
 
 
 @Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json"),
