@@ -513,3 +513,22 @@ def test_words_quoted_inside_a_sentence_after_a_quoted_paragraph_are_its_subject
                    '\n\nFor his part, Omar Vale valued cooperation with the Ministry and promised to exert "every '
                    'possible effort to increase support to the host communities and the displaced."')
     assert speakers_in(doc) == ["Lena Marsh", "Lena Marsh", "Omar Vale"]
+
+
+def test_a_title_the_parse_heads_with_its_second_word_is_the_person_given_it(full_nlp):
+    """Written for the test: the parse heads "the director general of IOM" with "general"."""
+    doc = full_nlp('Director General of the International Organization for Migration (IOM) Omar Vale spoke on '
+                   'Monday.\n\n"We have guaranteed the voluntary return of 4,000 migrants stranded in Veloria," said '
+                   'the director general of IOM.')
+    assert speakers_in(doc) == ["Omar Vale"]
+
+
+def test_the_un_with_a_title_is_the_person_with_that_title_at_a_body_of_the_un_system(full_nlp):
+    """Written for the test: "The UN representative" is the UNHCR Representative named before."""
+    doc = full_nlp("Lena Marsh, UNHCR Representative in Veloria, met Tom Hale on Tuesday.\n"
+                   "The UN representative said “the response reached the people in need within days.”")
+    assert speakers_in(doc) == ["Lena Marsh"]
+    from pipeline.nlp.build import build_nlp
+
+    off = build_nlp(settings={"quotes": {"disabled": ["system_titles"]}})
+    assert speakers_in(off(doc.text)) != ["Lena Marsh"]

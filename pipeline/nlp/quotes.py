@@ -569,11 +569,13 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
     """"the Minister", "the UNICEF chief", "the Under-Secretary-General of the United Nations": the person last
     given a title with that head word, or a post at the body the title names."""
     # "the UN Resident and Humanitarian Coordinator": the parse heads the phrase with "Resident", a conjunct has the head
-    subj = next((t for t in (subj, *subj.conjuncts) if is_head(t.text, lex)), subj)
+    # "the director general of IOM": the parse heads it with "general", its compound is the title word
+    head = next((t for t in (subj, *subj.conjuncts, *(c for c in subj.children if c.dep_ == "compound"))
+                 if is_head(t.text, lex)), subj)
     # spaCy splits "Under-Secretary-General" into five tokens; the title lists and the roles' words keep it one
     words = words_of(doc, lex)
-    w = words[_first_at(words, subj.idx + 1) - 1]
-    word = w.text[:end_of(subj) - w.idx].casefold()
+    w = words[_first_at(words, head.idx + 1) - 1]
+    word = w.text[:end_of(head) - w.idx].casefold()
     if not is_head(word, lex) and word not in qlex.generic_title_heads:
         return None
     kb = doc._.mention_kb or {}
@@ -582,9 +584,10 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
         """The organization a span names: its knowledge-base id ("UN" and "United Nations" are one), else its text."""
         return kb.get(span_key(start, end)) or doc_text(doc)[start:end].casefold()
 
-    orgs = {body(e.start_char, e.end_char) for e in doc.ents if e.label_ in ORG_LABELS
-            and subj.left_edge.i <= e.start and e.end <= subj.right_edge.i + 1}
-    key, loose = " " + word.replace("-", " ") + " ", None
+    named = [e for e in doc.ents if e.label_ in ORG_LABELS and subj.left_edge.i <= e.start and e.end <= subj.right_edge.i + 1]
+    orgs = {body(e.start_char, e.end_char) for e in named}
+    un_bodies = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "UN_AGENCY"}
+    key, loose, in_system = " " + word.replace("-", " ") + " ", None, None
     definite = word in qlex.generic_title_heads and any(c.lower_ == "the" for c in subj.children)  # not "a UN official"
     for role in sorted(roles, key=lambda r: r["person_start"], reverse=True):
         if role["person_end"] > before:
@@ -593,10 +596,14 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
         titled = word not in qlex.generic_title_heads and key in " " + role["title"].casefold().replace("-", " ") + " "
         if (orgs and at_org) or (not orgs and titled):
             return role["person_start"], role["person_end"]
+        if in_system is None and titled and any(e.label_ == "UN_AGENCY" for e in named) and (
+                role["org_start"], role["org_end"]) in un_bodies and "system_titles" not in qlex.off:
+            # "The UN representative noted": the person with that title at a body of the UN system
+            in_system = role["person_start"], role["person_end"]
         if loose is None and (definite or titled) and (not orgs or role["org_start"] is None):
             # "the UN official", "the UN spokesperson": last given such a post at no other body
             loose = role["person_start"], role["person_end"]
-    return loose
+    return in_system or loose
 
 
 def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon,
@@ -637,7 +644,7 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects")
+QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects", "system_titles")
 
 
 @Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json"),
