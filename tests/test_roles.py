@@ -766,3 +766,12 @@ def test_a_post_the_person_doubles_as_is_a_role_though_a_verb_follows():
         t.tag_ = "VBD" if t.text == "disclosed" else t.tag_
     ents = char_ents(text, ("Omar Vale", "PERSON"), ("Veloria", "GPE"))
     assert sorted(r["title"] for r in find_roles(doc, ents)) == ["Ambassador", "Permanent Representative"]
+
+
+def test_a_capitalised_title_right_after_a_name_needs_no_comma():
+    text = "More people moved, Omar Vale Representative of UNHCR in Veloria said on Tuesday."
+    ents = char_ents(text, ("Omar Vale", "PERSON"), ("UNHCR", "UN_AGENCY"), ("Veloria", "GPE"))
+    [role] = find_roles(make_doc(text), ents)
+    assert role["title"] == "Representative" and text[role["org_start"]:role["org_end"]] == "UNHCR"
+    text = "Omar Vale met officials of UNHCR in Veloria."      # a lower-case word after the name: no title
+    assert find_roles(make_doc(text), char_ents(text, ("Omar Vale", "PERSON"), ("UNHCR", "UN_AGENCY"))) == []

@@ -543,8 +543,9 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
             k += 2   # "Jane Roe served as ..."
         elif not first and words[k].lower_ == "and":
             k += 1   # a second post: "Ambassador of Tunisia and President of the Executive Board"
-        else:
-            break
+        elif not (first and k == p_last + 1 and is_cap(words[k]) and is_head(words[k].text, lex, lowercase_ok=False)
+                  and "unmarked_titles" not in lex.off):
+            break    # no comma is needed before a capitalised head: "Christoph Bierwirth Representative of UNHCR said"
         # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
         while k < n and not wents[k] and (words[k].lower_ in ("the", "a", "an", "its", "also", "who", "is", "was")
                                           or words[k].text in lex.time_words or (
@@ -751,7 +752,7 @@ def doc_entities(doc) -> list[Ent]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "bodies_apart", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
+ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "bodies_apart", "unmarked_titles", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
                    "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
