@@ -775,3 +775,9 @@ def test_a_capitalised_title_right_after_a_name_needs_no_comma():
     assert role["title"] == "Representative" and text[role["org_start"]:role["org_end"]] == "UNHCR"
     text = "Omar Vale met officials of UNHCR in Veloria."      # a lower-case word after the name: no title
     assert find_roles(make_doc(text), char_ents(text, ("Omar Vale", "PERSON"), ("UNHCR", "UN_AGENCY"))) == []
+
+
+def test_a_lower_case_ministry_before_a_title_is_its_body_not_part_of_it():
+    text = "Malnutrition kills, public health ministry spokesman Omar Vale said, and district administration officer Tom Hale agreed."
+    ents = char_ents(text, ("Omar Vale", "PERSON"), ("Tom Hale", "PERSON"))
+    assert [r["title"] for r in find_roles(make_doc(text), ents)] == ["spokesman", "district administration officer"]

@@ -230,8 +230,9 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                 break
         elif not is_alpha_word(w) or (w.lower_ in lex.stop_words and not (is_cap(w) and w.lower_ in lex.modifiers)) \
                 or w.lower_ in lex.complement_prepositions or (
-                    "office_words" not in lex.off and w.lower_ in lex.unit_nouns and not is_cap(w) and any(
-                    getattr(wents[x], "label", 0) in ORG_LABELS for x in range(max(lo, j - 4), j))) \
+                    "office_words" not in lex.off and w.lower_ in lex.unit_nouns and not is_cap(w) and (
+                    w.lower_ in lex.entity_nouns or any(   # "ministry spokesman"; not "administration officer"
+                    getattr(wents[x], "label", 0) in ORG_LABELS for x in range(max(lo, j - 4), j)))) \
                 or is_honorific(w, lex) or (w.pos_ in ("VERB", "ADV") and w.lower_ not in lex.modifiers) \
                 or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
             break
