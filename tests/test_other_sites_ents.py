@@ -75,7 +75,7 @@ def test_the_second_half_of_an_office_name_is_no_person():
 
 
 def test_a_modifier_before_a_noun_of_an_office_is_no_person():
-    text = "She was UN Senior Post Conflict Adviser in Colombia before."
+    text = "She was UN Senior Post Conflict Adviser in Colombia before joining the agency."
     assert people(text) == []
     assert people(text, frozenset({"title_phrase_parts"})) == ["Post Conflict"]
     text = "Data of the National Health Information System (NHIS) were late."

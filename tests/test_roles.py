@@ -290,10 +290,12 @@ def test_bracketed_acronym_inside_a_title_is_skipped_and_left_out():
 
 
 def test_adjective_before_an_apposed_title_is_not_part_of_it():
-    text = "Thanks went to Tara Quill, the outgoing UN Resident Coordinator to Ruritania."
+    text = "Thanks went to Tara Quill, the esteemed UN Resident Coordinator to Ruritania."
     ents = ents_of(text, ("Tara Quill", "PERSON"), ("UN", "UN_AGENCY"), ("Ruritania", "GPE"))
     assert [r["title"] for r in find_roles(make_doc(text), ents)] == []
-    assert [r["title"] for r in find_roles(tagged(make_doc(text), "ADJ", "outgoing"), ents)] == ["Resident Coordinator"]
+    assert [r["title"] for r in find_roles(tagged(make_doc(text), "ADJ", "esteemed"), ents)] == ["Resident Coordinator"]
+    text = text.replace("esteemed", "outgoing")     # a word of when needs no tagger (roles.json time_words)
+    assert [r["title"] for r in find_roles(make_doc(text), ents)] == ["Resident Coordinator"]
 
 
 def test_a_title_stops_at_a_line_break():

@@ -369,8 +369,11 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
         run = words[j:end]
         if words[j - 1].lower_ in ("a", "an") or (words[j - 1].lower_ == "the" and (
                 run[-1].lower_ in lex.entity_nouns or (w.lower_ == "for" and not is_cap(run[-1])))):
-            # a body or place named before ("spokesperson for the global body"), a purpose ("Coordinator for the
-            # Syria-related crisis") or one of a kind ("chief of an association"), not part of the title
+            # a body or place named before ("spokesperson for the global body", "Director of the Ministry": the
+            # ministry named in full elsewhere is its org), a purpose ("Coordinator for the Syria-related crisis") or
+            # one of a kind ("chief of an association"), not part of the title
+            if org is None and org_by_name is not None and words[j - 1].lower_ == "the":
+                org = org_by_name(" ".join(w.text for w in run))
             closed = True
         elif not closed and _is_title_complement(run, lex):
             title_end_w = end - 1
