@@ -360,3 +360,12 @@ def test_an_editors_mark_in_capitals_credits_no_outlet():
     doc = nlp("MANILA ( TATOLI ) - The agency said")
     assert [(doc[e.start:e.end].text, e.label) for e in credit_names(doc, ents, common)] == [
         ("MANILA", "GPE"), ("TATOLI", "ORG")]
+
+
+def test_a_compass_word_in_lower_case_joins_a_region_but_not_a_country():
+    from pipeline.nlp.entity_fixups import directed_regions
+
+    doc = nlp("Aid reached southern Africa and northern Mali.")
+    ents = [Ent(3, 4, "LOC", "Q15"), Ent(6, 7, "GPE", "Q912")]
+    assert [(doc[e.start:e.end].text, e.label, e.kb_id) for e in directed_regions(doc, ents)] == [
+        ("southern Africa", "LOC", None), ("Mali", "GPE", "Q912")]   # "southern Africa" is not Africa's id

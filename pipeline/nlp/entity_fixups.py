@@ -530,6 +530,25 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         out = media_names(doc, out, r["media_names"])
     if "credit_names" not in off:
         out = credit_names(doc, out, r.get("common_word"))
+    if "directed_regions" not in off:
+        out = directed_regions(doc, out)
+    return out
+
+
+DIRECTION_RE = re.compile(r"(?:north|south)?-?(?:north|south|east|west)(?:ern)?|central")
+
+
+def directed_regions(doc: Doc, ents: list[Ent]) -> list[Ent]:
+    """A region with no government named with a compass word in lower case is that part of it, one LOC
+    ("southern Africa", "the central Mediterranean"); before a country the word stays out ("northern Mali" is Mali)."""
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    out = []
+    for e in ents:
+        prev = doc[e.start - 1] if e.start else None
+        if e.label == "LOC" and prev is not None and prev.is_lower and DIRECTION_RE.fullmatch(prev.text) \
+                and prev.i not in taken and "\n" not in prev.whitespace_:
+            e = Ent(e.start - 1, e.end, "LOC", None, "model")
+        out.append(e)
     return out
 
 
@@ -829,7 +848,7 @@ HEURISTICS = ("function_words", "kb_relabel", "head_word_label", "titled_quote",
               "not_a_name", "inside_longer_name", "common_word_elsewhere", "governments",
               "name_chains", "venue_places", "nationalities",
               "group_numbers", "media_names", "storm_names", "bare_government", "honorifics",
-              "listed_bodies", "credit_names", "name_openers")
+              "listed_bodies", "credit_names", "name_openers", "directed_regions")
 
 
 @Language.factory("entity_fixups", default_config={
