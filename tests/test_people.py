@@ -94,3 +94,6 @@ def test_a_title_before_capitalised_words_of_a_headline_names_only_a_person_of_t
                    "The Permanent Representative of Veloria, Ambassador Lena Rugwal, met the officials on Monday.")
     assert not any(l == "PERSON" and ("Speaks" in t or "Presents" in t) for t, l in ents)
     assert ("Lena Rugwal", "PERSON") in ents
+    ents = ents_of("UN Chief Meets Veloria Politicos, Ministers; Visits Heritage Site\n"
+                   "Secretary-General Tomas Reyval met politicians and ministers on Sunday.")
+    assert not any(l == "PERSON" and "Meets" in t for t, l in ents)     # nor a title phrase after them

@@ -183,12 +183,9 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
         prefix = prev is not None and prev.text in r["prefix_titles"] and (
             "title_phrase_parts" in off or prev.text in r["honorifics"] or prev.text.casefold() in r["role_heads"])
         apposed = nxt is not None and nxt.text == "," and title_phrase_follows(doc, end + 1, r, ent_at)
-        if prefix and not apposed and "headline_names" not in off and any(a <= i < b for a, b in headlines) and any(
-                t.lower_ not in body_names(doc, ents, headlines) for t in doc[i:end] if t.is_alpha):
-            i = end     # "UN Official Speaks Highly", "Ambassador Rugwabiza Presents Credentials Letter"
-            continue
-        if apposed or prefix:
-            found.append((i, end))
+        if (prefix or apposed) and not ("headline_names" not in off and any(a <= i < b for a, b in headlines) and any(
+                t.lower_ not in body_names(doc, ents, headlines) for t in doc[i:end] if t.is_alpha)):
+            found.append((i, end))   # not "UN Official Speaks Highly", "UN Chief Meets Nepal Politicos, Ministers"
         i = end
     return found
 
@@ -208,7 +205,8 @@ def title_case_lines(doc: Doc) -> list[tuple[int, int]]:
 
 def body_names(doc: Doc, ents: list[Span], headlines: list[tuple[int, int]]) -> frozenset[str]:
     """(headline_names) Lower-case words of the persons named outside title-case lines: in a headline, a title
-    before capitalised words is evidence of a person only when the body names a person with those words."""
+    before capitalised words (or a title phrase after them) is evidence of a person only when the body names a
+    person with those words."""
     return frozenset(t.lower_ for e in ents if e.label_ == "PERSON" and not any(a <= e.start < b for a, b in headlines)
                      for t in e)
 
