@@ -783,3 +783,9 @@ def test_a_lower_case_ministry_before_a_title_is_its_body_not_part_of_it():
     text = "Malnutrition kills, public health ministry spokesman Omar Vale said, and district administration officer Tom Hale agreed."
     ents = char_ents(text, ("Omar Vale", "PERSON"), ("Tom Hale", "PERSON"))
     assert [r["title"] for r in find_roles(make_doc(text), ents)] == ["spokesman", "district administration officer"]
+
+
+def test_a_title_word_that_only_modifies_a_bodys_head_noun_is_no_post():
+    text = "In the same context, the spokesman for the General Secretariat of the Cabinet, Omar Vale, confirmed it."
+    ents = char_ents(text, ("General Secretariat of the Cabinet", "ORG"), ("Omar Vale", "PERSON"))
+    assert [r["title"] for r in find_roles(make_doc(text), ents)] == ["spokesman"]

@@ -430,6 +430,8 @@ def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
         first -= 1
     while last + 1 < b and is_cap(words[last + 1]) and is_head(words[last + 1].text, lex):
         last += 1
+    if last + 1 < b and words[last + 1].lower_ not in lex.complement_prepositions:
+        return None   # a modifier of the body's own head noun: "the General Secretariat of the Cabinet"
     return TitleParse(title_start=words[first].idx, title_end=end_of(words[last]), org=e, place=None,
                       demonym_place=None, first_word=a, end_word=b)
 
