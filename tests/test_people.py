@@ -97,3 +97,11 @@ def test_a_title_before_capitalised_words_of_a_headline_names_only_a_person_of_t
     ents = ents_of("UN Chief Meets Veloria Politicos, Ministers; Visits Heritage Site\n"
                    "Secretary-General Tomas Reyval met politicians and ministers on Sunday.")
     assert not any(l == "PERSON" and "Meets" in t for t, l in ents)     # nor a title phrase after them
+
+
+def test_a_region_the_articles_person_is_named_after_is_that_person(ents_of):
+    """Written for the test: Kanem is a region of Chad, and here the surname of the person just named."""
+    ents = ents_of("UNFPA executive director Natalia Kanem said Kenya leads. Kanem also lauded the First Lady.")
+    assert ("Kanem", "PERSON") in ents and not any(t == "Kanem" and l in ("GPE", "LOC") for t, l in ents)
+    assert ("Kanem", "GPE") in ents_of("Natalia Kanem visited farms in Kanem on Monday.") or \
+        ("Kanem", "LOC") in ents_of("Natalia Kanem visited farms in Kanem on Monday.")

@@ -297,12 +297,17 @@ def person_word_places(doc: Doc, ents: list[Span], sources: dict, r: dict,
                 words.add(t.text)
     places = {e.start: e.label_ for e in ents if e.label_ in ("GPE", "LOC")}
     person_at = {e.start: e.end for e in ents if e.label_ == "PERSON"}
+    surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) > 1}
     out = []
     for e in ents:
         if e.label_ not in ("GPE", "LOC") or len(e) != 1 or not e[0].is_title:
             continue
         src = sources.get(span_key(e.start_char, e.end_char), "model")
-        if src not in ("model", "rule") or not is_town_or_unknown(e.text, e.label_, knowledge):
+        # a region the article's own person is named after, where no preposition puts a place: "Natalia Kanem ...
+        # Kanem also lauded" (Kanem, a region of Chad)
+        surname = e.text in surnames and fold(e.text) not in knowledge.country_forms_folded and not (
+            e.start and doc[e.start - 1].pos_ == "ADP")
+        if src not in ("model", "rule") or not (surname or is_town_or_unknown(e.text, e.label_, knowledge)):
             continue
         if src == "model" and e.end in person_at and knowledge.lookup_alias(e.text, e.label_) is None:
             out.append((e.start, person_at[e.end]))   # a first name no gazetteer knows: "[Perssia] [Arifin Cabo]"
