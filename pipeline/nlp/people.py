@@ -221,9 +221,12 @@ def last_word(span: Span) -> tuple[int, int]:
 
 
 def known_names(ents: list[Span]) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
-    """(full names, surnames) of the multi-word PERSON entities, as token-text tuples."""
+    """(full names, surnames) of the multi-word PERSON entities, as token-text tuples; a one-word person
+    ("Uhuru") counts as a surname."""
     full, last = set(), set()
     for e in ents:
+        if e.label_ == "PERSON" and len(e) == 1 and is_name_like(e[0]):
+            last.add((e.text,))
         if e.label_ != "PERSON" or len(e) < 2:
             continue
         a, b = last_word(e)
