@@ -344,6 +344,7 @@ def test_a_single_island_or_a_mountain_is_a_place_without_a_government():
     assert _fixed("homes on Rura Island were lost", (2, 4, "GPE")) == [("Rura Island", "LOC")]
     assert _fixed("villages in the Rura Mountains were hit", (3, 5, "PERSON")) == [("Rura Mountains", "LOC")]
     assert _fixed("help for Rura Island was sent", (2, 4, "GPE"), ) == [("Rura Island", "LOC")]
+    assert _fixed("dams in the Rura River Basin were built", (3, 6, "GPE")) == [("Rura River Basin", "LOC")]
     # a country the knowledge base knows keeps its label; so does a person with one name word
     assert _fixed("aid to the Solomon Islands arrived", (3, 5, "GPE"))[0][1] == "GPE"
     assert _fixed("Island said so", (0, 1, "PERSON")) == [("Island", "PERSON")]
