@@ -101,6 +101,7 @@ def test_percent_forms(text, value, unit):
     ("The donor gave USD 10 million to the fund.", 10_000_000, "USD", "USD 10 million"),
     ("Each grant is worth 2500 USD this round.", 2500, "USD", "2500 USD"),
     ("The city spent $5m on clinics.", 5_000_000, "USD", "$5m"),
+    ("It closed a shortfall of $446 M, this year.", 446_000_000, "USD", "$446 M"),
     ("The city spent $3.2 billion on roads.", 3_200_000_000, "USD", "$3.2 billion"),
     ("A budget of KZT 1.5 billion was approved.", 1_500_000_000, "KZT", "KZT 1.5 billion"),
     ("A budget of 40 million tenge was approved.", 40_000_000, "KZT", "40 million tenge"),
@@ -408,3 +409,9 @@ def test_counted_nouns_from_the_parse_across_adjectives_a_whole_and_an_elided_re
 ])
 def test_counted_noun_from_the_compound_head_copula_and_partitive(nlp, text, value, unit):
     assert (value, unit) in {(f["value"], f["unit"]) for f in doc_figures(nlp, text)}
+
+
+def test_an_apostrophe_groups_thousands_and_a_spaced_capital_m_is_no_million_without_a_currency():
+    f = one("The schools opened on time for 530\u2019000 pupils.")
+    assert (f["value"], f["text"]) == (530_000, "530\u2019000")
+    assert one("The wall is 5 m high.")["unit"] == "m"

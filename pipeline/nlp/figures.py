@@ -118,7 +118,8 @@ def compile_patterns(rules: FigureRules) -> Patterns:
     words = rf"(?:{word_alt})"
     # a comma before one or two digits and a scale word is a decimal comma: "1,7 million"
     digits = (rf"\d{{1,3}},\d{{1,2}}(?=[ \u00a0]+(?:{_alt(rules.scale_words)})(?![A-Za-z]))|"
-              r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d]|[.,]\d)|\d+(?:\.\d+)?")
+              r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d]|[.,]\d)|"
+              r"\d{1,3}(?:['\u2019]\d{3})+(?!\d)|\d+(?:\.\d+)?")   # "530\u2019000": an apostrophe groups thousands
     wordnum = rf"{words}(?:(?:[ \t\u00a0-]+|\s+and\s+){words})*"
     article = _phrase_alt(rules.article_numbers)
     word_end = r"(?:(?![\w])|(?=fold(?![A-Za-z])))"         # "fivefold" glues the word to its unit
@@ -183,7 +184,7 @@ def compile_patterns(rules: FigureRules) -> Patterns:
 def parse_digits(s: str) -> float:
     if re.fullmatch(r"\d{1,3},\d{1,2}", s):   # a decimal comma (the pattern takes it only before a scale word)
         return float(s.replace(",", "."))
-    return float(re.sub(r"[,\s\u00a0\u202f\u2009]", "", s))
+    return float(re.sub(r"[,\s\u00a0\u202f\u2009'\u2019]", "", s))
 
 
 def parse_number_words(words: list[str], rules: FigureRules) -> tuple[float | None, int]:
@@ -250,7 +251,8 @@ class Amount:
     start: int
     end: int
     is_digits: bool
-    fused_m: bool = False       # "$5m": an "m" straight after the digits (million only with a currency)
+    fused_m: bool = False       # "$5m", "$5 M": an "m" after the digits (million only with a currency)
+    m_len: int = 1              # its length, with the space before a capital "M"
 
 
 def read_amount(text: str, m: re.Match, rules: FigureRules, pats: Patterns) -> Amount | None:
@@ -269,6 +271,8 @@ def read_amount(text: str, m: re.Match, rules: FigureRules, pats: Patterns) -> A
                 amt.value *= rules.fused_scales[f.group().lower()]
                 amt.end = f.end()
                 return amt
+        elif re.match(r"[ \u00a0]M(?![\w.])", text[end:end + 3]):
+            amt.fused_m, amt.m_len = True, 2      # "$446 M": spaced, in capitals (a lower-case "5 m" is metres)
     half = re.match(r"\s+and\s+a\s+half(?![A-Za-z])", text[amt.end:amt.end + 16], re.I)
     if half:                                   # "two and a half million", "one and a half years"
         amt.value += 0.5
@@ -595,7 +599,7 @@ def read_range(text: str, m: re.Match, amt: Amount, start: int, pos: int, unit: 
     unit2 = read_unit_after(text, amt2.end, rules, pats, amt2.fused_m, has_currency)
     if amt2.fused_m and has_currency:
         amt2.value *= 1_000_000
-        amt2.end += 1
+        amt2.end += amt2.m_len
     base1, base2 = parse_atom(m.group(), rules)[0], parse_atom(m2.group(), rules)[0]
     low = share_scale(amt.value, amt.value != base1, amt2.value, amt2.value / base2 if base2 else 1.0)
     compatible = unit is None or (unit2 is not None and unit2.unit == unit.unit)
@@ -619,7 +623,7 @@ def figure_at(text: str, m: re.Match, rules: FigureRules, pats: Patterns, exclud
     unit = read_unit_after(text, amt.end, rules, pats, amt.fused_m, currency is not None)
     if amt.fused_m and currency is not None:       # "$5m"
         amt.value *= 1_000_000
-        amt.end += 1
+        amt.end += amt.m_len
         unit = None
     value, value_max = amt.value, None
     end = unit.end if unit else amt.end
