@@ -262,6 +262,11 @@ def test_us_numeric_date():
     assert text_dates("Order 12 was issued on 3/15/2021.") == [("3/15/2021", "2021-03-15", "2021-03-15")]
 
 
+def test_a_numeric_date_with_hyphens():
+    assert text_dates("Posted 2-11-2020, 17:16") == [("2-11-2020", "2020-11-02", "2020-11-02")]
+    assert text_dates("Call 963-11-2020 now.") == [("2020", "2020-01-01", "2020-12-31")]   # digits before: no date
+
+
 def test_a_two_digit_second_year_needs_a_dash_or_slash():
     assert text_dates("The share grew in 2020 to 30 per cent.") == [("2020", "2020-01-01", "2020-12-31")]
     assert text_dates("The school year 2020/21 was hard.") == [("2020/21", "2020-01-01", "2021-12-31")]

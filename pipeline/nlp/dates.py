@@ -135,7 +135,7 @@ def compile_patterns(rules: DateRules) -> DatePatterns:
         ("my", rf"{lead}({mon_any}),?\s+(?:of\s+)?({year})"),
         ("month", rf"{lead}({mon_full})"),
         ("iso", rf"{lead}({year})-(0?[1-9]|1[0-2])-([12]\d|3[01]|0?[1-9])(?!\d)"),
-        ("numeric", rf"{lead}([12]\d|3[01]|0?[1-9])([./])([12]\d|3[01]|0?[1-9])\2({year})(?![\d/.]\d)"),
+        ("numeric", rf"{lead}(?<![\d-])([12]\d|3[01]|0?[1-9])([./-])([12]\d|3[01]|0?[1-9])\2({year})(?![\d/.-]\d)"),
         ("year_range", rf"{lead}({year})(\s*[-–—/]\s*|\s+(?:to|till|until|through|and)\s+)((?:1[89]|20)?\d\d)(?![\d%])"),
         ("decade", rf"{lead}(1[89]\d0|20\d0)['’]?s\b"),
         ("year", rf"(?<![\w.,/$€£¥₸#№])({year})(?![\w%]|[.,]\d)"),
