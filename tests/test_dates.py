@@ -262,6 +262,11 @@ def test_us_numeric_date():
     assert text_dates("Order 12 was issued on 3/15/2021.") == [("3/15/2021", "2021-03-15", "2021-03-15")]
 
 
+def test_a_day_written_with_a_full_stop_in_a_full_date():
+    assert text_dates("Erin Weir|Published 20. Jun 2014|Updated") == [("20. Jun 2014", "2014-06-20", "2014-06-20")]
+    assert not any(t.startswith("20.") for t, _, _ in text_dates("The index rose to 20. June was the worst."))
+
+
 def test_a_numeric_date_with_hyphens():
     assert text_dates("Posted 2-11-2020, 17:16") == [("2-11-2020", "2020-11-02", "2020-11-02")]
     assert text_dates("Call 963-11-2020 now.") == [("2020", "2020-01-01", "2020-12-31")]   # digits before: no date

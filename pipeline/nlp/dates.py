@@ -130,7 +130,7 @@ def compile_patterns(rules: DateRules) -> DatePatterns:
         ("mdy_range", rf"{lead}{wd_prefix}({mon_any})\s+({day}){yr}{sep}(?:{wd_prefix}({mon_any})\s+)?({day}){yr}"),
         # May–June 2023 / from May to July
         ("my_range", rf"{lead}({mon_full}){yr}{sep}({mon_full}){yr}"),
-        ("dmy", rf"{lead}{wd_prefix}({day})\s+(?:of\s+)?({mon_any}){yr}"),
+        ("dmy", rf"{lead}{wd_prefix}({day})\.?\s+(?:of\s+)?({mon_any}){yr}"),   # "20. Jun 2014": day, full stop
         ("mdy", rf"{lead}{wd_prefix}({mon_any})\s+({day})(?:,?\s+({year}))?"),
         ("my", rf"{lead}({mon_any}),?\s+(?:of\s+)?({year})"),
         ("month", rf"{lead}({mon_full})"),
@@ -488,6 +488,8 @@ def match_to_candidate(name: str, m: re.Match, text: str, rules: DateRules) -> d
                     [int(y2) if y2 else None, _month(rules, mon2), None], True)
     if name == "dmy":
         d, mon, y = g
+        if y is None and re.search(r"\d\.\s", text[s:e]):
+            return None     # "rose to 20. June was": a day with a full stop only in a full date ("20. Jun 2014")
         ymd = [int(y) if y else None, _month(rules, mon), day_number(d)]
         return _abs(text, s, e, ymd, list(ymd), False)
     if name == "mdy":
