@@ -235,6 +235,11 @@ def test_counted_nouns(nlp):
     assert "two humanitarian operations" in spans and "250 specialists" in spans
 
 
+def test_a_hyphenated_counted_noun_is_counted_whole(nlp):
+    figs = doc_figures(nlp, "Some 13,000 ex-combatants were reintegrated, and 2 two-dose vaccines came.")
+    assert [(f["value"], f["unit"]) for f in figs] == [(13000, "ex-combatants"), (2, "vaccines")]
+
+
 def test_counted_noun_after_a_possessive(nlp):
     figs = doc_figures(nlp, "Last spring, 12 Farmers’ Advisory Centres were opened in Veloria.")
     assert [(f["value"], f["unit"]) for f in figs] == [(12, "centres")]

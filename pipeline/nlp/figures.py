@@ -676,7 +676,24 @@ def counted_noun_finder(doc: Doc, blockers: frozenset):
         return tok.pos_ in ("NOUN", "PROPN") and tok.is_alpha and tok.lower_ not in blockers \
             and not tok.ent_type_ in ("DATE", "TIME", "GPE")
 
+    def whole_word(tok) -> tuple[str, int]:
+        """The noun with the words a hyphen joins to it ("ex-combatants"), lower-cased, and its end char."""
+        a = b = tok.i
+        while a >= 2 and doc[a - 1].text == "-" and not doc[a - 1].whitespace_ and not doc[a - 2].whitespace_ \
+                and doc[a - 2].is_alpha and not doc[a - 2].like_num:   # not the number itself: "two-dose"
+            a -= 2
+        while b + 2 < len(doc) and doc[b + 1].text == "-" and not doc[b].whitespace_ and not doc[b + 1].whitespace_ \
+                and doc[b + 2].is_alpha:
+            b += 2
+        return doc[a:b + 1].text.lower(), doc[b].idx + len(doc[b])
+
     def find(start: int, end: int, is_word: bool):
+        found = find_token(start, end, is_word)
+        if found is None or isinstance(found, tuple):
+            return found
+        return whole_word(found)
+
+    def find_token(start: int, end: int, is_word: bool):
         tok = token_ending_at(end)
         if tok is None:
             return None
@@ -693,12 +710,12 @@ def counted_noun_finder(doc: Doc, blockers: frozenset):
                 if head.dep_ == "compound" and head.tag_ == "NN" and head.head.i == head.i + 1 and ok(head.head) \
                         and head.head.tag_ in ("NNS", "NNPS") and not any(t.text == "-" for t in doc[tok.i:head.i]):
                     head = head.head
-                return head.lower_, head.idx + len(head)
+                return head
         if tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
             # "more than 280,000 are women of childbearing age": the count is of what it is said to be
             attr = next((c for c in tok.head.children if c.dep_ == "attr" and c.i > tok.i), None)
             if attr is not None and ok(attr) and attr.tag_ in ("NNS", "NNPS") and attr.i - tok.head.i <= 3:
-                return attr.lower_, attr.idx + len(attr)
+                return attr
         nxt = tok.i + 1
         if nxt < len(doc) and doc[nxt].lower_ == "of" and not is_word:
             j = nxt + 1
@@ -715,7 +732,7 @@ def counted_noun_finder(doc: Doc, blockers: frozenset):
                     j += 1
                 if any(t.pos_ == "NUM" for t in doc[nxt + 1:j]):
                     return doc[j].lower_, end    # the whole's own number ("of 142 patients") is a figure too
-                return doc[j].lower_, doc[j].idx + len(doc[j])
+                return doc[j]
             return None
         j = nxt
         while j < len(doc) and j - nxt < 4 and doc[j].pos_ in ("ADJ", "NOUN", "PROPN", "ADV") \
@@ -723,7 +740,7 @@ def counted_noun_finder(doc: Doc, blockers: frozenset):
                 and not (ok(doc[j]) and doc[j].tag_ in ("NNS", "NNPS")):
             j += 1
         if j < len(doc) and ok(doc[j]) and (doc[j].tag_ in ("NNS", "NNPS") or tok.lower_ in ("one", "1")):
-            return doc[j].lower_, doc[j].idx + len(doc[j])
+            return doc[j]
         return None
 
     return find
