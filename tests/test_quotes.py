@@ -532,3 +532,11 @@ def test_the_un_with_a_title_is_the_person_with_that_title_at_a_body_of_the_un_s
 
     off = build_nlp(settings={"quotes": {"disabled": ["system_titles"]}})
     assert speakers_in(off(doc.text)) != ["Lena Marsh"]
+
+
+def test_a_fragment_whose_sentence_is_said_by_a_title_with_its_person_is_that_persons(full_nlp):
+    """Written for the test: the parse makes "General" the subject of "said", the name sits inside that phrase."""
+    doc = full_nlp('The situation in Veloria is becoming increasingly "unmanageable" and the conflict "enables '
+                   'criminal networks to operate," Director General of the International Organization for Migration '
+                   '(IOM) Omar Vale said on Monday.')
+    assert speakers_in(doc) == ["Omar Vale", "Omar Vale"]

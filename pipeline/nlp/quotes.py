@@ -637,6 +637,12 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
                 if ent.label_ == "PERSON" and ent.start_char not in inside and (ent.start <= subj.i < ent.end or (
                         subj.ent_type_ != "PERSON" and len(ent) > 1 and ent[-1].text == subj.text)):
                     return ent.start_char, ent.end_char
+            # a title heading the subject with its person inside it: "Director General of the International
+            # Organization for Migration (IOM) Antonio Vitorino said"
+            named = next((e for e in doc.ents if e.label_ == "PERSON" and subj.left_edge.i <= e.start
+                          and e.end <= subj.right_edge.i + 1 and e.start_char not in inside), None)
+            if named is not None:
+                return named.start_char, named.end_char
             titled = _person_by_title(doc, subj, lex, qlex, roles, start)
             if titled is not None:
                 return titled
