@@ -191,6 +191,8 @@ def test_title_like():
     assert title_like("Forest Restoration for the Sustainable Future")
     assert title_like("#endviolence and #protect")   # hashtags count as capitalised
     assert not title_like("We are ready to support these efforts, aren't we?")
+    assert title_like("the Global Goals for Sustainable Development")
+    assert not title_like("the spirit of the UN Sustainable Development Goals")   # headed by a common noun
 
 
 def test_component_writes_the_contract_keys():

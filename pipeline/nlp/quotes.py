@@ -284,6 +284,8 @@ def is_title_like(words: Sequence, qlex: QuoteLexicon) -> bool:
     ws = [w for w in words if w.lower_ not in qlex.title_function_words]
     if not ws:
         return True
+    if ws[0].text[:1].islower() and not (ws[0].i and ws[0].doc[ws[0].i - 1].text == "#"):
+        return False   # a phrase headed by a common noun: "the spirit of the UN Sustainable Development Goals"
     caps = sum(1 for w in ws if w.text[:1].isupper() or w.text[:1].isdigit() or (w.i and w.doc[w.i - 1].text == "#"))
     return caps / len(ws) >= qlex.min_fragment_title_share
 
