@@ -542,3 +542,11 @@ def test_a_fragment_whose_sentence_is_said_by_a_title_with_its_person_is_that_pe
                    'criminal networks to operate," Director General of the International Organization for Migration '
                    '(IOM) Omar Vale said on Monday.')
     assert speakers_in(doc) == ["Omar Vale", "Omar Vale"]
+
+
+def test_a_quote_an_unnamed_person_said_goes_to_no_one(full_nlp):
+    """Written for the test: "another member of the panel" is someone the article does not name."""
+    doc = full_nlp("Ambassador Omar Vale disclosed the programme of the council for the month.\n"
+                   "Reporters were told that the council welcomed the dialogue. “It started yesterday and will go on "
+                   "through this week,” another member of the panel stated.")
+    assert speakers_in(doc) == [None]

@@ -348,6 +348,21 @@ def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> 
     return {e: (known.get(s), *parsed.get(e, (None, False, False)), e) for e, s in surname.items()}
 
 
+INDEFINITE = frozenset({"a", "an", "another", "one", "some", "several"})
+
+
+def unnamed_speaker(doc, start: int, end: int, qlex: QuoteLexicon) -> bool:
+    """The speech verb of the quotation's sentence has an indefinite subject ("another member of the panel stated",
+    "a spokesperson said"): someone the article does not name, not the person named last."""
+    span = doc.char_span(start, end, alignment_mode="expand") if doc.has_annotation("DEP") else None
+    if span is None:
+        return False
+    sents = {span[0].sent.start, span[-1].sent.start}
+    return any(t.lower_ in qlex.cue_verbs and not start <= t.idx < end and any(
+        c.dep_ == "nsubj" and c.pos_ == "NOUN" and any(d.dep_ == "det" and d.lower_ in INDEFINITE for d in c.children)
+        for c in t.children) for i in sents for t in doc[i].sent)
+
+
 def sentence_subject(doc, start: int, end: int) -> tuple[int, int] | None:
     """The person named as the subject of the main verb of the sentence a quotation (start..end) stands in, outside
     it, where the Doc is parsed."""
@@ -536,15 +551,16 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             # the subject of the speech verb as the parse reads it, before the guesses below and before the
             # continuations copy the speaker
             start, end = speaking_subject(doc, q.start, q.end, lex, qlex, roles) or (start, end)
-        if start is None and att.cue is not None:
+        unnamed = start is None and "unnamed_speakers" not in qlex.off and unnamed_speaker(doc, q.start, q.end, qlex)
+        if start is None and att.cue is not None and not unnamed:
             # said, by someone the clause does not name: the person the paragraph has just named
             # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
             start, end = person_named_before(q.open_at, ents, quoted, since=paras[p_first][0], facts=facts)
-        if start is None and not att.speakers and "sentence_subjects" not in qlex.off:
+        if start is None and not att.speakers and "sentence_subjects" not in qlex.off and not unnamed:
             # "For his part, Ito valued cooperation ... and promised to exert “every possible effort ...”": words
             # quoted inside a sentence are its subject's
             start, end = sentence_subject(doc, q.start, q.end) or (None, None)
-        if start is None and not att.speakers:
+        if start is None and not att.speakers and not unnamed:
             # a quotation nothing around it attributes: the guidelines give it to the person the
             # article names as speaking, "even far from the quotation marks" - the speaker of the
             # last attributed quote unless someone has been reported speaking since, else the last person named
@@ -652,7 +668,7 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects", "system_titles")
+QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects", "system_titles", "unnamed_speakers")
 
 
 @Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json"),
