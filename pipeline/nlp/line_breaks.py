@@ -45,7 +45,7 @@ SENTENCE_ENDS = frozenset(".!?\"\u201d\u00bb")
 @Language.component("line_sentences")
 def line_sentences(doc: Doc) -> Doc:
     texts = token_texts(doc)
-    for i in range(2, len(doc)):
-        if "\n" in texts[i - 1] and texts[i - 2][-1:] in SENTENCE_ENDS and not texts[i].isspace():
-            doc[i].is_sent_start = True
+    for i in [i for i, t in enumerate(texts) if "\n" in t]:
+        if 0 < i < len(doc) - 1 and texts[i - 1][-1:] in SENTENCE_ENDS and not texts[i + 1].isspace():
+            doc[i + 1].is_sent_start = True
     return doc

@@ -151,7 +151,7 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
     covered = token_owners(ents)
     found = []
     candidates = [t.i for t in doc if (t.is_title or t.is_upper) and t.is_alpha]
-    headlines = title_case_lines(doc)
+    headlines = names = None    # the title-case lines and the body's person words, when a run needs them
     i = 0
     for c in candidates:
         if c < i:
@@ -183,9 +183,15 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
         prefix = prev is not None and prev.text in r["prefix_titles"] and (
             "title_phrase_parts" in off or prev.text in r["honorifics"] or prev.text.casefold() in r["role_heads"])
         apposed = nxt is not None and nxt.text == "," and title_phrase_follows(doc, end + 1, r, ent_at)
-        if (prefix or apposed) and not ("headline_names" not in off and any(a <= i < b for a, b in headlines) and any(
-                t.lower_ not in body_names(doc, ents, headlines) for t in doc[i:end] if t.is_alpha)):
-            found.append((i, end))   # not "UN Official Speaks Highly", "UN Chief Meets Nepal Politicos, Ministers"
+        if (prefix or apposed) and "headline_names" not in off:
+            headlines = title_case_lines(doc) if headlines is None else headlines
+            if any(a <= i < b for a, b in headlines):
+                names = body_names(doc, ents, headlines) if names is None else names
+                if any(t.lower_ not in names for t in doc[i:end] if t.is_alpha):
+                    i = end      # not "UN Official Speaks Highly", "UN Chief Meets Nepal Politicos, Ministers"
+                    continue
+        if prefix or apposed:
+            found.append((i, end))
         i = end
     return found
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import NamedTuple, Sequence
 
+from spacy.attrs import DEP
 from spacy.language import Language
 
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
@@ -389,8 +390,10 @@ def titled_subjects(doc, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict]
     if not roles or not doc.has_annotation("DEP"):
         return []
     out = []
-    for subj in doc:
-        if subj.dep_ not in ("nsubj", "nsubjpass") or subj.pos_ not in ("NOUN", "PROPN") or any(
+    deps = doc.to_array([DEP]).tolist()
+    subject_deps = {doc.vocab.strings["nsubj"], doc.vocab.strings["nsubjpass"]}
+    for subj in (doc[i] for i, d in enumerate(deps) if d in subject_deps):   # no Token objects for the rest
+        if subj.pos_ not in ("NOUN", "PROPN") or any(
                 t.ent_type_ == "PERSON" for t in (*doc[subj.left_edge.i:subj.i + 1], *subj.children) if t.i >= subj.i
                 or t.dep_ != "relcl"):
             continue   # a title with its person named ("Country Representative of X, Jane Roe, said")
@@ -507,6 +510,9 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
     qlex = qlex or default_quote_lexicon()
     # two single marks written for a double one ("\u2018\u2018...,\u2019\u2019 she said") are read as one, same length
     text = doc_text(doc).replace("\u2018\u2018", "\u2018\u201c").replace("\u2019\u2019", "\u201d\u2019")
+    spans = find_quote_spans(text)
+    if not spans:
+        return []
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
     words = words_of(doc, lex)
     wents = word_entities(words, ents)
@@ -515,7 +521,6 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
     facts = _person_facts(doc, words, wents, qlex)
     if "titled_subjects" not in qlex.off:   # a pronoun resolves to a title subject's person as to a name
         ents = sorted(ents + titled_subjects(doc, lex, qlex, roles, facts))
-    spans = find_quote_spans(text)
     quoted = [seg for q in spans for seg in q.segments]
 
     out: list[dict] = []
