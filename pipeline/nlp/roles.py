@@ -690,6 +690,14 @@ def minister_of_named_ministry(title: str, org: Ent | None, ministries: Sequence
     return (title, org) if first == len(words) else (" ".join(words[:first] + words[-1:]), ministry)
 
 
+def post_before_comma(words, wents, other: TitleParse, before: TitleParse, lex: Lexicon) -> bool:
+    """(comma_posts) A post that ends at the comma before the person's other title, and that is not itself the
+    apposition of someone or something named before it."""
+    if "comma_posts" in lex.off or other.end_word != before.first_word - 1:
+        return False
+    return other.first_word == 0 or not (words[other.first_word - 1].text == "," or wents[other.first_word - 1])
+
+
 def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dict]:
     """Every (person, title) the Doc's text states, given its entities `ents`, as dicts with char spans (the
     component's output)."""
@@ -715,9 +723,7 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
             # Jane Roe", "Cambodian Senior Minister, Minister of Foreign Affairs H.E. Jane Roe"; after a comma, not the
             # apposition of someone named before ("Tom Hale, Director of X, Minister Jane Roe")
             other = title_before(words, wents, before.first_word - (joint != ","), lex, org_by_name=org_by_name)
-            if other is not None and (joint != "," or "comma_posts" not in lex.off and other.end_word ==
-                                      before.first_word - 1 and (other.first_word == 0 or not (
-                                          words[other.first_word - 1].text == "," or wents[other.first_word - 1]))):
+            if other is not None and (joint != "," or post_before_comma(words, wents, other, before, lex)):
                 parses = [other] + parses
         for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name, titled_before=(
                 before is not None and words[first_word[ent] - 1].text == ",")):
