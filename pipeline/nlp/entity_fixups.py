@@ -30,7 +30,8 @@ organization name; model spans are cleaned, relabelled or dropped:
    "Source: X"; credit_names), and "G20"-like group names survive the fused-digits veto (group_numbers).
 Pruned when the shipped NER made them free on every development set and the dev gold (6 Dec):
 "Government of" + place (government_of_place), "southern Africa" (compass_regions), names before
-"project" (project_names).
+"project" (project_names). A region with a lower-case compass word came back on 6 Dec (twelfth session), for
+regions with no government only, when dev_world4 showed it paying (directed_regions).
 Each heuristic has a name in HEURISTICS and can be switched off through the component's config
 (`disabled`); scripts/ablate.py measures each on dev_world, and what did not pay was deleted.
 Data (settings of the factory, pipeline/nlp/data.py): the knowledge base (`kb`) and the rule files

@@ -165,6 +165,15 @@ class Clause:
     ends_with_colon: bool = False
 
 
+class PersonFacts(NamedTuple):
+    """What the article says of one person mention, for pronoun resolution (`_person_facts`)."""
+    gender: str | None     # from an honorific before any mention of the surname ("Ms. Roe")
+    sentence: int | None   # start of its sentence, where the Doc is parsed
+    subject: bool          # it is its clause's subject (or in apposition to it)
+    speaks: bool           # it is the subject of a speech verb
+    person: Ent            # the mention itself, or the person a title subject stands for (`titled_subjects`)
+
+
 class Speaker(NamedTuple):
     kind: str              # person, pronoun, org
     start: int
@@ -317,14 +326,14 @@ def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[in
     for e in reversed(ents):
         if e.label not in labels or e.start < since or e.end > pos or any(s <= e.start < t for s, t in quoted):
             continue
-        known, sent, subject, _, person = facts.get(e, (None, None, False, False, e))
-        if gender and known and known != gender:
+        f = facts.get(e) or PersonFacts(None, None, False, False, e)
+        if gender and f.gender and f.gender != gender:
             continue
-        if first is not None and sent != first[1]:
+        if first is not None and f.sentence != first[1]:
             break
-        first = first or (person, sent)
-        if subject or sent is None:
-            return person.start, person.end
+        first = first or (f.person, f.sentence)
+        if f.subject or f.sentence is None:
+            return f.person.start, f.person.end
     return (first[0].start, first[0].end) if first else (None, None)
 
 
@@ -346,31 +355,36 @@ def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> 
     parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, _subject(e.root), e.root.dep_ == "nsubj"
                                                          and e.root.head.lower_ in qlex.cue_verbs)
               for e in doc.ents if e.label_ == "PERSON"} if doc.has_annotation("DEP") else {}
-    return {e: (known.get(s), *parsed.get(e, (None, False, False)), e) for e, s in surname.items()}
+    return {e: PersonFacts(known.get(s), *parsed.get(e, (None, False, False)), e) for e, s in surname.items()}
 
 
 INDEFINITE = frozenset({"a", "an", "another", "one", "some", "several"})
 
 
+def quote_sentences(doc, start: int, end: int) -> list:
+    """The parsed sentence a quotation (start..end) opens in, and the one it closes in when another ("“... phase.
+    ...” added the Coordinator"); none where the Doc is not parsed."""
+    span = doc.char_span(start, end, alignment_mode="expand") if doc.has_annotation("DEP") else None
+    if span is None:
+        return []
+    return [span[0].sent] + ([span[-1].sent] if span[-1].sent != span[0].sent else [])
+
+
 def unnamed_speaker(doc, start: int, end: int, qlex: QuoteLexicon) -> bool:
     """The speech verb of the quotation's sentence has an indefinite subject ("another member of the panel stated",
     "a spokesperson said"): someone the article does not name, not the person named last."""
-    span = doc.char_span(start, end, alignment_mode="expand") if doc.has_annotation("DEP") else None
-    if span is None:
-        return False
-    sents = {span[0].sent.start, span[-1].sent.start}
     return any(t.lower_ in qlex.cue_verbs and not start <= t.idx < end and any(
         c.dep_ == "nsubj" and c.pos_ == "NOUN" and any(d.dep_ == "det" and d.lower_ in INDEFINITE for d in c.children)
-        for c in t.children) for i in sents for t in doc[i].sent)
+        for c in t.children) for sent in quote_sentences(doc, start, end) for t in sent)
 
 
 def sentence_subject(doc, start: int, end: int) -> tuple[int, int] | None:
     """The person named as the subject of the main verb of the sentence a quotation (start..end) stands in, outside
     it, where the Doc is parsed."""
-    span = doc.char_span(start, end, alignment_mode="expand") if doc.has_annotation("DEP") else None
-    if span is None:
+    sents = quote_sentences(doc, start, end)
+    if not sents:
         return None
-    root = span[0].sent.root
+    root = sents[0].root
     for subj in (c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and not start <= c.idx < end):
         for ent in doc.ents:
             if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end:
@@ -394,15 +408,15 @@ def titled_subjects(doc, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict]
     subject_deps = {doc.vocab.strings["nsubj"], doc.vocab.strings["nsubjpass"]}
     for subj in (doc[i] for i, d in enumerate(deps) if d in subject_deps):   # no Token objects for the rest
         if subj.pos_ not in ("NOUN", "PROPN") or any(
-                t.ent_type_ == "PERSON" for t in (*doc[subj.left_edge.i:subj.i + 1], *subj.children) if t.i >= subj.i
-                or t.dep_ != "relcl"):
+                t.ent_type_ == "PERSON" for t in (*doc[subj.left_edge.i:subj.i + 1], *subj.children)):
             continue   # a title with its person named ("Country Representative of X, Jane Roe, said")
         span = _person_by_title(doc, subj, lex, qlex, roles, subj.idx)
         if span is not None:
             person = Ent(*span, "PERSON")
             mention = Ent(subj.left_edge.idx, end_of(subj), "PERSON")
-            facts[mention] = (facts.get(person, (None,))[0], subj.sent.start_char, True,
-                              subj.dep_ == "nsubj" and subj.head.lower_ in qlex.cue_verbs, person)
+            known = facts.get(person)
+            facts[mention] = PersonFacts(known.gender if known else None, subj.sent.start_char, True,
+                                         subj.dep_ == "nsubj" and subj.head.lower_ in qlex.cue_verbs, person)
             out.append(mention)
     return out
 
@@ -411,9 +425,10 @@ def person_speaking_since(pos: int, since: int, ents: Sequence[Ent], quoted, fac
     """Span of the last person between `since` and `pos` who is the subject of a speech verb outside quotations
     ("Jane Roe, ..., noted that returnees ..."), else (None, None)."""
     for e in reversed(ents):
-        if e.label == "PERSON" and since <= e.start and e.end <= pos and facts.get(e, (None,) * 4)[3] \
+        f = facts.get(e)
+        if e.label == "PERSON" and since <= e.start and e.end <= pos and f is not None and f.speaks \
                 and not any(s <= e.start < t for s, t in quoted):
-            return facts[e][4].start, facts[e][4].end
+            return f.person.start, f.person.end
     return None, None
 
 
@@ -636,13 +651,9 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
     “fully cognizant ...”" is Ragan's, not the UN's. A participle or clause ("adding") takes the subject
     of the verb it depends on. A subject that is a title ("the Minister", "the UNICEF chief") is the
     person the article gave that title, or a post at that body, before the quote."""
-    sent = doc.char_span(start, end, alignment_mode="expand")
-    if sent is None:
-        return None
     inside, text = range(start, end), doc_text(doc)
-    # the sentence the quote opens and the one it closes in ("“... phase. ...” added the Coordinator")
-    sents = [sent[0].sent] + ([sent[-1].sent] if sent[-1].sent != sent[0].sent else [])
-    for verb in (t for s in sents for t in s):   # in the quote's paragraph: a sentence may run on into the next line
+    # in the quote's paragraph: a parsed sentence may run on into the next line
+    for verb in (t for s in quote_sentences(doc, start, end) for t in s):
         if verb.lower_ not in qlex.cue_verbs or verb.idx in inside or "\n" in text[min(verb.idx, end):
                                                                                   max(verb.idx, start)]:
             continue
