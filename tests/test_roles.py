@@ -71,6 +71,12 @@ def test_minister_of_portfolio_of_country():
         ("Minister of Digital Development, Innovation and Space Industry", "Ruritania")]
 
 
+def test_an_acronym_set_off_by_commas_ends_the_title():
+    text = "said Ana Ruiz, Coordinator of the Expanded Immunization Program, PAI, of the Ministry of Health."
+    got = roles_of(text, ("Ana Ruiz", "PERSON"))
+    assert [g["title"] for g in got] == ["Coordinator of the Expanded Immunization Program"]
+
+
 def test_common_noun_complements_stay_in_the_title():
     text = ("Talks took place between the Spokesperson for the Secretary-General, Pavel Ostrov, and the "
             "Special Representative of the Secretary-General for Central Asia, Ms. Edda Lorn.")

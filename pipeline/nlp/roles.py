@@ -279,13 +279,20 @@ def _complement_run(words, wents, j, hi, lex) -> int:
         elif not (w.text in ("-", "\u2013", "&", "/") and k + 1 < hi and is_alpha_word(words[k + 1])) and not (
                 w.text == "," and k + 1 < hi and not wents[k + 1] and is_cap(words[k + 1])
                 and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1].text, lex) and k > j
-                and is_cap(words[k - 1])):
+                and is_cap(words[k - 1]) and not _acronym_aside(words, k + 1, hi)):
             break
         k += 1
     # a run never ends on a linking word
     while k > j and (words[k - 1].lower_ in ("and", "the", "&", "-", "/", ",")):
         k -= 1
     return k
+
+
+def _acronym_aside(words, i: int, hi: int) -> bool:
+    """Word i is an acronym set off by commas ("Coordinator of the Expanded Immunization Program, PAI, of the
+    Ministry"): it names what went before and ends the phrase, where a capitalised word goes on with a list
+    ("Digital Development, Innovation and Space Industry")."""
+    return words[i].text.isupper() and len(words[i]) > 1 and (i + 1 >= hi or words[i + 1].text in (",", ")", "."))
 
 
 def _title_prefix_of_entity(words, wents, e, j, lex) -> int | None:
