@@ -4,9 +4,9 @@
     python scripts/train_ner.py cv --folds 5     # cross-validation on dev_world: stock vs trained NER
     python scripts/train_ner.py curve            # learning curve: F1 against number of training documents
 
-Training texts: the seed corpus's dev gold (data/raw + data/gold/dev.jsonl), the development set
-(data/eval/dev_world), the training sets (data/train/train_*) and, marked as written, the test fixtures
-(tests/fixtures/written). Never the blind set. Published texts come from the git-ignored cache
+Training texts: the seed corpus's dev gold (data/raw + data/gold/dev.jsonl), the development sets named
+in config.NER_TRAINING_EVAL_SETS (dev_world), the training sets (data/train/train_*) and, marked as written,
+the test fixtures (tests/fixtures/written). Never the blind set. Published texts come from the git-ignored cache
 data/external/ (`make eval-texts` says which are missing and how to rebuild them).
 
 A training Doc carries our gold entities at every occurrence of each annotated form (longest first;
@@ -26,6 +26,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,8 +103,15 @@ def set_items(name: str) -> list[Item]:
     return items
 
 
-def training_pool() -> dict[str, list[Item]]:
-    pool = {"dev_gold": dev_gold_items(), "written": written_items(), "dev_world": set_items("dev_world")}
+def training_pool(extra_sets: Sequence[str] = ()) -> dict[str, list[Item]]:
+    """The training texts by source; `extra_sets` adds development sets beyond config.NER_TRAINING_EVAL_SETS
+    (an experiment: the shipped model is trained on the configured ones). A blind set never trains."""
+    blind = set(config.NER_TRAINING_EVAL_SETS).union(extra_sets) & set(evalsets.BLIND_SETS)
+    if blind:
+        raise SystemExit(f"{', '.join(sorted(blind))}: a blind set is scored only, never trained on")
+    pool = {"dev_gold": dev_gold_items(), "written": written_items()}
+    for name in [*config.NER_TRAINING_EVAL_SETS, *extra_sets]:
+        pool[name] = set_items(name)
     for name in evalsets.set_names(include_training=True):
         if name.startswith(evalsets.TRAIN_PREFIX):
             pool[name] = set_items(name)
@@ -224,7 +232,7 @@ def without_vectors(model_dir: Path) -> None:
 
 
 def train(train_items: list[Item], dev_items: list[Item], out: Path, epochs: int | None = None,
-          config_path: Path | None = None) -> Path:
+          config_path: Path | None = None, seed: int = SEED) -> Path:
     """spacy train with the training config (CONFIG by default); returns the folder of the last model."""
     from spacy.cli.train import train as spacy_train
     from thinc.api import Config
@@ -239,7 +247,7 @@ def train(train_items: list[Item], dev_items: list[Item], out: Path, epochs: int
         write_docbin(train_items, tmp / "train.spacy")
         write_docbin(dev_items, tmp / "dev.spacy")
         overrides = {"paths.train": str(tmp / "train.spacy"), "paths.dev": str(tmp / "dev.spacy"),
-                     "system.seed": SEED}
+                     "system.seed": seed}
         if "base_ner" in declared:      # fine-tuning the stock NER
             overrides["paths.base_ner"] = str(base_ner(tmp / "base"))
         if "base_model" in declared:    # sourcing the English model's tok2vec
@@ -313,11 +321,12 @@ def _strip(report: dict) -> dict:
 def cmd_train(args) -> None:
     import spacy
 
-    pool = {name: items for name, items in training_pool().items() if name not in args.exclude}
+    pool = {name: items for name, items in training_pool(args.include).items() if name not in args.exclude}
     train_items = [i for items in pool.values() for i in items]
-    dev_items = training_pool()["written"]   # spacy train wants a dev corpus; model-last is kept, not the best
+    dev_items = written_items()   # spacy train wants a dev corpus; model-last is kept, not the best
     t0 = time.perf_counter()
-    out = train(train_items, dev_items, Path(args.output), epochs=args.epochs, config_path=Path(args.config))
+    out = train(train_items, dev_items, Path(args.output), epochs=args.epochs, config_path=Path(args.config),
+                seed=args.seed)
     seconds = time.perf_counter() - t0
     model = load_trained_ner(out)
     meta_path = out / "meta.json"
@@ -331,10 +340,12 @@ def cmd_train(args) -> None:
         "description": "en_core_web_md's NER fine-tuned on UN_AGENCY, ORG, PERSON, GPE, LOC (scripts/train_ner.py)",
         "training_data": {"hash": data_hash(train_items), "documents": {k: len(v) for k, v in pool.items()},
                           "written_documents_included": len(pool.get("written", []))},
-        "seed": SEED, "train_seconds": round(seconds, 1),
+        "seed": args.seed, "train_seconds": round(seconds, 1),
         "versions": {"spacy": spacy.__version__,
                      "base_model": f"{base_model_name()}=={md.version(base_model_name().replace('_', '-'))}",
-                     "vectors_model": f"{config.VECTORS_MODEL_PACKAGE}=={md.version(config.VECTORS_MODEL_PACKAGE)}"},
+                     "vectors_model": f"{config.VECTORS_MODEL_PACKAGE}=={md.version(config.VECTORS_MODEL_PACKAGE)}",
+                     # the numeric libraries: the same data and seed give other weights under other versions
+                     **{package: md.version(package) for package in ("thinc", "numpy", "blis")}},
         "scores_on_training_texts": ner_alone_scores(model, train_items)["micro"],
     })
     meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
@@ -406,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("train", help="all training texts -> models/ner")
     p.add_argument("--exclude", nargs="*", default=[], help="leave these sources out (e.g. dev_world)")
+    p.add_argument("--include", nargs="*", default=[], help="train on these development sets too (e.g. dev_world2)")
+    p.add_argument("--seed", type=int, default=SEED, help="another seed measures the noise of one training run")
     p.add_argument("--output", default=str(config.TRAINED_NER_DIR))
     p.add_argument("--epochs", type=int, default=None)
     p = sub.add_parser("cv", help="k-fold cross-validation on dev_world: stock vs trained NER")

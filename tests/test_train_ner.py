@@ -1,0 +1,44 @@
+"""The NER training script's data handling (training itself runs in `make train`, never in the tests)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import train_ner  # noqa: E402
+
+from pipeline import config, evalsets  # noqa: E402
+
+
+def test_a_blind_set_is_refused_before_any_text_is_read(monkeypatch):
+    def must_not_run():
+        raise AssertionError("texts were read before the blind set was refused")
+
+    monkeypatch.setattr(train_ner, "dev_gold_items", must_not_run)
+    with pytest.raises(SystemExit, match="blind"):
+        train_ner.training_pool(["dev_world2", evalsets.BLIND_SETS[0]])
+    monkeypatch.setattr(config, "NER_TRAINING_EVAL_SETS", ("dev_world", evalsets.BLIND_SETS[0]))
+    with pytest.raises(SystemExit, match="blind"):
+        train_ner.training_pool()
+
+
+def test_every_occurrence_of_a_gold_form_is_labelled_longest_first():
+    text = "UNICEF Nepal and UNICEF met in Nepal."
+    entities = [{"label": "UN_AGENCY", "canonical": "United Nations Children's Fund", "mentions": ["UNICEF", "UNICEF Nepal"]},
+                {"label": "GPE", "canonical": "Nepal", "mentions": ["Nepal"]}]
+    spans, unknown = train_ner.gold_spans(text, entities)
+    assert sorted((text[s:e], label) for s, e, label in spans) == [
+        ("Nepal", "GPE"), ("UNICEF", "UN_AGENCY"), ("UNICEF Nepal", "UN_AGENCY")]
+    assert unknown == []
+
+
+def test_a_form_under_two_labels_is_left_unknown():
+    text = "Almaty hosted the forum; the Almaty akimat agreed."
+    entities = [{"label": "GPE", "canonical": "Almaty", "mentions": ["Almaty"]},
+                {"label": "GPE", "canonical": "Almaty Region", "mentions": ["Almaty"]},
+                {"label": "ORG", "canonical": "Akimat", "mentions": ["Almaty"]}]
+    spans, unknown = train_ner.gold_spans(text, entities)
+    assert spans == []
+    assert [text[s:e] for s, e in unknown] == ["Almaty", "Almaty"]
