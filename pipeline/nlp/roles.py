@@ -141,6 +141,10 @@ def is_cap(w) -> bool:
     return w.text[:1].isupper()
 
 
+def is_acronym(w) -> bool:   # "UNDP", "PAI"
+    return w.text.isupper() and len(w.text) > 1
+
+
 def is_stop(w) -> bool:
     return w.is_space or w.text in HARD_STOPS
 
@@ -236,7 +240,7 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                 or is_honorific(w, lex) or (w.pos_ in ("VERB", "ADV") and w.lower_ not in lex.modifiers) \
                 or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
             break
-        elif w.text.isupper() and len(w.text) > 1 and not is_head(w.text, lex) and known_body_or_place(w.text):
+        elif is_acronym(w) and not is_head(w.text, lex) and known_body_or_place(w.text):
             break   # a body or place the entities missed ("UNICEF country representative"), not "WASH Officer"
         j -= 1
     return j + 1, j + 1, None, None, None
@@ -292,7 +296,7 @@ def _acronym_aside(words, i: int, hi: int) -> bool:
     """Word i is an acronym set off by commas ("Coordinator of the Expanded Immunization Program, PAI, of the
     Ministry"): it names what went before and ends the phrase, where a capitalised word goes on with a list
     ("Digital Development, Innovation and Space Industry")."""
-    return words[i].text.isupper() and len(words[i]) > 1 and (i + 1 >= hi or words[i + 1].text in (",", ")", "."))
+    return is_acronym(words[i]) and (i + 1 >= hi or words[i + 1].text in (",", ")", "."))
 
 
 def _title_prefix_of_entity(words, wents, e, j, lex) -> int | None:
@@ -314,7 +318,7 @@ def without_acronym_asides(words) -> list:
     """The words less a bracketed acronym ("United Nations (UN) Resident Coordinator (RC) to X"), which would
     otherwise cut the title; the title text leaves the aside out too (see `_text`)."""
     aside = {i + d for i, w in enumerate(words[:-2]) for d in range(3) if w.text == "(" and words[i + 2].text == ")"
-             and words[i + 1].text.isupper() and len(words[i + 1]) > 1}
+             and is_acronym(words[i + 1])}
     return [w for i, w in enumerate(words) if i not in aside]
 
 
