@@ -3,14 +3,18 @@
     python scripts/train_ner.py train            # all training texts -> models/ner (+ meta.json)
     python scripts/train_ner.py cv --folds 5     # cross-validation on dev_world: stock vs trained NER
     python scripts/train_ner.py curve            # learning curve: F1 against number of training documents
+    python scripts/train_ner.py score --model DIR  # a trained NER alone on development sets (entities, titles)
 
 Training texts: the seed corpus's dev gold (data/raw + data/gold/dev.jsonl), the development sets named
-in config.NER_TRAINING_EVAL_SETS (dev_world), the training sets (data/train/train_*) and, marked as written,
+in config.NER_TRAINING_EVAL_SETS (dev_world), the training sets (data/train/train_*, their roles from roles.jsonl
+beside their gold) and, marked as written,
 the test fixtures (tests/fixtures/written). Never the blind set. Published texts come from the git-ignored cache
 data/external/ (`make eval-texts` says which are missing and how to rebuild them).
 
 A training Doc carries our gold entities at every occurrence of each annotated form (longest first;
-a form annotated under two labels is left unknown there), and, by rehearsal, en_core_web_md's
+a form annotated under two labels is left unknown there), the TITLE of each annotated role (the post a text gives a
+named person, for the role extractor: pipeline/nlp/titles.py) at its occurrences within WINDOW characters of a
+mention of its person and at least at the nearest one, where no entity covers it, and, by rehearsal, en_core_web_md's
 predictions of its other labels (DATE, CARDINAL, NORP ...) where our gold has no entity, so that the
 components reading those (dates, figures) keep working. Training goes through `spacy train` with
 configs/ner.cfg, a fixed seed and a fixed number of epochs; the last model is kept.
@@ -43,6 +47,8 @@ WRITTEN = ROOT / "tests" / "fixtures" / "written"
 REHEARSED_LABELS = ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "NORP", "EVENT",
                     "LAW", "WORK_OF_ART", "PRODUCT", "LANGUAGE")
 SEED = 0
+TITLE = "TITLE"   # the posts of named people, for the role extractor (pipeline/nlp/title_roles.py)
+WINDOW = 80        # characters between a title and its person for the occurrence to count as the role
 
 
 @dataclass
@@ -96,11 +102,21 @@ def set_items(name: str) -> list[Item]:
                          "to rebuild it; --allow-missing trains on the present texts only")
     if status.missing:
         print(f"warning: training without {len(status.missing)} missing texts of {name}", file=sys.stderr)
+    roles = {r["doc_id"]: r["roles"] for r in evalsets.read_jsonl(path)} if (path := role_annotations(name)) else {}
     items = []
     for d, g, text in evalsets.cached_docs(name):
         article_text, _ = evalsets.article_text(text)
-        items.append(Item(d["doc_id"], name, article_text, g["entities"], evalsets.guideline_gold(g, text)))
+        gold = evalsets.guideline_gold(g, text)
+        if d["doc_id"] in roles:
+            gold["roles"] = roles[d["doc_id"]]
+        items.append(Item(d["doc_id"], name, article_text, g["entities"], gold))
     return items
+
+
+def role_annotations(name: str) -> Path | None:
+    """A training set's role annotations (roles.jsonl beside its gold: {"doc_id", "roles"} rows), if it has any."""
+    path = evalsets.set_dir(name) / "roles.jsonl"
+    return path if name.startswith(evalsets.TRAIN_PREFIX) and path.exists() else None
 
 
 def training_pool(extra_sets: Sequence[str] = ()) -> dict[str, list[Item]]:
@@ -148,6 +164,39 @@ def gold_spans(text: str, entities: list[dict]) -> tuple[list[tuple[int, int, st
     return spans, unknown
 
 
+def _occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Where `phrase` stands in `text` as whole words, exact case first, else folding case; never across a line."""
+    if not phrase.strip():
+        return []
+    body = r"[ \t]+".join(re.escape(p) for p in phrase.split())
+    pattern = (r"(?<!\w)" if phrase[:1].isalnum() else "") + body + (r"(?!\w)" if phrase[-1:].isalnum() else "")
+    found = [m.span() for m in re.finditer(pattern, text)]
+    return found or [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+
+
+def title_spans(item: Item) -> list[tuple[int, int]]:
+    """The character spans of the item's role titles (see the module doc), without overlaps, longest kept. Titles are
+    located, not read from offsets: an annotation names the title as written and its person."""
+    forms = {e["canonical"]: e["mentions"] for e in item.entities}
+    spans = set()
+    for role in item.gold.get("roles", []):
+        person = [s for f in forms.get(role["person"], []) + [role["person"]] for s in _occurrences(item.text, f)]
+        titles = _occurrences(item.text, role["title"])
+        if not person or not titles:
+            continue
+        def gap(t):
+            return min(max(p[0] - t[1], t[0] - p[1], 0) for p in person)
+        spans.update(t for t in titles if gap(t) <= WINDOW)
+        spans.add(min(titles, key=gap))
+    taken: set[int] = set()
+    kept = []
+    for s, e in sorted(spans, key=lambda se: se[0] - se[1]):
+        if not taken & set(range(s, e)):
+            kept.append((s, e))
+            taken |= set(range(s, e))
+    return sorted(kept)
+
+
 def make_doc(nlp, stock, item: Item):
     """A training Doc: gold entities, rehearsed stock labels where the gold has none, the rest outside."""
     from spacy.util import filter_spans
@@ -166,6 +215,11 @@ def make_doc(nlp, stock, item: Item):
         if span is not None:
             missing.append(span)
     covered = {t for span in ents + missing for t in range(span.start, span.end)}
+    for s, e in title_spans(item):    # a title the entities leave free ("UNICEF [Representative]")
+        span = doc.char_span(s, e, label=TITLE)
+        if span is not None and not covered & set(range(span.start, span.end)):
+            ents.append(span)
+            covered |= set(range(span.start, span.end))
     for ent in stock(item.text).ents:
         tokens = set(range(ent.start, ent.end))
         if ent.label_ in REHEARSED_LABELS and not covered & tokens and "\n" not in ent.text:
@@ -198,6 +252,7 @@ def data_hash(items: list[Item]) -> str:
         h.update(item.doc_id.encode())
         h.update(item.text.encode())
         h.update(json.dumps(item.entities, sort_keys=True, ensure_ascii=False).encode())
+        h.update(json.dumps(item.gold.get("roles", []), sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()[:16]
 
 
@@ -215,7 +270,7 @@ def base_ner(folder: Path) -> Path:
     md = config.vectors_model_dir()
     names = spacy.util.load_meta(md / "meta.json")["components"]
     nlp = spacy.load(md, exclude=[name for name in names if name != "ner"])
-    for label in ENTITY_LABELS:
+    for label in (*ENTITY_LABELS, TITLE):
         nlp.get_pipe("ner").add_label(label)
     nlp.to_disk(folder)
     return folder
@@ -267,18 +322,21 @@ def train(train_items: list[Item], dev_items: list[Item], out: Path, epochs: int
 
 
 def ner_alone_scores(model, items: list[Item]) -> dict:
-    """Entity P/R/F of a model's own entities (our five labels) against the gold, document level."""
+    """Entity P/R/F of a model's own entities (our five labels) against the gold, document level; and of its
+    TITLE spans against the located role titles (exact character spans), where the items have roles."""
     import pandas as pd
 
-    from pipeline.evaluate import score_entities
+    from pipeline.evaluate import PRF, score_entities
 
-    rows = []
+    rows, titles = [], PRF()
     for item, doc in zip(items, model.pipe(i.text for i in items)):
         rows += [{"article_id": item.doc_id, "text": e.text, "label": e.label_} for e in doc.ents
                  if e.label_ in ENTITY_LABELS]
+        if item.gold.get("roles"):
+            titles.add(set(title_spans(item)), {(e.start_char, e.end_char) for e in doc.ents if e.label_ == TITLE})
     gold = {i.doc_id: i.gold for i in items}
     s = score_entities(gold, pd.DataFrame(rows, columns=["article_id", "text", "label"]))
-    return {"micro": s["micro"], "per_label": s["per_label"]}
+    return {"micro": s["micro"], "per_label": s["per_label"], "titles": titles.as_dict()}
 
 
 def pipeline_scores(items: list[Item], ner_dir: Path | None, work: Path) -> dict:
@@ -388,6 +446,18 @@ def cmd_cv(args) -> None:
     Path(args.output).write_text(json.dumps(results, indent=1) + "\n")
 
 
+def cmd_score(args) -> None:
+    """The NER alone on development sets: entity micro-F1 and TITLE span P/R/F."""
+    blind = set(args.sets) & set(evalsets.BLIND_SETS)
+    if blind:
+        raise SystemExit(f"{', '.join(sorted(blind))}: a blind set is scored by the pipeline only (make holdout)")
+    model = load_trained_ner(Path(args.model))
+    for name in args.sets:
+        s = ner_alone_scores(model, set_items(name))
+        print(f"{name}: entities F1 {s['micro']['f1']:.3f}, titles P {s['titles']['precision']:.3f} "
+              f"R {s['titles']['recall']:.3f} F1 {s['titles']['f1']:.3f}")
+
+
 def cmd_curve(args) -> None:
     import spacy
 
@@ -429,13 +499,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="25,50,100,150")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--output", default=str(config.PROCESSED_DIR / "ner_curve.json"))
+    p = sub.add_parser("score", help="a trained NER alone on development sets: entities and titles")
+    p.add_argument("--model", default=str(config.TRAINED_NER_DIR))
+    p.add_argument("--sets", nargs="+", default=["dev_world2", "dev_world3", "dev_world4"])
     for p in sub.choices.values():
         p.add_argument("--config", default=str(CONFIG), help="the spacy train config")
         p.add_argument("--allow-missing", action="store_true", help="train on the texts present in the cache")
     args = parser.parse_args(argv)
     global ALLOW_MISSING
     ALLOW_MISSING = args.allow_missing
-    {"train": cmd_train, "cv": cmd_cv, "curve": cmd_curve}[args.command](args)
+    {"train": cmd_train, "cv": cmd_cv, "curve": cmd_curve, "score": cmd_score}[args.command](args)
     return 0
 
 

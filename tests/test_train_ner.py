@@ -42,3 +42,36 @@ def test_a_form_under_two_labels_is_left_unknown():
     spans, unknown = train_ner.gold_spans(text, entities)
     assert spans == []
     assert [text[s:e] for s, e in unknown] == ["Almaty", "Almaty"]
+
+
+def test_a_role_title_is_marked_next_to_its_person_and_not_where_it_stands_alone():
+    text = ("The Minister of Health opened the session.\n\n"
+            "Later Jane Roe, UNICEF Representative in Ruritania, and the Representative of WFP met Tom Hale, "
+            "the Minister of Health.")
+    entities = [{"label": "PERSON", "canonical": "Jane Roe", "mentions": ["Jane Roe"]},
+                {"label": "PERSON", "canonical": "Tom Hale", "mentions": ["Tom Hale"]}]
+    roles = [{"person": "Jane Roe", "title": "Representative", "org": "UNICEF", "place": "Ruritania"},
+             {"person": "Tom Hale", "title": "minister of health", "org": None, "place": None}]
+    item = train_ner.Item("written:x", "written", text, entities, {"roles": roles})
+    spans = train_ner.title_spans(item)
+    first_rep = text.index("Representative")
+    # both "Representative"s are within reach of Jane Roe; the first "Minister of Health", far from Tom Hale, is not
+    assert spans == [(first_rep, first_rep + 14), (text.index("Representative", first_rep + 1),
+                                                  text.index("Representative", first_rep + 1) + 14),
+                     (text.rindex("Minister of Health"), len(text) - 1)]
+
+
+def test_an_annotated_title_is_left_outside_where_an_entity_covers_it():
+    import spacy
+
+    text = "Jane Roe, the High Commissioner for Refugees, spoke."
+    entities = [{"label": "PERSON", "canonical": "Jane Roe", "mentions": ["Jane Roe"]},
+                {"label": "UN_AGENCY", "canonical": "UNHCR", "mentions": ["High Commissioner for Refugees"]}]
+    roles = [{"person": "Jane Roe", "title": "High Commissioner", "org": "UNHCR", "place": None}]
+    item = train_ner.Item("written:y", "written", text, entities, {"roles": roles})
+
+    def no_stock(text):
+        return spacy.blank("en")(text)
+
+    doc = train_ner.make_doc(spacy.blank("en"), no_stock, item)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Jane Roe", "PERSON"), ("High Commissioner for Refugees", "UN_AGENCY")]
