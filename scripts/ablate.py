@@ -26,6 +26,7 @@ from pipeline.nlp.entity_fixups import HEURISTICS  # noqa: E402
 from pipeline.nlp.people import HEURISTICS as PEOPLE_HEURISTICS  # noqa: E402
 from pipeline.nlp.quotes import QUOTE_HEURISTICS  # noqa: E402
 from pipeline.nlp.roles import ROLE_HEURISTICS  # noqa: E402
+from pipeline.nlp.title_roles import POLICIES as LEARNED_TITLE_POLICIES  # noqa: E402
 from pipeline.records import ENTITY_LABELS  # noqa: E402
 
 RULE_COMPONENTS = ("un_agencies", "places", "line_breaks", "entity_fixups", "deep_places", "abbreviations", "people")
@@ -75,6 +76,8 @@ def variants(lists: bool = False):
         yield f"roles.{h}", None, {"roles": {"disabled": [h]}}
     for h in QUOTE_HEURISTICS:
         yield f"quotes.{h}", None, {"quotes": {"disabled": [h]}}
+    for policy in LEARNED_TITLE_POLICIES:   # "off": the rules alone; the others: how the title tagger joins them
+        yield f"roles.learned_titles={policy}", None, {"roles": {"learned_titles": policy}}
     names = tuple(c[0] for c in build.CUSTOM_COMPONENTS)
     for c in RULE_COMPONENTS:
         off = {c, "line_breaks_done"} if c == "line_breaks" else {c}

@@ -75,6 +75,8 @@ CUSTOM_COMPONENTS: tuple[tuple[str, str, str, dict], ...] = (
     # Added after line_breaks_done but placed right after ner, so they run before it, un_agencies first.
     ("places", "place_ruler", "pipeline.nlp.places", {"after": "ner"}),
     ("un_agencies", "un_agency_ruler", "pipeline.nlp.un_agencies", {"after": "ner"}),
+    # Added last of those, so it runs first after ner: the NER's TITLE spans leave doc.ents before any rule reads it.
+    ("ner_titles", "ner_titles", "pipeline.nlp.titles", {"after": "ner"}),
     ("abbreviations", "abbreviation_labeller", "pipeline.nlp.abbreviations", {"last": True}),
     ("people", "person_appositions", "pipeline.nlp.people", {"last": True}),
     ("figures", "figure_extractor", "pipeline.nlp.figures", {"last": True}),

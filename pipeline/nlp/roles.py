@@ -27,6 +27,7 @@ from spacy.language import Language
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.data import Rules, default_data, rules_setting, switched_off, verb_forms, word_lists
 from pipeline.nlp.extensions import doc_text, once_per_doc, token_texts
+from pipeline.nlp.title_roles import surname, with_learned_roles
 
 PRONOUNS = frozenset({"he", "his", "her"})   # "HE", "His Excellency": honorifics only before another (is_honorific)
 
@@ -756,18 +757,18 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
                               "place_start": place[0] if place else None, "place_end": place[1] if place else None,
                               "start_char": min(starts), "end_char": max(ends)})
     roles.sort(key=lambda r: (r["start_char"], r["person_start"]))
-    return roles if "bare_repeats" in lex.off else without_bare_repeats(roles, text)
+    return roles   # the component drops bare repeats once the title tagger's roles have joined (without_bare_repeats)
 
 
 def without_bare_repeats(roles: list[dict], text: str) -> list[dict]:
     """A title of one word that repeats a word of a longer title of the same person (the same surname) is that post
     named again ("the State minister for Relief ..., Mr Musa Ecweru" then "Minister Ecweru"), not a second role."""
-    def surname(r):
-        return text[r["person_start"]:r["person_end"]].split()[-1].casefold()
     words = {}
     for r in roles:
-        words.setdefault(surname(r), set()).update(w for w in r["title"].casefold().split() if len(r["title"].split()) > 1)
-    return [r for r in roles if " " in r["title"] or r["title"].casefold() not in words[surname(r)]]
+        words.setdefault(surname(text, r["person_start"], r["person_end"]), set()).update(
+            w for w in r["title"].casefold().split() if len(r["title"].split()) > 1)
+    return [r for r in roles if " " in r["title"]
+            or r["title"].casefold() not in words[surname(text, r["person_start"], r["person_end"])]]
 
 
 def doc_entities(doc) -> list[Ent]:
@@ -779,14 +780,18 @@ ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "bodies_apart", "unmarked_titl
                    "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
-@Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": []})
-def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, orgs: Rules, disabled: list[str]):
+@Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": [], "learned_titles": "fallback"})
+def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, orgs: Rules, disabled: list[str],
+                        learned_titles: str):
+    """`learned_titles`: how the title tagger's spans join the rules' roles (title_roles.POLICIES)."""
     lex = lexicon(words, people, demonyms, orgs)
     if disabled:
         lex = SimpleNamespace(**{**vars(lex), "off": switched_off("role_extractor", disabled, ROLE_HEURISTICS)})
 
     def role_extractor(doc):
-        doc._.roles = find_roles(doc, doc_entities(doc), lex)
+        ents = doc_entities(doc)
+        roles = with_learned_roles(doc, ents, find_roles(doc, ents, lex), learned_titles, lex.honorifics)
+        doc._.roles = roles if "bare_repeats" in lex.off else without_bare_repeats(roles, doc_text(doc))
         return doc
 
     return role_extractor
