@@ -395,7 +395,7 @@ def cmd_train(args) -> None:
 
     meta.update({
         "name": "un_news_ner", "version": "1.0.0",
-        "description": "en_core_web_md's NER fine-tuned on UN_AGENCY, ORG, PERSON, GPE, LOC (scripts/train_ner.py)",
+        "description": "en_core_web_md's NER fine-tuned on UN_AGENCY, ORG, PERSON, GPE, LOC and TITLE (scripts/train_ner.py)",
         "training_data": {"hash": data_hash(train_items), "documents": {k: len(v) for k, v in pool.items()},
                           "written_documents_included": len(pool.get("written", []))},
         "seed": args.seed, "train_seconds": round(seconds, 1),

@@ -85,7 +85,7 @@ def real_run(tmp_path_factory) -> Path:
     return out
 
 
-ENTITY_COMPONENTS = ("un_agencies", "places", "line_breaks", "entity_fixups", "line_breaks_done", "abbreviations",
+ENTITY_COMPONENTS = ("ner_titles", "un_agencies", "places", "line_breaks", "entity_fixups", "line_breaks_done", "abbreviations",
                      "people")
 
 
