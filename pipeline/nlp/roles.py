@@ -757,18 +757,17 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
                               "place_start": place[0] if place else None, "place_end": place[1] if place else None,
                               "start_char": min(starts), "end_char": max(ends)})
     roles.sort(key=lambda r: (r["start_char"], r["person_start"]))
-    return roles   # the component drops bare repeats once the title tagger's roles have joined (without_bare_repeats)
+    return roles   # the component drops bare repeats once the NER's titles have joined (without_bare_repeats)
 
 
 def without_bare_repeats(roles: list[dict], text: str) -> list[dict]:
     """A title of one word that repeats a word of a longer title of the same person (the same surname) is that post
     named again ("the State minister for Relief ..., Mr Musa Ecweru" then "Minister Ecweru"), not a second role."""
+    keys = [surname(text, r["person_start"], r["person_end"]) for r in roles]
     words = {}
-    for r in roles:
-        words.setdefault(surname(text, r["person_start"], r["person_end"]), set()).update(
-            w for w in r["title"].casefold().split() if len(r["title"].split()) > 1)
-    return [r for r in roles if " " in r["title"]
-            or r["title"].casefold() not in words[surname(text, r["person_start"], r["person_end"])]]
+    for key, r in zip(keys, roles):
+        words.setdefault(key, set()).update(w for w in r["title"].casefold().split() if len(r["title"].split()) > 1)
+    return [r for key, r in zip(keys, roles) if " " in r["title"] or r["title"].casefold() not in words[key]]
 
 
 def doc_entities(doc) -> list[Ent]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from pipeline.nlp.extensions import doc_text
 from pipeline.nlp.titles import SPANS_KEY
 
 # Dependency relations that tie a title to a name directly.
@@ -86,7 +87,8 @@ def learned_roles(doc, ents: Sequence, titles: Sequence, honorifics=frozenset(),
     for t in titles:
         for i in range(t.start, t.end):
             titles_at[i] = t
-    sentences = doc.has_annotation("SENT_START")   # else the Doc is one sentence
+    # each span's sentence, computed once (Span.sent walks the tokens); a Doc without sentence starts is one sentence
+    sentence = {} if not doc.has_annotation("SENT_START") else {t.start: t.sent.start for t in titles}
     roles = []
     for ent in ents:
         if ent.label != "PERSON" or (persons is not None and ent not in persons):
@@ -94,11 +96,11 @@ def learned_roles(doc, ents: Sequence, titles: Sequence, honorifics=frozenset(),
         person = doc.char_span(ent.start, ent.end, alignment_mode="expand")
         if person is None:
             continue
+        person_sentence = person.sent.start if sentence else None
         for title in titles:
             before = title.end <= person.start
             a, b = (title.end, person.start) if before else (person.end, title.start)
-            if (title.start < person.end and person.start < title.end) or (
-                    sentences and title.sent.start != person.sent.start):
+            if (title.start < person.end and person.start < title.end) or sentence.get(title.start) != person_sentence:
                 continue
             if not (_linked_by_parse(title, person) or _between(doc, a, b, token_ents, titles_at, honorifics, before)):
                 continue
@@ -151,7 +153,7 @@ def with_learned_roles(doc, ents: Sequence, roles: list[dict], policy: str, hono
     if not titles:
         return roles
     ents = [e for e in ents if e.label in LINK_LABELS]
-    text = doc.text
+    text = doc_text(doc)
     titled = {surname(text, r["person_start"], r["person_end"]) for r in roles}
     persons = {e for e in ents if e.label == "PERSON" and surname(text, e.start, e.end) not in titled} \
         if policy == "fallback" else None
