@@ -119,12 +119,17 @@ def role_annotations(name: str) -> Path | None:
     return path if name.startswith(evalsets.TRAIN_PREFIX) and path.exists() else None
 
 
+def refuse_blind(names: Sequence[str], why: str) -> None:
+    """Stop before any text is read when `names` holds a blind set."""
+    blind = set(names) & set(evalsets.BLIND_SETS)
+    if blind:
+        raise SystemExit(f"{', '.join(sorted(blind))}: {why}")
+
+
 def training_pool(extra_sets: Sequence[str] = ()) -> dict[str, list[Item]]:
     """The training texts by source; `extra_sets` adds development sets beyond config.NER_TRAINING_EVAL_SETS
     (an experiment: the shipped model is trained on the configured ones). A blind set never trains."""
-    blind = set(config.NER_TRAINING_EVAL_SETS).union(extra_sets) & set(evalsets.BLIND_SETS)
-    if blind:
-        raise SystemExit(f"{', '.join(sorted(blind))}: a blind set is scored only, never trained on")
+    refuse_blind([*config.NER_TRAINING_EVAL_SETS, *extra_sets], "a blind set is scored only, never trained on")
     pool = {"dev_gold": dev_gold_items(), "written": written_items()}
     for name in [*config.NER_TRAINING_EVAL_SETS, *extra_sets]:
         pool[name] = set_items(name)
@@ -168,10 +173,9 @@ def _occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
     """Where `phrase` stands in `text` as whole words, exact case first, else folding case; never across a line."""
     if not phrase.strip():
         return []
-    body = r"[ \t]+".join(re.escape(p) for p in phrase.split())
-    pattern = (r"(?<!\w)" if phrase[:1].isalnum() else "") + body + (r"(?!\w)" if phrase[-1:].isalnum() else "")
-    found = [m.span() for m in re.finditer(pattern, text)]
-    return found or [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    pattern = _form_pattern(phrase)
+    found = [m.span() for m in pattern.finditer(text)]
+    return found or [m.span() for m in re.compile(pattern.pattern, re.IGNORECASE).finditer(text)]
 
 
 def title_spans(item: Item) -> list[tuple[int, int]]:
@@ -448,9 +452,7 @@ def cmd_cv(args) -> None:
 
 def cmd_score(args) -> None:
     """The NER alone on development sets: entity micro-F1 and TITLE span P/R/F."""
-    blind = set(args.sets) & set(evalsets.BLIND_SETS)
-    if blind:
-        raise SystemExit(f"{', '.join(sorted(blind))}: a blind set is scored by the pipeline only (make holdout)")
+    refuse_blind(args.sets, "a blind set is scored by the pipeline only (make holdout)")
     model = load_trained_ner(Path(args.model))
     for name in args.sets:
         s = ner_alone_scores(model, set_items(name))
