@@ -26,6 +26,7 @@ from pipeline.nlp.entity_fixups import HEURISTICS  # noqa: E402
 from pipeline.nlp.people import HEURISTICS as PEOPLE_HEURISTICS  # noqa: E402
 from pipeline.nlp.quotes import QUOTE_HEURISTICS  # noqa: E402
 from pipeline.nlp.roles import ROLE_HEURISTICS  # noqa: E402
+from pipeline.nlp.title_roles import DEFAULT_POLICY as DEFAULT_LEARNED_TITLES  # noqa: E402
 from pipeline.nlp.title_roles import POLICIES as LEARNED_TITLE_POLICIES  # noqa: E402
 from pipeline.records import ENTITY_LABELS  # noqa: E402
 
@@ -76,7 +77,9 @@ def variants(lists: bool = False):
         yield f"roles.{h}", None, {"roles": {"disabled": [h]}}
     for h in QUOTE_HEURISTICS:
         yield f"quotes.{h}", None, {"quotes": {"disabled": [h]}}
-    for policy in LEARNED_TITLE_POLICIES:   # "off": the rules alone; the others: how the title tagger joins them
+    for policy in LEARNED_TITLE_POLICIES:   # "off": the rules alone; the others: how the NER's titles join them
+        if policy == DEFAULT_LEARNED_TITLES:
+            continue   # the baseline row
         yield f"roles.learned_titles={policy}", None, {"roles": {"learned_titles": policy}}
     names = tuple(c[0] for c in build.CUSTOM_COMPONENTS)
     for c in RULE_COMPONENTS:

@@ -27,7 +27,7 @@ from spacy.language import Language
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.data import Rules, default_data, rules_setting, switched_off, verb_forms, word_lists
 from pipeline.nlp.extensions import doc_text, once_per_doc, token_texts
-from pipeline.nlp.title_roles import surname, with_learned_roles
+from pipeline.nlp.title_roles import DEFAULT_POLICY, surname, with_learned_roles
 
 PRONOUNS = frozenset({"he", "his", "her"})   # "HE", "His Excellency": honorifics only before another (is_honorific)
 
@@ -779,7 +779,7 @@ ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "bodies_apart", "unmarked_titl
                    "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
-@Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": [], "learned_titles": "fallback"})
+@Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": [], "learned_titles": DEFAULT_POLICY})
 def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules, orgs: Rules, disabled: list[str],
                         learned_titles: str):
     """`learned_titles`: how the title tagger's spans join the rules' roles (title_roles.POLICIES)."""

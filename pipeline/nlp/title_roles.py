@@ -142,6 +142,7 @@ def surname(text: str, start: int, end: int) -> str:
 
 
 POLICIES = ("off", "fallback", "first", "union")
+DEFAULT_POLICY = "fallback"   # the one the development sets chose (docs/ner.md)
 
 
 def with_learned_roles(doc, ents: Sequence, roles: list[dict], policy: str, honorifics=frozenset()) -> list[dict]:
@@ -159,7 +160,8 @@ def with_learned_roles(doc, ents: Sequence, roles: list[dict], policy: str, hono
         if policy == "fallback" else None
     learned = learned_roles(doc, ents, titles, honorifics, persons)
     if policy == "first":
-        roles = [r for r in roles if r["person_start"] not in {r["person_start"] for r in learned}]
+        titled_by_tagger = {r["person_start"] for r in learned}
+        roles = [r for r in roles if r["person_start"] not in titled_by_tagger]
     elif policy == "union":
         seen = {(r["person_start"], r["title"].casefold()) for r in roles}
         learned = [r for r in learned if (r["person_start"], r["title"].casefold()) not in seen]
