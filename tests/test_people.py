@@ -50,10 +50,6 @@ def test_headline_glued_name_is_split(ents_of):
     assert not any(l == "ORG" and "Tsendsuren" in t for t, l in ents)
 
 
-@pytest.mark.xfail(strict=True, reason="the NER trained with TITLE (6 Dec, fourteenth session) runs this name into the "
-                   "title before it, so no PERSON is left; on the development sets none of its 563 titles holds a "
-                   "gold person, and a parse-based split tried the same day cut five real titles there and no name "
-                   "(docs/ner.md)")
 def test_person_after_an_office_name(ents_of):
     ents = ents_of("“Rivers rise fast,” Deputy Minister of Water Resources Temirlan Osmonaliev told reporters.")
     assert ("Temirlan Osmonaliev", "PERSON") in ents
