@@ -22,3 +22,13 @@ def test_a_doc_without_titles_keeps_its_entities_and_any_titles_set_before():
     doc = ner_titles(doc)
     assert [s.text for s in doc.spans[SPANS_KEY]] == ["Minister"]
     assert [e.text for e in doc.ents] == ["Jane Roe"]
+
+
+def test_punctuation_at_a_titles_edges_is_left_out():
+    doc = spacy.blank("en")("Jane Roe, WFP, Director of Emergencies. Aid followed.")
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 5, 9, label=LABEL)]   # the NER took in the full stop
+    doc = ner_titles(doc)
+    assert [s.text for s in doc.spans[SPANS_KEY]] == ["Director of Emergencies"]
+    doc = spacy.blank("en")("Jane Roe, Representative (a.i.), spoke.")
+    doc.ents = [Span(doc, 3, 8, label=LABEL)]
+    assert [s.text for s in ner_titles(doc).spans[SPANS_KEY]] == ["Representative (a.i.)"]
