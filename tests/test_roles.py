@@ -758,15 +758,6 @@ def test_the_ministry_named_before_closes_a_title():
     assert sorted(r["title"] for r in find_roles(make_doc(text), ents)) == ["Ambassador", "Permanent Secretary"]
 
 
-def test_a_body_between_commas_before_a_post_is_the_posts_org():
-    text = "“Support is critical,” said Ms. Lena Marsh, WFP, Director of Emergencies. Aid followed."
-    ents = char_ents(text, ("Lena Marsh", "PERSON"), ("WFP", "UN_AGENCY"))
-    [role] = find_roles(make_doc(text), ents)
-    assert role["title"] == "Director of Emergencies" and text[role["org_start"]:role["org_end"]] == "WFP"
-    text = "Lena Marsh, WFP, said aid was critical."      # no post after the body
-    assert find_roles(make_doc(text), char_ents(text, ("Lena Marsh", "PERSON"), ("WFP", "UN_AGENCY"))) == []
-
-
 def test_a_post_the_person_doubles_as_is_a_role_though_a_verb_follows():
     text = "During the briefing Ambassador Omar Vale, who doubles as Permanent Representative of Veloria, disclosed the plan."
     doc = tagged(tagged(make_doc(text), "VERB", "doubles", "disclosed"), "PRON", "who")
@@ -774,15 +765,6 @@ def test_a_post_the_person_doubles_as_is_a_role_though_a_verb_follows():
         t.tag_ = "VBD" if t.text == "disclosed" else t.tag_
     ents = char_ents(text, ("Omar Vale", "PERSON"), ("Veloria", "GPE"))
     assert sorted(r["title"] for r in find_roles(doc, ents)) == ["Ambassador", "Permanent Representative"]
-
-
-def test_a_capitalised_title_right_after_a_name_needs_no_comma():
-    text = "More people moved, Omar Vale Representative of UNHCR in Veloria said on Tuesday."
-    ents = char_ents(text, ("Omar Vale", "PERSON"), ("UNHCR", "UN_AGENCY"), ("Veloria", "GPE"))
-    [role] = find_roles(make_doc(text), ents)
-    assert role["title"] == "Representative" and text[role["org_start"]:role["org_end"]] == "UNHCR"
-    text = "Omar Vale met officials of UNHCR in Veloria."      # a lower-case word after the name: no title
-    assert find_roles(make_doc(text), char_ents(text, ("Omar Vale", "PERSON"), ("UNHCR", "UN_AGENCY"))) == []
 
 
 def test_a_lower_case_ministry_before_a_title_is_its_body_not_part_of_it():

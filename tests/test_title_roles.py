@@ -38,6 +38,22 @@ def test_two_titles_joined_by_and_are_two_roles():
         ("Jane Doe", "CEO", "Acme Air", None), ("Jane Doe", "President", "Acme Air", None)]
 
 
+def test_a_body_between_commas_before_a_post_is_the_posts_org():
+    text = "“Support is critical,” said Ms. Lena Marsh, WFP, Director of Emergencies. Aid followed."
+    doc = doc_with_titles(text, "Director of Emergencies")
+    ents = char_ents(text, ("Lena Marsh", "PERSON"), ("WFP", "UN_AGENCY"))
+    assert pairs(text, learned_roles(doc, ents, list(doc.spans[SPANS_KEY]))) == [
+        ("Lena Marsh", "Director of Emergencies", "WFP", None)]
+
+
+def test_a_capitalised_title_right_after_a_name_needs_no_comma():
+    text = "More people moved, Omar Vale Representative of UNHCR in Veloria said on Tuesday."
+    doc = doc_with_titles(text, "Representative")
+    ents = char_ents(text, ("Omar Vale", "PERSON"), ("UNHCR", "UN_AGENCY"), ("Veloria", "GPE"))
+    assert pairs(text, learned_roles(doc, ents, list(doc.spans[SPANS_KEY]))) == [
+        ("Omar Vale", "Representative", "UNHCR", None)]
+
+
 def test_a_title_in_the_complement_of_another_is_not_a_second_post():
     text = "Martin Roe, the Special Representative of the United Nations Secretary-General in Ruritania, arrived."
     doc = doc_with_titles(text, "Special Representative", "Secretary-General")

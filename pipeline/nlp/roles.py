@@ -561,9 +561,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
             k += 2   # "Jane Roe served as ..."
         elif not first and words[k].lower_ == "and":
             k += 1   # a second post: "Ambassador of Tunisia and President of the Executive Board"
-        elif not (first and k == p_last + 1 and is_cap(words[k]) and is_head(words[k].text, lex, lowercase_ok=False)
-                  and "unmarked_titles" not in lex.off):
-            break    # no comma is needed before a capitalised head: "Christoph Bierwirth Representative of UNHCR said"
+        else:
+            break
         # determiners and the parser's adjectives that are no title word ("the outgoing Resident Coordinator")
         while k < n and not wents[k] and (words[k].lower_ in ("the", "a", "an", "its", "also", "who", "is", "was")
                                           or words[k].text in lex.time_words or (
@@ -579,15 +578,6 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
             k = post.end_word
             first = False
             continue
-        # the body, then its post: "Margot van der Velden, WFP, Director of Emergencies"
-        owner, m = wents[k] if first and k < n and "bodies_apart" not in lex.off else None, k
-        while owner is not None and m < n and wents[m] == owner:
-            m += 1
-        if owner is not None and owner.label in ORG_LABELS and m + 1 < n and words[m].text == "," \
-                and is_head(words[m + 1].text, lex, lowercase_ok=False):
-            k = m + 1
-        else:
-            owner = None
         # the head: the first title word within a few words, with only modifiers before it
         hi = min(n, k + 8)
         found = None
@@ -620,7 +610,6 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
         if nxt < n and words[nxt].tag_ in ("VBD", "VBZ", "VBP") and words[nxt].pos_ == "VERB" and not (
                 serves_as or words[nxt].lower_ in lex.speech_verbs or words[p_last].head.i == words[nxt].i):
             break   # a verb the person is not subject of: the phrase is its subject ("..., the Director of X visited")
-        parse.org = parse.org or owner
         out.append(parse)
         k = parse.end_word
         first = False
@@ -775,8 +764,8 @@ def doc_entities(doc) -> list[Ent]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "bodies_apart", "unmarked_titles", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
-                   "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
+ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words",
+                   "named_orgs_close", "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
 @Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": [], "learned_titles": DEFAULT_POLICY})
