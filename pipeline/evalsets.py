@@ -674,12 +674,20 @@ def table_row(label: str, r: dict) -> list[str]:
     docs = f"{r['n_docs_present']}" + (f"/{r['n_docs']}" if r["n_docs"] != r["n_docs_present"] else "")
     return [label, docs, f"{ent['micro']['f1']:.3f}"] + [f"{ent['per_label'][l]['f1']:.2f}" for l in ENTITY_LABELS] + [
         f"{r['figures']['f1']:.3f}", f"{r['figures']['unit_agreement']:.3f}", f"{r['dates']['f1']:.3f}",
-        f"{r['roles']['f1']:.3f}", f"{r['quotes']['f1']:.3f}", f"{r['quotes']['speaker_agreement']:.3f}",
+        f"{r['roles']['f1']:.3f}", _role_ties(r["roles"]), f"{r['quotes']['f1']:.3f}",
+        f"{r['quotes']['speaker_agreement']:.3f}",
         f"{lk['within_article']:.3f} / {lk['across_articles']:.3f} / {lk['shared_ids']}"]
 
 
-TABLE_HEADER = ["set", "docs", "entities", *ENTITY_LABELS, "figures", "units", "dates", "roles", "quotes",
-                "speakers", "linking (in / across / shared)"]
+def _role_ties(roles: dict) -> str:
+    """Org / place agreement on the matched roles; a first run recorded before they were scored has none."""
+    if "org_agreement" not in roles:
+        return "-"
+    return f"{roles['org_agreement']:.2f} / {roles['place_agreement']:.2f}"
+
+
+TABLE_HEADER = ["set", "docs", "entities", *ENTITY_LABELS, "figures", "units", "dates", "roles", "role org / place",
+                "quotes", "speakers", "linking (in / across / shared)"]
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:

@@ -240,18 +240,32 @@ class _ArticleNames:
 
 
 def score_roles(gold: dict, roles: pd.DataFrame, mentions: pd.DataFrame, entity_names: dict) -> dict:
+    """(person, title) P/R/F1 (CONTRACT.md), and on the matched roles how often the org and the place the table ties to
+    the role are the gold's (both absent agrees): what the roles table's org and place columns are worth."""
     prf = PRF()
     errors = []
+    agree = {"org": 0, "place": 0}
     for aid, g in gold.items():
         names = _ArticleNames(g, aid, mentions, entity_names)
-        gset = {(r["person"], norm_title(r["title"])) for r in g.get("roles", [])}
+        tied = {(r["person"], norm_title(r["title"])): r for r in g.get("roles", [])}
         sub = roles[roles["article_id"] == aid] if len(roles) else roles
-        pset = {(names.gold_name(p), norm_title(t)) for p, t in zip(sub.get("person_entity_id", []),
-                                                                   sub.get("title", []))}
-        prf.add(gset, pset)
-        errors += [{"article_id": aid, "kind": "fn", "role": k} for k in sorted(gset - pset, key=str)]
-        errors += [{"article_id": aid, "kind": "fp", "role": k} for k in sorted(pset - gset, key=str)]
+        predicted = {}
+        for r in sub.to_dict("records") if len(sub) else []:
+            predicted.setdefault((names.gold_name(r["person_entity_id"]), norm_title(r["title"])), r)
+        prf.add(set(tied), set(predicted))
+        errors += [{"article_id": aid, "kind": "fn", "role": k} for k in sorted(set(tied) - set(predicted), key=str)]
+        errors += [{"article_id": aid, "kind": "fp", "role": k} for k in sorted(set(predicted) - set(tied), key=str)]
+        for key in sorted(set(tied) & set(predicted), key=str):
+            for part in agree:
+                want, got = tied[key].get(part), names.gold_name(predicted[key].get(f"{part}_entity_id"))
+                if want == got or (want is not None and got is not None
+                                   and norm_text(want) in names.gold_forms.get(got, ())):
+                    agree[part] += 1
+                else:
+                    errors.append({"article_id": aid, "kind": part, "role": key, "gold": want, "pred": got})
     out = prf.as_dict()
+    for part, n in agree.items():
+        out[f"{part}_agreement"] = round(n / prf.tp, 4) if prf.tp else 0.0
     out["errors"] = errors
     return out
 
@@ -322,6 +336,8 @@ def format_report(report: dict) -> str:
         extra = ""
         if name == "figures":
             extra = f"  unit agreement {s['unit_agreement']:.3f}"
+        if name == "roles":
+            extra = f"  org agreement {s['org_agreement']:.3f}  place agreement {s['place_agreement']:.3f}"
         if name == "quotes":
             extra = f"  speaker agreement {s['speaker_agreement']:.3f}"
         lines.append(f"{name:<12}{s['precision']:>8.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}"

@@ -3,7 +3,7 @@ import json
 import pandas as pd
 
 from pipeline import tables
-from pipeline.evaluate import evaluate, norm_text, score_entities, score_figures, sig4, units_agree
+from pipeline.evaluate import evaluate, norm_text, score_entities, score_figures, score_roles, sig4, units_agree
 
 
 def test_norm_text_folds_as_the_contract_says():
@@ -81,3 +81,25 @@ def test_evaluate_end_to_end_on_tiny_tables(tmp_path):
     assert report["quotes"]["f1"] == 1.0 and report["quotes"]["speaker_agreement"] == 1.0
     assert report["dates"]["recall"] == 0.0
     assert report["linking"]["within_article"] == 1.0
+
+
+def test_role_org_and_place_agree_on_matched_roles_by_the_gold_names_forms():
+    gold = {"1": {"entities": [{"label": "PERSON", "canonical": "Ann Lee", "mentions": ["Ann Lee"]},
+                               {"label": "UN_AGENCY", "canonical": "United Nations Children's Fund",
+                                "mentions": ["UNICEF"]},
+                               {"label": "GPE", "canonical": "Ruritania", "mentions": ["Ruritania"]}],
+                  "roles": [{"person": "Ann Lee", "title": "Representative", "org": "UNICEF", "place": "Ruritania"},
+                            {"person": "Ann Lee", "title": "Chair", "org": None, "place": None}]}}
+    mentions = pd.DataFrame({"article_id": ["1"] * 3, "entity_id": ["P1", "O1", "G1"],
+                             "text": ["Ann Lee", "UNICEF", "Ruritania"]})
+    names = {"P1": "Ann Lee", "O1": "United Nations Children's Fund", "G1": "Ruritania"}
+    roles = pd.DataFrame({"article_id": ["1", "1", "1"], "person_entity_id": ["P1", "P1", "P1"],
+                          "title": ["Representative", "Chair", "Envoy"], "org_entity_id": ["O1", "O1", None],
+                          "place_entity_id": [None, None, None]})
+    s = score_roles(gold, roles, mentions, names)
+    assert (s["tp"], s["fp"], s["fn"]) == (2, 1, 0)
+    # the Representative's org is the gold's (named by another of its forms), her place is missing; the Chair has
+    # an org the gold does not give
+    assert s["org_agreement"] == 0.5 and s["place_agreement"] == 0.5
+    assert sorted((e["kind"], e["role"][1]) for e in s["errors"] if e["kind"] in ("org", "place")) == [
+        ("org", "chair"), ("place", "representative")]
