@@ -778,8 +778,7 @@ def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules,
 
     def role_extractor(doc):
         ents = doc_entities(doc)
-        roles = with_learned_roles(doc, ents, find_roles(doc, ents, lex), learned_titles, lex.honorifics,
-                                   lex.complement_prepositions)
+        roles = with_learned_roles(doc, ents, find_roles(doc, ents, lex), learned_titles, lex.honorifics)
         doc._.roles = roles if "bare_repeats" in lex.off else without_bare_repeats(roles, doc_text(doc))
         return doc
 

@@ -6,8 +6,7 @@ title is the person's apposition or compound, "Jane Roe, the Representative" / "
 person the title's), or when only role furniture stands between them: punctuation, a determiner or possessive,
 prepositions, honorifics, line breaks (hard-wrapped text), the organization or place the post belongs to, and
 other titles of the same person joined by "and" ("Cebu Pacific President and CEO"). The organization and the
-place are those the title's complements name ("Representative of UNHCR in Veloria"), else the nearest ones in that
-stretch or right around the title.
+place are the nearest ones in that stretch or right around the title.
 """
 from __future__ import annotations
 
@@ -78,10 +77,9 @@ def _between(doc, a: int, b: int, token_ents, titles_at, honorifics, from_end: b
     return last is None or joined
 
 
-def learned_roles(doc, ents: Sequence, titles: Sequence, honorifics=frozenset(), persons: set | None = None,
-                  prepositions=frozenset()) -> list[dict]:
+def learned_roles(doc, ents: Sequence, titles: Sequence, honorifics=frozenset(), persons: set | None = None) -> list[dict]:
     """Role dicts (the role extractor's schema) of the people `persons` (Ent; all PERSON ents when None), from
-    the TITLE spans `titles` (Spans of doc); `prepositions` open a title's complements (roles.json)."""
+    the TITLE spans `titles` (Spans of doc)."""
     if not titles:
         return []
     token_ents = _token_ents(doc, ents)
@@ -108,7 +106,7 @@ def learned_roles(doc, ents: Sequence, titles: Sequence, honorifics=frozenset(),
                 continue
             if not before and _names_the_next_person(doc, title, token_ents, honorifics):
                 continue
-            org, place = _org_and_place(doc, title, person, token_ents, prepositions)
+            org, place = _org_and_place(doc, title, person, token_ents)
             roles.append({"person_start": ent.start, "person_end": ent.end, "title": title.text,
                           "org_start": org.start if org else None, "org_end": org.end if org else None,
                           "place_start": place.start if place else None, "place_end": place.end if place else None,
@@ -128,27 +126,11 @@ def _names_the_next_person(doc, title, token_ents, honorifics) -> bool:
     return False
 
 
-def _complement_entities(doc, title, token_ents, prepositions) -> list:
-    """The entities the title's complements name, in order: UNHCR and Veloria in "Representative of UNHCR in Veloria"."""
-    out, i = [], title.end
-    while i + 1 < len(doc) and doc[i].lower_ in prepositions:
-        i += 1 + (doc[i + 1].lower_ == "the")
-        ent = token_ents[i] if i < len(doc) else None
-        if ent is None or ent.label == "PERSON":
-            break
-        out.append(ent)
-        while i < len(doc) and token_ents[i] is ent:
-            i += 1
-    return out
-
-
-def _org_and_place(doc, title, person, token_ents, prepositions=frozenset()):
-    """The organization and the place the title's complements name, else the nearest to the title, between it and its
-    person or within three tokens of it."""
+def _org_and_place(doc, title, person, token_ents):
+    """The organization and the place nearest the title, between it and its person or within three tokens of it."""
     lo, hi = max(0, min(title.start - 3, person.end)), min(len(doc), max(title.end + 3, person.start))
     near = sorted({e for i, e in enumerate(token_ents[lo:hi], lo) if e is not None and not person.start <= i < person.end},
                   key=lambda e: min(abs(e.start - title.end_char), abs(title.start_char - e.end)))
-    near = _complement_entities(doc, title, token_ents, prepositions) + near
     org = next((e for e in near if e.label in ("ORG", "UN_AGENCY")), None)
     place = next((e for e in near if e.label in ("GPE", "LOC")), None)
     return org, place
@@ -163,8 +145,7 @@ POLICIES = ("off", "fallback", "first", "union")
 DEFAULT_POLICY = "fallback"   # the one the development sets chose (docs/ner.md)
 
 
-def with_learned_roles(doc, ents: Sequence, roles: list[dict], policy: str, honorifics=frozenset(),
-                       prepositions=frozenset()) -> list[dict]:
+def with_learned_roles(doc, ents: Sequence, roles: list[dict], policy: str, honorifics=frozenset()) -> list[dict]:
     """The rule roles `roles` with those of the title tagger, by `policy`: "fallback" for the people (by surname) the
     rules gave no title, "first" in place of the rules' for every person the tagger titles, "union" beside them."""
     if policy not in POLICIES:
@@ -177,7 +158,7 @@ def with_learned_roles(doc, ents: Sequence, roles: list[dict], policy: str, hono
     titled = {surname(text, r["person_start"], r["person_end"]) for r in roles}
     persons = {e for e in ents if e.label == "PERSON" and surname(text, e.start, e.end) not in titled} \
         if policy == "fallback" else None
-    learned = learned_roles(doc, ents, titles, honorifics, persons, prepositions)
+    learned = learned_roles(doc, ents, titles, honorifics, persons)
     if policy == "first":
         titled_by_tagger = {r["person_start"] for r in learned}
         roles = [r for r in roles if r["person_start"] not in titled_by_tagger]
