@@ -777,3 +777,22 @@ def test_a_title_word_that_only_modifies_a_bodys_head_noun_is_no_post():
     text = "In the same context, the spokesman for the General Secretariat of the Cabinet, Omar Vale, confirmed it."
     ents = char_ents(text, ("General Secretariat of the Cabinet", "ORG"), ("Omar Vale", "PERSON"))
     assert [r["title"] for r in find_roles(make_doc(text), ents)] == ["spokesman"]
+
+
+def test_a_two_word_country_adjective_gives_its_own_country():
+    text = "Aid reached South Sudan after the South Sudanese Minister of Health Omar Vale asked for it."
+    [role] = roles_of(text, ("South Sudan", "GPE"), ("Omar Vale", "PERSON"))
+    assert (role["title"], role["place"]) == ("Minister of Health", "South Sudan")   # not Sudan's "Sudanese"
+
+
+def test_a_country_ending_the_orgs_name_is_the_roles_place_where_the_article_names_it():
+    lex = R.default_lexicon()
+    text = "Lena Marsh, UNICEF Nigeria Representative, said schools in Nigeria reopened."
+    ents = char_ents(text, ("Lena Marsh", "PERSON"), ("UNICEF Nigeria", "UN_AGENCY"), ("Nigeria", "GPE", 1))
+    [role] = R.with_places_in_org_names(find_roles(make_doc(text), ents), ents, text, lex)
+    assert text[role["org_start"]:role["org_end"]] == "UNICEF Nigeria"
+    assert (role["place_start"], role["place_end"]) == (text.rindex("Nigeria"), len(text) - len(" reopened."))
+    text = "Lena Marsh, UNICEF Nigeria Representative, said schools reopened."   # no mention of the place itself
+    ents = char_ents(text, ("Lena Marsh", "PERSON"), ("UNICEF Nigeria", "UN_AGENCY"))
+    [role] = R.with_places_in_org_names(find_roles(make_doc(text), ents), ents, text, lex)
+    assert role["place_start"] is None

@@ -227,8 +227,10 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                 while first - 1 >= lo and wents[first - 1] == before:
                     first -= 1
             return j + 1, first, org, place, None
-        if w.lower_ in lex.demonyms and is_cap(w):
-            return j + 1, j, None, None, (w.idx, w.idx + len(w), lex.demonyms[w.lower_])
+        two = f"{words[j - 1].lower_} {w.lower_}" if j > lo else ""
+        if is_cap(w) and (two in lex.demonyms or w.lower_ in lex.demonyms):   # "South Sudanese" is not "Sudanese"
+            first, key = (j - 1, two) if two in lex.demonyms else (j, w.lower_)
+            return j + 1, first, None, None, (words[first].idx, end_of(w), lex.demonyms[key])
         if w.lower_ in lex.cap_links:   # a link word stays only with a title word before it
             if not (j - 1 >= lo and not wents[j - 1] and (is_cap(words[j - 1]) or words[j - 1].lower_ in lex.modifiers
                                                          or is_head(words[j - 1].text, lex))):
@@ -621,8 +623,29 @@ def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon)
         return (parse.place.start, parse.place.end) if parse.place is not None else None
     start, end, country = parse.demonym_place
     # point at a mention of the country itself when the article has one, so the place links
+    return country_mention(country, ents, text, lex) or (start, end)
+
+
+def country_mention(country: str, ents: Sequence[Ent], text: str, lex: Lexicon) -> tuple[int, int] | None:
+    """The span of the article's first GPE mention that names `country`, or None."""
     return next(((e.start, e.end) for e in ents if e.label == "GPE"
-                 and lex.country_names.get(" ".join(text[e.start:e.end].split()).casefold()) == country), (start, end))
+                 and lex.country_names.get(" ".join(text[e.start:e.end].split()).casefold()) == country), None)
+
+
+def with_places_in_org_names(roles: list[dict], ents: Sequence[Ent], text: str, lex: Lexicon) -> list[dict]:
+    """(places_in_org_names) A role with an org and no place takes the country that ends the org's name, where the
+    article names that country as a place: "UNICEF Nigeria Representative" (the country office is a mention of UNICEF),
+    "Minister of X of Kazakhstan" (the guidelines' own example gives place Kazakhstan)."""
+    for r in roles:
+        if r["org_start"] is None or r["place_start"] is not None:
+            continue
+        words = text[r["org_start"]:r["org_end"]].split()
+        country = next((c for c in (lex.country_names.get(" ".join(words[k:]).casefold()) for k in range(1, len(words)))
+                        if c), None)
+        place = country_mention(country, ents, text, lex) if country else None
+        if place is not None:
+            r["place_start"], r["place_end"] = place
+    return roles
 
 
 def _fold(s: str) -> str:
@@ -764,7 +787,7 @@ def doc_entities(doc) -> list[Ent]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words",
+ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words",
                    "named_orgs_close", "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
@@ -779,7 +802,8 @@ def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules,
     def role_extractor(doc):
         ents = doc_entities(doc)
         roles = with_learned_roles(doc, ents, find_roles(doc, ents, lex), learned_titles, lex.honorifics)
-        doc._.roles = roles if "bare_repeats" in lex.off else without_bare_repeats(roles, doc_text(doc))
+        roles = roles if "bare_repeats" in lex.off else without_bare_repeats(roles, doc_text(doc))
+        doc._.roles = roles if "places_in_org_names" in lex.off else with_places_in_org_names(roles, ents, doc_text(doc), lex)
         return doc
 
     return role_extractor
