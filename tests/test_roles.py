@@ -796,3 +796,12 @@ def test_a_country_ending_the_orgs_name_is_the_roles_place_where_the_article_nam
     ents = char_ents(text, ("Lena Marsh", "PERSON"), ("UNICEF Nigeria", "UN_AGENCY"))
     [role] = R.with_places_in_org_names(find_roles(make_doc(text), ents), ents, text, lex)
     assert role["place_start"] is None
+
+
+def test_an_org_set_off_by_a_comma_after_a_title_is_the_posts():
+    text = "The deal was signed by Carl Dane - Deputy Executive Director, WFP, in the presence of officials."
+    [role] = roles_of(text, ("Carl Dane", "PERSON"), ("WFP", "UN_AGENCY"))
+    assert (role["title"], role["org"]) == ("Deputy Executive Director", "WFP")
+    text = "Present were Lena Marsh, Director of Planning, UNICEF and WHO officials."   # a list, not the post's body
+    [role] = roles_of(text, ("Lena Marsh", "PERSON"), ("UNICEF", "UN_AGENCY"), ("WHO", "UN_AGENCY"))
+    assert (role["title"], role["org"]) == ("Director of Planning", None)

@@ -612,10 +612,24 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
         if nxt < n and words[nxt].tag_ in ("VBD", "VBZ", "VBP") and words[nxt].pos_ == "VERB" and not (
                 serves_as or words[nxt].lower_ in lex.speech_verbs or words[p_last].head.i == words[nxt].i):
             break   # a verb the person is not subject of: the phrase is its subject ("..., the Director of X visited")
+        parse.org = parse.org or body_after(words, wents, parse.end_word, lex)
         out.append(parse)
         k = parse.end_word
         first = False
     return out
+
+
+def body_after(words, wents, k: int, lex: Lexicon) -> Ent | None:
+    """(bodies_after) An organization set off by a comma right after a title, ending its phrase, is the post's: "Carl
+    Skau - Deputy Executive Director, WFP, in the presence of ...", "Head of Communications, UNDP made this known";
+    not one that begins a list ("Director of Health, UNICEF and WHO officials")."""
+    if "bodies_after" in lex.off or k + 1 >= len(words) or words[k].text != "," or \
+            getattr(wents[k + 1], "label", None) not in ORG_LABELS:
+        return None
+    e, m = wents[k + 1], k + 1
+    while m < len(words) and wents[m] == e:
+        m += 1
+    return e if m == len(words) or not is_alpha_word(words[m]) or words[m].pos_ in ("VERB", "AUX") else None
 
 
 def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon) -> tuple[int, int] | None:
@@ -787,7 +801,7 @@ def doc_entities(doc) -> list[Ent]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words",
+ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words",
                    "named_orgs_close", "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
