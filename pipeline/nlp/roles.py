@@ -620,9 +620,9 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
 
 
 def body_after(words, wents, k: int, lex: Lexicon) -> Ent | None:
-    """(bodies_after) An organization set off by a comma right after a title, ending its phrase, is the post's: "Carl
-    Skau - Deputy Executive Director, WFP, in the presence of ...", "Head of Communications, UNDP made this known";
-    not one that begins a list ("Director of Health, UNICEF and WHO officials")."""
+    """(bodies_after) An organization set off by a comma right after a title, ending its phrase, is the post's: "Jane
+    Roe - Deputy Executive Director, WFP, in the presence of ...", "Head of Communications, UNDP made this known"; not
+    one that begins a list ("Director of Health, UNICEF and WHO officials")."""
     if "bodies_after" in lex.off or k + 1 >= len(words) or words[k].text != "," or \
             getattr(wents[k + 1], "label", None) not in ORG_LABELS:
         return None
@@ -801,8 +801,9 @@ def doc_entities(doc) -> list[Ent]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "posts_as_bodies", "apposed_titles", "owner_fields", "office_words",
-                   "named_orgs_close", "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
+ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "posts_as_bodies",
+                   "apposed_titles", "owner_fields", "office_words", "named_orgs_close", "owned_posts", "acronym_asides",
+                   "named_complements", "ministry_ranks")
 
 
 @Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": [], "learned_titles": DEFAULT_POLICY})
@@ -814,10 +815,10 @@ def make_role_extractor(nlp, name, words: Rules, people: Rules, demonyms: Rules,
         lex = SimpleNamespace(**{**vars(lex), "off": switched_off("role_extractor", disabled, ROLE_HEURISTICS)})
 
     def role_extractor(doc):
-        ents = doc_entities(doc)
+        ents, text = doc_entities(doc), doc_text(doc)
         roles = with_learned_roles(doc, ents, find_roles(doc, ents, lex), learned_titles, lex.honorifics)
-        roles = roles if "bare_repeats" in lex.off else without_bare_repeats(roles, doc_text(doc))
-        doc._.roles = roles if "places_in_org_names" in lex.off else with_places_in_org_names(roles, ents, doc_text(doc), lex)
+        roles = roles if "bare_repeats" in lex.off else without_bare_repeats(roles, text)
+        doc._.roles = roles if "places_in_org_names" in lex.off else with_places_in_org_names(roles, ents, text, lex)
         return doc
 
     return role_extractor
