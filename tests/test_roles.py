@@ -805,3 +805,12 @@ def test_an_org_set_off_by_a_comma_after_a_title_is_the_posts():
     text = "Present were Lena Marsh, Director of Planning, UNICEF and WHO officials."   # a list, not the post's body
     [role] = roles_of(text, ("Lena Marsh", "PERSON"), ("UNICEF", "UN_AGENCY"), ("WHO", "UN_AGENCY"))
     assert (role["title"], role["org"]) == ("Director of Planning", None)
+
+
+def test_a_place_right_after_a_name_titled_before_it_is_the_posts():
+    text = "Leaders included President Omar Vale of Kenya and Prime Minister Lena Marsh of the Netherlands."
+    got = roles_of(text, ("Omar Vale", "PERSON"), ("Kenya", "GPE"), ("Lena Marsh", "PERSON"), ("Netherlands", "GPE"))
+    assert [(r["title"], r["place"]) for r in got] == [("President", "Kenya"), ("Prime Minister", "Netherlands")]
+    text = "Leaders included President Omar Vale of the Alliance."      # no place after the name
+    assert [(r["title"], r["place"]) for r in roles_of(text, ("Omar Vale", "PERSON"), ("Alliance", "ORG"))] == [
+        ("President", None)]

@@ -632,6 +632,16 @@ def body_after(words, wents, k: int, lex: Lexicon) -> Ent | None:
     return e if m == len(words) or not is_alpha_word(words[m]) or words[m].pos_ in ("VERB", "AUX") else None
 
 
+def place_after_name(words, wents, p_last: int, lex: Lexicon) -> Ent | None:
+    """(places_after_names) "President Jane Roe of Ruritania": the place right after the name of a person titled
+    before it is the post's."""
+    k = p_last + 1
+    if "places_after_names" in lex.off or k + 1 >= len(words) or words[k].lower_ != "of":
+        return None
+    e = wents[k + 1 + (words[k + 1].lower_ == "the" and k + 2 < len(words))]
+    return e if e is not None and e.label in PLACE_LABELS else None
+
+
 def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon) -> tuple[int, int] | None:
     if parse.place is not None or parse.demonym_place is None:
         return (parse.place.start, parse.place.end) if parse.place is not None else None
@@ -754,6 +764,8 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
         if ent.label != "PERSON" or ent not in first_word:
             continue
         before = title_before(words, wents, first_word[ent], lex, org_by_name=org_by_name)
+        if before is not None and before.place is None and before.demonym_place is None:
+            before.place = place_after_name(words, wents, last_word[ent], lex)
         parses = [before] if before is not None else []
         joint = words[before.first_word - 1].text if before is not None and before.first_word > 1 else ""
         if joint.lower() in ("and", "&", ",") or joint in DASHES:
@@ -801,9 +813,9 @@ def doc_entities(doc) -> list[Ent]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "posts_as_bodies",
-                   "apposed_titles", "owner_fields", "office_words", "named_orgs_close", "owned_posts", "acronym_asides",
-                   "named_complements", "ministry_ranks")
+ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "places_after_names",
+                   "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
+                   "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
 @Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": [], "learned_titles": DEFAULT_POLICY})
