@@ -252,10 +252,11 @@ def score_roles(gold: dict, roles: pd.DataFrame, mentions: pd.DataFrame, entity_
         predicted = {}
         for r in sub.to_dict("records") if len(sub) else []:
             predicted.setdefault((names.gold_name(r["person_entity_id"]), norm_title(r["title"])), r)
-        prf.add(set(tied), set(predicted))
-        errors += [{"article_id": aid, "kind": "fn", "role": k} for k in sorted(set(tied) - set(predicted), key=str)]
-        errors += [{"article_id": aid, "kind": "fp", "role": k} for k in sorted(set(predicted) - set(tied), key=str)]
-        for key in sorted(set(tied) & set(predicted), key=str):
+        gset, pset = set(tied), set(predicted)
+        prf.add(gset, pset)
+        errors += [{"article_id": aid, "kind": "fn", "role": k} for k in sorted(gset - pset, key=str)]
+        errors += [{"article_id": aid, "kind": "fp", "role": k} for k in sorted(pset - gset, key=str)]
+        for key in sorted(gset & pset, key=str):
             for part in agree:
                 want, got = tied[key].get(part), names.gold_name(predicted[key].get(f"{part}_entity_id"))
                 if want == got or (want is not None and got is not None

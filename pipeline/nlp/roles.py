@@ -650,10 +650,15 @@ def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon)
     return country_mention(country, ents, text, lex) or (start, end)
 
 
+def country_named(name: str, lex: Lexicon) -> str | None:
+    """The country a name ("Kyrgyz Republic", "Türkiye") names, or None."""
+    return lex.country_names.get(" ".join(name.split()).casefold())
+
+
 def country_mention(country: str, ents: Sequence[Ent], text: str, lex: Lexicon) -> tuple[int, int] | None:
     """The span of the article's first GPE mention that names `country`, or None."""
     return next(((e.start, e.end) for e in ents if e.label == "GPE"
-                 and lex.country_names.get(" ".join(text[e.start:e.end].split()).casefold()) == country), None)
+                 and country_named(text[e.start:e.end], lex) == country), None)
 
 
 def with_places_in_org_names(roles: list[dict], ents: Sequence[Ent], text: str, lex: Lexicon) -> list[dict]:
@@ -664,8 +669,7 @@ def with_places_in_org_names(roles: list[dict], ents: Sequence[Ent], text: str, 
         if r["org_start"] is None or r["place_start"] is not None:
             continue
         words = text[r["org_start"]:r["org_end"]].split()
-        country = next((c for c in (lex.country_names.get(" ".join(words[k:]).casefold()) for k in range(1, len(words)))
-                        if c), None)
+        country = next((c for c in (country_named(" ".join(words[k:]), lex) for k in range(1, len(words))) if c), None)
         place = country_mention(country, ents, text, lex) if country else None
         if place is not None:
             r["place_start"], r["place_end"] = place
