@@ -55,6 +55,16 @@ def test_person_after_an_office_name(ents_of):
     assert not any(l == "PERSON" and "Resources" in t for t, l in ents)
 
 
+def test_a_name_right_after_a_learned_title_is_a_person_and_the_switch_turns_it_off():
+    from pipeline.nlp.people import find_people
+    from pipeline.nlp.titles import SPANS_KEY
+    doc = nlp("Deputy Minister of Water Resources Temirlan Osmonaliev told reporters .")
+    assert find_people(doc, [], {}, R) == []       # "Resources" is no title word: the rules alone see no person slot
+    doc.spans[SPANS_KEY] = [Span(doc, 0, 5, "TITLE")]     # the NER's title (titles.py)
+    assert [doc[a:b].text for a, b in find_people(doc, [], {}, R)] == ["Temirlan Osmonaliev"]
+    assert find_people(doc, [], {}, R, off=frozenset({"after_learned_titles"})) == []
+
+
 def test_a_hyphenated_title_follows_the_name():
     doc = nlp("Tomas Reyval, Under-Secretary-General for Humanitarian Affairs, arrived")
     assert title_phrase_follows(doc, 3, R, {})

@@ -3,7 +3,8 @@
 Two patterns, both anchored on evidence in the article itself:
 - apposition: a capitalised name followed by a comma and a title phrase ("said Aliya Bekova,
   UNICEF Representative in Kazakhstan"; "Ivan Petrov, coordinator of the ...") or preceded by a
-  title ("Deputy Minister Aliya Bekova");
+  title ("Deputy Minister Aliya Bekova"), a title the NER learned among them (after_learned_titles, switchable:
+  "Deputy Minister of Water Resources Temirlan Osmonaliev", where the title's last word is no title word);
 - surname reuse: a later "Bekova" is the person already named "Aliya Bekova" in the article.
 Precedence: spans from the knowledge-base rulers and abbreviations are never touched; a model
 span (ORG, GPE, LOC) that the patterns show to be a person is relabelled PERSON.
@@ -29,6 +30,7 @@ from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_spans import is_name_like, replace_ents, token_owners
 from pipeline.nlp.extensions import set_source, span_key, token_texts
+from pipeline.nlp.titles import SPANS_KEY as TITLES_KEY
 
 
 def after_office_words(doc: Doc, start: int, end: int, heads: frozenset[str]) -> int:
@@ -148,6 +150,9 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
                 off: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Token spans of persons found by apposition and title prefix patterns."""
     ent_at = {e.start: e.end for e in ents}
+    # (after_learned_titles) the token after a title the NER learned (titles.py) is a person slot, however many
+    # capitalised words the title has: "Deputy Minister of Water Resources Temirlan Osmonaliev"
+    title_ends = set() if "after_learned_titles" in off else {t.end for t in doc.spans.get(TITLES_KEY, ())}
     covered = token_owners(ents)
     found = []
     candidates = [t.i for t in doc if (t.is_title or t.is_upper) and t.is_alpha]
@@ -161,6 +166,7 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
             continue
         end = name_run(doc, i, r)
         i = after_office_words(doc, i, end, r["office_words"])    # "Ministry Ruslan Imankulov"
+        i = max((k for k in title_ends if i < k < end), default=i)  # "[Minister of Water] Resources Temirlan ..."
         if end == i or not is_person_name(doc, i, end) or all(
                 t.text.casefold() in r["title_words"] for t in doc[i:end] if t.is_alpha):
             i = max(end, i + 1)
@@ -180,7 +186,7 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
             continue
         # a title before the name: a head ("Minister", "Director") or an honorific, not a modifier
         # alone ("National", "Regional", "Health": "National Health [Information System]")
-        prefix = prev is not None and prev.text in r["prefix_titles"] and (
+        prefix = i in title_ends or prev is not None and prev.text in r["prefix_titles"] and (
             "title_phrase_parts" in off or prev.text in r["honorifics"] or prev.text.casefold() in r["role_heads"])
         apposed = nxt is not None and nxt.text == "," and title_phrase_follows(doc, end + 1, r, ent_at)
         if (prefix or apposed) and "headline_names" not in off:
@@ -409,7 +415,7 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("person_words", "title_phrase_parts", "titles_out_of_orgs", "headline_names")
+HEURISTICS = ("person_words", "title_phrase_parts", "titles_out_of_orgs", "headline_names", "after_learned_titles")
 
 
 @Language.factory("person_appositions", default_config={
