@@ -134,6 +134,21 @@ def word_entities(words: Sequence, ents: Sequence[Ent]) -> list[Ent | None]:
     return [ents[i] if i < len(ents) and ents[i].start < end_of(w) else None for w, i in zip(words, at)]
 
 
+def entity_end(wents, k: int) -> int:
+    """The word after the entity at word k."""
+    e = wents[k]
+    while k < len(wents) and wents[k] == e:
+        k += 1
+    return k
+
+
+def entity_start(wents, k: int, lo: int = 0) -> int:
+    """The first word of the entity at word k, or `lo` if it starts before."""
+    while k > lo and wents[k - 1] == wents[k]:
+        k -= 1
+    return k
+
+
 def end_of(t) -> int:
     return t.idx + len(t)
 
@@ -214,18 +229,14 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                     "'s", "\u2019s")) and words[j].text not in lex.org_heads and words[j].lower_ not in lex.unit_nouns:
                 # no body between an owner and its post: a field the entities took for one ("UNDP's Public Security
                 # Coordination Specialist")
-                k = first - 1
-                while k - 1 >= lo and wents[k - 1] == before:
-                    k -= 1
-                return first, k, before, None, None
+                return first, entity_start(wents, first - 1, lo), before, None, None
             org = e if label in ORG_LABELS else None
             place = e if label in PLACE_LABELS else None
             # an owner before the posting ("UNICEF's Somalia representative", "UNICEF PNG representative")
             if before and before.label in (ORG_LABELS if place is not None else PLACE_LABELS):
                 org = before if org is None else org
                 place = before if place is None else place
-                while first - 1 >= lo and wents[first - 1] == before:
-                    first -= 1
+                first = entity_start(wents, first - 1, lo)
             return j + 1, first, org, place, None
         two = f"{words[j - 1].lower_} {w.lower_}" if j > lo else ""
         if is_cap(w) and (two in lex.demonyms or w.lower_ in lex.demonyms):   # "South Sudanese" is not "Sudanese"
@@ -431,11 +442,7 @@ def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
     e = wents[i] if 0 <= i < len(words) else None
     if e is None or e.label not in ORG_LABELS or "posts_as_bodies" in lex.off:
         return None
-    a, b = i, i
-    while a > 0 and wents[a - 1] == e:
-        a -= 1
-    while b < len(words) and wents[b] == e:
-        b += 1
+    a, b = entity_start(wents, i), entity_end(wents, i)
     heads = [h for h in range(a, b) if is_cap(words[h]) and is_head(words[h].text, lex, lowercase_ok=False)]
     if not heads or any(w.lower_ in lex.complement_prepositions for w in words[a:heads[0]]):
         return None   # an office named after a post is no post: "the Office of the Prime Minister"
@@ -502,8 +509,7 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
                 parse.org = parse.org or e
             else:
                 parse.place = parse.place or e
-            while wents[k] == e:
-                k += 1
+            k = entity_end(wents, k)
     return None
 
 
@@ -551,10 +557,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
     k = p_last + 1
     n = len(words)
     if k + 1 < n and words[k].lower_ == "of" and wents[k + 1] and wents[k + 1].label in PLACE_LABELS:
-        e = wents[k + 1]
-        k += 1
-        while k < n and wents[k] == e:
-            k += 1
+        k = entity_end(wents, k + 1)
     first = True
     while k < n:
         if words[k].text in (",", "(") or (first and (words[k].lower_ in ("as", "is", "was") or words[k].text in DASHES)):
@@ -626,10 +629,8 @@ def body_after(words, wents, k: int, lex: Lexicon) -> Ent | None:
     if "bodies_after" in lex.off or k + 1 >= len(words) or words[k].text != "," or \
             getattr(wents[k + 1], "label", None) not in ORG_LABELS:
         return None
-    e, m = wents[k + 1], k + 1
-    while m < len(words) and wents[m] == e:
-        m += 1
-    return e if m == len(words) or not is_alpha_word(words[m]) or words[m].pos_ in ("VERB", "AUX") else None
+    m = entity_end(wents, k + 1)
+    return wents[k + 1] if m == len(words) or not is_alpha_word(words[m]) or words[m].pos_ in ("VERB", "AUX") else None
 
 
 def place_after_name(words, wents, p_last: int, lex: Lexicon) -> Ent | None:
