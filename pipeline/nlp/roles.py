@@ -172,12 +172,9 @@ def is_alpha_word(w) -> bool:
 def is_head(text: str, lex: Lexicon, lowercase_ok: bool = True) -> bool:
     """A title head noun; hyphenated forms count by any part ("Vice-President", "Ambassador-at-Large")."""
     low = text.casefold().replace("\u2019", "'")
-    parts = [low] + (low.split("-") if "-" in low else [])
-    if not any(p in lex.heads for p in parts):
+    if low not in lex.heads and ("-" not in low or not any(p in lex.heads for p in low.split("-"))):
         return False
-    if text[:1].isupper():
-        return True
-    return lowercase_ok and low not in lex.ambiguous_heads
+    return text[:1].isupper() or (lowercase_ok and low not in lex.ambiguous_heads)
 
 
 @lru_cache(maxsize=4096)
@@ -336,13 +333,6 @@ def without_acronym_asides(words) -> list:
     return [w for i, w in enumerate(words) if i not in aside]
 
 
-def _is_title_complement(run, lex: Lexicon) -> bool:
-    """A complement that stays in the title: an office ("of the Board"), a post ("for the Secretary-General") or
-    a common noun ("of the quality department"); other capitalised words name an organization or a place."""
-    return _names_title_complement(run, lex) or not is_cap(run[-1]) or any(
-        is_head(w.text, lex, lowercase_ok=False) for w in run if is_cap(w))
-
-
 def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow_lower_modifiers: bool = False,
                 org_by_name=None) -> TitleParse:
     """The title whose (first) head word is `head_i`, with its org and place; `lo`/`hi` bound the words."""
@@ -400,7 +390,10 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
             if org is None and org_by_name is not None and words[j - 1].lower_ == "the":
                 org = org_by_name(" ".join(w.text for w in run))
             closed = True
-        elif not closed and _is_title_complement(run, lex):
+        elif not closed and (_names_title_complement(run, lex) or not is_cap(run[-1]) or any(
+                is_head(w.text, lex, lowercase_ok=False) for w in run if is_cap(w))):
+            # an office ("of the Board"), a post ("for the Secretary-General") or a common noun ("of the quality
+            # department") stays in the title; other capitalised words name an organization or a place
             title_end_w = end - 1
         else:
             # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere (guidelines: a
@@ -427,15 +420,6 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
 # Roles around one person
 
 
-def _skip_honorifics_left(words, i, lex) -> int:
-    """Index of the word before the person, past honorifics and one comma."""
-    j, comma = i - 1, False
-    while j >= 0 and (is_honorific(words[j], lex) or (words[j].text == "," and not comma)):
-        comma = comma or words[j].text == ","
-        j -= 1
-    return j
-
-
 def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
     """A post the knowledge base knows as the body it heads ("the UN High Commissioner for Refugees" is UNHCR): the
     title is the head words inside the organization entity at word i, with their modifiers, the body its org."""
@@ -460,7 +444,10 @@ def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
 def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, org_by_name=None) -> TitleParse | None:
     """"FAO Forestry Officer Jane Roe", "the Deputy Minister of Health of Ruritania, Ms. Jane Roe", "the UN High
     Commissioner for Refugees, Jane Roe" (`post_named_as_body`)."""
-    j = _skip_honorifics_left(words, p_first, lex)
+    j, comma = p_first - 1, False   # the word before the person, past honorifics and one comma
+    while j >= 0 and (is_honorific(words[j], lex) or (words[j].text == "," and not comma)):
+        comma = comma or words[j].text == ","
+        j -= 1
     if j < 0:
         return None
     post = post_named_as_body(words, wents, j, lex)
@@ -643,14 +630,6 @@ def place_after_name(words, wents, p_last: int, lex: Lexicon) -> Ent | None:
     return e if e is not None and e.label in PLACE_LABELS else None
 
 
-def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon) -> tuple[int, int] | None:
-    if parse.place is not None or parse.demonym_place is None:
-        return (parse.place.start, parse.place.end) if parse.place is not None else None
-    start, end, country = parse.demonym_place
-    # point at a mention of the country itself when the article has one, so the place links
-    return country_mention(country, ents, text, lex) or (start, end)
-
-
 def country_named(name: str, lex: Lexicon) -> str | None:
     """The country a name ("Kyrgyz Republic", "Türkiye") names, or None."""
     return lex.country_names.get(" ".join(name.split()).casefold())
@@ -743,14 +722,6 @@ def minister_of_named_ministry(title: str, org: Ent | None, ministries: Sequence
     return (title, org) if first == len(words) else (" ".join(words[:first] + words[-1:]), ministry)
 
 
-def post_before_comma(words, wents, other: TitleParse, before: TitleParse, lex: Lexicon) -> bool:
-    """(comma_posts) A post that ends at the comma before the person's other title, and that is not itself the
-    apposition of someone or something named before it."""
-    if "comma_posts" in lex.off or other.end_word != before.first_word - 1:
-        return False
-    return other.first_word == 0 or not (words[other.first_word - 1].text == "," or wents[other.first_word - 1])
-
-
 def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dict]:
     """Every (person, title) the Doc's text states, given its entities `ents`, as dicts with char spans (the
     component's output)."""
@@ -763,7 +734,8 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
     last_word = {e: i for i, e in enumerate(wents) if e}
     first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e}
     org_by_name = None if "named_complements" in lex.off else org_finder(text, ents)
-    ministries = [e for e in ents if e.label == "ORG" and "ministry" in text[e.start:e.end].casefold()]
+    ministries = [] if "ministry_ranks" in lex.off else [
+        e for e in ents if e.label == "ORG" and "ministry" in text[e.start:e.end].casefold()]
     roles, seen = [], set()
     for ent in ents:
         if ent.label != "PERSON" or ent not in first_word:
@@ -778,18 +750,23 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
             # Jane Roe", "Cambodian Senior Minister, Minister of Foreign Affairs H.E. Jane Roe"; after a comma, not the
             # apposition of someone named before ("Tom Hale, Director of X, Minister Jane Roe")
             other = title_before(words, wents, before.first_word - (joint != ","), lex, org_by_name=org_by_name)
-            if other is not None and (joint != "," or post_before_comma(words, wents, other, before, lex)):
+            # (comma_posts) after a comma, a post that ends at it and follows no comma or entity
+            comma_post = other is not None and other.end_word == before.first_word - 1 and not (
+                other.first_word > 0 and (words[other.first_word - 1].text == "," or wents[other.first_word - 1]))
+            if other is not None and (joint != "," or ("comma_posts" not in lex.off and comma_post)):
                 parses = [other] + parses
         for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name, titled_before=(
                 before is not None and words[first_word[ent] - 1].text == ",")):
-            org = parse.org
-            place = _place_span(parse, ents, text, lex)
+            place = (parse.place.start, parse.place.end) if parse.place is not None else None
+            if place is None and parse.demonym_place is not None:
+                # point at a mention of the country itself when the article has one, so the place links
+                start, end, country = parse.demonym_place
+                place = country_mention(country, ents, text, lex) or (start, end)
             phrase = [w for w in words if parse.title_start <= w.idx < parse.title_end]
             starts = [ent.start, parse.title_start, words[parse.first_word].idx]
             ends = [ent.end, parse.title_end, end_of(words[max(parse.end_word - 1, 0)])]
             for title in split_title(phrase, lex):
-                title, title_org = (title, org) if "ministry_ranks" in lex.off else \
-                    minister_of_named_ministry(title, org, ministries, text)
+                title, title_org = minister_of_named_ministry(title, parse.org, ministries, text)
                 key = (ent.start, title.casefold())
                 if key in seen:
                     continue
