@@ -117,28 +117,20 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     paras = paragraphs(text)
     cur: QuoteSpan | None = None
-    seg_start = 0
-    depth = 0
+    seg_start = depth = 0
     for pi, (ps, pe) in enumerate(paras):
-        if cur is not None:
-            # the previous paragraph left a quote open and this one continues it
-            j = _starts_with_opener(text, ps, pe)
-            seg_start = j + 1
-            depth = 1
+        if cur is not None:   # the previous paragraph left a quote open and this one continues it
+            seg_start, depth = _starts_with_opener(text, ps, pe) + 1, 1
         for i in range(ps, pe):
             ch = text[i]
             if ch not in MARKS or (cur is not None and i < seg_start):
                 continue
             role = mark_role(text, i)
-            if cur is None:
-                if role == "open":
-                    cur = QuoteSpan(open_at=i)
-                    seg_start = i + 1
-                    depth = 1
-                continue
             if role == "open":
+                if cur is None:
+                    cur, seg_start, depth = QuoteSpan(open_at=i), i + 1, 0
                 depth += 1
-            elif role == "close" or (role is None and ch in NEUTRAL):
+            elif cur is not None and (role == "close" or (role is None and ch in NEUTRAL)):
                 depth -= 1
                 if depth == 0:
                     cur.segments.append(_trim(text, seg_start, i))
@@ -146,9 +138,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                     spans.append(cur)
                     cur = None
         if cur is not None:
-            nxt = paras[pi + 1] if pi + 1 < len(paras) else None
             cur.segments.append(_trim(text, seg_start, pe))
-            if nxt is None or _starts_with_opener(text, nxt[0], nxt[1]) is None:
+            if pi + 1 == len(paras) or _starts_with_opener(text, *paras[pi + 1]) is None:
                 spans.append(cur)
                 cur = None
     return [s for s in spans if all(e > b for b, e in s.segments)]
@@ -304,13 +295,9 @@ def _naming_context(text: str, q: QuoteSpan, words: Sequence, qlex: QuoteLexicon
     i = _first_at(words, q.open_at) - 1
     while i >= 0 and words[i].text in (":", ","):
         i -= 1
-    if i >= 0 and words[i].lower_ in qlex.naming_before:
-        return True
-    if q.close_at is not None:
-        j = _first_at(words, q.close_at + 1)
-        if j < len(words) and words[j].lower_ in qlex.naming_after:
-            return True
-    return False
+    j = _first_at(words, q.close_at + 1) if q.close_at is not None else len(words)
+    return (i >= 0 and words[i].lower_ in qlex.naming_before) or (
+        j < len(words) and words[j].lower_ in qlex.naming_after)
 
 
 # --------------------------------------------------------------------------------------------
@@ -442,15 +429,14 @@ class Attribution:
     cue: str | None
 
 
-def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, p_last: int,
-              lex: Lexicon, qlex: QuoteLexicon) -> Attribution | None:
+def attribute(text: str, q: QuoteSpan, words, wents, paras, p_first: int, p_last: int, lex: Lexicon,
+              qlex: QuoteLexicon, is_name: bool, naming: bool) -> Attribution | None:
     """Who said the quote and with which verb, from the clauses around it; None when nothing
-    around the quote says it was said."""
-    content_is_name = is_title_like(quote_words(words, q), qlex)
-    ps, _ = paras[p_first]
-    _, pe = paras[p_last]
-    after = _clause(words, wents, (q.close_at + 1) if q.close_at is not None else q.end, pe + 1, text, True)
-    before = _clause(words, wents, q.open_at, ps, text, False)
+    around the quote says it was said. `is_name`: the quoted words are title-like; `naming`: the
+    words around name it (`_naming_context`)."""
+    close = q.close_at + 1 if q.close_at is not None else q.end
+    after = _clause(words, wents, close, paras[p_last][1] + 1, text, True)
+    before = _clause(words, wents, q.open_at, paras[p_first][0], text, False)
     if not before.words and p_first > 0:
         # "X congratulated the new citizens:" ending the paragraph before the quote
         pps, ppe = paras[p_first - 1]
@@ -468,9 +454,10 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
                 ws[2].lower_ in qlex.subject_pronouns or is_honorific(ws[2], lex)
                 or (after.wents[2] and after.wents[2].label == "PERSON")):
             ci = 1
-    if ci is not None and _continues_sentence(after, lex, qlex) and (ci <= 4 or _starts_with_speaker(after, lex, qlex) or (
-            ci + 1 < len(after.words) and after.wents[ci + 1] and not content_is_name
-            and not _naming_context(text, q, words, qlex))):   # "the only “reliable” route into Darfur, said WFP"
+    if ci is not None and _continues_sentence(after, lex, qlex) and (
+            ci <= 4 or _starts_with_speaker(after, lex, qlex) or (ci + 1 < len(after.words) and after.wents[ci + 1]
+                                                                 and not is_name and not naming)):
+        # "the only “reliable” route into Darfur, said WFP"
         return Attribution(rank_speakers(_speakers(after, qlex), None, before=False), _cue_text(after, ci, qlex))
     if not before.words:
         return None
@@ -485,20 +472,16 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         # "Jane Roe, Minister of X: “...”": a colon with no verb needs a person before it
         # ("the theme: “...”" and "Target 7: “...”" are not attributions)
         cands = [c for c in cands if c.kind in ("person", "pronoun")]
-        if cands and before.ends_with_colon and not _naming_context(text, q, words, qlex):
+        if cands and before.ends_with_colon and not naming:
             ranked = rank_speakers(cands, None, before=True)
             # "X congratulated the new citizens:" - the clause's own verb, when the tagger marks one
             verb = next((w.text for w in before.words if w.pos_ == "VERB" and w.idx > ranked[0].start), None)
             return Attribution(ranked, verb)
         return None
-    if lead_in and ci is not None:
-        if cands or not content_is_name:
-            # "Officials said: “...”": said, by someone the article does not name
-            return Attribution(rank_speakers(cands, cue_pos, before=True), cue)
-        return None
-    if cands and ci is not None and not content_is_name and not (
-            text[q.start:q.start + 1].isupper() and _naming_context(text, q, words, qlex)):
-        # a fragment inside reported speech: "said it would follow the situation “very closely”"
+    # "Officials said: “...”": said, by someone the article does not name; without a lead-in, a fragment inside
+    # reported speech: "said it would follow the situation “very closely”"
+    if ci is not None and ((lead_in and (cands or not is_name)) or (
+            cands and not is_name and not (text[q.start].isupper() and naming))):
         return Attribution(rank_speakers(cands, cue_pos, before=True), cue)
     return None
 
@@ -508,13 +491,12 @@ def resolve_speaker(cands: Sequence[Speaker], ents: Sequence[Ent], qlex: QuoteLe
     """Span of the first candidate that resolves to a mention: a person or organization as named, a
     pronoun to the person last named ("it" to the organization)."""
     for cand in cands:
-        if cand.kind in ("person", "org"):
+        if cand.kind != "pronoun":
             return cand.start, cand.end
-        if cand.kind == "pronoun":
-            start, end = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), facts=facts,
-                                             labels=ORG_LABELS if cand.word == "it" else ("PERSON",))
-            if start is not None:
-                return start, end
+        start, end = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), facts=facts,
+                                         labels=ORG_LABELS if cand.word == "it" else ("PERSON",))
+        if start is not None:
+            return start, end
     return None, None
 
 
@@ -545,14 +527,15 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         content = "\n".join(text[s:e] for s, e in q.segments)
         p_first = bisect.bisect_right(para_starts, q.open_at) - 1
         p_last = bisect.bisect_right(para_starts, q.end) - 1
-        att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex)
         qwords = quote_words(words, q)
+        is_name, naming = is_title_like(qwords, qlex), _naming_context(text, q, words, qlex)
+        att = attribute(text, q, words, wents, paras, p_first, p_last, lex, qlex, is_name, naming)
         if att is None and doc.has_annotation("DEP") and len(qwords) < qlex.min_unattributed_words and not (
-                is_title_like(qwords, qlex) or (text[q.start].isupper() and _naming_context(text, q, words, qlex))) \
+                is_name or (text[q.start].isupper() and naming)) \
                 and speaking_subject(doc, q.start, q.end, lex, qlex, roles):   # "Urging the “...” of X, Swan said"
             att = Attribution([], None)   # a fragment of speech whose speaker the parse names
         if att is None:
-            if _naming_context(text, q, words, qlex) or is_title_like(qwords, qlex):
+            if naming or is_name:
                 continue
             n_words = len(qwords)
             same_para = prev is not None and prev_para == p_first
