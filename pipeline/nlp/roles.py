@@ -210,20 +210,17 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
     just before them is kept apart. Returns (first title word, first phrase word, org, place, demonym)."""
     j = head_i - 1
     while j >= lo:
-        w = words[j]
-        e = wents[j]
-        if e:
+        w, e = words[j], wents[j]
+        if e:   # an org or a place: the callers stop `lo` after any person
             label = e.label
-            if label not in ORG_LABELS and label not in PLACE_LABELS:
-                break
             first, cur = j, e
             while first - 1 >= lo and (wents[first - 1] == cur or (   # and a joint owner before it: "PAHO/WHO"
                     words[first - 1].text == "/" and first > lo + 1 and getattr(wents[first - 2], "label", 0) == label)):
                 first, cur = first - 1, wents[first - 2] if wents[first - 1] is None else cur
             before = wents[first - 1] if first - 1 >= lo else None
             if "owner_fields" not in lex.off and label in ORG_LABELS and before and before.label in ORG_LABELS and \
-                    words[first - 1].lower_.endswith((
-                    "'s", "\u2019s")) and words[j].text not in lex.org_heads and words[j].lower_ not in lex.unit_nouns:
+                    words[first - 1].lower_.endswith(("'s", "\u2019s")) and words[j].text not in lex.org_heads \
+                    and words[j].lower_ not in lex.unit_nouns:
                 # no body between an owner and its post: a field the entities took for one ("UNDP's Public Security
                 # Coordination Specialist")
                 return first, entity_start(wents, first - 1, lo), before, None, None
@@ -292,22 +289,18 @@ def _complement_run(words, wents, j, hi, lex) -> int:
                     w.lower_ in ("and", "the") and k + 1 < hi and is_cap(words[k + 1]))):
                 break
         elif not (w.text in ("-", "\u2013", "&", "/") and k + 1 < hi and is_alpha_word(words[k + 1])) and not (
+                # a comma goes on with a list ("Digital Development, Innovation and Space Industry"), not into an
+                # acronym set off by commas, which names what went before ("Program, PAI, of the Ministry")
                 w.text == "," and k + 1 < hi and not wents[k + 1] and is_cap(words[k + 1])
                 and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1].text, lex) and k > j
-                and is_cap(words[k - 1]) and not _acronym_aside(words, k + 1, hi)):
+                and is_cap(words[k - 1]) and not (
+                    is_acronym(words[k + 1]) and (k + 2 >= hi or words[k + 2].text in (",", ")", ".")))):
             break
         k += 1
     # a run never ends on a linking word
     while k > j and (words[k - 1].lower_ in ("and", "the", "&", "-", "/", ",")):
         k -= 1
     return k
-
-
-def _acronym_aside(words, i: int, hi: int) -> bool:
-    """Word i is an acronym set off by commas ("Coordinator of the Expanded Immunization Program, PAI, of the
-    Ministry"): it names what went before and ends the phrase, where a capitalised word goes on with a list
-    ("Digital Development, Innovation and Space Industry")."""
-    return is_acronym(words[i]) and (i + 1 >= hi or words[i + 1].text in (",", ")", "."))
 
 
 def _title_prefix_of_entity(words, wents, e, j, lex) -> int | None:
@@ -323,14 +316,6 @@ def _names_title_complement(run, lex: Lexicon) -> bool:
     """The words (less an article) are an office that stays in the title ("of the Board", "of Mission")."""
     text = " ".join(w.lower_ for w in run)
     return text in lex.title_complements or (text.startswith("the ") and text[4:] in lex.title_complements)
-
-
-def without_acronym_asides(words) -> list:
-    """The words less a bracketed acronym ("United Nations (UN) Resident Coordinator (RC) to X"), which would
-    otherwise cut the title; the title text leaves the aside out too (see `_text`)."""
-    aside = {i + d for i, w in enumerate(words[:-2]) for d in range(3) if w.text == "(" and words[i + 2].text == ")"
-             and is_acronym(words[i + 1])}
-    return [w for i, w in enumerate(words) if i not in aside]
 
 
 def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow_lower_modifiers: bool = False,
@@ -450,8 +435,7 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
         j -= 1
     if j < 0:
         return None
-    post = post_named_as_body(words, wents, j, lex)
-    if post is not None:
+    if (post := post_named_as_body(words, wents, j, lex)) is not None:
         return post
     lo = j
     while lo >= 0 and p_first - lo <= max_words:
@@ -571,9 +555,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
             first = False
             continue
         # the head: the first title word within a few words, with only modifiers before it
-        hi = min(n, k + 8)
         found = None
-        for h in range(k, hi):
+        for h in range(k, min(n, k + 8)):
             w, e = words[h], wents[h]
             if e and e.label != "PERSON":
                 continue
@@ -729,7 +712,12 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
     text = doc_text(doc)
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
     words = words_of(doc, lex)
-    words = words if "acronym_asides" in lex.off else without_acronym_asides(words)
+    if "acronym_asides" not in lex.off:
+        # a bracketed acronym ("United Nations (UN) Resident Coordinator (RC) to X") would cut the title; the title
+        # text leaves it out too (see `_text`)
+        aside = {i + d for i, w in enumerate(words[:-2]) for d in range(3) if w.text == "(" and words[i + 2].text == ")"
+                 and is_acronym(words[i + 1])}
+        words = [w for i, w in enumerate(words) if i not in aside]
     wents = word_entities(words, ents)
     last_word = {e: i for i, e in enumerate(wents) if e}
     first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e}
