@@ -586,7 +586,8 @@ def per_paragraph(rec: dict, text: str, q: QuoteSpan) -> list[dict]:
     return [dict(rec, text=text[s:e], start_char=s, end_char=e) for s, e in q.segments]
 
 
-def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict], before: int) -> tuple[int, int] | None:
+def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict],
+                     before: int) -> tuple[int, int] | None:
     """"the Minister", "the UNICEF chief", "the Under-Secretary-General of the United Nations": the person last
     given a title with that head word, or a post at the body the title names."""
     # "the UN Resident and Humanitarian Coordinator": the parse heads the phrase with "Resident", a conjunct has the head
@@ -605,7 +606,7 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
         """The organization a span names: its knowledge-base id ("UN" and "United Nations" are one), else its text."""
         return kb.get(span_key(start, end)) or doc_text(doc)[start:end].casefold()
 
-    named = [e for e in doc.ents if e.label_ in ORG_LABELS and subj.left_edge.i <= e.start and e.end <= subj.right_edge.i + 1]
+    named = [e for e in doc[subj.left_edge.i:subj.right_edge.i + 1].ents if e.label_ in ORG_LABELS]
     orgs = {body(e.start_char, e.end_char) for e in named}
     un_bodies = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "UN_AGENCY"}
     key, loose, in_system = " " + word.replace("-", " ") + " ", None, None
@@ -656,8 +657,8 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
                     return ent.start_char, ent.end_char
             # a title heading the subject with its person inside it: "Director General of the International
             # Organization for Migration (IOM) Antonio Vitorino said"
-            named = next((e for e in doc.ents if e.label_ == "PERSON" and subj.left_edge.i <= e.start
-                          and e.end <= subj.right_edge.i + 1 and e.start_char not in inside), None)
+            named = next((e for e in doc[subj.left_edge.i:subj.right_edge.i + 1].ents
+                          if e.label_ == "PERSON" and e.start_char not in inside), None)
             if named is not None:
                 return named.start_char, named.end_char
             titled = _person_by_title(doc, subj, lex, qlex, roles, start)
