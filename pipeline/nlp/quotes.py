@@ -226,11 +226,9 @@ def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
             if e not in seen_ent and (e.label == "PERSON" or e.label in ORG_LABELS):
                 out.append(Speaker("person" if e.label == "PERSON" else "org", e.start, e.end, ""))
             seen_ent.add(e)
-            continue
-        if w.lower_ in qlex.subject_pronouns or (w.lower_ in qlex.object_pronouns and i > 0
-                                                 and words[i - 1].lower_ == "to"):
-            # "she said", "according to him"
-            out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))
+        elif w.lower_ in qlex.subject_pronouns or (w.lower_ in qlex.object_pronouns and i > 0
+                                                   and words[i - 1].lower_ == "to"):
+            out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))   # "she said", "according to him"
         elif i + 1 < len(words) and (words[i + 1].lower_ in qlex.cue_verbs or words[i + 1].lower_ in qlex.document_cues) \
                 and (w.lower_ == "it" or (words[i - 1].lower_ == "the" and w.lower_ in qlex.described_body_nouns
                                           | qlex.document_nouns)) \
@@ -245,9 +243,8 @@ def _continues_sentence(clause: Clause, lex: Lexicon, qlex: QuoteLexicon) -> boo
     if not clause.words:
         return False
     first = clause.words[0]
-    if not first.text[:1].isalnum() or not first.text[:1].isupper():
-        return True
-    return (_starts_with_speaker(clause, lex, qlex) and first.lower_ != "the") or first.lower_ in qlex.cue_verbs
+    return not first.text[:1].isalnum() or not first.text[:1].isupper() or (
+        _starts_with_speaker(clause, lex, qlex) and first.lower_ != "the") or first.lower_ in qlex.cue_verbs
 
 
 def _starts_with_speaker(clause: Clause, lex: Lexicon, qlex: QuoteLexicon) -> bool:
@@ -267,11 +264,7 @@ def rank_speakers(cands: list[Speaker], cue_pos: int | None, before: bool) -> li
     quote the subject stands nearest before the cue; after it, the first named."""
     if cue_pos is not None and before:
         cands = [c for c in cands if c.start < cue_pos] or cands
-    out = []
-    for kind in ("person", "pronoun", "org"):
-        ks = [c for c in cands if c.kind == kind]
-        out += list(reversed(ks)) if before else ks
-    return out
+    return sorted(reversed(cands) if before else cands, key=lambda c: ("person", "pronoun", "org").index(c.kind))
 
 
 def quote_words(words: Sequence, q: QuoteSpan) -> list:
@@ -368,14 +361,11 @@ def unnamed_speaker(doc, start: int, end: int, qlex: QuoteLexicon) -> bool:
 def sentence_subject(doc, start: int, end: int) -> tuple[int, int] | None:
     """The person named as the subject of the main verb of the sentence a quotation (start..end) stands in, outside
     it, where the Doc is parsed."""
-    sents = quote_sentences(doc, start, end)
-    if not sents:
-        return None
-    root = sents[0].root
-    for subj in (c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and not start <= c.idx < end):
-        for ent in doc.ents:
-            if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end:
-                return ent.start_char, ent.end_char
+    for sent in quote_sentences(doc, start, end)[:1]:   # the sentence the quotation opens in
+        for subj in (c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass") and not start <= c.idx < end):
+            for ent in doc.ents:
+                if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end:
+                    return ent.start_char, ent.end_char
     return None
 
 
