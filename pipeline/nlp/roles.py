@@ -228,8 +228,7 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
             place = e if label in PLACE_LABELS else None
             # an owner before the posting ("UNICEF's Somalia representative", "UNICEF PNG representative")
             if before and before.label in (ORG_LABELS if place is not None else PLACE_LABELS):
-                org = before if org is None else org
-                place = before if place is None else place
+                org, place = org or before, place or before
                 first = entity_start(wents, first - 1, lo)
             return j + 1, first, org, place, None
         two = f"{words[j - 1].lower_} {w.lower_}" if j > lo else ""
