@@ -69,11 +69,9 @@ def mark_role(text: str, i: int) -> str | None:
     before_punctuation = nxt in ",;!?" or (nxt == "." and text[i + 2:i + 3] != ".")
     can_open = (prev.isspace() or prev in OPEN_PREV) and not nxt.isspace() and not before_punctuation
     can_close = (not prev.isspace() or before_punctuation) and (nxt.isspace() or nxt in CLOSE_NEXT)
-    if can_open and not can_close:
-        return "open"
-    if can_close and not can_open:
-        return "close"
-    return "open" if ch in OPENERS else "close" if ch in CLOSERS else None
+    if can_open != can_close:
+        return "open" if can_open else "close"
+    return "open" if ch in OPENERS else "close" if ch in CLOSERS else None   # neighbours on both sides or neither
 
 
 @dataclass
@@ -97,8 +95,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
+    s = e - len(text[s:e].lstrip())
     while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
         e -= 1
     return s, e
@@ -179,9 +176,8 @@ def _clause(words: Sequence, wents, pos: int, bound: int, text: str, after: bool
     kept = []
     for i in range(first, len(words)) if after else range(first - 1, -1, -1):
         w = words[i]
-        if (w.idx >= bound if after else w.idx < bound) or (w.text in SENT_END and (kept or not after)):
-            break
-        if w.text in MARKS and mark_role(text, w.idx) == ("open" if after else "close"):
+        if (w.idx >= bound if after else w.idx < bound) or (w.text in SENT_END and (kept or not after)) or (
+                w.text in MARKS and mark_role(text, w.idx) == ("open" if after else "close")):
             break
         kept.append(i)
     kept.sort()
