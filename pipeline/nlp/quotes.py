@@ -314,8 +314,7 @@ def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[in
 
 
 def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> dict:
-    """Each person mention's (gender known from an honorific before any mention of its surname ("Ms. Roe"), start
-    of its sentence, whether it is its clause's subject), the last two where the Doc is parsed."""
+    """Each person mention's `PersonFacts`; all but the gender only where the Doc is parsed."""
     surname, first, known = {}, {}, {}
     for i, e in enumerate(wents):
         if e is not None and e.label == "PERSON":   # the last word of the mention, without a glued "'s"

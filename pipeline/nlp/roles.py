@@ -508,9 +508,8 @@ def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
 
 
 def apposed_title_head(words, wents, k: int, p_last: int) -> int | None:
-    """The head of a capitalised noun phrase the parse puts in apposition to the person ("Kenroy Roach, Strategic
-    Planner;"): a title whose head word no list has. Words k.. must be capitalised words of no entity, up to a comma,
-    a semicolon or the end of the clause."""
+    """The head of a capitalised noun phrase from word k, up to the end of its clause, that the parse puts in
+    apposition to the person ("Kenroy Roach, Strategic Planner;"): a title whose head word no list has."""
     h = k
     while h < len(words) and not wents[h] and is_cap(words[h]) and words[h].is_alpha:
         h += 1
