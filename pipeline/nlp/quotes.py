@@ -69,11 +69,9 @@ def mark_role(text: str, i: int) -> str | None:
     before_punctuation = nxt in ",;!?" or (nxt == "." and text[i + 2:i + 3] != ".")
     can_open = (prev.isspace() or prev in OPEN_PREV) and not nxt.isspace() and not before_punctuation
     can_close = (not prev.isspace() or before_punctuation) and (nxt.isspace() or nxt in CLOSE_NEXT)
-    if can_open and not can_close:
-        return "open"
-    if can_close and not can_open:
-        return "close"
-    return "open" if ch in OPENERS else "close" if ch in CLOSERS else None
+    if can_open != can_close:
+        return "open" if can_open else "close"
+    return "open" if ch in OPENERS else "close" if ch in CLOSERS else None   # neighbours on both sides or neither
 
 
 @dataclass
@@ -97,8 +95,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
+    s = e - len(text[s:e].lstrip())
     while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
         e -= 1
     return s, e
@@ -117,28 +114,20 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     paras = paragraphs(text)
     cur: QuoteSpan | None = None
-    seg_start = 0
-    depth = 0
+    seg_start = depth = 0
     for pi, (ps, pe) in enumerate(paras):
-        if cur is not None:
-            # the previous paragraph left a quote open and this one continues it
-            j = _starts_with_opener(text, ps, pe)
-            seg_start = j + 1
-            depth = 1
+        if cur is not None:   # the previous paragraph left a quote open and this one continues it
+            seg_start, depth = _starts_with_opener(text, ps, pe) + 1, 1
         for i in range(ps, pe):
             ch = text[i]
             if ch not in MARKS or (cur is not None and i < seg_start):
                 continue
             role = mark_role(text, i)
-            if cur is None:
-                if role == "open":
-                    cur = QuoteSpan(open_at=i)
-                    seg_start = i + 1
-                    depth = 1
-                continue
             if role == "open":
+                if cur is None:
+                    cur, seg_start, depth = QuoteSpan(open_at=i), i + 1, 0
                 depth += 1
-            elif role == "close" or (role is None and ch in NEUTRAL):
+            elif cur is not None and (role == "close" or (role is None and ch in NEUTRAL)):
                 depth -= 1
                 if depth == 0:
                     cur.segments.append(_trim(text, seg_start, i))
@@ -146,9 +135,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                     spans.append(cur)
                     cur = None
         if cur is not None:
-            nxt = paras[pi + 1] if pi + 1 < len(paras) else None
             cur.segments.append(_trim(text, seg_start, pe))
-            if nxt is None or _starts_with_opener(text, nxt[0], nxt[1]) is None:
+            if pi + 1 == len(paras) or _starts_with_opener(text, *paras[pi + 1]) is None:
                 spans.append(cur)
                 cur = None
     return [s for s in spans if all(e > b for b, e in s.segments)]
@@ -188,9 +176,8 @@ def _clause(words: Sequence, wents, pos: int, bound: int, text: str, after: bool
     kept = []
     for i in range(first, len(words)) if after else range(first - 1, -1, -1):
         w = words[i]
-        if (w.idx >= bound if after else w.idx < bound) or (w.text in SENT_END and (kept or not after)):
-            break
-        if w.text in MARKS and mark_role(text, w.idx) == ("open" if after else "close"):
+        if (w.idx >= bound if after else w.idx < bound) or (w.text in SENT_END and (kept or not after)) or (
+                w.text in MARKS and mark_role(text, w.idx) == ("open" if after else "close")):
             break
         kept.append(i)
     kept.sort()
@@ -235,11 +222,9 @@ def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
             if e not in seen_ent and (e.label == "PERSON" or e.label in ORG_LABELS):
                 out.append(Speaker("person" if e.label == "PERSON" else "org", e.start, e.end, ""))
             seen_ent.add(e)
-            continue
-        if w.lower_ in qlex.subject_pronouns or (w.lower_ in qlex.object_pronouns and i > 0
-                                                 and words[i - 1].lower_ == "to"):
-            # "she said", "according to him"
-            out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))
+        elif w.lower_ in qlex.subject_pronouns or (w.lower_ in qlex.object_pronouns and i > 0
+                                                   and words[i - 1].lower_ == "to"):
+            out.append(Speaker("pronoun", w.idx, end_of(w), w.lower_))   # "she said", "according to him"
         elif i + 1 < len(words) and (words[i + 1].lower_ in qlex.cue_verbs or words[i + 1].lower_ in qlex.document_cues) \
                 and (w.lower_ == "it" or (words[i - 1].lower_ == "the" and w.lower_ in qlex.described_body_nouns
                                           | qlex.document_nouns)) \
@@ -254,9 +239,8 @@ def _continues_sentence(clause: Clause, lex: Lexicon, qlex: QuoteLexicon) -> boo
     if not clause.words:
         return False
     first = clause.words[0]
-    if not first.text[:1].isalnum() or not first.text[:1].isupper():
-        return True
-    return (_starts_with_speaker(clause, lex, qlex) and first.lower_ != "the") or first.lower_ in qlex.cue_verbs
+    return not first.text[:1].isalnum() or not first.text[:1].isupper() or (
+        _starts_with_speaker(clause, lex, qlex) and first.lower_ != "the") or first.lower_ in qlex.cue_verbs
 
 
 def _starts_with_speaker(clause: Clause, lex: Lexicon, qlex: QuoteLexicon) -> bool:
@@ -276,11 +260,7 @@ def rank_speakers(cands: list[Speaker], cue_pos: int | None, before: bool) -> li
     quote the subject stands nearest before the cue; after it, the first named."""
     if cue_pos is not None and before:
         cands = [c for c in cands if c.start < cue_pos] or cands
-    out = []
-    for kind in ("person", "pronoun", "org"):
-        ks = [c for c in cands if c.kind == kind]
-        out += list(reversed(ks)) if before else ks
-    return out
+    return sorted(reversed(cands) if before else cands, key=lambda c: ("person", "pronoun", "org").index(c.kind))
 
 
 def quote_words(words: Sequence, q: QuoteSpan) -> list:
@@ -304,13 +284,9 @@ def _naming_context(text: str, q: QuoteSpan, words: Sequence, qlex: QuoteLexicon
     i = _first_at(words, q.open_at) - 1
     while i >= 0 and words[i].text in (":", ","):
         i -= 1
-    if i >= 0 and words[i].lower_ in qlex.naming_before:
-        return True
-    if q.close_at is not None:
-        j = _first_at(words, q.close_at + 1)
-        if j < len(words) and words[j].lower_ in qlex.naming_after:
-            return True
-    return False
+    j = _first_at(words, q.close_at + 1) if q.close_at is not None else len(words)
+    return (i >= 0 and words[i].lower_ in qlex.naming_before) or (
+        j < len(words) and words[j].lower_ in qlex.naming_after)
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,8 +314,7 @@ def person_named_before(pos: int, ents: Sequence[Ent], quoted: Sequence[tuple[in
 
 
 def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> dict:
-    """Each person mention's (gender known from an honorific before any mention of its surname ("Ms. Roe"), start
-    of its sentence, whether it is its clause's subject), the last two where the Doc is parsed."""
+    """Each person mention's `PersonFacts`; all but the gender only where the Doc is parsed."""
     surname, first, known = {}, {}, {}
     for i, e in enumerate(wents):
         if e is not None and e.label == "PERSON":   # the last word of the mention, without a glued "'s"
@@ -381,14 +356,11 @@ def unnamed_speaker(doc, start: int, end: int, qlex: QuoteLexicon) -> bool:
 def sentence_subject(doc, start: int, end: int) -> tuple[int, int] | None:
     """The person named as the subject of the main verb of the sentence a quotation (start..end) stands in, outside
     it, where the Doc is parsed."""
-    sents = quote_sentences(doc, start, end)
-    if not sents:
-        return None
-    root = sents[0].root
-    for subj in (c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and not start <= c.idx < end):
-        for ent in doc.ents:
-            if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end:
-                return ent.start_char, ent.end_char
+    for sent in quote_sentences(doc, start, end)[:1]:   # the sentence the quotation opens in
+        for subj in (c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass") and not start <= c.idx < end):
+            for ent in doc.ents:
+                if ent.label_ == "PERSON" and ent.start <= subj.i < ent.end:
+                    return ent.start_char, ent.end_char
     return None
 
 
@@ -442,15 +414,14 @@ class Attribution:
     cue: str | None
 
 
-def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, p_last: int,
-              lex: Lexicon, qlex: QuoteLexicon) -> Attribution | None:
+def attribute(text: str, q: QuoteSpan, words, wents, paras, p_first: int, p_last: int, lex: Lexicon,
+              qlex: QuoteLexicon, is_name: bool, naming: bool) -> Attribution | None:
     """Who said the quote and with which verb, from the clauses around it; None when nothing
-    around the quote says it was said."""
-    content_is_name = is_title_like(quote_words(words, q), qlex)
-    ps, _ = paras[p_first]
-    _, pe = paras[p_last]
-    after = _clause(words, wents, (q.close_at + 1) if q.close_at is not None else q.end, pe + 1, text, True)
-    before = _clause(words, wents, q.open_at, ps, text, False)
+    around the quote says it was said. `is_name`: the quoted words are title-like; `naming`: the
+    words around name it (`_naming_context`)."""
+    close = q.close_at + 1 if q.close_at is not None else q.end
+    after = _clause(words, wents, close, paras[p_last][1] + 1, text, True)
+    before = _clause(words, wents, q.open_at, paras[p_first][0], text, False)
     if not before.words and p_first > 0:
         # "X congratulated the new citizens:" ending the paragraph before the quote
         pps, ppe = paras[p_first - 1]
@@ -468,9 +439,10 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
                 ws[2].lower_ in qlex.subject_pronouns or is_honorific(ws[2], lex)
                 or (after.wents[2] and after.wents[2].label == "PERSON")):
             ci = 1
-    if ci is not None and _continues_sentence(after, lex, qlex) and (ci <= 4 or _starts_with_speaker(after, lex, qlex) or (
-            ci + 1 < len(after.words) and after.wents[ci + 1] and not content_is_name
-            and not _naming_context(text, q, words, qlex))):   # "the only “reliable” route into Darfur, said WFP"
+    if ci is not None and _continues_sentence(after, lex, qlex) and (
+            ci <= 4 or _starts_with_speaker(after, lex, qlex) or (ci + 1 < len(after.words) and after.wents[ci + 1]
+                                                                 and not is_name and not naming)):
+        # "the only “reliable” route into Darfur, said WFP"
         return Attribution(rank_speakers(_speakers(after, qlex), None, before=False), _cue_text(after, ci, qlex))
     if not before.words:
         return None
@@ -485,20 +457,16 @@ def attribute(text: str, q: QuoteSpan, words, wents, ents, paras, p_first: int, 
         # "Jane Roe, Minister of X: “...”": a colon with no verb needs a person before it
         # ("the theme: “...”" and "Target 7: “...”" are not attributions)
         cands = [c for c in cands if c.kind in ("person", "pronoun")]
-        if cands and before.ends_with_colon and not _naming_context(text, q, words, qlex):
+        if cands and before.ends_with_colon and not naming:
             ranked = rank_speakers(cands, None, before=True)
             # "X congratulated the new citizens:" - the clause's own verb, when the tagger marks one
             verb = next((w.text for w in before.words if w.pos_ == "VERB" and w.idx > ranked[0].start), None)
             return Attribution(ranked, verb)
         return None
-    if lead_in and ci is not None:
-        if cands or not content_is_name:
-            # "Officials said: “...”": said, by someone the article does not name
-            return Attribution(rank_speakers(cands, cue_pos, before=True), cue)
-        return None
-    if cands and ci is not None and not content_is_name and not (
-            text[q.start:q.start + 1].isupper() and _naming_context(text, q, words, qlex)):
-        # a fragment inside reported speech: "said it would follow the situation “very closely”"
+    # "Officials said: “...”": said, by someone the article does not name; without a lead-in, a fragment inside
+    # reported speech: "said it would follow the situation “very closely”"
+    if ci is not None and ((lead_in and (cands or not is_name)) or (
+            cands and not is_name and not (text[q.start].isupper() and naming))):
         return Attribution(rank_speakers(cands, cue_pos, before=True), cue)
     return None
 
@@ -508,13 +476,12 @@ def resolve_speaker(cands: Sequence[Speaker], ents: Sequence[Ent], qlex: QuoteLe
     """Span of the first candidate that resolves to a mention: a person or organization as named, a
     pronoun to the person last named ("it" to the organization)."""
     for cand in cands:
-        if cand.kind in ("person", "org"):
+        if cand.kind != "pronoun":
             return cand.start, cand.end
-        if cand.kind == "pronoun":
-            start, end = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), facts=facts,
-                                             labels=ORG_LABELS if cand.word == "it" else ("PERSON",))
-            if start is not None:
-                return start, end
+        start, end = person_named_before(cand.start, ents, quoted, gender=qlex.pronouns.get(cand.word), facts=facts,
+                                         labels=ORG_LABELS if cand.word == "it" else ("PERSON",))
+        if start is not None:
+            return start, end
     return None, None
 
 
@@ -545,14 +512,15 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         content = "\n".join(text[s:e] for s, e in q.segments)
         p_first = bisect.bisect_right(para_starts, q.open_at) - 1
         p_last = bisect.bisect_right(para_starts, q.end) - 1
-        att = attribute(text, q, words, wents, ents, paras, p_first, p_last, lex, qlex)
         qwords = quote_words(words, q)
+        is_name, naming = is_title_like(qwords, qlex), _naming_context(text, q, words, qlex)
+        att = attribute(text, q, words, wents, paras, p_first, p_last, lex, qlex, is_name, naming)
         if att is None and doc.has_annotation("DEP") and len(qwords) < qlex.min_unattributed_words and not (
-                is_title_like(qwords, qlex) or (text[q.start].isupper() and _naming_context(text, q, words, qlex))) \
+                is_name or (text[q.start].isupper() and naming)) \
                 and speaking_subject(doc, q.start, q.end, lex, qlex, roles):   # "Urging the “...” of X, Swan said"
             att = Attribution([], None)   # a fragment of speech whose speaker the parse names
         if att is None:
-            if _naming_context(text, q, words, qlex) or is_title_like(qwords, qlex):
+            if naming or is_name:
                 continue
             n_words = len(qwords)
             same_para = prev is not None and prev_para == p_first
@@ -603,7 +571,8 @@ def per_paragraph(rec: dict, text: str, q: QuoteSpan) -> list[dict]:
     return [dict(rec, text=text[s:e], start_char=s, end_char=e) for s, e in q.segments]
 
 
-def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict], before: int) -> tuple[int, int] | None:
+def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict],
+                     before: int) -> tuple[int, int] | None:
     """"the Minister", "the UNICEF chief", "the Under-Secretary-General of the United Nations": the person last
     given a title with that head word, or a post at the body the title names."""
     # "the UN Resident and Humanitarian Coordinator": the parse heads the phrase with "Resident", a conjunct has the head
@@ -622,7 +591,7 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
         """The organization a span names: its knowledge-base id ("UN" and "United Nations" are one), else its text."""
         return kb.get(span_key(start, end)) or doc_text(doc)[start:end].casefold()
 
-    named = [e for e in doc.ents if e.label_ in ORG_LABELS and subj.left_edge.i <= e.start and e.end <= subj.right_edge.i + 1]
+    named = [e for e in doc[subj.left_edge.i:subj.right_edge.i + 1].ents if e.label_ in ORG_LABELS]
     orgs = {body(e.start_char, e.end_char) for e in named}
     un_bodies = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "UN_AGENCY"}
     key, loose, in_system = " " + word.replace("-", " ") + " ", None, None
@@ -673,8 +642,8 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
                     return ent.start_char, ent.end_char
             # a title heading the subject with its person inside it: "Director General of the International
             # Organization for Migration (IOM) Antonio Vitorino said"
-            named = next((e for e in doc.ents if e.label_ == "PERSON" and subj.left_edge.i <= e.start
-                          and e.end <= subj.right_edge.i + 1 and e.start_char not in inside), None)
+            named = next((e for e in doc[subj.left_edge.i:subj.right_edge.i + 1].ents
+                          if e.label_ == "PERSON" and e.start_char not in inside), None)
             if named is not None:
                 return named.start_char, named.end_char
             titled = _person_by_title(doc, subj, lex, qlex, roles, start)

@@ -134,6 +134,21 @@ def word_entities(words: Sequence, ents: Sequence[Ent]) -> list[Ent | None]:
     return [ents[i] if i < len(ents) and ents[i].start < end_of(w) else None for w, i in zip(words, at)]
 
 
+def entity_end(wents, k: int) -> int:
+    """The word after the entity at word k."""
+    e = wents[k]
+    while k < len(wents) and wents[k] == e:
+        k += 1
+    return k
+
+
+def entity_start(wents, k: int, lo: int = 0) -> int:
+    """The first word of the entity at word k, or `lo` if it starts before."""
+    while k > lo and wents[k - 1] == wents[k]:
+        k -= 1
+    return k
+
+
 def end_of(t) -> int:
     return t.idx + len(t)
 
@@ -157,12 +172,9 @@ def is_alpha_word(w) -> bool:
 def is_head(text: str, lex: Lexicon, lowercase_ok: bool = True) -> bool:
     """A title head noun; hyphenated forms count by any part ("Vice-President", "Ambassador-at-Large")."""
     low = text.casefold().replace("\u2019", "'")
-    parts = [low] + (low.split("-") if "-" in low else [])
-    if not any(p in lex.heads for p in parts):
+    if low not in lex.heads and ("-" not in low or not any(p in lex.heads for p in low.split("-"))):
         return False
-    if text[:1].isupper():
-        return True
-    return lowercase_ok and low not in lex.ambiguous_heads
+    return text[:1].isupper() or (lowercase_ok and low not in lex.ambiguous_heads)
 
 
 @lru_cache(maxsize=4096)
@@ -198,34 +210,26 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
     just before them is kept apart. Returns (first title word, first phrase word, org, place, demonym)."""
     j = head_i - 1
     while j >= lo:
-        w = words[j]
-        e = wents[j]
-        if e:
+        w, e = words[j], wents[j]
+        if e:   # an org or a place: the callers stop `lo` after any person
             label = e.label
-            if label not in ORG_LABELS and label not in PLACE_LABELS:
-                break
             first, cur = j, e
             while first - 1 >= lo and (wents[first - 1] == cur or (   # and a joint owner before it: "PAHO/WHO"
                     words[first - 1].text == "/" and first > lo + 1 and getattr(wents[first - 2], "label", 0) == label)):
                 first, cur = first - 1, wents[first - 2] if wents[first - 1] is None else cur
             before = wents[first - 1] if first - 1 >= lo else None
             if "owner_fields" not in lex.off and label in ORG_LABELS and before and before.label in ORG_LABELS and \
-                    words[first - 1].lower_.endswith((
-                    "'s", "\u2019s")) and words[j].text not in lex.org_heads and words[j].lower_ not in lex.unit_nouns:
+                    words[first - 1].lower_.endswith(("'s", "\u2019s")) and words[j].text not in lex.org_heads \
+                    and words[j].lower_ not in lex.unit_nouns:
                 # no body between an owner and its post: a field the entities took for one ("UNDP's Public Security
                 # Coordination Specialist")
-                k = first - 1
-                while k - 1 >= lo and wents[k - 1] == before:
-                    k -= 1
-                return first, k, before, None, None
+                return first, entity_start(wents, first - 1, lo), before, None, None
             org = e if label in ORG_LABELS else None
             place = e if label in PLACE_LABELS else None
             # an owner before the posting ("UNICEF's Somalia representative", "UNICEF PNG representative")
             if before and before.label in (ORG_LABELS if place is not None else PLACE_LABELS):
-                org = before if org is None else org
-                place = before if place is None else place
-                while first - 1 >= lo and wents[first - 1] == before:
-                    first -= 1
+                org, place = org or before, place or before
+                first = entity_start(wents, first - 1, lo)
             return j + 1, first, org, place, None
         two = f"{words[j - 1].lower_} {w.lower_}" if j > lo else ""
         if is_cap(w) and (two in lex.demonyms or w.lower_ in lex.demonyms):   # "South Sudanese" is not "Sudanese"
@@ -284,22 +288,18 @@ def _complement_run(words, wents, j, hi, lex) -> int:
                     w.lower_ in ("and", "the") and k + 1 < hi and is_cap(words[k + 1]))):
                 break
         elif not (w.text in ("-", "\u2013", "&", "/") and k + 1 < hi and is_alpha_word(words[k + 1])) and not (
+                # a comma goes on with a list ("Digital Development, Innovation and Space Industry"), not into an
+                # acronym set off by commas, which names what went before ("Program, PAI, of the Ministry")
                 w.text == "," and k + 1 < hi and not wents[k + 1] and is_cap(words[k + 1])
                 and not is_honorific(words[k + 1], lex) and not is_head(words[k + 1].text, lex) and k > j
-                and is_cap(words[k - 1]) and not _acronym_aside(words, k + 1, hi)):
+                and is_cap(words[k - 1]) and not (
+                    is_acronym(words[k + 1]) and (k + 2 >= hi or words[k + 2].text in (",", ")", ".")))):
             break
         k += 1
     # a run never ends on a linking word
     while k > j and (words[k - 1].lower_ in ("and", "the", "&", "-", "/", ",")):
         k -= 1
     return k
-
-
-def _acronym_aside(words, i: int, hi: int) -> bool:
-    """Word i is an acronym set off by commas ("Coordinator of the Expanded Immunization Program, PAI, of the
-    Ministry"): it names what went before and ends the phrase, where a capitalised word goes on with a list
-    ("Digital Development, Innovation and Space Industry")."""
-    return is_acronym(words[i]) and (i + 1 >= hi or words[i + 1].text in (",", ")", "."))
 
 
 def _title_prefix_of_entity(words, wents, e, j, lex) -> int | None:
@@ -315,21 +315,6 @@ def _names_title_complement(run, lex: Lexicon) -> bool:
     """The words (less an article) are an office that stays in the title ("of the Board", "of Mission")."""
     text = " ".join(w.lower_ for w in run)
     return text in lex.title_complements or (text.startswith("the ") and text[4:] in lex.title_complements)
-
-
-def without_acronym_asides(words) -> list:
-    """The words less a bracketed acronym ("United Nations (UN) Resident Coordinator (RC) to X"), which would
-    otherwise cut the title; the title text leaves the aside out too (see `_text`)."""
-    aside = {i + d for i, w in enumerate(words[:-2]) for d in range(3) if w.text == "(" and words[i + 2].text == ")"
-             and is_acronym(words[i + 1])}
-    return [w for i, w in enumerate(words) if i not in aside]
-
-
-def _is_title_complement(run, lex: Lexicon) -> bool:
-    """A complement that stays in the title: an office ("of the Board"), a post ("for the Secretary-General") or
-    a common noun ("of the quality department"); other capitalised words name an organization or a place."""
-    return _names_title_complement(run, lex) or not is_cap(run[-1]) or any(
-        is_head(w.text, lex, lowercase_ok=False) for w in run if is_cap(w))
 
 
 def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow_lower_modifiers: bool = False,
@@ -389,7 +374,10 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
             if org is None and org_by_name is not None and words[j - 1].lower_ == "the":
                 org = org_by_name(" ".join(w.text for w in run))
             closed = True
-        elif not closed and _is_title_complement(run, lex):
+        elif not closed and (_names_title_complement(run, lex) or not is_cap(run[-1]) or any(
+                is_head(w.text, lex, lowercase_ok=False) for w in run if is_cap(w))):
+            # an office ("of the Board"), a post ("for the Secretary-General") or a common noun ("of the quality
+            # department") stays in the title; other capitalised words name an organization or a place
             title_end_w = end - 1
         else:
             # "Minister of Water Resources" names the "Ministry of Water Resources" found elsewhere (guidelines: a
@@ -416,26 +404,13 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
 # Roles around one person
 
 
-def _skip_honorifics_left(words, i, lex) -> int:
-    """Index of the word before the person, past honorifics and one comma."""
-    j, comma = i - 1, False
-    while j >= 0 and (is_honorific(words[j], lex) or (words[j].text == "," and not comma)):
-        comma = comma or words[j].text == ","
-        j -= 1
-    return j
-
-
 def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
     """A post the knowledge base knows as the body it heads ("the UN High Commissioner for Refugees" is UNHCR): the
     title is the head words inside the organization entity at word i, with their modifiers, the body its org."""
     e = wents[i] if 0 <= i < len(words) else None
     if e is None or e.label not in ORG_LABELS or "posts_as_bodies" in lex.off:
         return None
-    a, b = i, i
-    while a > 0 and wents[a - 1] == e:
-        a -= 1
-    while b < len(words) and wents[b] == e:
-        b += 1
+    a, b = entity_start(wents, i), entity_end(wents, i)
     heads = [h for h in range(a, b) if is_cap(words[h]) and is_head(words[h].text, lex, lowercase_ok=False)]
     if not heads or any(w.lower_ in lex.complement_prepositions for w in words[a:heads[0]]):
         return None   # an office named after a post is no post: "the Office of the Prime Minister"
@@ -453,11 +428,13 @@ def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
 def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, org_by_name=None) -> TitleParse | None:
     """"FAO Forestry Officer Jane Roe", "the Deputy Minister of Health of Ruritania, Ms. Jane Roe", "the UN High
     Commissioner for Refugees, Jane Roe" (`post_named_as_body`)."""
-    j = _skip_honorifics_left(words, p_first, lex)
+    j, comma = p_first - 1, False   # the word before the person, past honorifics and one comma
+    while j >= 0 and (is_honorific(words[j], lex) or (words[j].text == "," and not comma)):
+        comma = comma or words[j].text == ","
+        j -= 1
     if j < 0:
         return None
-    post = post_named_as_body(words, wents, j, lex)
-    if post is not None:
+    if (post := post_named_as_body(words, wents, j, lex)) is not None:
         return post
     lo = j
     while lo >= 0 and p_first - lo <= max_words:
@@ -502,8 +479,7 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
                 parse.org = parse.org or e
             else:
                 parse.place = parse.place or e
-            while wents[k] == e:
-                k += 1
+            k = entity_end(wents, k)
     return None
 
 
@@ -532,9 +508,8 @@ def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
 
 
 def apposed_title_head(words, wents, k: int, p_last: int) -> int | None:
-    """The head of a capitalised noun phrase the parse puts in apposition to the person ("Kenroy Roach, Strategic
-    Planner;"): a title whose head word no list has. Words k.. must be capitalised words of no entity, up to a comma,
-    a semicolon or the end of the clause."""
+    """The head of a capitalised noun phrase from word k, up to the end of its clause, that the parse puts in
+    apposition to the person ("Kenroy Roach, Strategic Planner;"): a title whose head word no list has."""
     h = k
     while h < len(words) and not wents[h] and is_cap(words[h]) and words[h].is_alpha:
         h += 1
@@ -551,10 +526,7 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
     k = p_last + 1
     n = len(words)
     if k + 1 < n and words[k].lower_ == "of" and wents[k + 1] and wents[k + 1].label in PLACE_LABELS:
-        e = wents[k + 1]
-        k += 1
-        while k < n and wents[k] == e:
-            k += 1
+        k = entity_end(wents, k + 1)
     first = True
     while k < n:
         if words[k].text in (",", "(") or (first and (words[k].lower_ in ("as", "is", "was") or words[k].text in DASHES)):
@@ -581,9 +553,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
             first = False
             continue
         # the head: the first title word within a few words, with only modifiers before it
-        hi = min(n, k + 8)
         found = None
-        for h in range(k, hi):
+        for h in range(k, min(n, k + 8)):
             w, e = words[h], wents[h]
             if e and e.label != "PERSON":
                 continue
@@ -626,10 +597,8 @@ def body_after(words, wents, k: int, lex: Lexicon) -> Ent | None:
     if "bodies_after" in lex.off or k + 1 >= len(words) or words[k].text != "," or \
             getattr(wents[k + 1], "label", None) not in ORG_LABELS:
         return None
-    e, m = wents[k + 1], k + 1
-    while m < len(words) and wents[m] == e:
-        m += 1
-    return e if m == len(words) or not is_alpha_word(words[m]) or words[m].pos_ in ("VERB", "AUX") else None
+    m = entity_end(wents, k + 1)
+    return wents[k + 1] if m == len(words) or not is_alpha_word(words[m]) or words[m].pos_ in ("VERB", "AUX") else None
 
 
 def place_after_name(words, wents, p_last: int, lex: Lexicon) -> Ent | None:
@@ -640,14 +609,6 @@ def place_after_name(words, wents, p_last: int, lex: Lexicon) -> Ent | None:
         return None
     e = wents[k + 1 + (words[k + 1].lower_ == "the" and k + 2 < len(words))]
     return e if e is not None and e.label in PLACE_LABELS else None
-
-
-def _place_span(parse: TitleParse, ents: Sequence[Ent], text: str, lex: Lexicon) -> tuple[int, int] | None:
-    if parse.place is not None or parse.demonym_place is None:
-        return (parse.place.start, parse.place.end) if parse.place is not None else None
-    start, end, country = parse.demonym_place
-    # point at a mention of the country itself when the article has one, so the place links
-    return country_mention(country, ents, text, lex) or (start, end)
 
 
 def country_named(name: str, lex: Lexicon) -> str | None:
@@ -742,14 +703,6 @@ def minister_of_named_ministry(title: str, org: Ent | None, ministries: Sequence
     return (title, org) if first == len(words) else (" ".join(words[:first] + words[-1:]), ministry)
 
 
-def post_before_comma(words, wents, other: TitleParse, before: TitleParse, lex: Lexicon) -> bool:
-    """(comma_posts) A post that ends at the comma before the person's other title, and that is not itself the
-    apposition of someone or something named before it."""
-    if "comma_posts" in lex.off or other.end_word != before.first_word - 1:
-        return False
-    return other.first_word == 0 or not (words[other.first_word - 1].text == "," or wents[other.first_word - 1])
-
-
 def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dict]:
     """Every (person, title) the Doc's text states, given its entities `ents`, as dicts with char spans (the
     component's output)."""
@@ -757,12 +710,18 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
     text = doc_text(doc)
     ents = sorted(e for e in ents if e.label in ENTITY_LABELS)
     words = words_of(doc, lex)
-    words = words if "acronym_asides" in lex.off else without_acronym_asides(words)
+    if "acronym_asides" not in lex.off:
+        # a bracketed acronym ("United Nations (UN) Resident Coordinator (RC) to X") would cut the title; the title
+        # text leaves it out too (see `_text`)
+        aside = {i + d for i, w in enumerate(words[:-2]) for d in range(3) if w.text == "(" and words[i + 2].text == ")"
+                 and is_acronym(words[i + 1])}
+        words = [w for i, w in enumerate(words) if i not in aside]
     wents = word_entities(words, ents)
     last_word = {e: i for i, e in enumerate(wents) if e}
     first_word = {e: i for i, e in reversed(list(enumerate(wents))) if e}
     org_by_name = None if "named_complements" in lex.off else org_finder(text, ents)
-    ministries = [e for e in ents if e.label == "ORG" and "ministry" in text[e.start:e.end].casefold()]
+    ministries = [] if "ministry_ranks" in lex.off else [
+        e for e in ents if e.label == "ORG" and "ministry" in text[e.start:e.end].casefold()]
     roles, seen = [], set()
     for ent in ents:
         if ent.label != "PERSON" or ent not in first_word:
@@ -777,18 +736,23 @@ def find_roles(doc, ents: Sequence[Ent], lex: Lexicon | None = None) -> list[dic
             # Jane Roe", "Cambodian Senior Minister, Minister of Foreign Affairs H.E. Jane Roe"; after a comma, not the
             # apposition of someone named before ("Tom Hale, Director of X, Minister Jane Roe")
             other = title_before(words, wents, before.first_word - (joint != ","), lex, org_by_name=org_by_name)
-            if other is not None and (joint != "," or post_before_comma(words, wents, other, before, lex)):
+            # (comma_posts) after a comma, a post that ends at it and follows no comma or entity
+            comma_post = other is not None and other.end_word == before.first_word - 1 and not (
+                other.first_word > 0 and (words[other.first_word - 1].text == "," or wents[other.first_word - 1]))
+            if other is not None and (joint != "," or ("comma_posts" not in lex.off and comma_post)):
                 parses = [other] + parses
         for parse in parses + titles_after(words, wents, last_word[ent], lex, org_by_name=org_by_name, titled_before=(
                 before is not None and words[first_word[ent] - 1].text == ",")):
-            org = parse.org
-            place = _place_span(parse, ents, text, lex)
+            place = (parse.place.start, parse.place.end) if parse.place is not None else None
+            if place is None and parse.demonym_place is not None:
+                # point at a mention of the country itself when the article has one, so the place links
+                start, end, country = parse.demonym_place
+                place = country_mention(country, ents, text, lex) or (start, end)
             phrase = [w for w in words if parse.title_start <= w.idx < parse.title_end]
             starts = [ent.start, parse.title_start, words[parse.first_word].idx]
             ends = [ent.end, parse.title_end, end_of(words[max(parse.end_word - 1, 0)])]
             for title in split_title(phrase, lex):
-                title, title_org = (title, org) if "ministry_ranks" in lex.off else \
-                    minister_of_named_ministry(title, org, ministries, text)
+                title, title_org = minister_of_named_ministry(title, parse.org, ministries, text)
                 key = (ent.start, title.casefold())
                 if key in seen:
                     continue
