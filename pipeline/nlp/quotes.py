@@ -466,7 +466,7 @@ def attribute(text: str, q: QuoteSpan, words, wents, paras, p_first: int, p_last
     # "Officials said: “...”": said, by someone the article does not name; without a lead-in, a fragment inside
     # reported speech: "said it would follow the situation “very closely”"
     if ci is not None and ((lead_in and (cands or not is_name)) or (
-            cands and not is_name and not (text[q.start].isupper() and naming))):
+            cands and not is_name and not (text[q.start:q.start + 1].isupper() and naming))):
         return Attribution(rank_speakers(cands, cue_pos, before=True), cue)
     return None
 
@@ -516,7 +516,7 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         is_name, naming = is_title_like(qwords, qlex), _naming_context(text, q, words, qlex)
         att = attribute(text, q, words, wents, paras, p_first, p_last, lex, qlex, is_name, naming)
         if att is None and doc.has_annotation("DEP") and len(qwords) < qlex.min_unattributed_words and not (
-                is_name or (text[q.start].isupper() and naming)) \
+                is_name or (text[q.start:q.start + 1].isupper() and naming)) \
                 and speaking_subject(doc, q.start, q.end, lex, qlex, roles):   # "Urging the “...” of X, Swan said"
             att = Attribution([], None)   # a fragment of speech whose speaker the parse names
         if att is None:
