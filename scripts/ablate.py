@@ -1,6 +1,6 @@
 """Switches off each heuristic (entities, roles) and each rule component in turn and scores a set (whole pipeline).
 
-    python scripts/ablate.py [--set dev_world] [--output data/processed/ablation.json] [--lists]
+    python scripts/ablate.py [--set dev_world|dev_gold] [--output data/processed/ablation.json] [--lists]
 
 Each row: what was switched off, entity micro-F1 and its change against the full pipeline, per-label F1
 changes, and roles and quote-speaker F1. A heuristic whose removal does not lower the scores does not pay
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -30,6 +31,7 @@ from pipeline.nlp.title_roles import DEFAULT_POLICY as DEFAULT_LEARNED_TITLES  #
 from pipeline.nlp.title_roles import POLICIES as LEARNED_TITLE_POLICIES  # noqa: E402
 from pipeline.records import ENTITY_LABELS  # noqa: E402
 
+DEV_GOLD = "dev_gold"
 RULE_COMPONENTS = ("un_agencies", "places", "line_breaks", "entity_fixups", "deep_places", "abbreviations", "people")
 # Rule files whose lists are word sets, so an emptied list switches its rule off (the figures and dates
 # lists compile into patterns, where an empty list would match everywhere).
@@ -110,7 +112,7 @@ def score(name: str, work: Path, components, settings) -> dict:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--set", default="dev_world")
+    p.add_argument("--set", default="dev_world", help=f"a development set, or {DEV_GOLD} (the seed corpus)")
     p.add_argument("--output", default=str(config.PROCESSED_DIR / "ablation.json"))
     p.add_argument("--only", nargs="*", default=None,
                    help="measure only the variants whose name contains one of these strings (the baseline always)")
@@ -121,7 +123,12 @@ def main(argv=None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="ablate-") as tmp:
         work = Path(tmp)
-        _, _, n = evalsets.build(args.set, work)
+        if args.set == DEV_GOLD:    # the seed corpus the rules were written on, against data/gold/dev.jsonl
+            shutil.copytree(config.RAW_DIR, work / "raw")
+            shutil.copy(config.GOLD_DIR / "dev.jsonl", work / "gold.jsonl")
+            n = len(evalsets.read_jsonl(work / "gold.jsonl"))
+        else:
+            _, _, n = evalsets.build(args.set, work)
         print(f"{args.set}: {n} texts present", flush=True)
         for name, components, settings in variants(args.lists):
             if rows and args.only is not None and not any(o in name for o in args.only):

@@ -274,24 +274,11 @@ def test_a_number_sign_ends_no_name():
     assert trim_edges(doc, 1, 7) == (1, 7)
 
 
-def test_a_person_span_starts_after_its_honorifics():
-    assert _fixed("Shaikh Abdullah Ahmed headed the meeting", (0, 3, "PERSON")) == [("Abdullah Ahmed", "PERSON")]
-    assert _fixed("Mawlavi Haseeb met them", (0, 2, "PERSON")) == [("Haseeb", "PERSON")]
-    assert _fixed("Dr. Haseeb met them", (1, 2, "PERSON")) == [("Haseeb", "PERSON")]
-
-
 def test_roles_read_the_one_honorific_list_less_pronouns_and_ranks():
     from pipeline.nlp.roles import default_lexicon
     lex = default_lexicon()
     assert {"shaikh", "mr.", "alhaji", "hrh"} <= lex.honorifics
     assert not {"he", "his", "her", "professor"} & lex.honorifics
-
-
-def test_two_bodies_the_model_joined_at_a_comma_are_two():
-    got = _fixed("prepared by the Bureau of Statistics, Planning & Development Board Punjab with", (3, 12, "ORG"))
-    assert got == [("Bureau of Statistics", "ORG"), ("Planning & Development Board Punjab", "ORG")]
-    got = _fixed("met the Ministry of Labour, Social Protection and Migration today", (2, 9, "ORG"))
-    assert got == [("Ministry of Labour, Social Protection and Migration", "ORG")]
 
 
 def test_names_written_with_an_apostrophe_or_periods_are_names():
@@ -320,34 +307,6 @@ def test_the_outlet_credited_in_a_dateline_or_a_source_line_is_an_org():
     assert _fixed("NEW YORK ( August 28 ) - The UN", (0, 2, "GPE")) == [("NEW YORK", "GPE")]
     assert _fixed("He met ministers in Rome today ( Green Ledger ) - they", (4, 5, "GPE")) == [("Rome", "GPE")]
     assert _fixed("DILI ( TATOLI ) - The agency said", (0, 1, "GPE"), (2, 3, "GPE")) != [("DILI", "GPE"), ("TATOLI", "GPE")]
-
-
-def test_an_org_starts_at_its_article_over_capitalised_words_the_model_left_out():
-    assert _fixed("signed with the Bill and Melinda Gates Foundation today", (5, 8, "ORG")) == [
-        ("Bill and Melinda Gates Foundation", "ORG")]
-    # a country adjective, a title word, an acronym of a common noun stay out; no article, no extension
-    assert _fixed("launched by the Nepalese Ministry of Health today", (4, 7, "ORG")) == [("Ministry of Health", "ORG")]
-    assert _fixed("implemented by the NGO Action for Wellbeing today", (4, 7, "ORG")) == [("Action for Wellbeing", "ORG")]
-    assert _fixed("Yesterday Bill and Melinda Gates Foundation staff", (3, 6, "ORG")) == [("Melinda Gates Foundation", "ORG")]
-
-
-def test_an_org_starts_after_lower_case_adjectives():
-    doc = nlp("fighting the paramilitary Rapid Support Forces today")
-    doc[2].pos_ = "ADJ"
-    doc.ents = [Span(doc, 2, 6, label="ORG")]
-    assert [(doc[e.start:e.end].text, e.label) for e in fix_entities(doc, R, KB)] == [("Rapid Support Forces", "ORG")]
-    assert [(doc[e.start:e.end].text, e.label) for e in fix_entities(doc, R, KB, frozenset({"name_openers"}))] == [
-        ("paramilitary Rapid Support Forces", "ORG")]
-
-
-def test_a_single_island_or_a_mountain_is_a_place_without_a_government():
-    assert _fixed("homes on Rura Island were lost", (2, 4, "GPE")) == [("Rura Island", "LOC")]
-    assert _fixed("villages in the Rura Mountains were hit", (3, 5, "PERSON")) == [("Rura Mountains", "LOC")]
-    assert _fixed("help for Rura Island was sent", (2, 4, "GPE"), ) == [("Rura Island", "LOC")]
-    assert _fixed("dams in the Rura River Basin were built", (3, 6, "GPE")) == [("Rura River Basin", "LOC")]
-    # a country the knowledge base knows keeps its label; so does a person with one name word
-    assert _fixed("aid to the Solomon Islands arrived", (3, 5, "GPE"))[0][1] == "GPE"
-    assert _fixed("Island said so", (0, 1, "PERSON")) == [("Island", "PERSON")]
 
 
 def test_an_editors_mark_in_capitals_credits_no_outlet():

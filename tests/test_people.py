@@ -84,19 +84,6 @@ def test_a_speech_verb_alone_makes_no_person():   # organizations speak too: "In
     assert find_people(doc, [], {}, R) == []
 
 
-def test_a_title_the_model_glued_to_an_organization_is_cut_off_before_the_person():
-    from pipeline.nlp.people import title_inside_org
-    doc = nlp("Bahrain's Foreign Ministry Undersecretary for Political Affairs, Dr. Jane Roe, headed it")
-    doc.ents = [Span(doc, 2, 8, "ORG"), Span(doc, 10, 12, "PERSON")]
-    assert title_inside_org(doc, doc.ents[0], R) == 4
-    doc = nlp("the Office of the High Commissioner for Human Rights Jane Roe spoke")
-    doc.ents = [Span(doc, 1, 9, "ORG"), Span(doc, 9, 11, "PERSON")]
-    assert title_inside_org(doc, doc.ents[0], R) is None
-    doc = nlp("Bahrain's Foreign Ministry Undersecretary for Political Affairs headed it")
-    doc.ents = [Span(doc, 2, 8, "ORG")]
-    assert title_inside_org(doc, doc.ents[0], R) is None
-
-
 def test_a_title_before_capitalised_words_of_a_headline_names_only_a_person_of_the_body(ents_of):
     """Written for the test: in a title-case headline every word is capitalised, so "Official Speaks Highly" is
     no name; the headline's "Ambassador Rugwal" is one, the body naming her."""

@@ -68,7 +68,6 @@ def person_rules(org: Rules, people: Rules, role_words: Rules, demonyms: Rules) 
         "office_words": frozenset(org["org_unit_heads"]),
         "title_words": title_words(people, role_words, demonyms),
         "honorifics": frozenset(people["honorifics"]),
-        "folded_honorifics": frozenset(h.casefold() for h in people["honorifics"]),
         "role_heads": frozenset(w.casefold() for w in (*role_words["heads"], *role_words["ambiguous_heads"])),
     }
 
@@ -335,37 +334,10 @@ def person_word_places(doc: Doc, ents: list[Span], sources: dict, r: dict,
     return out
 
 
-def title_inside_org(doc: Doc, e: Span, r: dict) -> int | None:
-    """Where a model organization that runs into a person's title should end: "[Ministry of Agriculture and
-    Forestry] Engineer Jane Roe", "[Foreign Ministry] Undersecretary for Political Affairs, Dr. Jane Roe". The
-    title word follows a capitalised word (not "Office of the High Commissioner") and a person follows the span."""
-    k = e.end
-    while k < len(doc) and (doc[k].text == "," or doc[k].lower_ in r["folded_honorifics"]):
-        k += 1
-    if k >= len(doc) or doc[k].ent_type_ != "PERSON" or doc[k].ent_iob_ != "B":
-        return None
-    for i in range(e.start + 2, e.end):
-        if doc[i].is_title and doc[i].lower_ in r["apposition_titles"] and doc[i - 1].is_title \
-                and not any(t.lower_ == "the" for t in doc[max(e.start, i - 3):i]):   # "Office of the (UN) High Commissioner"
-            return i
-    return None
-
-
 def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] = frozenset()) -> Doc:
     sources = dict(doc._.mention_sources or {})
     kbs = dict(doc._.mention_kb or {})
     ents = list(doc.ents)
-    if "titles_out_of_orgs" not in off:
-        cut = {}
-        for e in ents:
-            if e.label_ == "ORG" and sources.get(span_key(e.start_char, e.end_char), "model") == "model":
-                i = title_inside_org(doc, e, r)
-                if i is not None:
-                    cut[e.start] = i
-        if cut:
-            ents = [Span(doc, e.start, cut[e.start], label=e.label_) if e.start in cut else e for e in ents]
-            replace_ents(doc, ents)
-            ents = list(doc.ents)
     relabelled = []
     if "person_words" not in off:
         relabelled += person_word_places(doc, ents, sources, r, knowledge)
@@ -415,7 +387,7 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("person_words", "title_phrase_parts", "titles_out_of_orgs", "headline_names", "after_learned_titles")
+HEURISTICS = ("person_words", "title_phrase_parts", "headline_names", "after_learned_titles")
 
 
 @Language.factory("person_appositions", default_config={
