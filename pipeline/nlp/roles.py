@@ -425,7 +425,11 @@ def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
                       demonym_place=None, first_word=a, end_word=b)
 
 
-def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, org_by_name=None) -> TitleParse | None:
+# How far back from a person a title before it may start, in words.
+MAX_TITLE_WORDS = 30
+
+
+def title_before(words, wents, p_first: int, lex: Lexicon, org_by_name=None) -> TitleParse | None:
     """"FAO Forestry Officer Jane Roe", "the Deputy Minister of Health of Ruritania, Ms. Jane Roe", "the UN High
     Commissioner for Refugees, Jane Roe" (`post_named_as_body`)."""
     j, comma = p_first - 1, False   # the word before the person, past honorifics and one comma
@@ -437,7 +441,7 @@ def title_before(words, wents, p_first: int, lex: Lexicon, max_words: int = 30, 
     if (post := post_named_as_body(words, wents, j, lex)) is not None:
         return post
     lo = j
-    while lo >= 0 and p_first - lo <= max_words:
+    while lo >= 0 and p_first - lo <= MAX_TITLE_WORDS:
         w, e = words[lo], wents[lo]
         # the title runs back to another person, the end of a clause or a lower-case function word
         if (e and e.label == "PERSON") or (not e and (is_stop(w) or (
