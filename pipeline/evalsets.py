@@ -244,9 +244,10 @@ def claims_path() -> Path:
     return config.EXTERNAL_DIR / "work" / "claims.tsv"
 
 
-def claim(set_name: str, url: str, heldout: frozenset[str] | None = None) -> str:
+def claim(set_name: str, url: str, heldout: frozenset[str] | None = None, new_site: bool = False) -> str:
     """Register a URL for a set; refuses held-out URLs and websites (`same_website`) that a set it may not
-    share websites with already uses."""
+    share websites with already uses. With `new_site`, refuses a website any other set uses: a new
+    development set then reads like unseen text, as the blind set does."""
     heldout = load_heldout_hashes() if heldout is None else heldout
     if is_heldout(url, heldout):
         raise EvalSetError(f"{url} is kept for outside checks (heldout_urls.sha256): skip it")
@@ -260,7 +261,8 @@ def claim(set_name: str, url: str, heldout: frozenset[str] | None = None) -> str
         committed = [(n, d["site"], d["doc_id"]) for n in set_names(include_training=True)
                      for d in read_jsonl(set_dir(n) / "docs.jsonl")]
         for other_set, other_site, other_id, *_ in rows + [list(c) for c in committed]:
-            if same_website(other_site, site) and not may_share_sites(other_set, set_name):
+            may_share = may_share_sites(other_set, set_name) and not (new_site and other_set != set_name)
+            if same_website(other_site, site) and not may_share:
                 raise EvalSetError(f"site {site} belongs to set {other_set} (as {other_site}): choose another site")
             if other_id == doc_id and other_set != set_name:
                 raise EvalSetError(f"{url} is already in set {other_set}")
@@ -800,6 +802,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("claim", help="register a URL for a set (refuses held-out URLs and the other set's sites)")
     p.add_argument("set")
     p.add_argument("url")
+    p.add_argument("--new-site", action="store_true", help="also refuse a website any other set uses")
     p = sub.add_parser("show", help="print a cached excerpt with line numbers, and the document text it gives")
     p.add_argument("set")
     p.add_argument("doc_id")
@@ -820,7 +823,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "claim":
-            doc_id = claim(args.set, args.url)
+            doc_id = claim(args.set, args.url, new_site=args.new_site)
             print(f"{doc_id}\t{site_of(args.url)}\t-> write the excerpt to {shown(excerpt_path(args.set, doc_id))}")
             return 0
         if args.command == "show":

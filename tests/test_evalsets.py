@@ -204,6 +204,14 @@ def test_a_training_set_may_share_sites_with_dev_world_but_not_with_blind(sets_e
     assert evalsets.set_dir("train_world") == config.TRAIN_DIR / "train_world"
 
 
+def test_a_claim_for_a_new_site_refuses_a_website_any_other_set_uses(sets_env):
+    evalsets.claim("dev_world", URL)
+    with pytest.raises(evalsets.EvalSetError, match="belongs to set dev_world"):
+        evalsets.claim("dev_world5", "https://example.org/written-for-tests/other", new_site=True)
+    assert evalsets.claim("dev_world5", "https://example.net/written-for-tests/a", new_site=True)
+    assert evalsets.claim("dev_world5", "https://example.net/written-for-tests/b", new_site=True)  # its own site
+
+
 def test_a_subdomain_is_the_same_website_but_a_sibling_subdomain_is_another(sets_env):
     evalsets.claim("blind", "https://example.com/written-for-tests/blind")
     with pytest.raises(evalsets.EvalSetError, match="belongs to set blind"):
