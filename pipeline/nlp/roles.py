@@ -511,18 +511,6 @@ def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
     return i >= lo and getattr(wents[i], "label", None) in ORG_LABELS
 
 
-def apposed_title_head(words, wents, k: int, p_last: int) -> int | None:
-    """The head of a capitalised noun phrase from word k, up to the end of its clause, that the parse puts in
-    apposition to the person ("Kenroy Roach, Strategic Planner;"): a title whose head word no list has."""
-    h = k
-    while h < len(words) and not wents[h] and is_cap(words[h]) and words[h].is_alpha:
-        h += 1
-    if h == k or (h < len(words) and words[h].text not in (",", ";", ".", "and")):
-        return None
-    head = words[h - 1]
-    return h - 1 if head.dep_ == "appos" and head.head.i == words[p_last].i and head.pos_ in ("NOUN", "PROPN") else None
-
-
 def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titled_before=False) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ...";
     after a person `titled_before` ("the Director of X, Jane Roe"), a title a comma and a person follow is theirs."""
@@ -570,8 +558,6 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                 break
             if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
                 break
-        if found is None and first and "apposed_titles" not in lex.off:
-            found = apposed_title_head(words, wents, k, p_last)
         if found is None:
             break
         parse = parse_title(words, wents, found, k, n, lex, allow_lower_modifiers=True, org_by_name=org_by_name)
@@ -786,7 +772,7 @@ def doc_entities(doc) -> list[Ent]:
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "places_after_names",
-                   "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
+                   "posts_as_bodies", "owner_fields", "office_words", "named_orgs_close",
                    "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
