@@ -218,12 +218,6 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                     words[first - 1].text == "/" and first > lo + 1 and getattr(wents[first - 2], "label", 0) == label)):
                 first, cur = first - 1, wents[first - 2] if wents[first - 1] is None else cur
             before = wents[first - 1] if first - 1 >= lo else None
-            if "owner_fields" not in lex.off and label in ORG_LABELS and before and before.label in ORG_LABELS and \
-                    words[first - 1].lower_.endswith(("'s", "\u2019s")) and words[j].text not in lex.org_heads \
-                    and words[j].lower_ not in lex.unit_nouns:
-                # no body between an owner and its post: a field the entities took for one ("UNDP's Public Security
-                # Coordination Specialist")
-                return first, entity_start(wents, first - 1, lo), before, None, None
             org = e if label in ORG_LABELS else None
             place = e if label in PLACE_LABELS else None
             # an owner before the posting ("UNICEF's Somalia representative", "UNICEF PNG representative")
@@ -772,7 +766,7 @@ def doc_entities(doc) -> list[Ent]:
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "places_after_names",
-                   "posts_as_bodies", "owner_fields", "office_words", "named_orgs_close",
+                   "posts_as_bodies", "office_words", "named_orgs_close",
                    "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
 
 
