@@ -61,9 +61,6 @@ def lexicon(words: Rules, people: Rules, demonyms: Rules, orgs: Rules) -> Lexico
     lex = word_lists(words)
     lex.off = frozenset()   # heuristics switched off (ROLE_HEURISTICS; the factory's `disabled`)
     lex.unit_nouns = frozenset(w.casefold() for w in orgs["org_unit_heads"])   # "the UN rights office spokesperson"
-    # the last word of a whole organization's name; a unit that stays in a title ("Head of Field Unit") is none
-    lex.org_heads = frozenset(orgs["org_unit_heads"]) - {w.capitalize() for w in lex.title_complements} \
-        | {w.capitalize() for w in lex.entity_nouns}
     # a rank that is also a title head ("Chief Adviser Professor Jane Roe") is read as a title here
     lex.honorifics = frozenset(h.casefold() for h in people["honorifics"]) - PRONOUNS - lex.heads
     lex.speech_verbs = verb_forms(people["speech_verbs"], people["speech_verb_forms"])   # form -> lemma
@@ -381,12 +378,7 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
                 words[title_end_w].lower_.endswith("minister") or words[j - 1].lower_ == "the") else None
             if named is not None:
                 org = named
-            elif not closed and not ("named_orgs_close" not in lex.off and len(run) > 1 and all(is_cap(w) for w in run)
-                                     and run[-1].text in lex.org_heads
-                                     and any(w.lower_ not in lex.modifiers for w in run[:-1])):
-                # no ministry named as an entity: the title is kept whole ("Minister of Health"); the proper name
-                # of an organization the entities missed is not ("Head of Harikar Organisation"), a unit's
-                # descriptive name ("Director of the Regional Bureau") is
+            elif not closed:   # no ministry named as an entity: the title is kept whole ("Minister of Health")
                 title_end_w = end - 1
             closed = True
         k = end
@@ -766,8 +758,8 @@ def doc_entities(doc) -> list[Ent]:
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "places_after_names",
-                   "posts_as_bodies", "office_words", "named_orgs_close",
-                   "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
+                   "posts_as_bodies", "office_words", "owned_posts", "acronym_asides", "named_complements",
+                   "ministry_ranks")
 
 
 @Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": [], "learned_titles": DEFAULT_POLICY})
