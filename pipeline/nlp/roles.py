@@ -393,7 +393,7 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
 def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
     """A post the knowledge base knows as the body it heads ("the UN High Commissioner for Refugees" is UNHCR): the
     title is the head words inside the organization entity at word i, with their modifiers, the body its org."""
-    e = wents[i] if 0 <= i < len(words) else None
+    e = wents[i]
     if e is None or e.label not in ORG_LABELS or "posts_as_bodies" in lex.off:
         return None
     a, b = entity_start(wents, i), entity_end(wents, i)
@@ -522,14 +522,6 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
             k += 1
         serves_as = first and k + 1 < n and words[k].pos_ == "VERB" and words[k + 1].lower_ == "as"
         k += 2 * serves_as   # "Jane Roe, who doubles as Permanent Representative"
-        post = post_named_as_body(words, wents, k, lex) if first else None
-        nxt = words[post.end_word] if post is not None and post.end_word < n else None
-        if post is not None and wents[k].start == words[k].idx and not (nxt is not None and (
-                is_cap(nxt) or nxt.lower_ in lex.modifiers or is_head(nxt.text, lex))):   # not "UNHCR deputy head"
-            out.append(post)
-            k = post.end_word
-            first = False
-            continue
         # the head: the first title word within a few words, with only modifiers before it
         found = None
         for h in range(k, min(n, k + 8)):
