@@ -615,9 +615,6 @@ def test_a_post_the_knowledge_base_names_as_its_body_is_a_title_at_that_body():
     got = roles_of(text, ("UN High Commissioner for Refugees", "UN_AGENCY"), ("Lena Marsh", "PERSON"))
     assert [(r["person"], r["title"], r["org"]) for r in got] == [
         ("Lena Marsh", "High Commissioner", "UN High Commissioner for Refugees")]
-    text = "Lena Marsh, the UN High Commissioner for Refugees, ended a visit."
-    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UN High Commissioner for Refugees", "UN_AGENCY"))
-    assert [(r["title"], r["org"]) for r in got] == [("High Commissioner", "UN High Commissioner for Refugees")]
     # an office named after a post is no post
     text = "Mr. Tom Reed (Office of the Prime Minister) attended."
     assert roles_of(text, ("Tom Reed", "PERSON"), ("Office of the Prime Minister", "ORG")) == []
@@ -629,12 +626,7 @@ def test_a_capitalised_under_is_a_modifier_of_the_title():
     assert [(r["title"], r["org"]) for r in got] == [("Under Secretary-General", "UN")]
 
 
-def test_a_named_organization_the_entities_missed_closes_the_title():
-    text = "Tom Reed, Head of Harikar Organisation, spoke."
-    assert [r["title"] for r in roles_of(text, ("Tom Reed", "PERSON"))] == ["Head"]
-    text = "Tom Reed, Deputy Director of the Rura Heritage Center, spoke."
-    assert [r["title"] for r in roles_of(text, ("Tom Reed", "PERSON"))] == ["Deputy Director"]
-    # a field, a unit that stays in titles, one word or a coordination is no organization's name
+def test_a_complement_no_entity_names_stays_in_the_title():
     for title in ("Head of Field Unit", "Statistician-General of the Federation",
                   "Deputy Minister for Finance and Administration", "Minister of Health"):
         assert [r["title"] for r in roles_of(f"Tom Reed, {title}, spoke.", ("Tom Reed", "PERSON"))] == [title]
@@ -652,48 +644,24 @@ def test_a_body_named_before_its_post_is_not_the_post_and_its_office_is_no_title
     assert [r["title"] for r in roles_of(text, ("Lena Marsh", "PERSON"))] == ["principal administration officer"]
 
 
-def test_an_org_between_an_owner_and_its_post_is_a_field_of_the_title():
-    text = "UNDP's Public Security Coordination Specialist, Tom Reed, spoke."
-    got = roles_of(text, ("UNDP", "UN_AGENCY"), ("Public Security", "ORG"), ("Tom Reed", "PERSON"))
-    assert [(r["title"], r["org"]) for r in got] == [("Public Security Coordination Specialist", "UNDP")]
-    # a body with a unit word stays the org: "UNICEF's Child Protection Unit Coordinator" is its unit's
+def test_an_org_between_an_owner_and_its_post_is_the_posts_org():
     text = "UNICEF's Child Protection Unit Coordinator Tom Reed spoke."
     got = roles_of(text, ("UNICEF", "UN_AGENCY"), ("Child Protection Unit", "ORG"), ("Tom Reed", "PERSON"))
     assert [(r["title"], r["org"]) for r in got] == [("Coordinator", "Child Protection Unit")]
 
 
-def test_a_capitalised_phrase_the_parse_puts_in_apposition_is_a_title_whatever_its_head():
-    from spacy.tokens import Doc
-    words = ["Members", "included", "Tom", "Reed", ",", "Strategic", "Planner", ";", "and", "others", "."]
-    heads = [1, 1, 3, 0, 3, 6, 3, 1, 1, 1, 1]
-    deps = ["nsubj", "ROOT", "compound", "dobj", "punct", "amod", "appos", "punct", "cc", "conj", "punct"]
-    pos = ["NOUN", "VERB", "PROPN", "PROPN", "PUNCT", "ADJ", "PROPN", "PUNCT", "CCONJ", "NOUN", "PUNCT"]
-    spaces = [True, True, True, False, True, True, False, True, True, False, False]
-    doc = Doc(spacy.blank("en").vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
-    text = doc.text
-    assert [r["title"] for r in find_roles(doc, ents_of(text, ("Tom Reed", "PERSON")))] == ["Strategic Planner"]
-    # without the apposition arc it is no title: the head is in no list
-    doc = make_doc(text)
-    assert find_roles(doc, ents_of(text, ("Tom Reed", "PERSON"))) == []
-
-
 def test_each_role_heuristic_is_switched_off_by_the_components_config():
-    from spacy.tokens import Doc
-    words = ["Members", "included", "Tom", "Reed", ",", "Strategic", "Planner", ";", "and", "others", "."]
-    heads = [1, 1, 3, 0, 3, 6, 3, 1, 1, 1, 1]
-    deps = ["nsubj", "ROOT", "compound", "dobj", "punct", "amod", "appos", "punct", "cc", "conj", "punct"]
-    pos = ["NOUN", "VERB", "PROPN", "PROPN", "PUNCT", "ADJ", "PROPN", "PUNCT", "CCONJ", "NOUN", "PUNCT"]
-    spaces = [True, True, True, False, True, True, False, True, True, False, False]
+    text = "He met Veloria's Senior Minister, Minister of Foreign Affairs H.E. Omar Vale in the capital."
 
     def titles(disabled):
         nlp = spacy.blank("en")
         roles = nlp.add_pipe("role_extractor", config={"disabled": disabled})
-        doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
-        doc.ents = [Span(doc, 2, 4, label="PERSON")]
-        return [r["title"] for r in roles(doc)._.roles]
+        doc = nlp.make_doc(text)
+        doc.ents = [doc.char_span(text.index("Omar Vale"), text.index(" in the"), label="PERSON")]
+        return sorted(r["title"] for r in roles(doc)._.roles)
 
-    assert titles([]) == ["Strategic Planner"]
-    assert titles(["apposed_titles"]) == []
+    assert titles([]) == ["Minister of Foreign Affairs", "Senior Minister"]
+    assert titles(["comma_posts"]) == ["Minister of Foreign Affairs"]
     with pytest.raises(ValueError):
         titles(["no_such_heuristic"])
 

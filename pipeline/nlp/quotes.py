@@ -236,8 +236,6 @@ def _speakers(clause: Clause, qlex: QuoteLexicon) -> list[Speaker]:
 def _continues_sentence(clause: Clause, lex: Lexicon, qlex: QuoteLexicon) -> bool:
     """Text after a closing mark belongs to the quote's sentence when it opens with punctuation, a
     lower-case word or a speaker; a capitalised word of another kind starts a new sentence."""
-    if not clause.words:
-        return False
     first = clause.words[0]
     return not first.text[:1].isalnum() or not first.text[:1].isupper() or (
         _starts_with_speaker(clause, lex, qlex) and first.lower_ != "the") or first.lower_ in qlex.cue_verbs
@@ -509,7 +507,6 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
     prev: dict | None = None      # the last accepted quote, for continuations
     prev_para = -10
     for q in spans:
-        content = "\n".join(text[s:e] for s, e in q.segments)
         p_first = bisect.bisect_right(para_starts, q.open_at) - 1
         p_last = bisect.bisect_right(para_starts, q.end) - 1
         qwords = quote_words(words, q)
@@ -527,7 +524,7 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             next_para = prev is not None and prev_para == p_first - 1 and not text[paras[p_first][0]:q.open_at].strip()
             if same_para or (next_para and n_words >= qlex.min_unattributed_words):
                 # “...,” X added. “...”: the quote goes on after its cue, same speaker
-                rec = dict(prev, text=content, start_char=q.start, end_char=q.end)
+                rec = dict(prev, start_char=q.start, end_char=q.end)
                 out += per_paragraph(rec, text, q)
                 prev, prev_para = rec, p_last
                 continue
@@ -556,8 +553,7 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             if start is None:
                 start, end = (prev["speaker_start"], prev["speaker_end"]) if prev is not None and \
                     prev["speaker_start"] is not None else person_named_before(q.open_at, ents, quoted, facts=facts)
-        rec = {"text": content, "speaker_start": start, "speaker_end": end, "cue": att.cue,
-               "start_char": q.start, "end_char": q.end}
+        rec = {"speaker_start": start, "speaker_end": end, "cue": att.cue, "start_char": q.start, "end_char": q.end}
         out += per_paragraph(rec, text, q)
         prev, prev_para = rec, p_last
     return out
@@ -566,9 +562,7 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
 def per_paragraph(rec: dict, text: str, q: QuoteSpan) -> list[dict]:
     """A quotation that runs over several paragraphs is one quote per paragraph, each with the
     attribution of the whole (guidelines: a continuation paragraph starts a new quote)."""
-    if len(q.segments) == 1:
-        return [rec]
-    return [dict(rec, text=text[s:e], start_char=s, end_char=e) for s, e in q.segments]
+    return [{"text": text[s:e], **rec, "start_char": s, "end_char": e} for s, e in q.segments]
 
 
 def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict],

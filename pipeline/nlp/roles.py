@@ -61,9 +61,6 @@ def lexicon(words: Rules, people: Rules, demonyms: Rules, orgs: Rules) -> Lexico
     lex = word_lists(words)
     lex.off = frozenset()   # heuristics switched off (ROLE_HEURISTICS; the factory's `disabled`)
     lex.unit_nouns = frozenset(w.casefold() for w in orgs["org_unit_heads"])   # "the UN rights office spokesperson"
-    # the last word of a whole organization's name; a unit that stays in a title ("Head of Field Unit") is none
-    lex.org_heads = frozenset(orgs["org_unit_heads"]) - {w.capitalize() for w in lex.title_complements} \
-        | {w.capitalize() for w in lex.entity_nouns}
     # a rank that is also a title head ("Chief Adviser Professor Jane Roe") is read as a title here
     lex.honorifics = frozenset(h.casefold() for h in people["honorifics"]) - PRONOUNS - lex.heads
     lex.speech_verbs = verb_forms(people["speech_verbs"], people["speech_verb_forms"])   # form -> lemma
@@ -218,12 +215,6 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                     words[first - 1].text == "/" and first > lo + 1 and getattr(wents[first - 2], "label", 0) == label)):
                 first, cur = first - 1, wents[first - 2] if wents[first - 1] is None else cur
             before = wents[first - 1] if first - 1 >= lo else None
-            if "owner_fields" not in lex.off and label in ORG_LABELS and before and before.label in ORG_LABELS and \
-                    words[first - 1].lower_.endswith(("'s", "\u2019s")) and words[j].text not in lex.org_heads \
-                    and words[j].lower_ not in lex.unit_nouns:
-                # no body between an owner and its post: a field the entities took for one ("UNDP's Public Security
-                # Coordination Specialist")
-                return first, entity_start(wents, first - 1, lo), before, None, None
             org = e if label in ORG_LABELS else None
             place = e if label in PLACE_LABELS else None
             # an owner before the posting ("UNICEF's Somalia representative", "UNICEF PNG representative")
@@ -387,12 +378,7 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
                 words[title_end_w].lower_.endswith("minister") or words[j - 1].lower_ == "the") else None
             if named is not None:
                 org = named
-            elif not closed and not ("named_orgs_close" not in lex.off and len(run) > 1 and all(is_cap(w) for w in run)
-                                     and run[-1].text in lex.org_heads
-                                     and any(w.lower_ not in lex.modifiers for w in run[:-1])):
-                # no ministry named as an entity: the title is kept whole ("Minister of Health"); the proper name
-                # of an organization the entities missed is not ("Head of Harikar Organisation"), a unit's
-                # descriptive name ("Director of the Regional Bureau") is
+            elif not closed:   # no ministry named as an entity: the title is kept whole ("Minister of Health")
                 title_end_w = end - 1
             closed = True
         k = end
@@ -407,7 +393,7 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
 def post_named_as_body(words, wents, i: int, lex: Lexicon) -> TitleParse | None:
     """A post the knowledge base knows as the body it heads ("the UN High Commissioner for Refugees" is UNHCR): the
     title is the head words inside the organization entity at word i, with their modifiers, the body its org."""
-    e = wents[i] if 0 <= i < len(words) else None
+    e = wents[i]
     if e is None or e.label not in ORG_LABELS or "posts_as_bodies" in lex.off:
         return None
     a, b = entity_start(wents, i), entity_end(wents, i)
@@ -511,18 +497,6 @@ def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
     return i >= lo and getattr(wents[i], "label", None) in ORG_LABELS
 
 
-def apposed_title_head(words, wents, k: int, p_last: int) -> int | None:
-    """The head of a capitalised noun phrase from word k, up to the end of its clause, that the parse puts in
-    apposition to the person ("Kenroy Roach, Strategic Planner;"): a title whose head word no list has."""
-    h = k
-    while h < len(words) and not wents[h] and is_cap(words[h]) and words[h].is_alpha:
-        h += 1
-    if h == k or (h < len(words) and words[h].text not in (",", ";", ".", "and")):
-        return None
-    head = words[h - 1]
-    return h - 1 if head.dep_ == "appos" and head.head.i == words[p_last].i and head.pos_ in ("NOUN", "PROPN") else None
-
-
 def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titled_before=False) -> list[TitleParse]:
     """"Jane Roe, UNICEF Representative in Ruritania", "Jane Roe, Associate Professor, Deputy Chair of ...";
     after a person `titled_before` ("the Director of X, Jane Roe"), a title a comma and a person follow is theirs."""
@@ -548,14 +522,6 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
             k += 1
         serves_as = first and k + 1 < n and words[k].pos_ == "VERB" and words[k + 1].lower_ == "as"
         k += 2 * serves_as   # "Jane Roe, who doubles as Permanent Representative"
-        post = post_named_as_body(words, wents, k, lex) if first else None
-        nxt = words[post.end_word] if post is not None and post.end_word < n else None
-        if post is not None and wents[k].start == words[k].idx and not (nxt is not None and (
-                is_cap(nxt) or nxt.lower_ in lex.modifiers or is_head(nxt.text, lex))):   # not "UNHCR deputy head"
-            out.append(post)
-            k = post.end_word
-            first = False
-            continue
         # the head: the first title word within a few words, with only modifiers before it
         found = None
         for h in range(k, min(n, k + 8)):
@@ -570,8 +536,6 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                 break
             if is_alpha_word(w) and not is_cap(w) and w.lower_ in lex.stop_words and w.lower_ not in lex.cap_links:
                 break
-        if found is None and first and "apposed_titles" not in lex.off:
-            found = apposed_title_head(words, wents, k, p_last)
         if found is None:
             break
         parse = parse_title(words, wents, found, k, n, lex, allow_lower_modifiers=True, org_by_name=org_by_name)
@@ -786,8 +750,8 @@ def doc_entities(doc) -> list[Ent]:
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "places_after_names",
-                   "posts_as_bodies", "apposed_titles", "owner_fields", "office_words", "named_orgs_close",
-                   "owned_posts", "acronym_asides", "named_complements", "ministry_ranks")
+                   "posts_as_bodies", "office_words", "owned_posts", "acronym_asides", "named_complements",
+                   "ministry_ranks")
 
 
 @Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": [], "learned_titles": DEFAULT_POLICY})
