@@ -6,7 +6,7 @@
     python scripts/train_ner.py score --model DIR  # a trained NER alone on development sets (entities, titles)
 
 Training texts: the seed corpus's dev gold (data/raw + data/gold/dev.jsonl), the development sets named
-in config.NER_TRAINING_EVAL_SETS (dev_world, dev_world2, dev_world3), the training sets (data/train/train_*, their roles from roles.jsonl
+in config.NER_TRAINING_EVAL_SETS (dev_world, dev_world2, dev_world3, dev_world4), the training sets (data/train/train_*, their roles from roles.jsonl
 beside their gold) and, marked as written,
 the test fixtures (tests/fixtures/written). Never the blind set. Published texts come from the git-ignored cache
 data/external/ (`make eval-texts` says which are missing and how to rebuild them).
