@@ -261,7 +261,7 @@ def claim(set_name: str, url: str, heldout: frozenset[str] | None = None, new_si
         committed = [(n, d["site"], d["doc_id"]) for n in set_names(include_training=True)
                      for d in read_jsonl(set_dir(n) / "docs.jsonl")]
         for other_set, other_site, other_id, *_ in rows + [list(c) for c in committed]:
-            may_share = may_share_sites(other_set, set_name) and not (new_site and other_set != set_name)
+            may_share = other_set == set_name if new_site else may_share_sites(other_set, set_name)
             if same_website(other_site, site) and not may_share:
                 raise EvalSetError(f"site {site} belongs to set {other_set} (as {other_site}): choose another site")
             if other_id == doc_id and other_set != set_name:
