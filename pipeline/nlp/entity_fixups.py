@@ -52,7 +52,7 @@ from spacy.tokens import Doc, Span
 from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents, token_owners
-from pipeline.nlp.extensions import doc_text, set_source, span_key
+from pipeline.nlp.extensions import set_source, span_key
 from pipeline.nlp.un_agencies import inside_longer_name, un_umbrella
 from pipeline.records import ENTITY_LABELS
 
@@ -396,14 +396,6 @@ def is_nationality(text: str, r: dict) -> bool:
     is also called so ("Jersey")."""
     key = text.casefold()
     return key not in r["country_names"] and (key in r["demonyms"] or key.removesuffix("s") in r["demonyms"])
-
-
-_LOWER_WORD_RE = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
-
-
-def lower_words(doc: Doc) -> frozenset[str]:
-    """Words the article writes in lower case (on the text: cheaper than walking the tokens)."""
-    return frozenset(_LOWER_WORD_RE.findall(doc_text(doc)))
 
 
 
