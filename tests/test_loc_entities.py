@@ -124,6 +124,16 @@ def test_a_country_or_a_country_after_a_comma_keeps_the_place():
     assert person_word_places(doc, ents, {}, PR, KB) == []
 
 
+def test_a_place_word_after_in_or_near_stays_a_place():
+    """Written for the test: a venue the model read as a person lends its last word to no other mention."""
+    doc = nlp('The shelter "Arena Solveria" opened. Families were housed in Solveria and near Solveria.')
+    ents = spans(doc, ("Arena Solveria", "PERSON", 0), ("Solveria", "GPE", 1), ("Solveria", "GPE", 2))
+    assert person_word_places(doc, ents, {}, PR, KB) == []
+    doc = nlp('The shelter "Arena Solveria" opened. Solveria said families were housed.')
+    ents = spans(doc, ("Arena Solveria", "PERSON", 0), ("Solveria", "GPE", 1))
+    assert [doc[a:b].text for a, b in person_word_places(doc, ents, {}, PR, KB)] == ["Solveria"]
+
+
 def test_after_an_honorific_a_place_word_is_a_person():
     doc = nlp("The award went to Ms. Kestrelia for her work.")
     ents = spans(doc, ("Kestrelia", "GPE", 0))

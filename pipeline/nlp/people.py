@@ -14,7 +14,8 @@ see part_of_longer_name), and
 - person_words: a one-word place (the model's, or a town of the place ruler; never a country,
   region or area) whose word the article uses in a person's name ("Alvaro Rodriguez" ...
   "Rodriguez visited"; "Retno Marsudi" ... "continued Retno") or as a PERSON of its own, or that
-  follows an honorific ("Ms. Victoria"), is that person, unless a country follows it after a comma;
+  follows an honorific ("Ms. Victoria"), is that person, unless a country follows it after a comma or
+  "in" or "near" stands before it ("housed in Chisinau");
   a one-word model place no gazetteer knows right before a PERSON is its first name ("Perssia Arifin Cabo");
 Words lists (factory settings): entities_people.json (titles, honorifics), the title
 heads of roles.json (a title phrase after a name) and the head words of entities_org.json; the knowledge base (`kb`) tells a place glued to a name.
@@ -294,9 +295,14 @@ def is_town_or_unknown(text: str, label: str, knowledge: KnowledgeBase) -> bool:
     return hit is None or hit.latitude is not None
 
 
-def in_place_slot(doc: Doc, end: int, places: dict[int, str]) -> bool:
-    """ "Victoria, Seychelles": a country after a comma puts a place here."""
-    return end + 1 < len(doc) and doc[end].text == "," and places.get(end + 1) == "GPE"
+# Prepositions that put a place after them, never a person: "shelters set up in Chisinau".
+LOCATIVES = frozenset({"in", "near", "across", "throughout"})
+
+
+def in_place_slot(doc: Doc, start: int, end: int, places: dict[int, str]) -> bool:
+    """ "Victoria, Seychelles": a country after a comma puts a place here; so does "in" or "near" before it."""
+    return (start > 0 and doc[start - 1].lower_ in LOCATIVES) or (
+        end + 1 < len(doc) and doc[end].text == "," and places.get(end + 1) == "GPE")
 
 
 def person_word_places(doc: Doc, ents: list[Span], sources: dict, r: dict,
@@ -328,7 +334,7 @@ def person_word_places(doc: Doc, ents: list[Span], sources: dict, r: dict,
             continue
         prev = doc[e.start - 1] if e.start > 0 else None
         honorific = prev is not None and prev.text in r["honorifics"]
-        if not (honorific or e.text in words) or in_place_slot(doc, e.end, places):
+        if not (honorific or e.text in words) or in_place_slot(doc, e.start, e.end, places):
             continue
         out.append((e.start, e.end))
     return out
