@@ -559,6 +559,41 @@ def format_status(statuses: list[SetStatus], verbose_missing: bool = True) -> st
     return "\n".join(lines)
 
 
+def rebuild_plan(statuses: list[SetStatus], parts: int) -> dict[str, list[dict]]:
+    """The missing texts of `statuses` as work for `parts` people rebuilding the cache at once, one look-up of the
+    `search` tool per distinct query: documents that share a query stay in one part (one call serves them), parts
+    are balanced by look-ups, and the blind sets' texts form a part of their own ("blind"), for someone who copies
+    them without reading them for anything else. Returns part name -> rows (set, doc_id, query, rank, url,
+    excerpt_sha256)."""
+    groups: dict[tuple[bool, str], list[dict]] = {}
+    for st in statuses:
+        for d in st.missing:
+            row = {"set": st.name, **{k: d[k] for k in ("doc_id", "query", "rank", "url", "excerpt_sha256")}}
+            groups.setdefault((st.name in BLIND_SETS, d["query"]), []).append(row)
+    plan: dict[str, list[dict]] = {}
+    open_parts = [f"part{k + 1:02d}" for k in range(parts)]
+    lookups = dict.fromkeys(open_parts, 0)
+    for (blind, _), rows in groups.items():
+        name = "blind" if blind else min(open_parts, key=lambda n: (lookups[n], n))
+        lookups[name] = lookups.get(name, 0) + 1
+        plan.setdefault(name, []).extend(rows)
+    return plan
+
+
+def write_rebuild_plan(plan: dict[str, list[dict]], out_dir: Path) -> str:
+    """One JSON-lines file per part in out_dir; returns the summary to print."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for name, rows in sorted(plan.items()):
+        write_jsonl(out_dir / f"{name}.jsonl", rows)
+        lines.append(f"  {shown(out_dir / f'{name}.jsonl')}: {len(rows)} texts, "
+                     f"{len({r['query'] for r in rows})} look-ups")
+    n_texts = sum(len(rows) for rows in plan.values())
+    n_lookups = sum(len({r["query"] for r in rows}) for rows in plan.values())
+    return "\n".join([f"{n_texts} missing texts, {n_lookups} look-ups of the search tool (one per distinct query):"]
+                     + lines)
+
+
 # --------------------------------------------------------------------------------------------
 # Building a dump and gold in the format of data/gold/ from the present texts
 
@@ -813,6 +848,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("set")
     p = sub.add_parser("check", help="which texts are present and intact; every gold string and offset against them")
     p.add_argument("sets", nargs="*")
+    p = sub.add_parser("plan", help="the missing texts split by query into parts, for several people rebuilding")
+    p.add_argument("sets", nargs="*")
+    p.add_argument("--parts", type=int, default=8)
+    p.add_argument("--out", default=str(config.EXTERNAL_DIR / "rebuild_plan"))
     p = sub.add_parser("score", help="run the pipeline on every set whose texts are present; print one table")
     p.add_argument("sets", nargs="*")
     p.add_argument("--no-dev-gold", action="store_true", help="leave out the seed corpus's dev gold row")
@@ -853,6 +892,9 @@ def main(argv: list[str] | None = None) -> int:
             statuses = check_all(args.sets or None)
             print(format_status(statuses))
             return 0 if all(not s.missing and not s.problems.items for s in statuses) else 1
+        if args.command == "plan":
+            print(write_rebuild_plan(rebuild_plan(check_all(args.sets or None), args.parts), Path(args.out)))
+            return 0
         if args.command == "score":
             summary = score_all(args.sets or None, with_dev_gold=not args.no_dev_gold)
             print(summary["table"])

@@ -183,6 +183,24 @@ def test_check_tells_missing_corrupt_and_intact_texts(sets_env):
     assert "1 missing" in report and "query='flood aid written'" in report and "rank 1" in report
 
 
+def test_a_rebuild_plan_costs_one_look_up_per_query_and_keeps_the_blind_texts_apart(sets_env):
+    for page, query in (("a", "floods north"), ("b", "floods north"), ("c", "drought east"), ("d", "storm west")):
+        _cache("dev_world", url=f"https://example.org/written-for-tests/{page}", query=query)
+    _cache("blind", url="https://example.com/written-for-tests/e", query="floods north")
+    assert evalsets.freeze("dev_world").items == [] and evalsets.freeze("blind").items == []
+    for path in config.EXTERNAL_DIR.glob("*/*.txt"):
+        path.unlink()
+    plan = evalsets.rebuild_plan(evalsets.check_all(), parts=2)
+    queries = {name: [r["query"] for r in rows] for name, rows in plan.items()}
+    assert queries == {"part01": ["floods north", "floods north", "storm west"], "part02": ["drought east"],
+                       "blind": ["floods north"]}
+    assert {r["set"] for r in plan["blind"]} == {"blind"}
+    summary = evalsets.write_rebuild_plan(plan, sets_env / "plan")
+    assert summary.startswith("5 missing texts, 4 look-ups")
+    assert [r["doc_id"] for r in evalsets.read_jsonl(sets_env / "plan" / "part02.jsonl")] == \
+        [evalsets.doc_id_for("https://example.org/written-for-tests/c")]
+
+
 def test_check_flags_a_site_in_two_sets(sets_env):
     _cache("dev_world")
     assert evalsets.freeze("dev_world").items == []
