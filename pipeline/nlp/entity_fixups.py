@@ -398,7 +398,6 @@ def is_nationality(text: str, r: dict) -> bool:
     return key not in r["country_names"] and (key in r["demonyms"] or key.removesuffix("s") in r["demonyms"])
 
 
-
 # --------------------------------------------------------------------------------------------
 # The component
 

@@ -300,7 +300,7 @@ LOCATIVES = frozenset({"in", "near", "across", "throughout"})
 
 
 def in_place_slot(doc: Doc, start: int, end: int, places: dict[int, str]) -> bool:
-    """ "Victoria, Seychelles": a country after a comma puts a place here; so does "in" or "near" before it."""
+    """ "Victoria, Seychelles": a country after a comma puts a place here; so does a locative before it ("in")."""
     return (start > 0 and doc[start - 1].lower_ in LOCATIVES) or (
         end + 1 < len(doc) and doc[end].text == "," and places.get(end + 1) == "GPE")
 
