@@ -24,6 +24,7 @@ from pipeline.nlp import build  # noqa: E402
 from pipeline.nlp.abbreviations import HEURISTICS as ABBREVIATION_HEURISTICS  # noqa: E402
 from pipeline.nlp.deep_places import CUES  # noqa: E402
 from pipeline.nlp.entity_fixups import HEURISTICS  # noqa: E402
+from pipeline.nlp.figures import HEURISTICS as FIGURE_HEURISTICS  # noqa: E402
 from pipeline.nlp.people import HEURISTICS as PEOPLE_HEURISTICS  # noqa: E402
 from pipeline.nlp.quotes import QUOTE_HEURISTICS  # noqa: E402
 from pipeline.nlp.roles import ROLE_HEURISTICS  # noqa: E402
@@ -79,6 +80,8 @@ def variants(lists: bool = False):
         yield f"roles.{h}", None, {"roles": {"disabled": [h]}}
     for h in QUOTE_HEURISTICS:
         yield f"quotes.{h}", None, {"quotes": {"disabled": [h]}}
+    for h in FIGURE_HEURISTICS:
+        yield f"figures.{h}", None, {"figures": {"disabled": [h]}}
     for policy in LEARNED_TITLE_POLICIES:   # "off": the rules alone; the others: how the NER's titles join them
         if policy == DEFAULT_LEARNED_TITLES:
             continue   # the baseline row

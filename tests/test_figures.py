@@ -420,3 +420,34 @@ def test_an_apostrophe_groups_thousands_and_a_spaced_capital_m_is_no_million_wit
     f = one("The schools opened on time for 530\u2019000 pupils.")
     assert (f["value"], f["text"]) == (530_000, "530\u2019000")
     assert one("The wall is 5 m high.")["unit"] == "m"
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    # written for the test
+    ("The death toll from the Veloria floods has risen to 73, officials said.", 73, "deaths"),
+    ("With the death toll reaching 58, the district of Tarn counts 34 deaths alone.", 58, "deaths"),
+    ("The number of displaced could rise to 150,000 by June.", 150_000, "displaced"),
+    ("In a year the number of food insecure people doubled from 1.3 million to 2.7 million.", 2_700_000, "people"),
+])
+def test_a_number_that_completes_a_clause_about_a_count_counts_what_the_subject_names(nlp, text, value, unit):
+    assert (value, unit) in {(f["value"], f["unit"]) for f in doc_figures(nlp, text)}
+
+
+def test_a_bare_count_as_the_subject_of_its_verb_counts_people(nlp):
+    """Written for the test."""
+    units = {f["value"]: f["unit"] for f in doc_figures(nlp, "No fewer than 43,000 were displaced across 180 sites.")}
+    assert units == {43_000: "people", 180: "sites"}
+    # a count before it in the sentence says what it counts ("houses"), not the people rule
+    units = {f["value"]: f["unit"] for f in doc_figures(nlp, "The storm damaged 200 houses, and 50 were destroyed.")}
+    assert units == {200: "houses", 50: "houses"}
+
+
+def test_the_clause_and_people_heuristics_switch_off():
+    from pipeline.nlp.build import build_nlp
+
+    off = build_nlp(components=("figures", "dates"),
+                    settings={"figures": {"disabled": ["clause_counts", "counted_people"]}})
+    units = {f["value"]: f["unit"] for f in doc_figures(off, "The death toll has risen to 73. Some 4,000 fled.")}
+    assert units == {73: "", 4_000: ""}
+    with pytest.raises(ValueError, match="unknown heuristics"):
+        build_nlp(components=("figures",), settings={"figures": {"disabled": ["clause_count"]}})

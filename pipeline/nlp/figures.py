@@ -4,7 +4,10 @@ A figure is found from a number "atom" (digits with separators and decimals, or 
 the text extends: a scale word (million), a currency before or after, a unit after (per cent, °C,
 years, -fold), a second atom that makes a range (14 to 35 years), qualifier words before (more
 than, around, up to). What is left without a unit is a count, and the parse gives the counted noun
-("two humanitarian operations" counts operations). Dates are found first (pipeline/nlp/dates.py)
+("two humanitarian operations" counts operations), or, where the number stands apart from it, the clause: "the
+number of displaced rose to 150,000" counts the displaced, "the death toll reached 58" deaths (clause_counts), and a
+bare count that is the subject of its verb, "43,000 were displaced", people (counted_people; both heuristics are
+switched off by the factory's `disabled`). Dates are found first (pipeline/nlp/dates.py)
 and every number inside a date is left to the dates table, so a year is never a figure.
 
 All parsing is in small pure functions over strings; only the counted noun and the date spans
@@ -22,7 +25,7 @@ from spacy.tokens import Doc
 
 from pipeline.nlp import dates as dates_mod
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.figures where spaCy loads this factory alone)
-from pipeline.nlp.data import Rules, default_data, rules_setting
+from pipeline.nlp.data import Rules, default_data, rules_setting, switched_off
 from pipeline.nlp.extensions import doc_text
 from pipeline.nlp.packer import sentence_of, sentence_starts
 
@@ -665,8 +668,9 @@ def _unit_glued(text: str, end: int, rules: FigureRules, pats: Patterns, fused_m
 # The counted noun (needs the parse)
 
 
-def counted_noun_finder(doc: Doc, blockers: frozenset):
-    """(start, end, is_word) -> (lower-cased noun, its end char) for the noun a number counts."""
+def counted_noun_finder(doc: Doc, blockers: frozenset, off: frozenset = frozenset()):
+    """(start, end, is_word) -> (lower-cased noun, its end char) for the noun a number counts; `off` names heuristics
+    switched off (HEURISTICS)."""
 
     def token_ending_at(end: int):
         span = doc.char_span(max(0, end - 1), end, alignment_mode="expand")
@@ -741,15 +745,48 @@ def counted_noun_finder(doc: Doc, blockers: frozenset):
             j += 1
         if j < len(doc) and ok(doc[j]) and (doc[j].tag_ in ("NNS", "NNPS") or tok.lower_ in ("one", "1")):
             return doc[j]
-        return None
+        noun = "clause_counts" not in off and counted_by_subject(tok, blockers)
+        return (noun, end) if noun else None
 
     return find
 
 
-def doc_figures(doc: Doc, rules: FigureRules, date_rules: dates_mod.DateRules) -> list[dict]:
+# The subjects that name a count, and what a death toll counts.
+COUNT_SUBJECTS = frozenset({"number", "total"})
+TOLLS = {"death": "deaths"}
+
+
+def counted_by_subject(tok, blockers: frozenset) -> str | None:
+    """(clause_counts) A number that completes a clause about a count counts what the clause's subject names, where
+    the number stands apart from it: "the number of displaced could rise to 150,000" (displaced), "the death toll has
+    risen to 73", "with the death toll reaching 58" (deaths)."""
+    verb = tok.head
+    if tok.dep_ == "pobj" and verb.lower_ in ("to", "from", "at"):
+        verb = verb.head
+    elif tok.dep_ not in ("dobj", "attr"):
+        return None
+    # the verb's subject, or the noun a participle hangs on ("the death toll reaching 58"); the pipeline has no
+    # lemmatizer, so the words are read as written
+    subject = verb.head if verb.dep_ == "acl" else next(
+        (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i), None)
+    if subject is None:
+        return None
+    if subject.lower_ == "toll":
+        return next((TOLLS[c.lower_] for c in subject.children if c.lower_ in TOLLS), None)
+    if subject.lower_ in COUNT_SUBJECTS:
+        counted = next((g for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in c.children if g.dep_ == "pobj"), None)
+        if counted is not None and counted.is_alpha and counted.lower_ not in blockers:
+            return counted.lower_
+    return None
+
+
+def doc_figures(doc: Doc, rules: FigureRules, date_rules: dates_mod.DateRules,
+                off: frozenset = frozenset()) -> list[dict]:
     exclude = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc, date_rules)]
-    finder = counted_noun_finder(doc, frozenset(rules.duration_units))
-    return elided_units(doc, find_figures(doc_text(doc), rules, exclude, finder, date_rules))
+    finder = counted_noun_finder(doc, frozenset(rules.duration_units), off)
+    figures = elided_units(doc, find_figures(doc_text(doc), rules, exclude, finder, date_rules))
+    return figures if "counted_people" in off else counted_people(doc, figures)
 
 
 def elided_units(doc: Doc, figures: list[dict]) -> list[dict]:
@@ -766,16 +803,33 @@ def elided_units(doc: Doc, figures: list[dict]) -> list[dict]:
     return figures
 
 
+def counted_people(doc: Doc, figures: list[dict]) -> list[dict]:
+    """(counted_people) A count with no noun of its own, none before it in its sentence, that is the subject of its
+    verb counts people: "43,000 were displaced", "some 14 million have been forced to flee"."""
+    for f in figures:
+        if f["kind"] != "count" or f["unit"]:
+            continue
+        span = doc.char_span(f["start_char"], f["end_char"], alignment_mode="expand")
+        if span is not None and len(span) and span[-1].dep_ in ("nsubj", "nsubjpass"):
+            f["unit"] = f["counted"] = "people"
+    return figures
+
+
+# Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
+HEURISTICS = ("clause_counts", "counted_people")
+
+
 @Language.factory("figure_extractor", default_config={"rules": rules_setting("rules/figures.json"),
-                                                     "date_rules": rules_setting("rules/dates.json")})
-def make_figure_extractor(nlp, name, rules: Rules, date_rules: Rules):
+                                                     "date_rules": rules_setting("rules/dates.json"), "disabled": []})
+def make_figure_extractor(nlp, name, rules: Rules, date_rules: Rules, disabled: list[str]):
     rules = compile_rules(rules)
     compile_patterns(rules)
     date_rules = dates_mod.compile_rules(date_rules)
     dates_mod.compile_patterns(date_rules)
+    off = switched_off("figure_extractor", disabled, HEURISTICS)
 
     def figure_extractor(doc: Doc) -> Doc:
-        doc._.figures = doc_figures(doc, rules, date_rules)
+        doc._.figures = doc_figures(doc, rules, date_rules, off)
         return doc
 
     return figure_extractor
