@@ -46,6 +46,8 @@ class FigureRules:
     duration_units: dict
     qualifiers: dict
     qualifiers_after: dict
+    count_subjects: frozenset
+    tolls: dict
 
 
 @lru_cache(maxsize=None)
@@ -62,6 +64,7 @@ def compile_rules(rules: Rules | None = None) -> FigureRules:
         currency_codes=frozenset(d["currency_codes"]), currency_symbols=d["currency_symbols"],
         currency_names=d["currency_names"], measure_units=d["measure_units"],
         duration_units=d["duration_units"], qualifiers=d["qualifiers"], qualifiers_after=d["qualifiers_after"],
+        count_subjects=frozenset(d["count_subjects"]), tolls=d["tolls"],
     )
 
 
@@ -668,9 +671,10 @@ def _unit_glued(text: str, end: int, rules: FigureRules, pats: Patterns, fused_m
 # The counted noun (needs the parse)
 
 
-def counted_noun_finder(doc: Doc, blockers: frozenset, off: frozenset = frozenset()):
+def counted_noun_finder(doc: Doc, rules: FigureRules, off: frozenset = frozenset()):
     """(start, end, is_word) -> (lower-cased noun, its end char) for the noun a number counts; `off` names heuristics
     switched off (HEURISTICS)."""
+    blockers = frozenset(rules.duration_units)
 
     def token_ending_at(end: int):
         span = doc.char_span(max(0, end - 1), end, alignment_mode="expand")
@@ -745,18 +749,13 @@ def counted_noun_finder(doc: Doc, blockers: frozenset, off: frozenset = frozense
             j += 1
         if j < len(doc) and ok(doc[j]) and (doc[j].tag_ in ("NNS", "NNPS") or tok.lower_ in ("one", "1")):
             return doc[j]
-        noun = "clause_counts" not in off and counted_by_subject(tok, blockers)
+        noun = "clause_counts" not in off and counted_by_subject(tok, blockers, rules)
         return (noun, end) if noun else None
 
     return find
 
 
-# The subjects that name a count, and what a death toll counts.
-COUNT_SUBJECTS = frozenset({"number", "total"})
-TOLLS = {"death": "deaths"}
-
-
-def counted_by_subject(tok, blockers: frozenset) -> str | None:
+def counted_by_subject(tok, blockers: frozenset, rules: FigureRules) -> str | None:
     """(clause_counts) A number that completes a clause about a count counts what the clause's subject names, where
     the number stands apart from it: "the number of displaced could rise to 150,000" (displaced), "the death toll has
     risen to 73", "with the death toll reaching 58" (deaths)."""
@@ -772,8 +771,8 @@ def counted_by_subject(tok, blockers: frozenset) -> str | None:
     if subject is None:
         return None
     if subject.lower_ == "toll":
-        return next((TOLLS[c.lower_] for c in subject.children if c.lower_ in TOLLS), None)
-    if subject.lower_ in COUNT_SUBJECTS:
+        return next((rules.tolls[c.lower_] for c in subject.children if c.lower_ in rules.tolls), None)
+    if subject.lower_ in rules.count_subjects:
         counted = next((g for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
                         for g in c.children if g.dep_ == "pobj"), None)
         if counted is not None and counted.is_alpha and counted.lower_ not in blockers:
@@ -784,7 +783,7 @@ def counted_by_subject(tok, blockers: frozenset) -> str | None:
 def doc_figures(doc: Doc, rules: FigureRules, date_rules: dates_mod.DateRules,
                 off: frozenset = frozenset()) -> list[dict]:
     exclude = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc, date_rules)]
-    finder = counted_noun_finder(doc, frozenset(rules.duration_units), off)
+    finder = counted_noun_finder(doc, rules, off)
     figures = elided_units(doc, find_figures(doc_text(doc), rules, exclude, finder, date_rules))
     return figures if "counted_people" in off else counted_people(doc, figures)
 
