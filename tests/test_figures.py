@@ -451,3 +451,10 @@ def test_the_clause_and_people_heuristics_switch_off():
     assert units == {73: "", 4_000: ""}
     with pytest.raises(ValueError, match="unknown heuristics"):
         build_nlp(components=("figures",), settings={"figures": {"disabled": ["clause_count"]}})
+
+
+def test_others_counts_what_the_count_before_it_counted(nlp):
+    """Written for the test."""
+    units = {f["value"]: f["unit"] for f in doc_figures(nlp, "Two peacekeepers were killed and four others injured.")}
+    assert units == {2: "peacekeepers", 4: "peacekeepers"}
+    assert {f["unit"] for f in doc_figures(nlp, "Five others were hurt.")} == {"others"}   # nothing before it

@@ -48,6 +48,7 @@ class FigureRules:
     qualifiers_after: dict
     count_subjects: frozenset
     tolls: dict
+    more_of_the_same: frozenset
 
 
 @lru_cache(maxsize=None)
@@ -65,6 +66,7 @@ def compile_rules(rules: Rules | None = None) -> FigureRules:
         currency_names=d["currency_names"], measure_units=d["measure_units"],
         duration_units=d["duration_units"], qualifiers=d["qualifiers"], qualifiers_after=d["qualifiers_after"],
         count_subjects=frozenset(d["count_subjects"]), tolls=d["tolls"],
+        more_of_the_same=frozenset(d["more_of_the_same"]),
     )
 
 
@@ -784,21 +786,23 @@ def doc_figures(doc: Doc, rules: FigureRules, date_rules: dates_mod.DateRules,
                 off: frozenset = frozenset()) -> list[dict]:
     exclude = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc, date_rules)]
     finder = counted_noun_finder(doc, rules, off)
-    figures = elided_units(doc, find_figures(doc_text(doc), rules, exclude, finder, date_rules))
+    figures = elided_units(doc, find_figures(doc_text(doc), rules, exclude, finder, date_rules), rules.more_of_the_same)
     return figures if "counted_people" in off else counted_people(doc, figures)
 
 
-def elided_units(doc: Doc, figures: list[dict]) -> list[dict]:
-    """A count with no noun of its own counts what the count before it in the sentence counted:
-    "3.4 million children in Mozambique, followed by more than 443,000 in Malawi"."""
+def elided_units(doc: Doc, figures: list[dict], more_of_the_same: frozenset = frozenset()) -> list[dict]:
+    """A count with no noun of its own, or counting a noun of `more_of_the_same` ("four others"), counts what the count
+    before it in the sentence counted: "3.4 million children in Mozambique, followed by more than 443,000 in Malawi"."""
     starts = sentence_starts(doc)
     last: dict[int, str] = {}
     for f in figures:
         sentence = sentence_of(starts, f["start_char"])
-        if f["kind"] == "count" and f["unit"]:
-            last[sentence] = f["unit"]
-        elif f["kind"] == "count" and not f["unit"] and sentence in last:
+        if f["kind"] != "count":
+            continue
+        if (not f["unit"] or f["unit"] in more_of_the_same) and sentence in last:
             f["unit"] = f["counted"] = last[sentence]
+        elif f["unit"]:
+            last[sentence] = f["unit"]
     return figures
 
 
