@@ -675,15 +675,14 @@ def _unit_glued(text: str, end: int, rules: FigureRules, pats: Patterns, fused_m
 
 def counted_noun_finder(doc: Doc, rules: FigureRules, off: frozenset = frozenset()):
     """(start, end, is_word) -> (lower-cased noun, its end char) for the noun a number counts; `off` names heuristics
-    switched off (HEURISTICS)."""
-    blockers = frozenset(rules.duration_units)
+    switched off (HEURISTICS). A unit of time is never the counted noun ("5 years" is a duration)."""
 
     def token_ending_at(end: int):
         span = doc.char_span(max(0, end - 1), end, alignment_mode="expand")
         return span[-1] if span is not None and len(span) else None
 
     def ok(tok) -> bool:
-        return tok.pos_ in ("NOUN", "PROPN") and tok.is_alpha and tok.lower_ not in blockers \
+        return tok.pos_ in ("NOUN", "PROPN") and tok.is_alpha and tok.lower_ not in rules.duration_units \
             and not tok.ent_type_ in ("DATE", "TIME", "GPE")
 
     def whole_word(tok) -> tuple[str, int]:
@@ -751,13 +750,13 @@ def counted_noun_finder(doc: Doc, rules: FigureRules, off: frozenset = frozenset
             j += 1
         if j < len(doc) and ok(doc[j]) and (doc[j].tag_ in ("NNS", "NNPS") or tok.lower_ in ("one", "1")):
             return doc[j]
-        noun = "clause_counts" not in off and counted_by_subject(tok, blockers, rules)
+        noun = "clause_counts" not in off and counted_by_subject(tok, rules)
         return (noun, end) if noun else None
 
     return find
 
 
-def counted_by_subject(tok, blockers: frozenset, rules: FigureRules) -> str | None:
+def counted_by_subject(tok, rules: FigureRules) -> str | None:
     """(clause_counts) A number that completes a clause about a count counts what the clause's subject names, where
     the number stands apart from it: "the number of displaced could rise to 150,000" (displaced), "the death toll has
     risen to 73", "with the death toll reaching 58" (deaths)."""
@@ -777,7 +776,7 @@ def counted_by_subject(tok, blockers: frozenset, rules: FigureRules) -> str | No
     if subject.lower_ in rules.count_subjects:
         counted = next((g for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
                         for g in c.children if g.dep_ == "pobj"), None)
-        if counted is not None and counted.is_alpha and counted.lower_ not in blockers:
+        if counted is not None and counted.is_alpha and counted.lower_ not in rules.duration_units:
             return counted.lower_
     return None
 
