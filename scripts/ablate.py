@@ -110,7 +110,8 @@ def score(name: str, work: Path, components, settings) -> dict:
     r = evaluate(out, work / "gold.jsonl")
     return {"entities": r["entities"]["micro"]["f1"],
             "per_label": {l: r["entities"]["per_label"][l]["f1"] for l in ENTITY_LABELS},
-            "roles": r["roles"]["f1"], "speakers": r["quotes"]["speaker_agreement"]}
+            "roles": r["roles"]["f1"], "role_org": r["roles"]["org_agreement"],
+            "role_place": r["roles"]["place_agreement"], "speakers": r["quotes"]["speaker_agreement"]}
 
 
 def main(argv=None) -> int:
@@ -142,17 +143,22 @@ def main(argv=None) -> int:
                          "delta_entities": round(s["entities"] - base["entities"], 4),
                          "delta_per_label": {l: round(s["per_label"][l] - base["per_label"][l], 3) for l in ENTITY_LABELS},
                          "delta_roles": round(s["roles"] - base["roles"], 4),
+                         # org and place agreement on the matched roles: what most role heuristics decide
+                         "delta_role_org": round(s["role_org"] - base["role_org"], 4),
+                         "delta_role_place": round(s["role_place"] - base["role_place"], 4),
                          "delta_speakers": round(s["speakers"] - base["speakers"], 4)})
             print(json.dumps({"off": name, "entities": s["entities"], "delta": rows[-1]["delta_entities"],
-                              "d_roles": rows[-1]["delta_roles"], "d_speakers": rows[-1]["delta_speakers"]}), flush=True)
+                              "d_roles": rows[-1]["delta_roles"], "d_role_org": rows[-1]["delta_role_org"],
+                              "d_role_place": rows[-1]["delta_role_place"], "d_speakers": rows[-1]["delta_speakers"]}),
+                  flush=True)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(rows, indent=1) + "\n")
-    print("\n| switched off | entities F1 | change | roles change | speakers change | labels that moved |\n"
-          "|---|---|---|---|---|---|")
+    print("\n| switched off | entities F1 | change | roles change | role org / place change | speakers change "
+          "| labels that moved |\n|---|---|---|---|---|---|---|")
     for r in rows:
         moved = ", ".join(f"{l} {d:+.3f}" for l, d in r["delta_per_label"].items() if d)
         print(f"| {r['off']} | {r['scores']['entities']:.4f} | {r['delta_entities']:+.4f} | {r['delta_roles']:+.3f} "
-              f"| {r['delta_speakers']:+.3f} | {moved} |")
+              f"| {r['delta_role_org']:+.3f} / {r['delta_role_place']:+.3f} | {r['delta_speakers']:+.3f} | {moved} |")
     return 0
 
 
