@@ -91,6 +91,9 @@ def written_items() -> list[Item]:
 
 
 ALLOW_MISSING = False   # --allow-missing: train on the texts present (the model then differs from the shipped one)
+# --entity-review: a training set's second-pass entity lists (entities_reviewed.jsonl beside its gold) replace its
+# first-pass ones; kept apart from the gold until a model trained on them is shipped (data/eval/README.md)
+ENTITY_REVIEW = False
 
 
 def set_items(name: str) -> list[Item]:
@@ -103,8 +106,12 @@ def set_items(name: str) -> list[Item]:
     if status.missing:
         print(f"warning: training without {len(status.missing)} missing texts of {name}", file=sys.stderr)
     roles = {r["doc_id"]: r["roles"] for r in evalsets.read_jsonl(path)} if (path := role_annotations(name)) else {}
+    reviewed = {r["doc_id"]: r["entities"] for r in evalsets.read_jsonl(evalsets.set_dir(name) / "entities_reviewed.jsonl")
+                } if ENTITY_REVIEW and name.startswith(evalsets.TRAIN_PREFIX) else {}
     items = []
     for d, g, text in evalsets.cached_docs(name):
+        if d["doc_id"] in reviewed:
+            g = {**g, "entities": reviewed[d["doc_id"]]}
         article_text, _ = evalsets.article_text(text)
         gold = evalsets.guideline_gold(g, text)
         if d["doc_id"] in roles:
@@ -507,9 +514,11 @@ def main(argv: list[str] | None = None) -> int:
     for p in sub.choices.values():
         p.add_argument("--config", default=str(CONFIG), help="the spacy train config")
         p.add_argument("--allow-missing", action="store_true", help="train on the texts present in the cache")
+        p.add_argument("--entity-review", action="store_true",
+                       help="train on the training sets' second-pass entities (entities_reviewed.jsonl)")
     args = parser.parse_args(argv)
-    global ALLOW_MISSING
-    ALLOW_MISSING = args.allow_missing
+    global ALLOW_MISSING, ENTITY_REVIEW
+    ALLOW_MISSING, ENTITY_REVIEW = args.allow_missing, args.entity_review
     {"train": cmd_train, "cv": cmd_cv, "curve": cmd_curve, "score": cmd_score}[args.command](args)
     return 0
 

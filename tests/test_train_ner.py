@@ -75,3 +75,21 @@ def test_an_annotated_title_is_left_outside_where_an_entity_covers_it():
 
     doc = train_ner.make_doc(spacy.blank("en"), no_stock, item)
     assert [(e.text, e.label_) for e in doc.ents] == [("Jane Roe", "PERSON"), ("High Commissioner for Refugees", "UN_AGENCY")]
+
+
+def test_second_pass_entities_replace_the_first_only_when_asked(monkeypatch, tmp_path):
+    """A written example (no published text): a training set whose review added an entity to one document."""
+    first = [{"label": "GPE", "canonical": "Ruritania", "mentions": ["Ruritania"]}]
+    second = first + [{"label": "ORG", "canonical": "Government of Ruritania", "mentions": ["Ruritanian government"]}]
+    text = "Aid arrives\n\nThe Ruritanian government thanked donors in Ruritania."
+    doc = {"doc_id": "d1", "url": "https://example.org/aid"}
+    gold = {"article_id": "a1", "doc_id": "d1", "entities": first, "figures": [], "dates": [], "quotes": [], "roles": []}
+    evalsets.write_jsonl(tmp_path / "entities_reviewed.jsonl", [{"doc_id": "d1", "entities": second}])
+    monkeypatch.setattr(evalsets, "set_dir", lambda name: tmp_path)
+    monkeypatch.setattr(evalsets, "check_all", lambda names: [evalsets.SetStatus(names[0])])
+    monkeypatch.setattr(evalsets, "cached_docs", lambda name: [(doc, gold, text)])
+    monkeypatch.setattr(train_ner, "ENTITY_REVIEW", False)
+    assert train_ner.set_items("train_example")[0].entities == first
+    monkeypatch.setattr(train_ner, "ENTITY_REVIEW", True)
+    assert train_ner.set_items("train_example")[0].entities == second
+    assert train_ner.set_items("dev_example")[0].entities == first   # a development set has no second pass here
