@@ -103,6 +103,7 @@ class Patterns:
     fold: re.Pattern
     times: re.Pattern
     ratio_link: re.Pattern
+    currency_word_before: re.Pattern   # "Rs" right before a number (local_currencies)
     every_nth: re.Pattern
     fraction: re.Pattern
     twice: re.Pattern
@@ -162,6 +163,7 @@ def compile_patterns(rules: FigureRules) -> Patterns:
         fold=re.compile(r"^\s?-?\s?fold(?![A-Za-z])", re.I),
         times=re.compile(rf"^\s+times\s+(?:{_alt(d['multiplier_after'])})(?![A-Za-z])", re.I),
         ratio_link=re.compile(r"\s+(?:in|out\s+of)\s+", re.I),
+        currency_word_before=re.compile(rf"(?<![A-Za-z])(?P<word>{_alt(rules.currency_words_before)})[ \u00a0]?$"),
         every_nth=re.compile(rf"\bevery\s+(?:(?P<n>\d+)(?:st|nd|rd|th)|(?P<w>{ordinals}))\s+(?P<noun>[A-Za-z]+)",
                              re.I),
         # "half of", "two-thirds of the", and after a change "by a third"
@@ -825,7 +827,7 @@ def local_currencies(doc: Doc, figures: list[dict], rules: FigureRules) -> list[
     by_name, by_country = world_currencies()
     text = doc_text(doc)
     named = Counter(by_country[e.text.casefold()] for e in doc.ents if e.label_ == "GPE" and e.text.casefold() in by_country)
-    lead = re.compile(rf"(?<![A-Za-z])(?P<word>{_alt(rules.currency_words_before)})[ \u00a0]?$")
+    lead = compile_patterns(rules).currency_word_before
     for f in figures:
         if f["kind"] != "count":
             continue
