@@ -470,12 +470,16 @@ class SetStatus:
     countries: set[str] = field(default_factory=set)
 
 
-def check_gold_against_text(g: dict, text: str, where: str, problems: Problems) -> None:
-    index = _entity_index(g["entities"])
-    for e in g["entities"]:
+def check_mentions(entities: list[dict], text: str, where: str, problems: Problems) -> None:
+    for e in entities:
         for m in e["mentions"]:
             if not occurs(text, m):
                 problems.add(where, f"mention {m!r} is not in the text")
+
+
+def check_gold_against_text(g: dict, text: str, where: str, problems: Problems) -> None:
+    index = _entity_index(g["entities"])
+    check_mentions(g["entities"], text, where, problems)
     for kind in ("figures", "dates", "quotes"):
         for x in g[kind]:
             if not (0 <= x["start_char"] < x["end_char"] <= len(text)) or \
@@ -495,9 +499,13 @@ def check_set(name: str, heldout: frozenset[str]) -> SetStatus:
     status = SetStatus(name)
     docs = read_jsonl(set_dir(name) / "docs.jsonl")
     golds = {g["doc_id"]: g for g in read_jsonl(set_dir(name) / "gold.jsonl")}
+    # a training set's second-pass entities, kept apart from its gold (scripts/train_ner.py --entity-review)
+    reviewed = {r["doc_id"]: r["entities"] for r in read_jsonl(set_dir(name) / "entities_reviewed.jsonl")}
     status.n_docs = len(docs)
     if set(golds) != {d["doc_id"] for d in docs}:
         status.problems.add(name, "docs.jsonl and gold.jsonl list different documents")
+    if set(reviewed) - set(golds):
+        status.problems.add(name, "entities_reviewed.jsonl lists documents the set does not have")
     for d in docs:
         where = f"{name}/{d['doc_id']}"
         status.sites.add(d["site"])
@@ -521,6 +529,8 @@ def check_set(name: str, heldout: frozenset[str]) -> SetStatus:
         status.present.append(d["doc_id"])
         if d["doc_id"] in golds:
             check_gold_against_text(golds[d["doc_id"]], text, where, status.problems)
+        if d["doc_id"] in reviewed:
+            check_mentions(reviewed[d["doc_id"]], text, f"{where} (entities_reviewed.jsonl)", status.problems)
     return status
 
 

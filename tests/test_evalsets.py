@@ -171,6 +171,16 @@ def test_check_tells_missing_corrupt_and_intact_texts(sets_env):
     assert any("do not hold the annotated words" in p for p in status.problems.items)
     gold_path.write_text(good_gold, encoding="utf-8")
 
+    reviewed_path = config.EVAL_DIR / "dev_world" / "entities_reviewed.jsonl"   # a second pass, checked the same way
+    evalsets.write_jsonl(reviewed_path, [{"doc_id": doc_id, "entities": [
+        {"label": "ORG", "canonical": "Relief Agency", "mentions": ["Relief Agencies"]}]}])
+    [status] = evalsets.check_all()
+    assert any("(entities_reviewed.jsonl): mention 'Relief Agencies'" in p for p in status.problems.items)
+    evalsets.write_jsonl(reviewed_path, [{"doc_id": "0" * 12, "entities": []}])
+    [status] = evalsets.check_all()
+    assert any("documents the set does not have" in p for p in status.problems.items)
+    reviewed_path.unlink()
+
     path = evalsets.excerpt_path("dev_world", doc_id)
     path.write_text(WRITTEN_EXCERPT.replace("1,200", "1,300"), encoding="utf-8")
     [status] = evalsets.check_all()
