@@ -414,7 +414,10 @@ class _Article:
                 if j == i or m.group == "PERSON" or m.acronym or " " not in m.form:
                     continue
                 adjacent = any(0 < s - e <= 3 for s in n.starts for e in m.ends)
-                fits = R.acronym_fits_loosely(n.form, m.form) if adjacent else R.acronym_fits(n.form, m.form)
+                # across groups the acronym overrides the model's label, so it must be the long form's initials
+                # ("DRC" read as an ORG is the Democratic Republic of the Congo; "VNA" is not "Viet Nam")
+                fits = R.acronym_fits_loosely(n.form, m.form) if adjacent else R.acronym_fits(
+                    n.form, m.form, prefixes=n.group == m.group)
                 if fits:
                     cands.append((not adjacent, -m.n, m.first, j))
             for *_, j in sorted(cands):

@@ -203,8 +203,8 @@ def _contains(toks: list[str], letters: str) -> bool:
 
 
 @lru_cache(maxsize=NAME_CACHE_SIZE)
-def acronym_fits(acronym: str, long_text: str, max_skips: int = 1) -> bool:
-    """The letters of `acronym` are the initials (or word prefixes) of `long_text`, in order.
+def acronym_fits(acronym: str, long_text: str, max_skips: int = 1, prefixes: bool = True) -> bool:
+    """The letters of `acronym` are the initials (or, with `prefixes`, word prefixes) of `long_text`, in order.
 
     The first word must give the first letter; function words may be left out freely; one content
     word may be left out (two-letter acronyms: none); a trailing "of ..."/"in ..." tail is allowed
@@ -226,7 +226,7 @@ def acronym_fits(acronym: str, long_text: str, max_skips: int = 1) -> bool:
             return False
         tok = toks[ti]
         up = tok.upper()
-        for k in range(min(len(tok), len(letters) - li), 0, -1):
+        for k in range(min(len(tok) if prefixes else 1, len(letters) - li), 0, -1):
             if up[:k] == letters[li:li + k] and match(li + k, ti + 1, skips):
                 return True
         if tok.lower() in STOPWORDS:

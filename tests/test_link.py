@@ -127,6 +127,16 @@ def test_loose_acronym_only_when_written_right_after_its_long_form():
     assert by["Nordic Fisheries Agency"] != by["NRFA"]
 
 
+def test_an_acronym_of_another_group_joins_only_by_initials():
+    """Invented names: an ORG acronym takes over a place's name only when its letters are the place's initials."""
+    initials = link(ex("a1", ("GPE", "Democratic Republic of Velmar"), ("ORG", "DRV", None, 300)))
+    one_id(initials, "a1", "Democratic Republic of Velmar", "DRV")
+    prefixes = link(ex("a1", ("GPE", "Velmar Nadu"), ("ORG", "VNA", None, 300)))   # "VNA" from Velmar NAdu
+    by = ids_by_text(prefixes, "a1")
+    assert by["Velmar Nadu"] != by["VNA"]
+    assert R.acronym_fits("VNA", "Velmar Nadu") and not R.acronym_fits("VNA", "Velmar Nadu", prefixes=False)
+
+
 def test_short_form_spelled_inside_the_long_one_is_not_its_acronym():
     out = link(ex("a1", ("ORG", "BWRC Certificate"), ("ORG", "BWRC", None, 2)))
     by = ids_by_text(out, "a1")
