@@ -470,6 +470,12 @@ class SetStatus:
     countries: set[str] = field(default_factory=set)
 
 
+def reviewed_entities(name: str) -> dict[str, list[dict]]:
+    """A training set's second-pass entities, kept apart from its gold (`entities_reviewed.jsonl`: doc_id -> entities;
+    read by scripts/train_ner.py --entity-review), or {}."""
+    return {r["doc_id"]: r["entities"] for r in read_jsonl(set_dir(name) / "entities_reviewed.jsonl")}
+
+
 def check_mentions(entities: list[dict], text: str, where: str, problems: Problems) -> None:
     for e in entities:
         for m in e["mentions"]:
@@ -499,8 +505,7 @@ def check_set(name: str, heldout: frozenset[str]) -> SetStatus:
     status = SetStatus(name)
     docs = read_jsonl(set_dir(name) / "docs.jsonl")
     golds = {g["doc_id"]: g for g in read_jsonl(set_dir(name) / "gold.jsonl")}
-    # a training set's second-pass entities, kept apart from its gold (scripts/train_ner.py --entity-review)
-    reviewed = {r["doc_id"]: r["entities"] for r in read_jsonl(set_dir(name) / "entities_reviewed.jsonl")}
+    reviewed = reviewed_entities(name)
     status.n_docs = len(docs)
     if set(golds) != {d["doc_id"] for d in docs}:
         status.problems.add(name, "docs.jsonl and gold.jsonl list different documents")

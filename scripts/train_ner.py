@@ -106,8 +106,7 @@ def set_items(name: str) -> list[Item]:
     if status.missing:
         print(f"warning: training without {len(status.missing)} missing texts of {name}", file=sys.stderr)
     roles = {r["doc_id"]: r["roles"] for r in evalsets.read_jsonl(path)} if (path := role_annotations(name)) else {}
-    reviewed = {r["doc_id"]: r["entities"] for r in evalsets.read_jsonl(evalsets.set_dir(name) / "entities_reviewed.jsonl")
-                } if ENTITY_REVIEW and name.startswith(evalsets.TRAIN_PREFIX) else {}
+    reviewed = evalsets.reviewed_entities(name) if ENTITY_REVIEW and name.startswith(evalsets.TRAIN_PREFIX) else {}
     items = []
     for d, g, text in evalsets.cached_docs(name):
         if d["doc_id"] in reviewed:

@@ -826,8 +826,8 @@ def local_currencies(doc: Doc, figures: list[dict], rules: FigureRules) -> list[
     only currency of that name; the guidelines write money's unit as its ISO code."""
     by_name, by_country = world_currencies()
     text = doc_text(doc)
-    named = Counter(by_country[e.text.casefold()] for e in doc.ents if e.label_ == "GPE" and e.text.casefold() in by_country)
     lead = compile_patterns(rules).currency_word_before
+    ranked = None   # the currencies of the countries the article names, most named first; counted at the first currency
     for f in figures:
         if f["kind"] != "count":
             continue
@@ -835,8 +835,13 @@ def local_currencies(doc: Doc, figures: list[dict], rules: FigureRules) -> list[
         if before is None and not f["unit"]:
             continue
         word = (before.group("word") if before else f["unit"].split()[-1]).casefold()
-        codes = by_name.get(rules.currency_forms.get(word, word), frozenset())
-        code = next((c for c, _ in named.most_common() if c in codes), next(iter(codes)) if len(codes) == 1 else None)
+        codes = by_name.get(rules.currency_forms.get(word, word))
+        if not codes:
+            continue
+        if ranked is None:
+            ranked = [c for c, _ in Counter(by_country[e.text.casefold()] for e in doc.ents
+                                            if e.label_ == "GPE" and e.text.casefold() in by_country).most_common()]
+        code = next((c for c in ranked if c in codes), next(iter(codes)) if len(codes) == 1 else None)
         if code is None:
             continue
         if before:
