@@ -3,8 +3,8 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.data import default_data
-from pipeline.nlp.entity_fixups import (Ent, balance_quotes, fix_entities, fixup_rules, government_mentions,
-                                        kb_relabel, trim_edges)
+from pipeline.nlp.entity_fixups import (Ent, balance_quotes, cut_at_verb, fix_entities, fixup_rules,
+                                        government_mentions, kb_relabel, trim_edges)
 
 nlp = spacy.blank("en")
 # What build_nlp() gives the component: the default knowledge base and rule files of its config.
@@ -19,6 +19,17 @@ def test_trim_edges_cuts_the_connectors_possessives_and_open_brackets():
     assert trim_edges(doc, 0, len(doc)) == (0, 2)
     doc = nlp("Agency for Water (AFW")
     assert trim_edges(doc, 0, len(doc)) == (0, 3)
+
+
+def test_a_span_ends_before_a_lower_case_finite_verb():
+    words = ["the", "Ruritanian", "government", "reinforced", "military", "operations", "and", "Heads", "Up", "works"]
+    doc = Doc(nlp.vocab, words=words, tags=["DT", "JJ", "NN", "VBD", "JJ", "NNS", "CC", "NNP", "NNP", "VBZ"])
+    assert cut_at_verb(doc, 1, 6) == (1, 3)   # and the connector before it goes too: cut at "reinforced"
+    assert cut_at_verb(doc, 7, 9) == (7, 9)   # no verb inside
+    doc = Doc(nlp.vocab, words=["Save", "Ruritania", "Fund"], tags=["VB", "NNP", "NNP"])
+    assert cut_at_verb(doc, 0, 3) == (0, 3)   # a capitalised verb is the name's own word
+    doc = Doc(nlp.vocab, words=["Ruritania", "Fund", "gives", "and", "works"], tags=["NNP", "NNP", "VBZ", "CC", "VBZ"])
+    assert cut_at_verb(doc, 0, 5) == (0, 2)
 
 
 def test_balance_quotes_closes_or_cuts():

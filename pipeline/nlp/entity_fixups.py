@@ -7,7 +7,7 @@ organization name; model spans are cleaned, relabelled or dropped:
 2. edges: a leading "the", stray punctuation, trailing connectors ("Ministry of Foreign Affairs
    of"), possessives and a number sign ("No. 371") are cut; a half-quoted name is closed or cut at the
    quote; a person's name starts after adverbs, pronouns and other function words the tagger marks
-   (function_words);
+   (function_words); a span that runs on into a lower-case finite verb ends before it (cut_at_verbs);
 3. the knowledge base relabels confident model errors: a known UN body -> UN_AGENCY, a known
    organization -> ORG, a known country/region/area/city -> GPE/LOC where the model did not call it a
    place (a place keeps the model's kind, with the KB's id);
@@ -64,6 +64,8 @@ TRAILING_WORDS = frozenset({"and", "of", "the", "for", "to", "in", "on", "at", "
 NUMBER_SIGNS = frozenset({"No", "No.", "Nr", "Nr.", "N°", "№"})
 FUSED_DIGITS_RE = re.compile(r"[A-Za-z]+-?\d|\d+[A-Za-z]{2,}")
 FUNCTION_POS = frozenset({"ADV", "AUX", "CCONJ", "DET", "PRON", "SCONJ"})   # not ADP: "To Lam"
+# The tagger's finite verbs: a lower-case one never stands inside a name (cut_at_verbs).
+FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 NAME_WORD_RE = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)+\.?")   # "Nuku'alofa", "N'Djamena", "U.N."
 GROUP_NUMBER_RE = re.compile(r"[A-Z]\d{1,2}\+?")     # "G20", "G7", "G77", "V20": a group of countries
 
@@ -137,6 +139,14 @@ def trim_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
         if "\n" in doc[i].text:
             return trim_edges(doc, start, i) if i > start else (start, start)
     return start, end
+
+
+def cut_at_verb(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A model span that runs on into its sentence's verb ends before it: "the Mozambican government reinforced
+    military operations", "the Ministry of Health and Social Assistance works with". A lower-case finite verb (the
+    tagger's) never stands inside a name; its first word is never cut."""
+    verb = next((i for i in range(start + 1, end) if doc[i].tag_ in FINITE_VERB_TAGS and doc[i].text[:1].islower()), end)
+    return trim_edges(doc, start, verb) if verb < end else (start, end)
 
 
 def balance_quotes(doc: Doc, start: int, end: int, max_extend: int = 8) -> tuple[int, int]:
@@ -424,6 +434,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             s, t = trim_edges(doc, *balance_quotes(doc, s, t))
         while label == "PERSON" and s < t and doc[s].pos_ in FUNCTION_POS and "function_words" not in off:
             s += 1      # "Later Omarkulova visited": a name never starts with an adverb or a pronoun
+        if "cut_at_verbs" not in off:
+            s, t = cut_at_verb(doc, s, t)
         if s >= t:
             continue
         text = doc[s:t].text
@@ -781,7 +793,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 HEURISTICS = ("function_words", "kb_relabel", "titled_quote", "not_a_name", "inside_longer_name", "governments",
               "name_chains", "venue_places", "nationalities", "group_numbers", "media_names", "storm_names",
-              "bare_government", "credit_names", "directed_regions")
+              "bare_government", "credit_names", "directed_regions", "cut_at_verbs")
 
 
 @Language.factory("entity_fixups", default_config={
