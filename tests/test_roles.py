@@ -154,6 +154,16 @@ def test_a_ministry_name_with_and_stays_one_title():
     assert split_of("Minister of Labour, Social Security and Migration") == [
         "Minister of Labour, Social Security and Migration"]
     assert split_of("the world body\u2019s humanitarian relief coordinator") == ["humanitarian relief coordinator"]
+    # a possessive in the complement owns the complement, not the title
+    assert split_of("chief of the agency\u2019s mission") == ["chief of the agency\u2019s mission"]
+
+
+def test_a_context_title_word_right_after_a_title_head_continues_the_title():
+    text = "Rana Voss, assistant chief of the mission, said it in Geneva."
+    got = roles_of(text, ("Rana Voss", "PERSON"))
+    assert [g["title"] for g in got] == ["assistant chief of the mission"]
+    # alone, "chief" after a lower-case word that is no title head stays out ("every chief")
+    assert roles_of("Rana Voss, every chief of the mission, said it.", ("Rana Voss", "PERSON")) == []
 
 
 def test_title_after_honorific_in_a_long_pre_title():

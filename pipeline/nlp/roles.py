@@ -251,7 +251,7 @@ def _np_right(words, wents, head_i, hi, lex) -> int:
     while k + 1 < hi and not wents[k + 1]:
         k += 1
         w = words[k]
-        if is_head(w.text, lex):
+        if is_head(w.text, lex) or (k == last + 1 and w.lower_ in lex.ambiguous_heads):   # "assistant chief"
             last = k
         elif not ((is_cap(w) and is_alpha_word(w) and w.lower_ not in lex.stop_words
                    and w.lower_ not in lex.complement_prepositions and not is_honorific(w, lex))
@@ -626,9 +626,10 @@ def split_title(words, lex: Lexicon) -> list[str]:
     ("Communication and Outreach Specialist"). Only the part before the first complement preposition
     is split, so "Minister of Labour, Social Security and Migration" stays whole. A possessive owner before
     the title ("the world body's humanitarian relief coordinator") is not part of it."""
-    owner = next((i for i, w in enumerate(words) if w.lower_.endswith(("'s", "\u2019s")) and w.whitespace_), -1)
-    words = words[owner + 1:]
     cut = next((i for i, w in enumerate(words) if i and w.lower_ in lex.complement_prepositions), len(words))
+    # an owner in the complement is not one ("chief of the agency's mission")
+    owner = next((i for i, w in enumerate(words[:cut]) if w.lower_.endswith(("'s", "\u2019s")) and w.whitespace_), -1)
+    words, cut = words[owner + 1:], cut - owner - 1
     for i in range(1, len(words) - 1):
         if words[i].lower_ not in ("and", "&"):
             continue
