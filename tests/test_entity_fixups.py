@@ -208,6 +208,20 @@ def test_a_un_body_named_on_with_a_unit_word_and_a_un_office_in_a_place():
                                 ("Fiji", "GPE")]
 
 
+def test_a_mission_accredited_to_a_body_is_one_national_name():
+    from pipeline.nlp.entity_fixups import extend_name_chains
+    doc = nlp("the Permanent Mission of Ruritania to the United Nations said")
+    ents = [Ent(1, 5, "ORG"), Ent(7, 9, "UN_AGENCY", "Q1065", "rule")]
+    got = extend_name_chains(doc, ents, R, KB)
+    assert _texts(doc, got) == [("Permanent Mission of Ruritania to the United Nations", "ORG")]
+    assert got[0].kb_id != "Q1065"      # the country's mission, not the UN
+    # "to" joins nothing else: a gift of a government to a UN body names two bodies
+    doc = nlp("a gift of the Government of Ruritania to the United Nations")
+    ents = [Ent(4, 7, "ORG"), Ent(9, 11, "UN_AGENCY", "Q1065", "rule")]
+    assert _texts(doc, extend_name_chains(doc, ents, R, KB)) == [("Government of Ruritania", "ORG"),
+                                                                 ("United Nations", "UN_AGENCY")]
+
+
 def test_a_chain_stops_at_a_second_organization_a_person_or_a_lower_case_word():
     from pipeline.nlp.entity_fixups import extend_name_chains
     doc = nlp("the Department of Water and the Example Health Service met")

@@ -94,6 +94,7 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "settlement_modifiers": frozenset(org["settlement_modifiers"]),
         "org_heads": frozenset(org["org_unit_heads"]),
         "in_chain_heads": frozenset(org["in_chain_heads"]),
+        "accredited_heads": frozenset(org["accredited_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "posts": frozenset(t.casefold() for t in people["titles"]),
         "demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
@@ -286,18 +287,22 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
             out.append(a)
             continue
         chained = any(doc[i].lower_ in CHAIN_PREPS for i in range(head + 1, end))
+        accredited = False
         if end < len(doc) and end not in at and "\n" not in doc[end - 1].whitespace_:
             word = doc[end].lower_
             apposition = word == "," and end + 1 < len(doc) and doc[end + 1].lower_ in ("the", "a", "an")
-            if word in CHAIN_PREPS or (chained and word in ("and", "&", ",") and not apposition):
-                start_run = end + 1 + (end + 1 < len(doc) and doc[end + 1].lower_ == "the" and word in CHAIN_PREPS)
+            # "Permanent Mission of Ruritania to the United Nations": one name, the national body's
+            accredited = word == "to" and doc[head].text in r["accredited_heads"]
+            if word in CHAIN_PREPS or accredited or (chained and word in ("and", "&", ",") and not apposition):
+                start_run = end + 1 + (end + 1 < len(doc) and doc[end + 1].lower_ == "the" and (
+                    word in CHAIN_PREPS or accredited))
                 run_end = name_run(doc, start_run, at, r)
                 first = at.get(start_run)
-                if word != "of" and first is not None and first.label in ORG_LABELS:
+                if word != "of" and first is not None and first.label in ORG_LABELS and not accredited:
                     run_end = start_run     # a unit is "of" its parent; "Committee for the [Committee on ...]" is no chain
                 elif word == "on" and first is not None and first.label in PLACE_LABELS and first.end == run_end:
                     run_end = start_run     # where it stands, not its subject: "the Foreign Ministry on Capitol Hill"
-                if run_end > start_run and (word in CHAIN_PREPS or not any(
+                if run_end > start_run and (word in CHAIN_PREPS or accredited or not any(
                         at.get(i) is not None and at[i].label in ORG_LABELS for i in range(start_run, run_end))):
                     end = run_end
         last_unit = _unit_head(doc, a.start, end, r["org_heads"])
@@ -314,7 +319,7 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
             out.append(a)       # the chain would cut an entity in two
             continue
         un = [e for e in inside if e.label == "UN_AGENCY"]
-        label = "UN_AGENCY" if a.label == "UN_AGENCY" or (un and un[-1].end == end) else "ORG"
+        label = "UN_AGENCY" if a.label == "UN_AGENCY" or (un and un[-1].end == end and not accredited) else "ORG"
         # "UNDP Regional Office for Africa" is UNDP's; "United Nations High Commission ..." is not the
         # UN's: a body named on from the UN as a whole takes the id of its own name, if known
         hit = knowledge.lookup_alias(doc[a.start:end].text, label) if knowledge is not None else None
