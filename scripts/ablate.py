@@ -3,7 +3,7 @@
     python scripts/ablate.py [--set dev_world|dev_gold] [--output data/processed/ablation.json] [--lists]
 
 Each row: what was switched off, entity micro-F1 and its change against the full pipeline, per-label F1
-changes, and roles and quote-speaker F1. A heuristic whose removal does not lower the scores does not pay
+changes, and roles, quotes and quote-speaker F1. A heuristic whose removal does not lower the scores does not pay
 its way. With --lists, also each word list of the entity rule files, emptied (the reader's `off`) in every
 component that reads the file. Development sets only: the blind set is never used to choose rules.
 """
@@ -111,7 +111,8 @@ def score(name: str, work: Path, components, settings) -> dict:
     return {"entities": r["entities"]["micro"]["f1"],
             "per_label": {l: r["entities"]["per_label"][l]["f1"] for l in ENTITY_LABELS},
             "roles": r["roles"]["f1"], "role_org": r["roles"]["org_agreement"],
-            "role_place": r["roles"]["place_agreement"], "speakers": r["quotes"]["speaker_agreement"]}
+            "role_place": r["roles"]["place_agreement"], "quotes": r["quotes"]["f1"],
+            "speakers": r["quotes"]["speaker_agreement"]}
 
 
 def main(argv=None) -> int:
@@ -146,19 +147,22 @@ def main(argv=None) -> int:
                          # org and place agreement on the matched roles: what most role heuristics decide
                          "delta_role_org": round(s["role_org"] - base["role_org"], 4),
                          "delta_role_place": round(s["role_place"] - base["role_place"], 4),
+                         "delta_quotes": round(s["quotes"] - base["quotes"], 4),
                          "delta_speakers": round(s["speakers"] - base["speakers"], 4)})
             print(json.dumps({"off": name, "entities": s["entities"], "delta": rows[-1]["delta_entities"],
                               "d_roles": rows[-1]["delta_roles"], "d_role_org": rows[-1]["delta_role_org"],
-                              "d_role_place": rows[-1]["delta_role_place"], "d_speakers": rows[-1]["delta_speakers"]}),
+                              "d_role_place": rows[-1]["delta_role_place"], "d_quotes": rows[-1]["delta_quotes"],
+                              "d_speakers": rows[-1]["delta_speakers"]}),
                   flush=True)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(rows, indent=1) + "\n")
-    print("\n| switched off | entities F1 | change | roles change | role org / place change | speakers change "
-          "| labels that moved |\n|---|---|---|---|---|---|---|")
+    print("\n| switched off | entities F1 | change | roles change | role org / place change | quotes change "
+          "| speakers change | labels that moved |\n|---|---|---|---|---|---|---|---|")
     for r in rows:
         moved = ", ".join(f"{l} {d:+.3f}" for l, d in r["delta_per_label"].items() if d)
         print(f"| {r['off']} | {r['scores']['entities']:.4f} | {r['delta_entities']:+.4f} | {r['delta_roles']:+.3f} "
-              f"| {r['delta_role_org']:+.3f} / {r['delta_role_place']:+.3f} | {r['delta_speakers']:+.3f} | {moved} |")
+              f"| {r['delta_role_org']:+.3f} / {r['delta_role_place']:+.3f} | {r['delta_quotes']:+.3f} "
+              f"| {r['delta_speakers']:+.3f} | {moved} |")
     return 0
 
 

@@ -468,6 +468,16 @@ def test_a_fragment_whose_speech_verb_the_parse_gives_a_subject_is_speech(full_n
     assert full_nlp("The so-called “ghost schools” remain a problem in the north, the report noted.")._.quotes == []
 
 
+def test_a_fragment_said_by_someone_the_article_does_not_name_is_speech(full_nlp):
+    text = ("Jane Roe visited the valley on Monday.\nThe flooding in the valley is \u201cunprecedented,\u201d and the "
+            "damage to roads is \u201cvast,\u201d with thousands of families waiting for help, a UN official said.")
+    doc = full_nlp(text)
+    # speech far from its cue, by someone unnamed: not the person named before
+    assert [(q["text"], s) for q, s in zip(doc._.quotes, speakers_in(doc))] == [("unprecedented", None), ("vast", None)]
+    from pipeline.nlp.build import build_nlp
+    assert build_nlp(settings={"quotes": {"disabled": ["unnamed_fragments"]}})(text)._.quotes == []
+
+
 def test_a_speech_verb_on_the_next_line_is_not_the_quotes_even_when_the_parse_joins_the_lines(full_nlp):
     doc = full_nlp("Jane Roe, who leads the WFP office in Chad, said the situation was dire.\n"
                    "“Families are eating one meal a day,” Roe added. “Some are eating nothing at all.”\n"

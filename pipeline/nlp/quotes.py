@@ -514,7 +514,9 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         att = attribute(text, q, words, wents, paras, p_first, p_last, lex, qlex, is_name, naming)
         if att is None and doc.has_annotation("DEP") and len(qwords) < qlex.min_unattributed_words and not (
                 is_name or (text[q.start:q.start + 1].isupper() and naming)) \
-                and speaking_subject(doc, q.start, q.end, lex, qlex, roles):   # "Urging the “...” of X, Swan said"
+                and (speaking_subject(doc, q.start, q.end, lex, qlex, roles)   # "Urging the “...” of X, Swan said"
+                     # "... is “catastrophic,” a UN official said": speech, by someone the article does not name
+                     or ("unnamed_fragments" not in qlex.off and unnamed_speaker(doc, q.start, q.end, qlex))):
             att = Attribution([], None)   # a fragment of speech whose speaker the parse names
         if att is None:
             if naming or is_name:
@@ -647,7 +649,7 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects", "system_titles", "unnamed_speakers")
+QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects", "system_titles", "unnamed_speakers", "unnamed_fragments")
 
 
 @Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json"),
