@@ -478,6 +478,13 @@ def test_a_fragment_said_by_someone_the_article_does_not_name_is_speech(full_nlp
     assert build_nlp(settings={"quotes": {"disabled": ["unnamed_fragments"]}})(text)._.quotes == []
 
 
+def test_the_subject_of_the_speech_verb_wins_over_a_person_named_nearer_the_cue(full_nlp):
+    doc = full_nlp("Meanwhile, Lena Marsh, Spokesperson of the UN Secretary General, Omar Vale in an earlier briefing, "
+                   "said that the UN was present and noted that they saw that \u201csome people did not take part in the "
+                   "dialogue but many did.\u201d")
+    assert speakers_in(doc) == ["Lena Marsh"]
+
+
 def test_a_speech_verb_on_the_next_line_is_not_the_quotes_even_when_the_parse_joins_the_lines(full_nlp):
     doc = full_nlp("Jane Roe, who leads the WFP office in Chad, said the situation was dire.\n"
                    "“Families are eating one meal a day,” Roe added. “Some are eating nothing at all.”\n"

@@ -534,8 +534,9 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
                 continue
             att = Attribution([], None)
         start, end = resolve_speaker(att.speakers, ents, qlex, facts, quoted)
-        if doc.has_annotation("DEP") and not any(e.label_ == "PERSON" and e.start_char == start for e in doc.ents):
-            # the subject of the speech verb as the parse reads it, before the guesses below and before the
+        if doc.has_annotation("DEP"):
+            # the subject of the speech verb as the parse reads it, over the person the clause names nearest the cue
+            # ("X, Spokesperson of the UN Secretary-General, Y, said": X), before the guesses below and before the
             # continuations copy the speaker
             start, end = speaking_subject(doc, q.start, q.end, lex, qlex, roles) or (start, end)
         unnamed = start is None and "unnamed_speakers" not in qlex.off and unnamed_speaker(doc, q.start, q.end, qlex)
