@@ -472,8 +472,11 @@ def test_a_fragment_said_by_someone_the_article_does_not_name_is_speech(full_nlp
     text = ("Jane Roe visited the valley on Monday.\nThe flooding in the valley is \u201cunprecedented,\u201d and the "
             "damage to roads is \u201cvast,\u201d with thousands of families waiting for help, a UN official said.")
     doc = full_nlp(text)
-    # speech far from its cue, by someone unnamed: not the person named before
-    assert [(q["text"], s) for q, s in zip(doc._.quotes, speakers_in(doc))] == [("unprecedented", None), ("vast", None)]
+    # speech far from its cue, by someone unnamed: not the person named before; the body the speaker is of speaks
+    assert [(q["text"], s) for q, s in zip(doc._.quotes, speakers_in(doc))] == [("unprecedented", "UN"), ("vast", "UN")]
+    doc = full_nlp("Jane Roe visited the valley on Monday.\nThe flooding in the valley is \u201cunprecedented,\u201d "
+                   "and the damage to roads is \u201cvast,\u201d with thousands of families waiting, a witness said.")
+    assert speakers_in(doc) == [None, None]
     from pipeline.nlp.build import build_nlp
     assert build_nlp(settings={"quotes": {"disabled": ["unnamed_fragments"]}})(text)._.quotes == []
 

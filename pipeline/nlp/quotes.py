@@ -343,12 +343,13 @@ def quote_sentences(doc, start: int, end: int) -> list:
     return [span[0].sent] + ([span[-1].sent] if span[-1].sent != span[0].sent else [])
 
 
-def unnamed_speaker(doc, start: int, end: int, qlex: QuoteLexicon) -> bool:
-    """The speech verb of the quotation's sentence has an indefinite subject ("another member of the panel stated",
-    "a spokesperson said"): someone the article does not name, not the person named last."""
-    return any(t.lower_ in qlex.cue_verbs and not start <= t.idx < end and any(
-        c.dep_ == "nsubj" and c.pos_ == "NOUN" and any(d.dep_ == "det" and d.lower_ in INDEFINITE for d in c.children)
-        for c in t.children) for sent in quote_sentences(doc, start, end) for t in sent)
+def unnamed_speaker(doc, start: int, end: int, qlex: QuoteLexicon):
+    """The indefinite subject of the speech verb of the quotation's sentence ("another member of the panel stated", "a
+    spokesperson said"), or None: someone the article does not name, not the person named last."""
+    return next((c for sent in quote_sentences(doc, start, end) for t in sent
+                 if t.lower_ in qlex.cue_verbs and not start <= t.idx < end for c in t.children
+                 if c.dep_ == "nsubj" and c.pos_ == "NOUN"
+                 and any(d.dep_ == "det" and d.lower_ in INDEFINITE for d in c.children)), None)
 
 
 def sentence_subject(doc, start: int, end: int) -> tuple[int, int] | None:
@@ -516,7 +517,8 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
                 is_name or (text[q.start:q.start + 1].isupper() and naming)) \
                 and (speaking_subject(doc, q.start, q.end, lex, qlex, roles)   # "Urging the “...” of X, Swan said"
                      # "... is “catastrophic,” a UN official said": speech, by someone the article does not name
-                     or ("unnamed_fragments" not in qlex.off and unnamed_speaker(doc, q.start, q.end, qlex))):
+                     or ("unnamed_fragments" not in qlex.off
+                         and unnamed_speaker(doc, q.start, q.end, qlex) is not None)):
             att = Attribution([], None)   # a fragment of speech whose speaker the parse names
         if att is None:
             if naming or is_name:
@@ -539,16 +541,20 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             # ("X, Spokesperson of the UN Secretary-General, Y, said": X), before the guesses below and before the
             # continuations copy the speaker
             start, end = speaking_subject(doc, q.start, q.end, lex, qlex, roles) or (start, end)
-        unnamed = start is None and "unnamed_speakers" not in qlex.off and unnamed_speaker(doc, q.start, q.end, qlex)
-        if start is None and att.cue is not None and not unnamed:
+        unnamed = unnamed_speaker(doc, q.start, q.end, qlex) if start is None and "unnamed_speakers" not in qlex.off \
+            else None
+        if unnamed is not None:   # "a UNICEF official said": no person named, the organization speaks (guidelines)
+            start, end = next(((e.start_char, e.end_char) for e in noun_phrase(unnamed).ents
+                               if e.label_ in ORG_LABELS), (None, None))
+        if start is None and att.cue is not None and unnamed is None:
             # said, by someone the clause does not name: the person the paragraph has just named
             # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
             start, end = person_named_before(q.open_at, ents, quoted, since=paras[p_first][0], facts=facts)
-        if start is None and not att.speakers and "sentence_subjects" not in qlex.off and not unnamed:
+        if start is None and not att.speakers and "sentence_subjects" not in qlex.off and unnamed is None:
             # "For his part, Ito valued cooperation ... and promised to exert “every possible effort ...”": words
             # quoted inside a sentence are its subject's
             start, end = sentence_subject(doc, q.start, q.end) or (None, None)
-        if start is None and not att.speakers and not unnamed:
+        if start is None and not att.speakers and unnamed is None:
             # a quotation nothing around it attributes: the guidelines give it to the person the
             # article names as speaking, "even far from the quotation marks" - the speaker of the
             # last attributed quote unless someone has been reported speaking since, else the last person named
@@ -588,7 +594,7 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
         """The organization a span names: its knowledge-base id ("UN" and "United Nations" are one), else its text."""
         return kb.get(span_key(start, end)) or doc_text(doc)[start:end].casefold()
 
-    named = [e for e in doc[subj.left_edge.i:subj.right_edge.i + 1].ents if e.label_ in ORG_LABELS]
+    named = [e for e in noun_phrase(subj).ents if e.label_ in ORG_LABELS]
     orgs = {body(e.start_char, e.end_char) for e in named}
     un_bodies = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "UN_AGENCY"}
     key, loose, in_system = " " + word.replace("-", " ") + " ", None, None
@@ -608,6 +614,12 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
             # "the UN official", "the UN spokesperson": last given such a post at no other body
             loose = role["person_start"], role["person_end"]
     return in_system or loose
+
+
+def noun_phrase(token):
+    """The phrase a token heads, up to a relative clause after it: "the new UNFPA Envoy [who commended President X]"."""
+    clause = next((c for c in token.rights if c.dep_ in ("relcl", "acl")), None)
+    return token.doc[token.left_edge.i:clause.left_edge.i if clause is not None else token.right_edge.i + 1]
 
 
 def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon,
@@ -639,7 +651,7 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
                     return ent.start_char, ent.end_char
             # a title heading the subject with its person inside it: "Director General of the International
             # Organization for Migration (IOM) Antonio Vitorino said"
-            named = next((e for e in doc[subj.left_edge.i:subj.right_edge.i + 1].ents
+            named = next((e for e in noun_phrase(subj).ents
                           if e.label_ == "PERSON" and e.start_char not in inside), None)
             if named is not None:
                 return named.start_char, named.end_char
