@@ -488,6 +488,14 @@ def test_the_subject_of_the_speech_verb_wins_over_a_person_named_nearer_the_cue(
     assert speakers_in(doc) == ["Lena Marsh"]
 
 
+def test_a_person_in_a_relative_clause_of_a_title_subject_is_not_the_speaker(full_nlp):
+    doc = full_nlp("The Resident Representative of the United Nations Population Fund (UNFPA), Madam Lena Marsh, has "
+                   "praised the Government.\nThe new UNFPA Envoy who commended President Omar Vale for the country\u2019s "
+                   "improved health stated, \u201cAlso visible and tangible are the national efforts to address "
+                   "reproductive health in the country.\u201d")
+    assert speakers_in(doc) == ["Lena Marsh"]
+
+
 def test_a_speech_verb_on_the_next_line_is_not_the_quotes_even_when_the_parse_joins_the_lines(full_nlp):
     doc = full_nlp("Jane Roe, who leads the WFP office in Chad, said the situation was dire.\n"
                    "“Families are eating one meal a day,” Roe added. “Some are eating nothing at all.”\n"
