@@ -496,6 +496,19 @@ def test_a_person_in_a_relative_clause_of_a_title_subject_is_not_the_speaker(ful
     assert speakers_in(doc) == ["Lena Marsh"]
 
 
+def test_a_post_at_a_body_left_unnamed_is_the_person_the_article_goes_on_to_report_speaking(full_nlp):
+    text = ("The flooding in the valley is \u201cunprecedented,\u201d with thousands of families waiting for help, a UN "
+            "official said on Tuesday.\n"
+            "\u201cWe have never seen damage like this in the region,\u201d Lena Marsh, head of the UN office in Veloria, "
+            "said in Geneva.\n"
+            "Marsh said that roads to the valley were cut.")
+    doc = full_nlp(text)
+    assert speakers_in(doc) == ["Lena Marsh", "Lena Marsh"]
+    from pipeline.nlp.build import build_nlp
+    off = build_nlp(settings={"quotes": {"disabled": ["named_later"]}})(text)
+    assert speakers_in(off)[0] == "UN"   # switched off: the body speaks
+
+
 def test_a_speech_verb_on_the_next_line_is_not_the_quotes_even_when_the_parse_joins_the_lines(full_nlp):
     doc = full_nlp("Jane Roe, who leads the WFP office in Chad, said the situation was dire.\n"
                    "“Families are eating one meal a day,” Roe added. “Some are eating nothing at all.”\n"

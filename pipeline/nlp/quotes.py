@@ -349,7 +349,9 @@ def unnamed_speaker(doc, start: int, end: int, qlex: QuoteLexicon):
     return next((c for sent in quote_sentences(doc, start, end) for t in sent
                  if t.lower_ in qlex.cue_verbs and not start <= t.idx < end for c in t.children
                  if c.dep_ == "nsubj" and c.pos_ == "NOUN"
-                 and any(d.dep_ == "det" and d.lower_ in INDEFINITE for d in c.children)), None)
+                 # the article may hang on the subject or open its phrase: "a UN Refugee Agency (UNHCR) spokesperson"
+                 and any(d.lower_ in INDEFINITE for d in (next(w for w in c.subtree if not w.is_punct),
+                                                          *(d for d in c.children if d.dep_ == "det")))), None)
 
 
 def sentence_subject(doc, start: int, end: int) -> tuple[int, int] | None:
@@ -392,10 +394,10 @@ def titled_subjects(doc, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict]
     return out
 
 
-def person_speaking_since(pos: int, since: int, ents: Sequence[Ent], quoted, facts: dict) -> tuple:
-    """Span of the last person between `since` and `pos` who is the subject of a speech verb outside quotations
-    ("Jane Roe, ..., noted that returnees ..."), else (None, None)."""
-    for e in reversed(ents):
+def person_speaking_since(pos: int, since: int, ents: Sequence[Ent], quoted, facts: dict, first: bool = False) -> tuple:
+    """Span of the last (`first`: the first) person between `since` and `pos` who is the subject of a speech verb
+    outside quotations ("Jane Roe, ..., noted that returnees ..."), else (None, None)."""
+    for e in (ents if first else reversed(ents)):
         f = facts.get(e)
         if e.label == "PERSON" and since <= e.start and e.end <= pos and f is not None and f.speaks \
                 and not any(s <= e.start < t for s, t in quoted):
@@ -543,9 +545,14 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             start, end = speaking_subject(doc, q.start, q.end, lex, qlex, roles) or (start, end)
         unnamed = unnamed_speaker(doc, q.start, q.end, qlex) if start is None and "unnamed_speakers" not in qlex.off \
             else None
-        if unnamed is not None:   # "a UNICEF official said": no person named, the organization speaks (guidelines)
-            start, end = next(((e.start_char, e.end_char) for e in noun_phrase(unnamed).ents
-                               if e.label_ in ORG_LABELS), (None, None))
+        body = next((e for e in noun_phrase(unnamed).ents if e.label_ in ORG_LABELS), None) if unnamed else None
+        if body is not None and "named_later" not in qlex.off:
+            # "..., a UN official said" in the lede, "Jane Roe, ..., said" further down: the person the article goes
+            # on to report speaking is the post it had not named yet (guidelines: the person, even far from the
+            # marks); not "another member of the panel", who holds no post at a named body
+            start, end = person_speaking_since(len(text), q.end, ents, quoted, facts, first=True)
+        if body is not None and start is None:   # "a UNICEF official said", no one named: the organization speaks
+            start, end = body.start_char, body.end_char
         if start is None and att.cue is not None and unnamed is None:
             # said, by someone the clause does not name: the person the paragraph has just named
             # ("Ragan told reporters the cuts were painful. “We are confronted ...,” he said")
@@ -662,7 +669,8 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects", "system_titles", "unnamed_speakers", "unnamed_fragments")
+QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects", "system_titles", "unnamed_speakers", "unnamed_fragments",
+                    "named_later")
 
 
 @Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json"),
