@@ -509,6 +509,13 @@ def test_a_post_at_a_body_left_unnamed_is_the_person_the_article_goes_on_to_repo
     assert speakers_in(off)[0] == "UN"   # switched off: the body speaks
 
 
+def test_a_person_quoted_as_saying_speaks_the_unattributed_quote_after(full_nlp):
+    doc = full_nlp("Foreign Minister Omar Vale and Minister of Health Lena Marsh said that a committee had been set up.\n"
+                   "Marsh was quoted by the Veloria Times as saying that the town was considered safe. \u201cWe had "
+                   "expected landslides in the hills but not here.\u201d")
+    assert speakers_in(doc) == ["Marsh"]   # the mention that speaks; linking makes it Lena Marsh
+
+
 def test_a_speech_verb_on_the_next_line_is_not_the_quotes_even_when_the_parse_joins_the_lines(full_nlp):
     doc = full_nlp("Jane Roe, who leads the WFP office in Chad, said the situation was dire.\n"
                    "“Families are eating one meal a day,” Roe added. “Some are eating nothing at all.”\n"

@@ -325,10 +325,17 @@ def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> 
         gender = "female" if before & qlex.female_honorifics else "male" if before & qlex.male_honorifics else None
         if gender:
             known.setdefault(surname[e], gender)
-    parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, _subject(e.root), e.root.dep_ == "nsubj"
-                                                         and e.root.head.lower_ in qlex.cue_verbs)
-              for e in doc.ents if e.label_ == "PERSON"} if doc.has_annotation("DEP") else {}
+    parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, _subject(e.root), e.root.dep_ in (
+        "nsubj", "nsubjpass") and says(e.root.head, qlex)) for e in doc.ents if e.label_ == "PERSON"} \
+        if doc.has_annotation("DEP") else {}
     return {e: PersonFacts(known.get(s), *parsed.get(e, (None, False, False)), e) for e, s in surname.items()}
+
+
+def says(verb, qlex: QuoteLexicon) -> bool:
+    """The verb is a speech verb, or says through one that completes it: "went on to say", "was quoted as saying"."""
+    return verb.lower_ in qlex.cue_verbs or any(
+        t.lower_ in qlex.cue_verbs for c in verb.children if c.dep_ in ("xcomp", "advcl", "prep")
+        for t in (c, *c.children) if t.dep_ in ("xcomp", "advcl", "pcomp"))
 
 
 INDEFINITE = frozenset({"a", "an", "another", "one", "some", "several"})
