@@ -82,7 +82,7 @@ eval-sets: $(STAMP)  ## run and score every data/eval/ set whose texts are prese
 
 holdout: eval-sets  ## the same table as eval-sets: every real set, the blind set's first run beside its latest
 
-eval-errors: $(STAMP)  ## false positives/negatives in context of a development set (after eval-sets): SET=dev_world
+eval-errors: $(STAMP)  ## false positives/negatives in context of a development set (scored again when its tables are stale): SET=dev_world
 	$(PY) -m pipeline.evalsets errors $(SET)
 
 train: $(STAMP)  ## fine-tune the NER on the annotated real texts into models/ner (needs the cached texts)

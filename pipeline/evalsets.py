@@ -798,17 +798,31 @@ def _context(text: str, start: int, end: int, width: int = 60) -> str:
     return f"...{left}[[{text[start:end]}]]{right}..."
 
 
+def tables_fingerprint(out_dir: Path) -> str | None:
+    """The extraction fingerprint of the pipeline that wrote a folder's tables (its manifest), or None."""
+    manifest = out_dir / "manifest.json"
+    if not (out_dir / "mentions.parquet").exists() or not manifest.exists():
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8"))["extract"]["fingerprint"]
+
+
 def list_errors(name: str, out_root: Path | None = None, work_root: Path | None = None,
                 kinds: tuple[str, ...] = ("entities", "figures", "dates", "roles", "quotes")) -> str:
     """False positives and negatives of a development set, each shown in its sentence's context."""
     if name in BLIND_SETS:
         raise EvalSetError(f"{name} is a blind set: it is scored, never read for errors")
     from pipeline.evaluate import _read, evaluate
+    from pipeline.extract import pipeline_fingerprint
 
     out_root = out_root or config.PROCESSED_DIR / "eval_sets"
     work_root = work_root or config.INTERIM_DIR / "eval_sets"
-    if not (out_root / name / "mentions.parquet").exists():
-        raise EvalSetError(f"no tables for {name} in {out_root}: run `make eval-sets` first")
+    made_by = tables_fingerprint(out_root / name)
+    if made_by != pipeline_fingerprint():
+        # errors read from tables an older pipeline made would be the old code's: score the set again first
+        print(f"{name}: {'no tables' if made_by is None else f'tables of pipeline {made_by}'} in {out_root}; "
+              f"scoring it with the current pipeline ({pipeline_fingerprint()})", file=sys.stderr)
+        if score_set(name, work_root, out_root) is None:
+            raise EvalSetError(f"no text of {name} is present: `make eval-texts` says how to rebuild them")
     report = evaluate(out_root / name, work_root / name / "gold.jsonl")
     articles = _read(out_root / name, "articles").set_index("article_id")
     mentions = _read(out_root / name, "mentions")

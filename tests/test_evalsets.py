@@ -257,6 +257,20 @@ def test_errors_are_never_listed_for_the_blind_set(sets_env):
         evalsets.list_errors("blind")
 
 
+def test_errors_of_tables_another_pipeline_made_are_scored_again_first(sets_env, tmp_path, monkeypatch):
+    out = tmp_path / "out" / "dev_world"
+    assert evalsets.tables_fingerprint(out) is None
+    out.mkdir(parents=True)
+    (out / "mentions.parquet").write_bytes(b"")
+    (out / "manifest.json").write_text(json.dumps({"extract": {"fingerprint": "an-older-pipeline"}}))
+    assert evalsets.tables_fingerprint(out) == "an-older-pipeline"
+    scored = []
+    monkeypatch.setattr(evalsets, "score_set", lambda name, work, outr: scored.append(name))   # no text present
+    with pytest.raises(evalsets.EvalSetError, match="no text of dev_world is present"):
+        evalsets.list_errors("dev_world", out_root=tmp_path / "out", work_root=tmp_path / "work")
+    assert scored == ["dev_world"]
+
+
 @pytest.mark.e2e
 def test_score_runs_the_pipeline_on_a_present_set_and_prints_one_table(sets_env, tmp_path):
     _cache("dev_world")
