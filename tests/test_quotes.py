@@ -516,6 +516,16 @@ def test_a_person_quoted_as_saying_speaks_the_unattributed_quote_after(full_nlp)
     assert speakers_in(doc) == ["Marsh"]   # the mention that speaks; linking makes it Lena Marsh
 
 
+def test_a_fragment_whose_speech_verb_has_a_pronoun_subject_is_the_persons_it_resolves_to(full_nlp):
+    text = ("Omar Vale, the head of the relief mission in Veloria, spoke to reporters on Monday.\n"
+            "There is a \u201csolid estimate\u201d of the number of people affected by the flood, which is 7,849, he said, "
+            "adding that most of them are children.")
+    doc = full_nlp(text)
+    assert [(q["text"], s) for q, s in zip(doc._.quotes, speakers_in(doc))] == [("solid estimate", "Omar Vale")]
+    from pipeline.nlp.build import build_nlp
+    assert build_nlp(settings={"quotes": {"disabled": ["pronoun_fragments"]}})(text)._.quotes == []
+
+
 def test_a_speech_verb_on_the_next_line_is_not_the_quotes_even_when_the_parse_joins_the_lines(full_nlp):
     doc = full_nlp("Jane Roe, who leads the WFP office in Chad, said the situation was dire.\n"
                    "“Families are eating one meal a day,” Roe added. “Some are eating nothing at all.”\n"

@@ -350,6 +350,14 @@ def quote_sentences(doc, start: int, end: int) -> list:
     return [span[0].sent] + ([span[-1].sent] if span[-1].sent != span[0].sent else [])
 
 
+def pronoun_subject(doc, start: int, end: int, qlex: QuoteLexicon):
+    """The personal pronoun ("he", "she") that is the subject of the speech verb of the quotation's sentence, outside
+    the quotation, or None."""
+    return next((c for sent in quote_sentences(doc, start, end) for t in sent
+                 if t.lower_ in qlex.cue_verbs and not start <= t.idx < end for c in t.children
+                 if c.dep_ == "nsubj" and c.lower_ in qlex.subject_pronouns and not start <= c.idx < end), None)
+
+
 def unnamed_speaker(doc, start: int, end: int, qlex: QuoteLexicon):
     """The indefinite subject of the speech verb of the quotation's sentence ("another member of the panel stated", "a
     spokesperson said"), or None: someone the article does not name, not the person named last."""
@@ -522,12 +530,16 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
         qwords = quote_words(words, q)
         is_name, naming = is_title_like(qwords, qlex), _naming_context(text, q, words, qlex)
         att = attribute(text, q, words, wents, paras, p_first, p_last, lex, qlex, is_name, naming)
-        if att is None and doc.has_annotation("DEP") and len(qwords) < qlex.min_unattributed_words and not (
-                is_name or (text[q.start:q.start + 1].isupper() and naming)) \
-                and (speaking_subject(doc, q.start, q.end, lex, qlex, roles)   # "Urging the “...” of X, Swan said"
-                     # "... is “catastrophic,” a UN official said": speech, by someone the article does not name
-                     or ("unnamed_fragments" not in qlex.off
-                         and unnamed_speaker(doc, q.start, q.end, qlex) is not None)):
+        fragment = att is None and doc.has_annotation("DEP") and len(qwords) < qlex.min_unattributed_words and not (
+            is_name or (text[q.start:q.start + 1].isupper() and naming))
+        pronoun = pronoun_subject(doc, q.start, q.end, qlex) if fragment and "pronoun_fragments" not in qlex.off \
+            else None
+        if pronoun is not None:   # "There is a “solid estimate” of ..., he said": his, as "he" resolves
+            att = Attribution([Speaker("pronoun", pronoun.idx, end_of(pronoun), pronoun.lower_)], pronoun.head.text)
+        elif fragment and (
+                speaking_subject(doc, q.start, q.end, lex, qlex, roles)   # "Urging the “...” of X, Swan said"
+                # "... is “catastrophic,” a UN official said": speech, by someone the article does not name
+                or ("unnamed_fragments" not in qlex.off and unnamed_speaker(doc, q.start, q.end, qlex) is not None)):
             att = Attribution([], None)   # a fragment of speech whose speaker the parse names
         if att is None:
             if naming or is_name:
@@ -677,7 +689,7 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects", "system_titles", "unnamed_speakers", "unnamed_fragments",
-                    "named_later")
+                    "named_later", "pronoun_fragments")
 
 
 @Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json"),
