@@ -4,6 +4,8 @@
     python scripts/train_ner.py cv --folds 5     # cross-validation on dev_world: stock vs trained NER
     python scripts/train_ner.py curve            # learning curve: F1 against number of training documents
     python scripts/train_ner.py score --model DIR  # a trained NER alone on development sets (entities, titles)
+    python scripts/train_ner.py compare --baseline models/ner DIR DIR --candidate NAME=DIR,DIR
+                                                 # recipes' seeds, whole pipeline, pooled over the unseen sets
 
 Training texts: the seed corpus's dev gold (data/raw + data/gold/dev.jsonl), the development sets named
 in config.NER_TRAINING_EVAL_SETS (dev_world, dev_world2, dev_world3, dev_world4), the training sets (data/train/train_*, their roles from roles.jsonl
@@ -382,6 +384,30 @@ def _strip(report: dict) -> dict:
     return {k: (_strip(v) if isinstance(v, dict) else v) for k, v in report.items() if k != "errors"}
 
 
+def f1_of(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def pooled(reports: Sequence[dict]) -> dict:
+    """Entity and role F1 over several sets' reports at once (TP, FP and FN summed): one retraining moves a
+    42-text set by up to 0.017, so recipes are compared on every unseen text there is (docs/ner.md)."""
+    out = {}
+    for kind, counts in (("entities", lambda r: r["entities"]["micro"]), ("roles", lambda r: r["roles"])):
+        tp, fp, fn = (sum(counts(r)[k] for r in reports) for k in ("tp", "fp", "fn"))
+        out[kind] = f1_of(tp, fp, fn)
+    return out
+
+
+def replaces_baseline(candidate: Sequence[dict], baseline: Sequence[dict], roles_tolerance: float = 0.005) -> bool:
+    """The rule for shipping another recipe (pooled scores of each seed, `pooled`): every seed of the candidate
+    above every seed of the baseline on entities, and its mean roles F1 at most `roles_tolerance` below theirs."""
+    def mean(xs: Sequence[float]) -> float:
+        return sum(xs) / len(xs)
+
+    return min(c["entities"] for c in candidate) > max(b["entities"] for b in baseline) and \
+        mean([c["roles"] for c in candidate]) >= mean([b["roles"] for b in baseline]) - roles_tolerance
+
+
 # --------------------------------------------------------------------------------------------
 # Commands
 
@@ -466,6 +492,31 @@ def cmd_score(args) -> None:
               f"R {s['titles']['recall']:.3f} F1 {s['titles']['f1']:.3f}")
 
 
+def cmd_compare(args) -> None:
+    """Each model (seeds of recipes) through the whole pipeline on the sets, pooled; then the shipping rule."""
+    import tempfile
+
+    refuse_blind(args.sets, "a blind set is never used to choose a model")
+    recipes = {"baseline": args.baseline} | dict(c.split("=", 1) for c in args.candidate)
+    recipes = {name: dirs if isinstance(dirs, list) else dirs.split(",") for name, dirs in recipes.items()}
+    items = {name: set_items(name) for name in args.sets}
+    scores: dict[str, list[dict]] = {}
+    print("| recipe | model | pooled entities | pooled roles | " + " | ".join(args.sets) + " |")
+    print("|---|---|---|---|" + "---|" * len(args.sets))
+    for recipe, dirs in recipes.items():
+        for folder in dirs:
+            with tempfile.TemporaryDirectory(prefix="compare-") as tmp:
+                reports = [pipeline_scores(items[n], Path(folder), Path(tmp) / n) for n in args.sets]
+            p = pooled(reports)
+            scores.setdefault(recipe, []).append(p)
+            per_set = " | ".join(f"{r['entities']['micro']['f1']:.3f} / {r['roles']['f1']:.3f}" for r in reports)
+            print(f"| {recipe} | {folder} | {p['entities']:.4f} | {p['roles']:.4f} | {per_set} |", flush=True)
+    for recipe in recipes:
+        if recipe != "baseline":
+            verdict = replaces_baseline(scores[recipe], scores["baseline"], args.roles_tolerance)
+            print(f"{recipe}: {'replaces' if verdict else 'does not replace'} the baseline")
+
+
 def cmd_curve(args) -> None:
     import spacy
 
@@ -507,6 +558,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="25,50,100,150")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--output", default=str(config.PROCESSED_DIR / "ner_curve.json"))
+    p = sub.add_parser("compare", help="recipes' seeds through the whole pipeline, pooled over unseen sets")
+    p.add_argument("--sets", nargs="+", default=["dev_world5", "dev_world6"])
+    p.add_argument("--baseline", nargs="+", required=True, help="model folders of the shipped recipe's seeds")
+    p.add_argument("--candidate", nargs="*", default=[], help="NAME=DIR,DIR,... for each recipe tried")
+    p.add_argument("--roles-tolerance", type=float, default=0.005)
     p = sub.add_parser("score", help="a trained NER alone on development sets: entities and titles")
     p.add_argument("--model", default=str(config.TRAINED_NER_DIR))
     p.add_argument("--sets", nargs="+", default=["dev_world2", "dev_world3", "dev_world4"])
@@ -518,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     global ALLOW_MISSING, ENTITY_REVIEW
     ALLOW_MISSING, ENTITY_REVIEW = args.allow_missing, args.entity_review
-    {"train": cmd_train, "cv": cmd_cv, "curve": cmd_curve, "score": cmd_score}[args.command](args)
+    {"train": cmd_train, "cv": cmd_cv, "curve": cmd_curve, "score": cmd_score, "compare": cmd_compare}[args.command](args)
     return 0
 
 

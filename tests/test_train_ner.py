@@ -93,3 +93,27 @@ def test_second_pass_entities_replace_the_first_only_when_asked(monkeypatch, tmp
     monkeypatch.setattr(train_ner, "ENTITY_REVIEW", True)
     assert train_ner.set_items("train_example")[0].entities == second
     assert train_ner.set_items("dev_example")[0].entities == first   # a development set has no second pass here
+
+
+def _report(tp: int, fp: int, fn: int, roles: tuple[int, int, int]) -> dict:
+    return {"entities": {"micro": {"tp": tp, "fp": fp, "fn": fn}},
+            "roles": dict(zip(("tp", "fp", "fn"), roles))}
+
+
+def test_recipes_are_compared_on_counts_pooled_over_the_sets():
+    got = train_ner.pooled([_report(90, 10, 10, (8, 2, 2)), _report(10, 0, 30, (0, 0, 0))])
+    assert got["entities"] == 2 * 100 / (2 * 100 + 10 + 40)   # counts summed, not the mean of two F1s
+    assert got["roles"] == 2 * 8 / (2 * 8 + 2 + 2)
+    assert train_ner.pooled([_report(0, 3, 3, (0, 1, 1))]) == {"entities": 0.0, "roles": 0.0}
+
+
+def test_a_recipe_replaces_the_baseline_only_when_every_seed_beats_every_baseline_seed():
+    baseline = [{"entities": 0.880, "roles": 0.840}, {"entities": 0.886, "roles": 0.845}]
+    assert train_ner.replaces_baseline([{"entities": 0.890, "roles": 0.842}, {"entities": 0.887, "roles": 0.840}],
+                                       baseline)
+    # one seed inside the baseline's spread: noise, not a better recipe
+    assert not train_ner.replaces_baseline([{"entities": 0.895, "roles": 0.85}, {"entities": 0.885, "roles": 0.85}],
+                                           baseline)
+    # entities up, roles down by more than the tolerance
+    assert not train_ner.replaces_baseline([{"entities": 0.90, "roles": 0.83}, {"entities": 0.90, "roles": 0.83}],
+                                           baseline)
