@@ -350,23 +350,25 @@ def quote_sentences(doc, start: int, end: int) -> list:
     return [span[0].sent] + ([span[-1].sent] if span[-1].sent != span[0].sent else [])
 
 
+def speech_subjects(doc, start: int, end: int, qlex: QuoteLexicon):
+    """The subjects (nsubj) of the speech verbs of the quotation's sentences, outside the quotation."""
+    return (c for sent in quote_sentences(doc, start, end) for t in sent
+            if t.lower_ in qlex.cue_verbs and not start <= t.idx < end for c in t.children
+            if c.dep_ == "nsubj" and not start <= c.idx < end)
+
+
 def pronoun_subject(doc, start: int, end: int, qlex: QuoteLexicon):
-    """The personal pronoun ("he", "she") that is the subject of the speech verb of the quotation's sentence, outside
-    the quotation, or None."""
-    return next((c for sent in quote_sentences(doc, start, end) for t in sent
-                 if t.lower_ in qlex.cue_verbs and not start <= t.idx < end for c in t.children
-                 if c.dep_ == "nsubj" and c.lower_ in qlex.subject_pronouns and not start <= c.idx < end), None)
+    """A personal pronoun ("he", "she") as the subject of the quotation's speech verb, or None."""
+    return next((c for c in speech_subjects(doc, start, end, qlex) if c.lower_ in qlex.subject_pronouns), None)
 
 
 def unnamed_speaker(doc, start: int, end: int, qlex: QuoteLexicon):
     """The indefinite subject of the speech verb of the quotation's sentence ("another member of the panel stated", "a
     spokesperson said"), or None: someone the article does not name, not the person named last."""
-    return next((c for sent in quote_sentences(doc, start, end) for t in sent
-                 if t.lower_ in qlex.cue_verbs and not start <= t.idx < end for c in t.children
-                 if c.dep_ == "nsubj" and c.pos_ == "NOUN"
-                 # the article may hang on the subject or open its phrase: "a UN Refugee Agency (UNHCR) spokesperson"
-                 and any(d.lower_ in INDEFINITE for d in (next(w for w in c.subtree if not w.is_punct),
-                                                          *(d for d in c.children if d.dep_ == "det")))), None)
+    # the article may hang on the subject or open its phrase: "a UN Refugee Agency (UNHCR) spokesperson"
+    return next((c for c in speech_subjects(doc, start, end, qlex) if c.pos_ == "NOUN" and any(
+        d.lower_ in INDEFINITE for d in (next(w for w in c.subtree if not w.is_punct),
+                                         *(d for d in c.children if d.dep_ == "det")))), None)
 
 
 def sentence_subject(doc, start: int, end: int) -> tuple[int, int] | None:
@@ -564,7 +566,8 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             start, end = speaking_subject(doc, q.start, q.end, lex, qlex, roles) or (start, end)
         unnamed = unnamed_speaker(doc, q.start, q.end, qlex) if start is None and "unnamed_speakers" not in qlex.off \
             else None
-        body = next((e for e in noun_phrase(unnamed).ents if e.label_ in ORG_LABELS), None) if unnamed else None
+        body = next((e for e in noun_phrase(unnamed).ents if e.label_ in ORG_LABELS), None) \
+            if unnamed is not None else None
         if body is not None and "named_later" not in qlex.off:
             # "..., a UN official said" in the lede, "Jane Roe, ..., said" further down: the person the article goes
             # on to report speaking is the post it had not named yet (guidelines: the person, even far from the
