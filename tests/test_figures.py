@@ -240,6 +240,15 @@ def test_a_hyphenated_counted_noun_is_counted_whole(nlp):
     assert [(f["value"], f["unit"]) for f in figs] == [(13000, "ex-combatants"), (2, "vaccines")]
 
 
+def test_a_count_per_a_number_of_something_is_a_rate_with_its_whole_unit(nlp):
+    figs = doc_figures(nlp, "Maternal mortality in Veloria rose to 441 deaths per 100 000 live births, with 85.5 "
+                            "killings per 100,000 inhabitants and 5,000 deaths per year.")
+    assert [(f["text"], f["value"], f["unit"]) for f in figs] == [
+        ("441 deaths per 100 000 live births", 441, "deaths per 100,000 live births"),
+        ("85.5 killings per 100,000 inhabitants", 85.5, "killings per 100,000 inhabitants"),
+        ("5,000 deaths", 5000, "deaths")]   # "per year" is no rate's base: the count stays a count
+
+
 def test_counted_noun_after_a_possessive(nlp):
     figs = doc_figures(nlp, "Last spring, 12 Farmers’ Advisory Centres were opened in Veloria.")
     assert [(f["value"], f["unit"]) for f in figs] == [(12, "centres")]

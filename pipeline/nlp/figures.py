@@ -702,11 +702,28 @@ def counted_noun_finder(doc: Doc, rules: FigureRules, off: frozenset = frozenset
             b += 2
         return doc[a:b + 1].text.lower(), doc[b].idx + len(doc[b])
 
+    def rate(tok, word: str, word_end: int) -> tuple[str, int]:
+        """A count per a number of something is a rate, and the rate its unit ("441 deaths per 100 000 live births":
+        "deaths per 100,000 live births", the number written with separators); "per year" stays out."""
+        i = tok.i + 1
+        if "rates" in off or i + 1 >= len(doc) or doc[i].lower_ != "per" or not doc[i + 1].like_num:
+            return word, word_end
+        j = i + 1
+        while j < len(doc) and doc[j].like_num and re.fullmatch(r"[\d,. ]+", doc[j].text):
+            j += 1   # "100 000" may be two tokens
+        digits = re.sub(r"[^\d]", "", doc[i + 1:j].text)
+        if j == i + 1 or not digits:
+            return word, word_end
+        last = next((c for c in doc[i].children if c.dep_ == "pobj"), None)
+        phrase = doc[j:last.i + 1] if last is not None and last.i >= j and ok(last) else doc[j:j]
+        unit = " ".join([word, "per", f"{int(digits):,}"] + ([phrase.text.lower()] if len(phrase) else []))
+        return unit, (phrase[-1] if len(phrase) else doc[j - 1]).idx + len(phrase[-1] if len(phrase) else doc[j - 1])
+
     def find(start: int, end: int, is_word: bool):
         found = find_token(start, end, is_word)
         if found is None or isinstance(found, tuple):
             return found
-        return whole_word(found)
+        return rate(found, *whole_word(found))
 
     def find_token(start: int, end: int, is_word: bool):
         tok = token_ending_at(end)
@@ -880,7 +897,7 @@ def counted_people(doc: Doc, figures: list[dict]) -> list[dict]:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("clause_counts", "counted_people", "local_currencies")
+HEURISTICS = ("clause_counts", "counted_people", "local_currencies", "rates")
 
 
 @Language.factory("figure_extractor", default_config={"rules": rules_setting("rules/figures.json"),
