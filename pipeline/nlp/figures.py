@@ -717,7 +717,8 @@ def counted_noun_finder(doc: Doc, rules: FigureRules, off: frozenset = frozenset
         last = next((c for c in doc[i].children if c.dep_ == "pobj"), None)
         phrase = doc[j:last.i + 1] if last is not None and last.i >= j and ok(last) else doc[j:j]
         unit = " ".join([word, "per", f"{int(digits):,}"] + ([phrase.text.lower()] if len(phrase) else []))
-        return unit, (phrase[-1] if len(phrase) else doc[j - 1]).idx + len(phrase[-1] if len(phrase) else doc[j - 1])
+        last_word = phrase[-1] if len(phrase) else doc[j - 1]
+        return unit, last_word.idx + len(last_word)
 
     def find(start: int, end: int, is_word: bool):
         found = find_token(start, end, is_word)
