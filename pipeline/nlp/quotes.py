@@ -674,6 +674,8 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
             # the parser reads an inverted subject as the object: "“...,” highlighted the Under-Secretary-General"
             subjects = [c for c in verb.children if c.dep_ == "dobj"]
         for subj in subjects:
+            if "\n" in text[min(subj.idx, verb.idx):max(subj.idx, verb.idx)]:
+                continue   # a byline the parser hung on the verb: "By Jane Roe \n\n “...,” says John Doe"
             for ent in doc.ents:   # the person, or one the article names in full whose surname the subject is
                 if ent.label_ == "PERSON" and ent.start_char not in inside and (ent.start <= subj.i < ent.end or (
                         subj.ent_type_ != "PERSON" and len(ent) > 1 and ent[-1].text == subj.text)):
