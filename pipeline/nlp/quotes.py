@@ -635,9 +635,10 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
         titled = word not in qlex.generic_title_heads and key in " " + role["title"].casefold().replace("-", " ") + " "
         if (orgs and at_org) or (not orgs and titled):
             return role["person_start"], role["person_end"]
-        if in_system is None and titled and any(e.label_ == "UN_AGENCY" for e in named) and (
+        if in_system is None and (titled or definite) and any(e.label_ == "UN_AGENCY" for e in named) and (
                 role["org_start"], role["org_end"]) in un_bodies and "system_titles" not in qlex.off:
-            # "The UN representative noted": the person with that title at a body of the UN system
+            # "The UN representative noted", "the UN official said": the person with that title (or, for a generic
+            # head, any post) at a body of the UN system
             in_system = role["person_start"], role["person_end"]
         if loose is None and (definite or titled) and (not orgs or role["org_start"] is None):
             # "the UN official", "the UN spokesperson": last given such a post at no other body
