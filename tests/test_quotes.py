@@ -608,3 +608,30 @@ def test_a_quote_an_unnamed_person_said_goes_to_no_one(full_nlp):
                    "Reporters were told that the council welcomed the dialogue. “It started yesterday and will go on "
                    "through this week,” another member of the panel stated.")
     assert speakers_in(doc) == [None]
+
+
+def test_a_post_the_article_names_later_is_the_person_it_goes_on_to_report_speaking(full_nlp):
+    # written for this test, not a published text
+    text = ("Two transit sites in the north should be ready \u201cby the end of the month\u201d, announced the "
+            "representative of the UN refugee agency UNHCR in Veloria on Monday.\n"
+            "\u201cThe sites were built in two months,\u201d said Lena Marsh at a press conference in the capital.")
+    doc = full_nlp(text)
+    assert speakers_in(doc) == ["Lena Marsh", "Lena Marsh"]
+    from pipeline.nlp.build import build_nlp
+    off = build_nlp(settings={"quotes": {"disabled": ["posts_named_later"]}})(text)
+    assert speakers_in(off)[0] != "Lena Marsh"   # switched off: the body named in the post speaks
+
+
+def test_the_un_official_is_the_person_last_given_a_post_at_a_un_body(full_nlp):
+    # written for this test, not a published text
+    doc = full_nlp("\u201cThe situation is worrying,\u201d said Omar Vale, deputy special representative for the UN "
+                   "Stabilization Mission in Veloria (UNSMV).\n"
+                   "\u201cUrgent assistance is needed,\u201d the UN official said.")
+    assert speakers_in(doc) == ["Omar Vale", "Omar Vale"]
+
+
+def test_a_byline_above_the_quote_is_not_the_subject_of_its_speech_verb(full_nlp):
+    # written for this test, not a published text
+    doc = full_nlp("Floods in the north\n\nBy Jane Roe \u2014 Veloria City\n\n\u201cIt is a war scenario,\u201d says "
+                   "Omar Vale, secretary of health of the province, referring to the floods.")
+    assert speakers_in(doc) == ["Omar Vale"]

@@ -563,7 +563,14 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
             # the subject of the speech verb as the parse reads it, over the person the clause names nearest the cue
             # ("X, Spokesperson of the UN Secretary-General, Y, said": X), before the guesses below and before the
             # continuations copy the speaker
-            start, end = speaking_subject(doc, q.start, q.end, lex, qlex, roles) or (start, end)
+            said = speaking_subject(doc, q.start, q.end, lex, qlex, roles)
+            if said is not None:
+                start, end = said
+            elif "posts_named_later" not in qlex.off and post_not_yet_named(doc, q.start, q.end, lex, qlex, roles):
+                # "“...”, announced the representative of UNHCR" in the lede, "..., said Jane Roe" below: the person
+                # the article goes on to report speaking holds the post (else the body speaks, as before)
+                later = person_speaking_since(len(text), q.end, ents, quoted, facts, first=True)
+                start, end = later if later[0] is not None else (start, end)
         unnamed = unnamed_speaker(doc, q.start, q.end, qlex) if start is None and "unnamed_speakers" not in qlex.off \
             else None
         body = next((e for e in noun_phrase(unnamed).ents if e.label_ in ORG_LABELS), None) \
@@ -652,13 +659,10 @@ def noun_phrase(token):
     return token.doc[token.left_edge.i:clause.left_edge.i if clause is not None else token.right_edge.i + 1]
 
 
-def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon,
-                     roles: Sequence[dict] = ()) -> tuple[int, int] | None:
-    """The person who is the grammatical subject of a speech verb in the quote's sentence, outside the
-    quotation: "Richard Ragan, the WFP's representative, remarked, “...,” adding that the UN agency was
-    “fully cognizant ...”" is Ragan's, not the UN's. A participle or clause ("adding") takes the subject
-    of the verb it depends on. A subject that is a title ("the Minister", "the UNICEF chief") is the
-    person the article gave that title, or a post at that body, before the quote."""
+def speech_verb_subjects(doc, start: int, end: int, qlex: QuoteLexicon):
+    """(speech verb, subject) pairs of the quote's sentences outside the quotation, on the quote's lines. A participle or
+    clause ("adding") takes the subject of the verb it depends on; an inverted subject after the quote is read from
+    the object the parser makes of it ("“...,” highlighted the Under-Secretary-General")."""
     inside, text = range(start, end), doc_text(doc)
     # in the quote's paragraph: a parsed sentence may run on into the next line
     for verb in (t for s in quote_sentences(doc, start, end) for t in s):
@@ -672,30 +676,51 @@ def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon
                 break
             v = v.head
         if not subjects and verb.idx >= end:
-            # the parser reads an inverted subject as the object: "“...,” highlighted the Under-Secretary-General"
             subjects = [c for c in verb.children if c.dep_ == "dobj"]
         for subj in subjects:
-            if "\n" in text[min(subj.idx, verb.idx):max(subj.idx, verb.idx)]:
-                continue   # a byline the parser hung on the verb: "By Jane Roe \n\n “...,” says John Doe"
-            for ent in doc.ents:   # the person, or one the article names in full whose surname the subject is
-                if ent.label_ == "PERSON" and ent.start_char not in inside and (ent.start <= subj.i < ent.end or (
-                        subj.ent_type_ != "PERSON" and len(ent) > 1 and ent[-1].text == subj.text)):
-                    return ent.start_char, ent.end_char
-            # a title heading the subject with its person inside it: "Director General of the International
-            # Organization for Migration (IOM) Antonio Vitorino said"
-            named = next((e for e in noun_phrase(subj).ents
-                          if e.label_ == "PERSON" and e.start_char not in inside), None)
-            if named is not None:
-                return named.start_char, named.end_char
-            titled = _person_by_title(doc, subj, lex, qlex, roles, start)
-            if titled is not None:
-                return titled
+            if "\n" not in text[min(subj.idx, verb.idx):max(subj.idx, verb.idx)]:
+                yield verb, subj   # not a byline the parser hung on the verb: "By Jane Roe \n\n “...,” says John Doe"
+
+
+def speaking_subject(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon,
+                     roles: Sequence[dict] = ()) -> tuple[int, int] | None:
+    """The person who is the grammatical subject of a speech verb in the quote's sentence, outside the
+    quotation: "Richard Ragan, the WFP's representative, remarked, “...,” adding that the UN agency was
+    “fully cognizant ...”" is Ragan's, not the UN's. A subject that is a title ("the Minister", "the UNICEF chief")
+    is the person the article gave that title, or a post at that body, before the quote."""
+    inside = range(start, end)
+    for _, subj in speech_verb_subjects(doc, start, end, qlex):
+        for ent in doc.ents:   # the person, or one the article names in full whose surname the subject is
+            if ent.label_ == "PERSON" and ent.start_char not in inside and (ent.start <= subj.i < ent.end or (
+                    subj.ent_type_ != "PERSON" and len(ent) > 1 and ent[-1].text == subj.text)):
+                return ent.start_char, ent.end_char
+        # a title heading the subject with its person inside it: "Director General of the International
+        # Organization for Migration (IOM) Antonio Vitorino said"
+        named = next((e for e in noun_phrase(subj).ents
+                      if e.label_ == "PERSON" and e.start_char not in inside), None)
+        if named is not None:
+            return named.start_char, named.end_char
+        titled = _person_by_title(doc, subj, lex, qlex, roles, start)
+        if titled is not None:
+            return titled
+    return None
+
+
+def post_not_yet_named(doc, start: int, end: int, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict] = ()):
+    """The subject of the quote's speech verb when it is a post the article has given no one yet ("announced the
+    representative of UNHCR in Côte d'Ivoire"), else None: a person the article goes on to name."""
+    for _, subj in speech_verb_subjects(doc, start, end, qlex):
+        phrase = noun_phrase(subj)
+        if subj.pos_ == "NOUN" and is_head(subj.text, lex) and any(c.lower_ == "the" for c in subj.children) and \
+                not any(e.label_ == "PERSON" for e in phrase.ents) and \
+                _person_by_title(doc, subj, lex, qlex, roles, start) is None:
+            return subj
     return None
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 QUOTE_HEURISTICS = ("titled_subjects", "sentence_subjects", "system_titles", "unnamed_speakers", "unnamed_fragments",
-                    "named_later", "pronoun_fragments")
+                    "named_later", "pronoun_fragments", "posts_named_later")
 
 
 @Language.factory("quote_extractor", default_config={**ROLE_DATA, "quote_words": rules_setting("rules/quotes.json"),
