@@ -635,3 +635,11 @@ def test_a_byline_above_the_quote_is_not_the_subject_of_its_speech_verb(full_nlp
     doc = full_nlp("Floods in the north\n\nBy Jane Roe \u2014 Veloria City\n\n\u201cIt is a war scenario,\u201d says "
                    "Omar Vale, secretary of health of the province, referring to the floods.")
     assert speakers_in(doc) == ["Omar Vale"]
+
+
+def test_a_name_in_apposition_to_a_subject_with_a_complement_speaks_for_an_unattributed_quote_after(full_nlp):
+    # written for this test, not a published text; the parser hangs the name on "Veloria", not on "Clerk"
+    doc = full_nlp("Tom Hale, a farmer, said \u201cwe need roads\u201d last week.\n"
+                   "The City Clerk of Veloria, Jane Roe, insists that the crisis is repeated every day in the province.\n"
+                   "\u201cThe population is always in the middle of the armed conflict.\u201d")
+    assert speakers_in(doc)[-1] == "Jane Roe"

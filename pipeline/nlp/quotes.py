@@ -325,9 +325,10 @@ def _person_facts(doc, words: Sequence, wents: Sequence, qlex: QuoteLexicon) -> 
         gender = "female" if before & qlex.female_honorifics else "male" if before & qlex.male_honorifics else None
         if gender:
             known.setdefault(surname[e], gender)
-    parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, _subject(e.root), e.root.dep_ in (
-        "nsubj", "nsubjpass") and says(e.root.head, qlex)) for e in doc.ents if e.label_ == "PERSON"} \
-        if doc.has_annotation("DEP") else {}
+    # a name in apposition to the subject speaks as the subject does: "The City Clerk of X, Jane Roe, insists that"
+    subjects = {e: _subject(e.root) for e in doc.ents if e.label_ == "PERSON"} if doc.has_annotation("DEP") else {}
+    parsed = {Ent(e.start_char, e.end_char, e.label_): (e.sent.start_char, subj is not None, subj is not None and says(
+        subj.head, qlex)) for e, subj in subjects.items()}
     return {e: PersonFacts(known.get(s), *parsed.get(e, (None, False, False)), e) for e, s in surname.items()}
 
 
@@ -382,9 +383,17 @@ def sentence_subject(doc, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
-def _subject(t) -> bool:
-    """The token heads its clause's subject, or a name in apposition to it ("Secretary General, Ban Ki-moon referred")."""
-    return t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "appos" and t.head.dep_ in ("nsubj", "nsubjpass"))
+def _subject(t):
+    """The subject the token heads, or stands in apposition to, else None: "Secretary General, Ban Ki-moon referred";
+    "The City Clerk of Alto Baldó, Jane Roe, insists", where the parser hangs the name on the subject's complement."""
+    if t.dep_ in ("nsubj", "nsubjpass"):
+        return t
+    if t.dep_ == "appos":
+        head = t.head
+        while head.dep_ in ("pobj", "prep", "compound") and head.head is not head:
+            head = head.head
+        return head if head.dep_ in ("nsubj", "nsubjpass") else None
+    return None
 
 
 def titled_subjects(doc, lex: Lexicon, qlex: QuoteLexicon, roles: Sequence[dict], facts: dict) -> list[Ent]:
