@@ -792,3 +792,23 @@ def test_a_place_right_after_a_name_titled_before_it_is_the_posts():
     text = "Leaders included President Omar Vale of the Alliance."      # no place after the name
     assert [(r["title"], r["place"]) for r in roles_of(text, ("Omar Vale", "PERSON"), ("Alliance", "ORG"))] == [
         ("President", None)]
+
+
+def test_an_organization_whose_name_the_tagger_reads_as_a_verb_is_the_complement_of_the_title():
+    # "Save" tagged as a base-form verb ended the title at "of" as if "to visit" followed
+    text = "Lena Marsh, President and CEO of Save the Forests, returned from the camps."
+    doc = make_doc(text)
+    for t in doc:
+        t.tag_ = "VB" if t.text == "Save" else t.tag_
+    got = find_roles(doc, ents_of(text, ("Lena Marsh", "PERSON"), ("Save the Forests", "ORG")))
+    assert [(r["title"], text[r["org_start"]:r["org_end"]]) for r in got] == [
+        ("President", "Save the Forests"), ("CEO", "Save the Forests")]
+
+
+def test_a_title_still_ends_before_an_infinitive():
+    text = "Lena Marsh, the third Secretary-General to visit the country, met the President."
+    doc = make_doc(text)
+    for t in doc:
+        t.tag_ = "VB" if t.text == "visit" else t.tag_
+    got = find_roles(doc, ents_of(text, ("Lena Marsh", "PERSON")))
+    assert [r["title"].endswith("Secretary-General") for r in got] == [True]   # not "... to visit the country"

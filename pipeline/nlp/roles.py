@@ -321,7 +321,7 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
     k = title_end_w + 1
     while k < hi:
         w = words[k]
-        if w.lower_ not in lex.complement_prepositions or (k + 1 < hi and words[k + 1].tag_ == "VB"):
+        if w.lower_ not in lex.complement_prepositions or (w.lower_ == "to" and k + 1 < hi and words[k + 1].tag_ == "VB"):
             break   # not "the third secretary-general to visit the country"
         j = k + 1
         while j < hi and words[j].lower_ in ("the", "a", "an"):
