@@ -825,3 +825,15 @@ def test_the_place_of_a_bodys_office_is_the_posts_place():
     lex.off = frozenset({"office_places"})
     off = find_roles(make_doc(text), ents_of(text, *spec), lex)
     assert [r["place_start"] for r in off] == [None]   # switched off: the office ends the complement
+
+
+@pytest.mark.parametrize("text, spec, expected", [
+    ("WHO senior official Lena Marsh said the water was unsafe.", (("WHO", "UN_AGENCY"), ("Lena Marsh", "PERSON")),
+     [("senior official", "WHO")]),
+    ("\u201cIt is worrying,\u201d said Lena Marsh, an official at the United Nations.",
+     (("Lena Marsh", "PERSON"), ("United Nations", "UN_AGENCY")), [("official", "United Nations")]),
+    ("The official visit of Lena Marsh ended on Monday.", (("Lena Marsh", "PERSON"),), []),
+    ("Official figures from Lena Marsh show a rise.", (("Lena Marsh", "PERSON"),), []),
+])
+def test_official_is_a_title_where_the_context_makes_it_a_post(text, spec, expected):
+    assert [(g["title"], g["org"]) for g in roles_of(text, *spec)] == expected
