@@ -837,3 +837,10 @@ def test_the_place_of_a_bodys_office_is_the_posts_place():
 ])
 def test_official_is_a_title_where_the_context_makes_it_a_post(text, spec, expected):
     assert [(g["title"], g["org"]) for g in roles_of(text, *spec)] == expected
+
+
+def test_a_post_stated_with_is_and_an_article_is_a_role_with_its_place():
+    text = "Lena Marsh is an agricultural official in Karma region, in the southwest. She says crops were lost."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("Karma region", "GPE"))
+    assert [(g["title"], g["place"]) for g in got] == [("agricultural official", "Karma region")]
+    assert roles_of("Lena Marsh is an official in charge.", ("Lena Marsh", "PERSON")) == []

@@ -485,9 +485,13 @@ def heads_an_organization(words, wents, h: int, lex: Lexicon, apposition: bool =
     if words[h].lower_ not in lex.ambiguous_heads or is_cap(words[h]) or h + 1 >= len(words):
         return False   # a capitalised one is a head anyway
     k = h + 2 + (h + 2 < len(words) and words[h + 2].lower_ == "the")
-    return words[h + 1].lower_ in ("of", "for", "at") and (
-        (k < len(words) and getattr(wents[k], "label", None) in ORG_LABELS) or (apposition and words[h - 1].lower_ in
-                                                                               ("the", "a", "an")))
+    i = h - 1
+    while apposition and i > 0 and words[i].lower_ in lex.modifiers and not is_cap(words[i]):
+        i -= 1   # "Jane Roe is an agricultural official in X"
+    return (words[h + 1].lower_ in ("of", "for", "at") and k < len(words) and getattr(
+        wents[k], "label", None) in ORG_LABELS) or (apposition and words[h - 1].lower_ in ("the", "a", "an") and words[
+            h + 1].lower_ in ("of", "for", "at")) or (apposition and words[i].lower_ in ("the", "a", "an") and words[
+            h + 1].lower_ == "in" and h + 2 < len(words) and getattr(wents[h + 2], "label", None) in PLACE_LABELS)
 
 
 def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
@@ -535,7 +539,8 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
                 continue
             if e or is_stop(w) or w.text == "," or is_honorific(w, lex):
                 break
-            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex, apposition=h == k) \
+            if is_head(w.text, lex) or heads_an_organization(words, wents, h, lex, apposition=all(
+                    words[x].lower_ in lex.modifiers for x in range(k, h))) \
                     or owned_post(words, wents, h, k, lex):
                 found = h
                 break
