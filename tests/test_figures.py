@@ -142,10 +142,19 @@ def test_a_change_from_one_amount_to_another_is_two_figures():
     ("Winds reached 230 kmph at landfall.", 230, "km/h"),
     ("The road runs 30 Kms to the border.", 30, "km"),
     ("The desert covers 2.7 million square miles in all.", 2_700_000, "square mile"),
+    ("Gusts reached 190 km per hour on the coast.", 190, "km/h"),
+    ("The storm moved at 75 miles an hour over the sea.", 75, "mph"),
+    ("The flow exceeded 3,000 cubic meters per second on Monday.", 3000, "m3/s"),
+    ("They walked 25 km a day to the well.", 25, "km"),
 ])
 def test_measures(text, value, unit):
     f = one(text)
     assert (f["value"], f["unit"], f["kind"]) == (value, unit, "measure")
+
+
+def test_a_conversion_in_brackets_between_a_measure_and_its_time_leaves_the_rate():
+    figs = text_figures("The typhoon brought 120 kilometres (75 miles) an hour winds to the coast.")
+    assert [(f["value"], f["unit"]) for f in figs] == [(120, "km/h"), (75, "mph")]
 
 
 @pytest.mark.parametrize("text, value, unit", [

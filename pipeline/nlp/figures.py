@@ -348,8 +348,23 @@ def read_unit_after(text: str, pos: int, rules: FigureRules, pats: Patterns, fus
         m = rx.match(window)
         if m:
             key = re.sub(r"\s+", " ", m.group("u").lower())
-            return UnitMatch("measure", rules.measure_units[key], pos + m.end())
+            return UnitMatch("measure", per_time(rules.measure_units[key], text, pos + m.end(), rules), pos + m.end())
     return None
+
+
+# "km per hour", "120 kilometres (75 miles) an hour" for both, "cubic meters per second": the time word after the unit
+PER_TIME = re.compile(r"\s*\)?\s*(?:\([^()\n]{0,40}\)\s*)?(?:per|an|a)\s+(?P<t>[a-z]+)\b")
+
+
+def per_time(unit: str, text: str, end: int, rules: FigureRules) -> str:
+    """A measure per a unit of time is a rate, its unit written as a rate ("190 km per hour": "km/h"; "75 miles an
+    hour": "mph", figures.json's `per_time_names`); emptying `per_time_words` switches it off."""
+    m = PER_TIME.match(text, end)
+    time = rules.raw["per_time_words"].get(m.group("t")) if m else None
+    if time is None or "/" in unit:
+        return unit
+    rate = f"{unit}/{time}"
+    return rules.raw["per_time_names"].get(rate, rate)
 
 
 def read_currency_before(text: str, pos: int, rules: FigureRules, pats: Patterns) -> tuple[str, int] | None:
