@@ -52,6 +52,8 @@ class FigureRules:
     more_of_the_same: frozenset
     currency_forms: dict
     currency_words_before: tuple
+    per_time_words: dict
+    per_time_names: dict
 
 
 @lru_cache(maxsize=None)
@@ -71,6 +73,7 @@ def compile_rules(rules: Rules | None = None) -> FigureRules:
         count_subjects=frozenset(d["count_subjects"]), tolls=d["tolls"],
         more_of_the_same=frozenset(d["more_of_the_same"]),
         currency_forms=d["currency_forms"], currency_words_before=tuple(d["currency_words_before"]),
+        per_time_words=d["per_time_words"], per_time_names=d["per_time_names"],
     )
 
 
@@ -360,11 +363,11 @@ def per_time(unit: str, text: str, end: int, rules: FigureRules) -> str:
     """A measure per a unit of time is a rate, its unit written as a rate ("190 km per hour": "km/h"; "75 miles an
     hour": "mph", figures.json's `per_time_names`); emptying `per_time_words` switches it off."""
     m = PER_TIME.match(text, end)
-    time = rules.raw["per_time_words"].get(m.group("t")) if m else None
+    time = rules.per_time_words.get(m.group("t")) if m else None
     if time is None or "/" in unit:
         return unit
     rate = f"{unit}/{time}"
-    return rules.raw["per_time_names"].get(rate, rate)
+    return rules.per_time_names.get(rate, rate)
 
 
 def read_currency_before(text: str, pos: int, rules: FigureRules, pats: Patterns) -> tuple[str, int] | None:

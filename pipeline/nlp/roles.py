@@ -481,17 +481,22 @@ def title_before(words, wents, p_first: int, lex: Lexicon, org_by_name=None) -> 
 def heads_an_organization(words, wents, h: int, lex: Lexicon, apposition: bool = False) -> bool:
     """A lower-case word that is a title only in context ("head", "chief", "secretary") is one when an
     organization follows it ("James Swan, head of the UN Assistance Mission in Somalia"), or any complement
-    in an `apposition` with an article ("Jane Roe, the chief of a fishermen's association")."""
+    in an `apposition` with an article ("Jane Roe, the chief of a fishermen's association"), or a place after "in"
+    where lower-case modifiers may stand between the article and the word ("Jane Roe is an agricultural official in X")."""
     if words[h].lower_ not in lex.ambiguous_heads or is_cap(words[h]) or h + 1 >= len(words):
         return False   # a capitalised one is a head anyway
-    k = h + 2 + (h + 2 < len(words) and words[h + 2].lower_ == "the")
+    after, articles = words[h + 1].lower_, ("the", "a", "an")
+    if after in ("of", "for", "at"):
+        k = h + 2 + (h + 2 < len(words) and words[h + 2].lower_ == "the")
+        return (k < len(words) and getattr(wents[k], "label", None) in ORG_LABELS) or (
+            apposition and words[h - 1].lower_ in articles)
+    if not apposition or after != "in" or h + 2 >= len(words) or getattr(wents[h + 2], "label", None) \
+            not in PLACE_LABELS:
+        return False
     i = h - 1
-    while apposition and i > 0 and words[i].lower_ in lex.modifiers and not is_cap(words[i]):
-        i -= 1   # "Jane Roe is an agricultural official in X"
-    return (words[h + 1].lower_ in ("of", "for", "at") and k < len(words) and getattr(
-        wents[k], "label", None) in ORG_LABELS) or (apposition and words[h - 1].lower_ in ("the", "a", "an") and words[
-            h + 1].lower_ in ("of", "for", "at")) or (apposition and words[i].lower_ in ("the", "a", "an") and words[
-            h + 1].lower_ == "in" and h + 2 < len(words) and getattr(wents[h + 2], "label", None) in PLACE_LABELS)
+    while i > 0 and words[i].lower_ in lex.modifiers and not is_cap(words[i]):
+        i -= 1
+    return words[i].lower_ in articles
 
 
 def owned_post(words, wents, h: int, lo: int, lex: Lexicon) -> bool:
