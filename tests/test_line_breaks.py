@@ -41,3 +41,16 @@ def test_a_line_that_ends_a_sentence_starts_the_next_one_and_a_headline_is_left_
     doc = nlp('UN Official Visits Veloria\nHe stressed "the need to act."\n\nFor his part, Omar Vale agreed.')
     starts = {t.text for t in doc if t.is_sent_start}
     assert "For" in starts and "He" not in starts     # after `."` and a blank line; not after a headline
+
+
+
+def test_a_spaced_dash_is_held_like_a_line_break_and_a_hyphen_inside_a_name_is_not():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("line_breaks")
+    doc = nlp("Camps in Wadi Rum - Bani Tal \u2013 and Gof-Gadud.")
+    held = [(t.i, t.text) for t in doc if t.ent_type_ == "LINE_BREAK"]
+    assert [text for _, text in held] == ["-", "\u2013"]
+    hyphen = next(t for t in doc if t.text == "-" and t.nbor(-1).text == "Gof")
+    assert hyphen.ent_type_ == ""
+    nlp.add_pipe("line_breaks_done")
+    assert not nlp("Wadi Rum - Bani Tal").ents

@@ -25,10 +25,20 @@ PLACEHOLDER = "LINE_BREAK"
 @Language.component("line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     taken = {t.i for ent in doc.ents for t in ent}
-    holds = [Span(doc, t.i, t.i + 1, label=PLACEHOLDER) for t in doc if "\n" in t.text and t.i not in taken]
+    holds = [Span(doc, t.i, t.i + 1, label=PLACEHOLDER) for t in doc
+             if ("\n" in t.text or is_spaced_dash(t)) and t.i not in taken]
     if holds:
         doc.set_ents(holds, default="unmodified")
     return doc
+
+
+DASHES = frozenset("-\u2013\u2014")
+
+
+def is_spaced_dash(t) -> bool:
+    """A dash with a space on either side separates ("Wadi Khaled - Khat el Petrol", "Geneva – The UN"); a hyphen
+    inside a word ("Gof-Gadud") does not."""
+    return t.text in DASHES and bool(t.whitespace_ or (t.i > 0 and t.doc[t.i - 1].whitespace_))
 
 
 @Language.component("line_breaks_done")
