@@ -454,6 +454,20 @@ def test_a_subject_the_model_left_out_is_the_person_whose_surname_it_is(blank_nl
     assert got == [("real progress", "Tom Hale")]
 
 
+def test_a_speech_verb_whose_subject_is_a_dash_tagged_noun_is_no_crash(blank_nlp):
+    # a hand-parsed Doc, as the parser read a page: "- said" with the dash as the subject, tagged NOUN
+    from spacy.tokens import Doc
+    from pipeline.nlp.roles import doc_entities
+
+    words = ["The", "camps", "are", "“", "full", "”", ",", "-", "said", "."]
+    spaces = [True, True, True, False, False, False, True, True, False, False]
+    heads = [1, 2, 2, 4, 2, 4, 8, 8, 2, 2]
+    deps = ["det", "nsubj", "ROOT", "punct", "acomp", "punct", "punct", "nsubj", "parataxis", "punct"]
+    pos = ["DET", "NOUN", "AUX", "PUNCT", "ADJ", "PUNCT", "PUNCT", "NOUN", "VERB", "PUNCT"]
+    doc = Doc(blank_nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    assert [(q["text"], q["speaker_start"]) for q in find_quotes(doc, doc_entities(doc))] == [("full", None)]
+
+
 def test_a_fragment_far_before_its_cue_counts_when_the_cue_names_its_speaker():
     text = "This is the only “reliable” route into the region in the dry season, said Jane Roe."
     assert quotes_of(text, ("Jane Roe", "PERSON")) == [("reliable", "Jane Roe", "said")]

@@ -367,8 +367,9 @@ def unnamed_speaker(doc, start: int, end: int, qlex: QuoteLexicon):
     """The indefinite subject of the speech verb of the quotation's sentence ("another member of the panel stated", "a
     spokesperson said"), or None: someone the article does not name, not the person named last."""
     # the article may hang on the subject or open its phrase: "a UN Refugee Agency (UNHCR) spokesperson"
+    # (a dash the tagger calls a noun is a subject with no word: "- said")
     return next((c for c in speech_subjects(doc, start, end, qlex) if c.pos_ == "NOUN" and any(
-        d.lower_ in INDEFINITE for d in (next(w for w in c.subtree if not w.is_punct),
+        d.lower_ in INDEFINITE for d in (next((w for w in c.subtree if not w.is_punct), c),
                                          *(d for d in c.children if d.dep_ == "det")))), None)
 
 
