@@ -87,6 +87,13 @@ def test_mixed_lists_and_lists_of_few_places_are_left_alone():
     assert place_lists(doc, ents, LIST_WORDS) == ents
 
 
+def test_a_list_ends_with_the_item_after_its_conjunction():
+    # "Europe and Central Asia, Irina Vanko": the name after the closed list is its apposition, not a third place
+    doc = nlp("It was confirmed by the Regional Head for Europe and Central Asia, Irina Vanko.")
+    ents = [ent(doc, "Europe", "LOC", "rule"), ent(doc, "Central Asia", "LOC", "rule"), ent(doc, "Irina Vanko", "PERSON")]
+    assert place_lists(doc, ents, LIST_WORDS) == ents
+
+
 def test_common_words_and_the_articles_persons_are_not_villages():
     doc = nlp("Press Release, Belmopan, Belize, 6 May 2025")
     ents = [ent(doc, "Belmopan", "GPE", "rule"), ent(doc, "Belize", "GPE", "rule")]

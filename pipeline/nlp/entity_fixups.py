@@ -699,7 +699,8 @@ def place_lists(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
     while i < n:
         items = []
         k = i
-        while k < n:
+        closed = False      # the item after "and" / "or" is a list's last: "Europe and Central Asia, Irina Mazur"
+        while k < n and not closed:
             e = at.get(k)
             if e is not None and e.label not in ENTITY_LABELS:
                 break           # a date, a number: not a member
@@ -716,6 +717,7 @@ def place_lists(doc: Doc, ents: list[Ent], r: dict) -> list[Ent]:
                 glue += 1
             if glue == k or "\n" in doc[k - 1].whitespace_ + "".join(doc[g].text_with_ws for g in range(k, glue)):
                 break
+            closed = any(doc[g].lower_ in ("and", "or", "&") for g in range(k, glue))
             k = glue
         if len(items) >= 3:
             changes += _list_places(doc, items, person_words, r.get("common_name"))
