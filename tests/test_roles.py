@@ -262,6 +262,15 @@ def test_office_words_stay_in_the_title():
     assert [(g["title"], g["org"], g["place"]) for g in got] == [("Chief of Mission", "IOM", "Ruritania")]
 
 
+def test_an_office_the_person_works_in_is_the_org_not_part_of_the_title():
+    text = "Jon Vell, a commissioner in the Office of the Prime Minister, says the camps are full."
+    got = roles_of(text, ("Jon Vell", "PERSON"), ("Office of the Prime Minister", "ORG"))
+    assert [(g["title"], g["org"]) for g in got] == [("commissioner", "Office of the Prime Minister")]
+    text = "Jon Vell, Head of Office of the Regional Bureau, says the camps are full."
+    got = roles_of(text, ("Jon Vell", "PERSON"), ("Office of the Regional Bureau", "ORG"))
+    assert [(g["title"], g["org"]) for g in got] == [("Head of Office", "Office of the Regional Bureau")]
+
+
 def test_listed_portfolio_name_is_crossed_to_reach_the_place():
     text = ("Mr. Dan Osk, Deputy Minister of Labour, Social Security and Migration of the Ruritanian Republic, "
             "agreed.")

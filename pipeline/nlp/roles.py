@@ -331,7 +331,8 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
         e = wents[j]
         if e:
             if e.label in ORG_LABELS:
-                inner = None if closed else _title_prefix_of_entity(words, wents, e, j, lex)
+                # "Head of [Office of ...]" keeps its office; "a commissioner in the Office of ..." works in it
+                inner = None if closed or w.lower_ != "of" else _title_prefix_of_entity(words, wents, e, j, lex)
                 title_end_w = title_end_w if inner is None else inner
                 org = e if org is None else org
             elif e.label in PLACE_LABELS:
