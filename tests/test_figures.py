@@ -446,6 +446,13 @@ def test_an_apostrophe_groups_thousands_and_a_spaced_capital_m_is_no_million_wit
     ("With the death toll reaching 58, the district of Tarn counts 34 deaths alone.", 58, "deaths"),
     ("The number of displaced could rise to 150,000 by June.", 150_000, "displaced"),
     ("In a year the number of food insecure people doubled from 1.3 million to 2.7 million.", 2_700_000, "people"),
+    # the parser hangs "number" on the later noun ("country"); the count is still of what follows its "of"
+    ("Dr Jane Roe said that the number of registered refugees in the Middle East\u2019s most populous country has "
+     "reached 640,000.", 640_000, "refugees"),
+    # a range: its first number completes the clause
+    ("The number of IDPs who fled the floods is estimated at between 17,000 and 20,000.", 17_000, "idps"),
+    # a plural subject of a verb of a count's change counts itself
+    ("Veloran immigrants in the region jumped to 900,000 in just two years.", 900_000, "immigrants"),
 ])
 def test_a_number_that_completes_a_clause_about_a_count_counts_what_the_subject_names(nlp, text, value, unit):
     assert (value, unit) in {(f["value"], f["unit"]) for f in doc_figures(nlp, text)}

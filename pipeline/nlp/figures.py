@@ -48,6 +48,7 @@ class FigureRules:
     qualifiers: dict
     qualifiers_after: dict
     count_subjects: frozenset
+    count_verbs: frozenset
     tolls: dict
     more_of_the_same: frozenset
     currency_forms: dict
@@ -70,7 +71,7 @@ def compile_rules(rules: Rules | None = None) -> FigureRules:
         currency_codes=frozenset(d["currency_codes"]), currency_symbols=d["currency_symbols"],
         currency_names=d["currency_names"], measure_units=d["measure_units"],
         duration_units=d["duration_units"], qualifiers=d["qualifiers"], qualifiers_after=d["qualifiers_after"],
-        count_subjects=frozenset(d["count_subjects"]), tolls=d["tolls"],
+        count_subjects=frozenset(d["count_subjects"]), count_verbs=frozenset(d["count_verbs"]), tolls=d["tolls"],
         more_of_the_same=frozenset(d["more_of_the_same"]),
         currency_forms=d["currency_forms"], currency_words_before=tuple(d["currency_words_before"]),
         per_time_words=d["per_time_words"], per_time_names=d["per_time_names"],
@@ -802,6 +803,10 @@ def counted_by_subject(tok, rules: FigureRules) -> str | None:
     """(clause_counts) A number that completes a clause about a count counts what the clause's subject names, where
     the number stands apart from it: "the number of displaced could rise to 150,000" (displaced), "the death toll has
     risen to 73", "with the death toll reaching 58" (deaths)."""
+    while tok.dep_ == "conj" and tok.head.like_num:   # "between 17,000 and 20,000": the range's first number
+        tok = tok.head
+    if tok.dep_ == "pobj" and tok.head.lower_ == "between":
+        tok = tok.head
     verb = tok.head
     if tok.dep_ == "pobj" and verb.lower_ in ("to", "from", "at"):
         verb = verb.head
@@ -813,8 +818,14 @@ def counted_by_subject(tok, rules: FigureRules) -> str | None:
         (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i), None)
     if subject is None:
         return None
+    if subject.lower_ not in rules.count_subjects and subject.lower_ != "toll":
+        # "the number of refugees in the country's ... has reached": the parser may hang the count on a later noun
+        subject = next((t for t in subject.lefts if t.lower_ in rules.count_subjects), subject)
     if subject.lower_ == "toll":
         return next((rules.tolls[c.lower_] for c in subject.children if c.lower_ in rules.tolls), None)
+    if subject.lower_ not in rules.count_subjects and subject.tag_ in ("NNS", "NNPS") and subject.pos_ == "NOUN" \
+            and verb.lower_ in rules.count_verbs and subject.lower_ not in rules.duration_units:
+        return subject.lower_      # "Venezuelan immigrants in Latin America jumped to 900,000"
     if subject.lower_ in rules.count_subjects:
         counted = next((g for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
                         for g in c.children if g.dep_ == "pobj"), None)
