@@ -458,6 +458,16 @@ def test_a_number_that_completes_a_clause_about_a_count_counts_what_the_subject_
     assert (value, unit) in {(f["value"], f["unit"]) for f in doc_figures(nlp, text)}
 
 
+def test_a_part_of_the_figure_before_is_in_its_unit(nlp):
+    """Written for the test: "of which" / "of whom" introduces a part of the figure just before."""
+    got = [(f["value"], f["kind"], f["unit"]) for f in doc_figures(
+        nlp, "The plan provides 14.7 million dollars and 15,000 mattresses, of which 9,000 were delivered.")]
+    assert got == [(14_700_000, "money", "USD"), (15_000, "count", "mattresses"), (9_000, "count", "mattresses")]
+    got = [(f["value"], f["kind"], f["unit"]) for f in doc_figures(
+        nlp, "Donors gave 15,000 mattresses and 14.7 million dollars, of which 7.8 million were spent.")]
+    assert got == [(15_000, "count", "mattresses"), (14_700_000, "money", "USD"), (7_800_000, "money", "USD")]
+
+
 def test_a_bare_count_as_the_subject_of_its_verb_counts_people(nlp):
     """Written for the test."""
     units = {f["value"]: f["unit"] for f in doc_figures(nlp, "No fewer than 43,000 were displaced across 180 sites.")}

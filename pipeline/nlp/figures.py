@@ -898,13 +898,24 @@ def local_currencies(doc: Doc, figures: list[dict], rules: FigureRules) -> list[
     return figures
 
 
+PART_OF_RE = re.compile(r"[\s,;(]*of (?:which|whom)\s+(?:[a-z]+\s+){0,2}", re.I)
+
+
 def elided_units(doc: Doc, figures: list[dict], more_of_the_same: frozenset = frozenset()) -> list[dict]:
     """A count with no noun of its own, or counting a noun of `more_of_the_same` ("four others"), counts what the count
     before it in the sentence counted: "3.4 million children in Mozambique, followed by more than 443,000 in Malawi"."""
     starts = sentence_starts(doc)
+    text = doc_text(doc)
     last: dict[int, str] = {}
+    before = None   # the figure before this one
     for f in figures:
         sentence = sentence_of(starts, f["start_char"])
+        prev, before = before, f
+        if f["kind"] == "count" and not f["unit"] and prev is not None and PART_OF_RE.fullmatch(
+                text[prev["end_char"]:f["start_char"]]):
+            # "14.7 million dollars, of which 7.8 million were approved": a part of the figure before, in its unit
+            f.update(kind=prev["kind"], unit=prev["unit"], counted=prev.get("counted"))
+            continue
         if f["kind"] != "count":
             continue
         if (not f["unit"] or f["unit"] in more_of_the_same) and sentence in last:
