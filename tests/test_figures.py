@@ -458,6 +458,15 @@ def test_a_number_that_completes_a_clause_about_a_count_counts_what_the_subject_
     assert (value, unit) in {(f["value"], f["unit"]) for f in doc_figures(nlp, text)}
 
 
+def test_a_number_between_commas_after_a_person_is_an_age():
+    """Written for the test: the news convention for ages (the whole pipeline: the person is the NER's)."""
+    from pipeline.nlp.build import build_nlp
+
+    units = {f["value"]: f["unit"] for f in build_nlp()("Tomas Reyval, 34, eats lunch with his son Dario, 3, at the "
+                                                     "clinic. The clinic, 12, is closed.")._.figures}
+    assert units == {34: "years", 3: "years", 12: ""}     # not after a person
+
+
 def test_a_part_of_the_figure_before_is_in_its_unit(nlp):
     """Written for the test: "of which" / "of whom" introduces a part of the figure just before."""
     got = [(f["value"], f["kind"], f["unit"]) for f in doc_figures(

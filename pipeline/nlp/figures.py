@@ -763,6 +763,10 @@ def counted_noun_finder(doc: Doc, rules: FigureRules, off: frozenset = frozenset
                         and head.head.tag_ in ("NNS", "NNPS") and not any(t.text == "-" for t in doc[tok.i:head.i]):
                     head = head.head
                 return head
+        if tok.dep_ == "appos" and tok.is_digit and len(tok) <= 3 and 0 < tok.i < len(doc) - 1 and \
+                doc[tok.i - 1].text == "," and doc[tok.i + 1].text == "," and \
+                (tok.head.ent_type_ == "PERSON" or any(c.ent_type_ == "PERSON" for c in tok.head.children)):
+            return "years", end     # "Gregorio Jimenez, 34, eats lunch with his son Darwin, 3,": ages
         if tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
             # "more than 280,000 are women of childbearing age": the count is of what it is said to be
             attr = next((c for c in tok.head.children if c.dep_ == "attr" and c.i > tok.i), None)
