@@ -467,6 +467,15 @@ def test_a_number_between_commas_after_a_person_is_an_age():
     assert units == {34: "years", 3: "years", 12: ""}     # not after a person
 
 
+def test_an_adjective_after_a_number_names_the_people_counted(nlp):
+    """Written for the test: "dead" and "displaced" after a number are its unit, as the golds write them; before a
+    noun they are its modifiers."""
+    units = [(f["text"], f["unit"]) for f in doc_figures(
+        nlp, "Reports of 200 cases of cholera left 19 dead and 2,000 displaced; 300 displaced families arrived.")]
+    assert units == [("200 cases", "cases"), ("19 dead", "dead"), ("2,000 displaced", "displaced"),
+                     ("300 displaced families", "families")]
+
+
 def test_a_part_of_the_figure_before_is_in_its_unit(nlp):
     """Written for the test: "of which" / "of whom" introduces a part of the figure just before."""
     got = [(f["value"], f["kind"], f["unit"]) for f in doc_figures(

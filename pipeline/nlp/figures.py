@@ -49,6 +49,7 @@ class FigureRules:
     qualifiers_after: dict
     count_subjects: frozenset
     count_verbs: frozenset
+    counted_adjectives: frozenset
     tolls: dict
     more_of_the_same: frozenset
     currency_forms: dict
@@ -71,7 +72,8 @@ def compile_rules(rules: Rules | None = None) -> FigureRules:
         currency_codes=frozenset(d["currency_codes"]), currency_symbols=d["currency_symbols"],
         currency_names=d["currency_names"], measure_units=d["measure_units"],
         duration_units=d["duration_units"], qualifiers=d["qualifiers"], qualifiers_after=d["qualifiers_after"],
-        count_subjects=frozenset(d["count_subjects"]), count_verbs=frozenset(d["count_verbs"]), tolls=d["tolls"],
+        count_subjects=frozenset(d["count_subjects"]), count_verbs=frozenset(d["count_verbs"]),
+        counted_adjectives=frozenset(d["counted_adjectives"]), tolls=d["tolls"],
         more_of_the_same=frozenset(d["more_of_the_same"]),
         currency_forms=d["currency_forms"], currency_words_before=tuple(d["currency_words_before"]),
         per_time_words=d["per_time_words"], per_time_names=d["per_time_names"],
@@ -773,6 +775,8 @@ def counted_noun_finder(doc: Doc, rules: FigureRules, off: frozenset = frozenset
             if attr is not None and ok(attr) and attr.tag_ in ("NNS", "NNPS") and attr.i - tok.head.i <= 3:
                 return attr
         nxt = tok.i + 1
+        if nxt < len(doc) and doc[nxt].lower_ in rules.counted_adjectives and doc[nxt].pos_ in ("ADJ", "VERB", "NOUN"):
+            return doc[nxt].lower_, doc[nxt].idx + len(doc[nxt])     # "left at least 19 dead", "2,000 displaced"
         if nxt < len(doc) and doc[nxt].lower_ == "of" and not is_word:
             j = nxt + 1
             # "84 of the country's 116 districts", "128 of 142 mpox patients", "1 million of the roughly 2.3
