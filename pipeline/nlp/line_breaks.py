@@ -4,7 +4,8 @@ the name on the next one (guidelines, "Conventions for text from other sites").
 spaCy's NER keeps entities that are already set and predicts around them, but it does not respect
 tokens merely preset as outside. So `line_breaks` (before the NER) holds every line-break token in a
 placeholder entity the NER cannot extend across, and `line_breaks_done` (right after it) removes them.
-One general constraint instead of splitting glued spans after the fact.
+One general constraint instead of splitting glued spans after the fact. A dash with a space on either side
+("Wadi Khaled - Khat El Petrol", "Geneva – The UN") is held the same way: it separates names as a line does.
 
 `line_sentences` (before the parser) starts a sentence after a line that ends one (a full stop, a question
 or exclamation mark, a closing quotation mark): the small parser otherwise joins a paragraph that ends in a
