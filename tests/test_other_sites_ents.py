@@ -61,6 +61,13 @@ def test_a_letter_and_a_number_is_a_group_but_a_session_is_not_a_name():
     assert is_not_a_name(doc, *tok(doc, "G20"), "PERSON", R)
 
 
+def test_a_country_abbreviation_in_capitals_is_no_stop_word():
+    doc = nlp("The US government and the Government of Ruritania told us so.")
+    assert not is_not_a_name(doc, *tok(doc, "US government"), "ORG", R)     # "US" is not the pronoun "us"
+    assert is_not_a_name(doc, *tok(doc, "The"), "ORG", R)
+    assert is_not_a_name(doc, *tok(doc, "us"), "ORG", R)
+
+
 # ---- title phrases read as persons (people.title_phrase_parts)
 
 def people(text, off=frozenset()):

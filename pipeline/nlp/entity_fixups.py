@@ -357,6 +357,12 @@ def in_titled_quote(doc: Doc, start: int, end: int, heads: frozenset[str], reach
     return False
 
 
+def function_word(token) -> bool:
+    """A stop word as written in running text: "US" and "IT" in capitals are abbreviations, not "us" and "it"
+    ("the US government" is a name, "the Government" is not)."""
+    return token.is_stop and not (token.is_upper and len(token) > 1)
+
+
 def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict, groups: bool = True) -> bool:
     """Not a name, by the guidelines: no capital letter, an address
     or hashtag, digits fused into a word ("CSW67"), generic words only ("Ministry"), or a document,
@@ -370,7 +376,7 @@ def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict, groups: b
         return True
     words = [t for t in span if t.is_alpha or NAME_WORD_RE.fullmatch(t.text) or (
         groups and label == "ORG" and GROUP_NUMBER_RE.fullmatch(t.text))]
-    if not words or all(t.text.casefold() in r["generic"] or t.is_stop for t in words):
+    if not words or all(t.text.casefold() in r["generic"] or function_word(t) for t in words):
         return True
     head = name_head(doc, start, end)
     return head is not None and doc[head].text in r["non_entity_heads"]
@@ -444,7 +450,7 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         if s >= t:
             continue
         text = doc[s:t].text
-        generic = all(w.is_stop or w.text.casefold() in r["generic"] or w.text in r["org_heads"]
+        generic = all(function_word(w) or w.text.casefold() in r["generic"] or w.text in r["org_heads"]
                       for w in doc[s:t] if w.is_alpha)
         # a town called "University" (GeoNames lists "Google" as a name of Topeka: media_names gives it back)
         relabel = None if generic or "kb_relabel" in off \
