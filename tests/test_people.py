@@ -42,6 +42,14 @@ def test_surname_reuse(ents_of):
     assert ("Omarkulova", "PERSON") in ents
 
 
+def test_a_one_word_person_leaves_the_same_word_in_a_place_slot_a_place():
+    from pipeline.nlp.people import surname_mentions
+    # written for the test: the model read "Amarra" once as a person (a list it misread) and once as a place
+    doc = nlp("Mayors came from Amarra and Tell. In Amarra, the mayors met. Amarra welcomed them.")
+    ents = [Span(doc, 3, 4, "PERSON"), Span(doc, 8, 9, "GPE"), Span(doc, 14, 15, "GPE")]
+    assert surname_mentions(doc, ents, {}) == [(14, 15)]     # not the place after "In"
+
+
 def test_headline_glued_name_is_split(ents_of):
     ents = ents_of("President of Mongolia Batbayar Tsendsuren opened the fair\n\n"
                    "Batbayar Tsendsuren said the fair matters.")

@@ -257,6 +257,7 @@ def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[in
     if not last:
         return []
     covered = token_owners(ents)
+    places = {e.start: e.label_ for e in ents if e.label_ in ("GPE", "LOC")}
     texts = token_texts(doc)
     where: dict[str, list[int]] = {}
     for i, w in enumerate(texts):
@@ -281,6 +282,8 @@ def surname_mentions(doc: Doc, ents: list[Span], sources: dict) -> list[tuple[in
                 if e.label_ not in ("ORG", "GPE", "LOC") or \
                         sources.get(span_key(e.start_char, e.end_char), "model") != "model":
                     continue
+                if e.label_ in ("GPE", "LOC") and in_place_slot(doc, e.start, e.end, places):
+                    continue    # "In Amayer, ...": the model's place stands where only a place can
                 if (e.start, e.end) == (i, i + n) or (not strict and e.end == i + n):
                     out.append((i, i + n))
     return sorted(set(out))
