@@ -620,6 +620,18 @@ def test_a_portfolio_minister_is_the_rank_of_a_ministry_the_article_names():
     assert [(g["title"], g["org"]) for g in got] == [("Prime Minister", None)]
 
 
+def test_a_minister_of_a_portfolio_is_the_rank_of_the_ministry_the_article_names():
+    text = "Minister of Education, Science and Sports Lena Marsh opened the school of the Ministry of Education, Science and Sports."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("Ministry of Education, Science and Sports", "ORG"))
+    assert [(g["title"], g["org"]) for g in got] == [("Minister", "Ministry of Education, Science and Sports")]
+    text = "Minister of Education, Science and Sports Lena Marsh opened the school."
+    got = roles_of(text, ("Lena Marsh", "PERSON"))
+    assert [(g["title"], g["org"]) for g in got] == [("Minister of Education, Science and Sports", None)]
+    text = "Minister for the Americas Lena Marsh met the Ministry of Health."     # another portfolio's ministry
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("Ministry of Health", "ORG"))
+    assert [(g["title"], g["org"]) for g in got] == [("Minister for the Americas", None)]
+
+
 def test_the_role_word_lists_come_from_the_components_config():
     nlp = spacy.blank("en")
     full = nlp.add_pipe("role_extractor", name="full")

@@ -677,9 +677,23 @@ def minister_of_named_ministry(title: str, org: Ent | None, ministries: Sequence
     """Guidelines: a minister's title is the rank with the ministry as org when the article names the ministry as an
     entity: "Health and Family Welfare Minister" with "the health ministry" named gives "Minister" of that ministry,
     "Deputy Foreign Minister" with "the Foreign Ministry" gives "Deputy Minister". The portfolio starts at the first
-    word the ministry's name shares; without such a ministry the title is kept whole."""
+    word the ministry's name shares; without such a ministry the title is kept whole. So for a portfolio after the rank:
+    "Minister of Education, Science and Sports" with that ministry named gives "Minister" of it (more than half the
+    portfolio's words in the ministry's name)."""
     words = title.split()
-    if org is not None or len(words) < 2 or words[-1].casefold() != "minister":
+    if org is not None or len(words) < 2:
+        return title, org
+    folded = [w.casefold().strip(",") for w in words]
+    if "minister" in folded[:-2] and folded[folded.index("minister") + 1] in ("of", "for"):
+        # the portfolio after the rank: "Minister of Education, Science and Sports" with that ministry named
+        k = folded.index("minister")
+        portfolio = {w for w in folded[k + 2:] if w not in ("and", "the", "&")}
+        for m in ministries:
+            name = set(re.findall(r"\w+", text[m.start:m.end].casefold()))
+            if len(portfolio & name) * 2 > len(portfolio):
+                return " ".join(words[:k + 1]), m
+        return title, org
+    if folded[-1] != "minister":
         return title, org
     def portfolio_start(m: Ent) -> int:   # the first title word the ministry's name shares, else len(words)
         name = set(re.findall(r"\w+", text[m.start:m.end].casefold()))
