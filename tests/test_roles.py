@@ -621,9 +621,9 @@ def test_a_portfolio_minister_is_the_rank_of_a_ministry_the_article_names():
 
 
 def test_a_minister_of_a_portfolio_is_the_rank_of_the_ministry_the_article_names():
-    text = "Minister of Education, Science and Sports Lena Marsh opened the school of the Ministry of Education, Science and Sports."
-    got = roles_of(text, ("Lena Marsh", "PERSON"), ("Ministry of Education, Science and Sports", "ORG"))
-    assert [(g["title"], g["org"]) for g in got] == [("Minister", "Ministry of Education, Science and Sports")]
+    text = "Lena Marsh, Minister for Food and Farms, signed it. The Ministry of Food, Farms and Fisheries will pay."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("Ministry of Food, Farms and Fisheries", "ORG"))
+    assert [(g["title"], g["org"]) for g in got] == [("Minister", "Ministry of Food, Farms and Fisheries")]
     text = "Minister of Education, Science and Sports Lena Marsh opened the school."
     got = roles_of(text, ("Lena Marsh", "PERSON"))
     assert [(g["title"], g["org"]) for g in got] == [("Minister of Education, Science and Sports", None)]
