@@ -395,6 +395,15 @@ def test_an_inverted_title_subject_and_its_continuation_are_the_titled_person(fu
     assert speakers_in(doc) == ["Lena Marsh", "Lena Marsh"]
 
 
+def test_a_lower_case_title_word_that_is_also_a_common_word_resolves_through_roles(full_nlp):
+    """"secretary" is a title only in context (an ambiguous head); a role already gave it, so "said the secretary"
+    is that person, not the organization named after the cue."""
+    doc = full_nlp("The secretary of Rural Health of the Ministry of Health, Lena Marsh, spoke on Monday. "
+                   "“Many clinics have no water,” said the secretary, while attending a seminar of the Veloria "
+                   "Institute for Health.")
+    assert speakers_in(doc) == ["Lena Marsh"]
+
+
 def test_a_title_no_role_gave_goes_to_the_person_last_named(full_nlp):
     doc = full_nlp("Tom Hale arrived in the capital on Monday.\n“The clinics will reopen within a week,” the "
                    "Under-Secretary-General of the agency told reporters.")

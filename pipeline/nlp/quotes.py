@@ -632,7 +632,7 @@ def _person_by_title(doc, subj, lex: Lexicon, qlex: QuoteLexicon, roles: Sequenc
     words = words_of(doc, lex)
     w = words[_first_at(words, head.idx + 1) - 1]
     word = w.text[:end_of(head) - w.idx].casefold()
-    if not is_head(word, lex) and word not in qlex.generic_title_heads:
+    if not (is_head(word, lex) or word in lex.ambiguous_heads) and word not in qlex.generic_title_heads:
         return None
     kb = doc._.mention_kb or {}
 
