@@ -308,6 +308,19 @@ def test_a_word_naming_part_of_a_month_or_year_narrows_it(text, start, end):
     assert got[0]["text"].split()[0].lower().startswith(("late", "early", "mid"))
 
 
+@pytest.mark.parametrize("text, start, end, said", [
+    ("Cases fell in the first quarter of 2021.", "2021-01-01", "2021-03-31", "first quarter of 2021"),
+    ("Exports grew in the second half of the year 2020.", "2020-07-01", "2020-12-31", "second half of the year 2020"),
+    ("In the first five months of 2024, 300 died.", "2024-01-01", "2024-05-31", "first five months of 2024"),
+    ("Over the last 3 months of 2022 prices rose.", "2022-10-01", "2022-12-31", "last 3 months of 2022"),
+    ("Some of 2022 was dry.", "2022-01-01", "2022-12-31", "2022"),          # no part of the year named
+    ("The third half of 2022 is no period.", "2022-01-01", "2022-12-31", "2022"),
+])
+def test_a_part_of_a_year_counted_in_months_narrows_it(text, start, end, said):
+    got = D.resolve_dates(D.text_candidates(text), dt.date(2024, 10, 22))
+    assert [(g["text"], g["start"], g["end"]) for g in got] == [(said, start, end)]
+
+
 def test_a_numeric_date_read_either_way_is_the_article_date_when_one_reading_is():
     cands = D.text_candidates("NEW YORK, 9/7/2021 - The council met.")
     assert [(g["start"]) for g in D.resolve_dates(cands, dt.date(2021, 9, 7))] == ["2021-09-07"]

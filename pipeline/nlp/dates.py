@@ -55,6 +55,8 @@ class DateRules:
     year_not_after: tuple
     year_not_before: tuple
     period_parts: dict       # "late", "middle of" ... -> early, mid, late
+    year_fractions: dict     # "quarter", "half", "months" -> months in one
+    fraction_ordinals: dict  # "first" ... "fourth" -> 1..4, "last" -> -1
 
 
 @lru_cache(maxsize=None)
@@ -79,6 +81,8 @@ def compile_rules(rules: Rules | None = None) -> DateRules:
         year_not_after=tuple(d["year_not_after"]),
         year_not_before=tuple(d["year_not_before"]),
         period_parts=dict(d["period_parts"]),
+        year_fractions=dict(d["year_fractions"]),
+        fraction_ordinals=dict(d["fraction_ordinals"]),
     )
 
 
@@ -402,6 +406,9 @@ def resolve_one(c: dict, published: dt.date | None) -> dict | None:
         if c.get("part"):
             s, e = part_of_period(s, e, c["part"], start[1] is not None)
             g = "range"
+        elif c.get("months"):
+            s, e = dt.date(s.year, c["months"][0], 1), ymd_bounds([s.year, c["months"][1], None])[1]
+            g = "range"
     return {"text": c["text"], "start": s.isoformat(), "end": e.isoformat(), "granularity": g,
             "start_char": c["start_char"], "end_char": c["end_char"]}
 
@@ -685,7 +692,34 @@ def period_parts(text: str, cands: list[dict], rules: DateRules) -> list[dict]:
             c["part"] = rules.period_parts[re.sub(r"\s+", " ", m.group(1).lower())]
             c["start_char"] -= len(m.group(0))
             c["text"] = text[c["start_char"]:c["end_char"]]
+        elif c["start"][1] is None and (months := months_counted(text[max(0, c["start_char"] - 40):c["start_char"]],
+                                                                 rules)) is not None:
+            c["months"], n = months
+            c["start_char"] -= n
+            c["text"] = text[c["start_char"]:c["end_char"]]
     return cands
+
+
+def months_counted(before: str, rules: DateRules) -> tuple[tuple[int, int], int] | None:
+    """((first month, last month), length of the phrase) of a part of a year counted in months that `before` ends
+    with: "the first quarter of " (1, 3), "second half of the year " (7, 12), "last six months of " (7, 12)."""
+    ordinals = "|".join(map(re.escape, rules.fraction_ordinals))
+    m = re.search(rf"\b({ordinals})\s+(?:(\w+)\s+)?(\w+)\s+of\s+(?:the\s+year\s+)?$", before, re.I)
+    if m is None:
+        return None
+    ordinal, count, unit = m.group(1).lower(), (m.group(2) or "").lower(), m.group(3).lower()
+    size = rules.year_fractions.get(unit)
+    if size is None or (unit == "months") != bool(count):
+        return None
+    if count:
+        size = int(count) if count.isdigit() else rules.ago_numbers.get(count)
+        if not size or size > 12 or ordinal not in ("first", "last", "final"):
+            return None
+    k = rules.fraction_ordinals[ordinal]
+    if k > 0 and k * size > 12:
+        return None
+    first = 13 - size if k < 0 else (k - 1) * size + 1
+    return (first, first + size - 1), len(before) - m.start()
 
 
 def part_of_period(s: dt.date, e: dt.date, part: str, month: bool) -> tuple[dt.date, dt.date]:
