@@ -313,12 +313,22 @@ def test_a_word_naming_part_of_a_month_or_year_narrows_it(text, start, end):
     ("Exports grew in the second half of the year 2020.", "2020-07-01", "2020-12-31", "second half of the year 2020"),
     ("In the first five months of 2024, 300 died.", "2024-01-01", "2024-05-31", "first five months of 2024"),
     ("Over the last 3 months of 2022 prices rose.", "2022-10-01", "2022-12-31", "last 3 months of 2022"),
+    ("Doses arrive by the first-quarter of 2021.", "2021-01-01", "2021-03-31", "first-quarter of 2021"),
+    ("Sales rose in the first three quarters of the year 2023.", "2023-01-01", "2023-09-30",
+     "first three quarters of the year 2023"),
+    ("It began in the first quarter of this year.", "2024-01-01", "2024-03-31", "first quarter of this year"),
     ("Some of 2022 was dry.", "2022-01-01", "2022-12-31", "2022"),          # no part of the year named
     ("The third half of 2022 is no period.", "2022-01-01", "2022-12-31", "2022"),
 ])
 def test_a_part_of_a_year_counted_in_months_narrows_it(text, start, end, said):
     got = D.resolve_dates(D.text_candidates(text), dt.date(2024, 10, 22))
     assert [(g["text"], g["start"], g["end"]) for g in got] == [(said, start, end)]
+
+
+def test_a_time_after_a_dash_is_no_end_of_a_range():
+    got = D.resolve_dates(D.text_candidates("June 20, 2017 - 12:31 AMT\nPublished October 30th, 2018 - 01:41 GMT"), None)
+    assert [(g["text"], g["start"], g["end"]) for g in got] == [
+        ("June 20, 2017", "2017-06-20", "2017-06-20"), ("October 30th, 2018", "2018-10-30", "2018-10-30")]
 
 
 def test_a_numeric_date_read_either_way_is_the_article_date_when_one_reading_is():

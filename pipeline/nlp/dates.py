@@ -121,7 +121,7 @@ def compile_patterns(rules: DateRules) -> DatePatterns:
     mon_any = rf"(?:{mon_full}|(?:{_variants(abbr)})\.?)(?![A-Za-z])"
     mon_full = rf"(?:{mon_full})(?![A-Za-z])"
     wd = _variants(rules.weekdays)
-    day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d%])"
+    day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d%]|:\d)"   # not the hour of a time: "June 20, 2017 - 12:31"
     year = r"(?:1[89]\d\d|20\d\d)(?!\d)"
     sep = r"(?:\s*[-–—]\s*|\s+(?:to|till|until|through|and)\s+)"
     lead = r"(?<![\w.,/-])"
@@ -406,9 +406,9 @@ def resolve_one(c: dict, published: dt.date | None) -> dict | None:
         if c.get("part"):
             s, e = part_of_period(s, e, c["part"], start[1] is not None)
             g = "range"
-        elif c.get("months"):
-            s, e = dt.date(s.year, c["months"][0], 1), ymd_bounds([s.year, c["months"][1], None])[1]
-            g = "range"
+    if c.get("months") and g == "year":   # "the first quarter of 2021", "... of this year"
+        s, e = dt.date(s.year, c["months"][0], 1), ymd_bounds([s.year, c["months"][1], None])[1]
+        g = "range"
     return {"text": c["text"], "start": s.isoformat(), "end": e.isoformat(), "granularity": g,
             "start_char": c["start_char"], "end_char": c["end_char"]}
 
@@ -685,6 +685,12 @@ def period_parts(text: str, cands: list[dict], rules: DateRules) -> list[dict]:
         return cands
     rx = compile_patterns(rules).period_part
     for c in cands:
+        if c.get("kind") == "rel" and c["rel"][0] == "year" and not c.get("range") and (
+                months := months_counted(text[max(0, c["start_char"] - 40):c["start_char"]], rules)) is not None:
+            c["months"], n = months   # "the first quarter of this year"
+            c["start_char"] -= n
+            c["text"] = text[c["start_char"]:c["end_char"]]
+            continue
         if c.get("kind", "abs") != "abs" or c.get("range") or c["start"][2] is not None:
             continue
         m = rx.search(text[max(0, c["start_char"] - 16):c["start_char"]])
@@ -702,17 +708,19 @@ def period_parts(text: str, cands: list[dict], rules: DateRules) -> list[dict]:
 
 def months_counted(before: str, rules: DateRules) -> tuple[tuple[int, int], int] | None:
     """((first month, last month), length of the phrase) of a part of a year counted in months that `before` ends
-    with: "the first quarter of " (1, 3), "second half of the year " (7, 12), "last six months of " (7, 12)."""
+    with: "the first quarter of " (1, 3), "second half of the year " (7, 12), "last six months of " (7, 12), "the first
+    three quarters of " (1, 9)."""
     ordinals = "|".join(map(re.escape, rules.fraction_ordinals))
-    m = re.search(rf"\b({ordinals})\s+(?:(\w+)\s+)?(\w+)\s+of\s+(?:the\s+year\s+)?$", before, re.I)
+    m = re.search(rf"\b({ordinals})[\s-]+(?:(\w+)\s+)?(\w+)\s+of\s+(?:the\s+year\s+)?$", before, re.I)
     if m is None:
         return None
     ordinal, count, unit = m.group(1).lower(), (m.group(2) or "").lower(), m.group(3).lower()
     size = rules.year_fractions.get(unit)
-    if size is None or (unit == "months") != bool(count):
+    if size is None or (unit in ("months", "quarters")) != bool(count):
         return None
-    if count:
-        size = int(count) if count.isdigit() else rules.ago_numbers.get(count)
+    if count:   # "the first five months", "the first three quarters"
+        n = int(count) if count.isdigit() else rules.ago_numbers.get(count)
+        size = n * size if n else 0
         if not size or size > 12 or ordinal not in ("first", "last", "final"):
             return None
     k = rules.fraction_ordinals[ordinal]
