@@ -301,6 +301,8 @@ def test_the_verb_a_date_hangs_on_sets_its_tense(nlp):
     ("Funds arrive in early 2025.", "2025-01-01", "2025-03-31"),
     ("Work resumes in mid-2026.", "2026-04-01", "2026-09-30"),
     ("Talks opened in early October.", "2019-10-01", "2019-10-10"),
+    ("Fighting broke out in mid-April 2019.", "2019-04-11", "2019-04-20"),
+    ("In mid-December, the first doses come.", "2019-12-11", "2019-12-20"),
 ])
 def test_a_word_naming_part_of_a_month_or_year_narrows_it(text, start, end):
     got = D.resolve_dates(D.text_candidates(text), dt.date(2019, 10, 22))

@@ -124,7 +124,7 @@ def compile_patterns(rules: DateRules) -> DatePatterns:
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d%]|:\d)"   # not the hour of a time: "June 20, 2017 - 12:31"
     year = r"(?:1[89]\d\d|20\d\d)(?!\d)"
     sep = r"(?:\s*[-–—]\s*|\s+(?:to|till|until|through|and)\s+)"
-    lead = r"(?<![\w.,/-])"
+    lead = r"(?:(?<![\w.,/-])|(?<=[Mm]id-))"   # "mid-April": the hyphen of a part of the month, not "COVID-19"
     wd_prefix = rf"(?:(?:{wd}),?\s+)?"
     yr = rf"(?:,?\s+(?:of\s+)?({year}))?"
     defs = [
