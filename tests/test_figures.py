@@ -102,6 +102,7 @@ def test_percent_forms(text, value, unit):
     ("Each grant is worth 2500 USD this round.", 2500, "USD", "2500 USD"),
     ("The city spent $5m on clinics.", 5_000_000, "USD", "$5m"),
     ("It closed a shortfall of $446 M, this year.", 446_000_000, "USD", "$446 M"),
+    ("Aid reached 9.1m USD by May.", 9_100_000, "USD", "9.1m USD"),    # a currency after the "m" makes it million
     ("The city spent $3.2 billion on roads.", 3_200_000_000, "USD", "$3.2 billion"),
     ("A budget of KZT 1.5 billion was approved.", 1_500_000_000, "KZT", "KZT 1.5 billion"),
     ("A budget of 40 million tenge was approved.", 40_000_000, "KZT", "40 million tenge"),

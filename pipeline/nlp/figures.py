@@ -660,6 +660,12 @@ def figure_at(text: str, m: re.Match, rules: FigureRules, pats: Patterns, exclud
         amt.value *= 1_000_000
         amt.end += amt.m_len
         unit = None
+    elif amt.fused_m and unit is None:
+        after = read_unit_after(text, amt.end + amt.m_len, rules, pats)
+        if after is not None and after.kind == "money":   # "9.1m USD": a currency after the "m" makes it million
+            amt.value *= 1_000_000
+            amt.end += amt.m_len
+            unit = after
     value, value_max = amt.value, None
     end = unit.end if unit else amt.end
     rng = read_range(text, m, amt, start, end, unit, currency is not None, rules, pats, exclude)
