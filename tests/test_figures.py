@@ -419,6 +419,8 @@ def test_counted_nouns_from_the_parse_across_adjectives_a_whole_and_an_elided_re
         ("15,000 vulnerable and displaced mothers", "mothers")]
     assert units("Officials said 84 of the country's 116 districts were affected.") == [
         ("84", "districts"), ("116 districts", "districts")]
+    assert units("Floods have affected 34 out of the 36 states in Veloria.") == [
+        ("34", "states"), ("36 states", "states")]
     assert [u for _, u in units("UNICEF said 3.4 million children in Mozambique need help, followed by more "
                                 "than 443,000 in Malawi and 130,000 in Zimbabwe.")] == ["children"] * 3
     assert units("The team visited 3 schools. The budget is 40 this year.") == [("3 schools", "schools"), ("40", "")]

@@ -783,6 +783,8 @@ def counted_noun_finder(doc: Doc, rules: FigureRules, off: frozenset = frozenset
         nxt = tok.i + 1
         if nxt < len(doc) and doc[nxt].lower_ in rules.counted_adjectives and doc[nxt].pos_ in ("ADJ", "VERB", "NOUN"):
             return doc[nxt].lower_, doc[nxt].idx + len(doc[nxt])     # "left at least 19 dead", "2,000 displaced"
+        if nxt + 1 < len(doc) and doc[nxt].lower_ == "out" and doc[nxt + 1].lower_ == "of" and not is_word:
+            nxt += 1    # "14 out of the 15 counties" reads as "14 of the 15 counties"
         if nxt < len(doc) and doc[nxt].lower_ == "of" and not is_word:
             j = nxt + 1
             # "84 of the country's 116 districts", "128 of 142 mpox patients", "1 million of the roughly 2.3
