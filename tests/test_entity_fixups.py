@@ -208,6 +208,17 @@ def test_a_un_body_named_on_with_a_unit_word_and_a_un_office_in_a_place():
                                 ("Fiji", "GPE")]
 
 
+def test_a_un_country_team_or_office_in_the_place_is_one_name():
+    from pipeline.nlp.entity_fixups import extend_name_chains
+    doc = nlp("the UN Country Team in Ruritania and the UNDP Country Office in the Lakes spoke , as did UNICEF in Ruritania")
+    ents = [Ent(1, 4, "UN_AGENCY", "Q4", "rule"), Ent(5, 6, "GPE", None, "rule"), Ent(8, 11, "UN_AGENCY", "Q3"),
+            Ent(13, 14, "LOC", None, "rule"), Ent(18, 19, "UN_AGENCY", "Q5", "rule"), Ent(20, 21, "GPE", None, "rule")]
+    got = extend_name_chains(doc, ents, R, KB)
+    assert _texts(doc, got) == [("UN Country Team in Ruritania", "UN_AGENCY"),
+                                ("UNDP Country Office in the Lakes", "UN_AGENCY"), ("UNICEF", "UN_AGENCY"),
+                                ("Ruritania", "GPE")]
+
+
 def test_a_mission_accredited_to_a_body_is_one_national_name():
     from pipeline.nlp.entity_fixups import extend_name_chains
     doc = nlp("the Permanent Mission of Ruritania to the United Nations said")

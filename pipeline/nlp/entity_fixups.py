@@ -257,6 +257,16 @@ def name_run(doc: Doc, i: int, at: dict[int, Ent], r: dict) -> int:
     return end
 
 
+def office_place_end(doc: Doc, end: int, at: dict, r: dict) -> int:
+    """Where a UN office, mission, country team or operation named with "in" + a place ends (`in_chain_heads`:
+    "WFP Country Office in Chad", "UN Country Team in Serbia", "OCHA Country Office in the Philippines")."""
+    if doc[end - 1].text not in r["in_chain_heads"] or end + 1 >= len(doc) or doc[end].lower_ != "in":
+        return end
+    at_place = end + 1 + (end + 2 < len(doc) and doc[end + 1].lower_ == "the")
+    e = at.get(at_place)
+    return e.end if e is not None and e.start == at_place and e.label in PLACE_LABELS else end
+
+
 def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeBase | None = None) -> list[Ent]:
     """An organization whose name ends in a unit word takes the whole of its "of/for/against" chain,
     places and parent bodies included: "Regional Bureau" + "for Latin America and the Caribbean of
@@ -284,7 +294,9 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
             end = k
         head = _unit_head(doc, a.start, end, r["org_heads"])
         if head is None:
-            out.append(a)
+            place_end = office_place_end(doc, end, at, r) if a.label == "UN_AGENCY" else end
+            out.append(a if place_end == a.end else Ent(a.start, place_end, a.label, a.kb_id, "rule"))
+            absorbed_to = place_end
             continue
         chained = any(doc[i].lower_ in CHAIN_PREPS for i in range(head + 1, end))
         accredited = False
@@ -305,12 +317,8 @@ def extend_name_chains(doc: Doc, ents: list[Ent], r: dict, knowledge: KnowledgeB
                 if run_end > start_run and (word in CHAIN_PREPS or accredited or not any(
                         at.get(i) is not None and at[i].label in ORG_LABELS for i in range(start_run, run_end))):
                     end = run_end
-        last_unit = _unit_head(doc, a.start, end, r["org_heads"])
-        if a.label == "UN_AGENCY" and last_unit is not None and doc[last_unit].text in r["in_chain_heads"] \
-                and last_unit == end - 1 and end + 1 < len(doc) and doc[end].lower_ == "in":
-            e = at.get(end + 1)
-            if e is not None and e.start == end + 1 and e.label in PLACE_LABELS:
-                end = e.end
+        if a.label == "UN_AGENCY":
+            end = office_place_end(doc, end, at, r)
         if end == a.end:
             out.append(a)
             continue
