@@ -288,6 +288,13 @@ def test_two_single_marks_written_for_a_double_one_open_and_close_a_quote():
                                                 ("We will act", "Vale", "said")]
 
 
+def test_two_straight_apostrophes_written_for_a_double_mark_open_and_close_a_quote():
+    text = ("Omar Vale spoke on the boys' day.\n\n"
+            "''The water has entered the districts,'' said Omar Vale, the director.")
+    assert quotes_of(text, ("Omar Vale", "PERSON"), ("Omar Vale", "PERSON", 1)) == [
+        ("The water has entered the districts", "Omar Vale", "said")]
+
+
 def speakers_in(doc) -> list[str | None]:
     return [doc.text[q["speaker_start"]:q["speaker_end"]] if q["speaker_start"] is not None else None
             for q in doc._.quotes]

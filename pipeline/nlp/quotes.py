@@ -40,6 +40,9 @@ MARKS = OPENERS | CLOSERS | NEUTRAL
 OPEN_PREV = set("([{\u2014\u2013-/:\u2018") | MARKS
 CLOSE_NEXT = set(".,;:!?)]}\u2014\u2013-\u2026'\u2019") | MARKS
 SENT_END = frozenset({".", "!", "?"})
+# Two straight apostrophes standing for a double mark: opening before a word, closing after one.
+STRAIGHT_PAIR_OPEN = re.compile(r"(?<![\w'])''(?=\w)")
+STRAIGHT_PAIR_CLOSE = re.compile(r"(?<=[\w.,!?;])''(?![\w'])")
 
 
 # The word lists of models/rules/quotes.json as attributes.
@@ -518,8 +521,10 @@ def find_quotes(doc, ents: Sequence[Ent], roles: Sequence[dict] = (), lex: Lexic
     """Every direct quotation of the Doc, given its entities `ents`, as the component's dicts."""
     lex = lex or default_lexicon()
     qlex = qlex or default_quote_lexicon()
-    # two single marks written for a double one ("\u2018\u2018...,\u2019\u2019 she said") are read as one, same length
+    # two single marks written for a double one ("\u2018\u2018...,\u2019\u2019 she said", "''...,'' said X") are read as one,
+    # same length
     text = doc_text(doc).replace("\u2018\u2018", "\u2018\u201c").replace("\u2019\u2019", "\u201d\u2019")
+    text = STRAIGHT_PAIR_CLOSE.sub("\u201d'", STRAIGHT_PAIR_OPEN.sub("'\u201c", text))
     spans = find_quote_spans(text)
     if not spans:
         return []
