@@ -865,3 +865,19 @@ def test_a_post_stated_with_is_and_an_article_is_a_role_with_its_place():
     got = roles_of(text, ("Lena Marsh", "PERSON"), ("Karma region", "GPE"))
     assert [(g["title"], g["place"]) for g in got] == [("agricultural official", "Karma region")]
     assert roles_of("Lena Marsh is an official in charge.", ("Lena Marsh", "PERSON")) == []
+
+
+def test_lower_case_words_the_parse_hangs_on_the_title_head_are_the_titles():
+    from spacy.tokens import Doc
+    text = "said provincial civil defence chief Rueli Rapsing ."
+    words = text.split()
+    # the parse of the small model, written out: "provincial" and "defence" hang on "chief", "civil" on "defence"
+    doc = Doc(make_doc(text).vocab, words=words, spaces=[True] * 6 + [False] * 2,
+              heads=[0, 4, 3, 4, 6, 6, 0, 0], deps=["ROOT", "amod", "amod", "compound", "compound", "compound",
+                                                     "nsubj", "punct"],
+              pos=["VERB", "ADJ", "ADJ", "NOUN", "NOUN", "PROPN", "PROPN", "PUNCT"])
+    spec = (("Rueli Rapsing", "PERSON"),)
+    assert [r["title"] for r in find_roles(doc, ents_of(doc.text, *spec))] == ["provincial civil defence chief"]
+    lex = copy.copy(R.default_lexicon())
+    lex.off = frozenset({"parsed_modifiers"})
+    assert [r["title"] for r in find_roles(doc, ents_of(doc.text, *spec), lex)] == ["chief"]   # switched off

@@ -236,12 +236,21 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
                     w.lower_ in lex.entity_nouns or any(   # "ministry spokesman"; not "administration officer"
                     getattr(wents[x], "label", 0) in ORG_LABELS for x in range(max(lo, j - 4), j)))) \
                 or is_honorific(w, lex) or (w.pos_ in ("VERB", "ADV") and w.lower_ not in lex.modifiers) \
-                or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower):
+                or not (is_cap(w) or w.lower_ in lex.modifiers or is_head(w.text, lex) or allow_lower
+                        or _modifies_title(w, words, j, head_i, lex)):
             break
         elif is_acronym(w) and not is_head(w.text, lex) and known_body_or_place(w.text):
             break   # a body or place the entities missed ("UNICEF country representative"), not "WASH Officer"
         j -= 1
     return j + 1, j + 1, None, None, None
+
+
+def _modifies_title(w, words, j: int, head_i: int, lex) -> bool:
+    """(parsed_modifiers) The parse hangs the lower-case noun or adjective on the title's head or on a word between
+    them ("state weather forecaster", "provincial civil defence chief"): it is part of the post."""
+    if "parsed_modifiers" in lex.off or w.pos_ not in ("NOUN", "ADJ", "PROPN") or w.dep_ not in ("compound", "amod"):
+        return False
+    return any(w.head == words[k] for k in range(j + 1, head_i + 1))
 
 
 def _np_right(words, wents, head_i, hi, lex) -> int:
@@ -782,7 +791,7 @@ def doc_entities(doc) -> list[Ent]:
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 ROLE_HEURISTICS = ("bare_repeats", "comma_posts", "places_in_org_names", "bodies_after", "places_after_names",
                    "posts_as_bodies", "office_words", "owned_posts", "acronym_asides", "named_complements",
-                   "ministry_ranks", "office_places")
+                   "ministry_ranks", "office_places", "parsed_modifiers")
 
 
 @Language.factory("role_extractor", default_config={**ROLE_DATA, "disabled": [], "learned_titles": DEFAULT_POLICY})
