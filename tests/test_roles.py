@@ -158,6 +158,9 @@ def test_a_ministry_name_with_and_stays_one_title():
     assert split_of("the world body\u2019s humanitarian relief coordinator") == ["humanitarian relief coordinator"]
     # a possessive in the complement owns the complement, not the title
     assert split_of("chief of the agency\u2019s mission") == ["chief of the agency\u2019s mission"]
+    # two portfolios of one post: the part before "and" ends in no head of its own
+    assert split_of("Deputy Health and Sanitation Minister") == ["Deputy Health and Sanitation Minister"]
+    assert split_of("President and CEO") == ["President", "CEO"]
 
 
 def test_a_context_title_word_right_after_a_title_head_continues_the_title():

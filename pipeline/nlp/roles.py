@@ -661,7 +661,8 @@ def split_title(words, lex: Lexicon) -> list[str]:
         after = _noun_phrase(words[i + 1:], lex)
         # before the complement, both sides need a head of their own; after it, the phrase after "and" must end in
         # a capitalised head ("Under-Secretary-General for Humanitarian Affairs and Emergency Relief Coordinator")
-        if (i < cut and _has_head(words[:i], lex) and _has_head(after, lex)) or (
+        # the post before "and" ends in its head: "Deputy Health and Sanitation Minister" is one post of two portfolios
+        if (i < cut and is_head(words[i - 1].text, lex) and _has_head(after, lex)) or (
                 i > cut and after and is_cap(after[-1]) and _has_head(after[-1:], lex)):
             return [_text(words[:i])] + split_title(words[i + 1:], lex)
     return [_text(words)] if words else []
