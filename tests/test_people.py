@@ -112,3 +112,14 @@ def test_a_region_the_articles_person_is_named_after_is_that_person(ents_of):
     assert ("Kanem", "GPE") in ents_of("Natalia Kanem visited farms in Kanem on Monday.") or \
         ("Kanem", "LOC") in ents_of("Natalia Kanem visited farms in Kanem on Monday.")
 
+
+
+def test_a_name_after_a_titles_place_is_a_person_and_the_switch_turns_it_off():
+    from pipeline.nlp.people import find_people
+    nlp_blank = spacy.blank("en")
+    doc = nlp_blank("British Ambassador to Ruritania Hugo Shorter opened the school.")   # written for the test
+    ents = [Span(doc, 3, 4, "GPE")]
+    assert [doc[a:b].text for a, b in find_people(doc, ents, {}, R)] == ["Hugo Shorter"]
+    assert find_people(doc, ents, {}, R, frozenset({"after_title_places"})) == []
+    doc = nlp_blank("Flights to Ruritania Hugo Shorter said were late.")     # no title before the place
+    assert find_people(doc, [Span(doc, 2, 3, "GPE")], {}, R) == []

@@ -165,6 +165,11 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
         if not is_name_like(doc[i]) or doc[i].text in r["prefix_titles"]:
             continue
         end = name_run(doc, i, r)
+        first = covered.get(i)
+        if first is not None and first.start == i and first.end < end and first.label_ in ("GPE", "LOC") \
+                and "after_title_places" not in off:
+            i = first.end   # "to Lebanon Hugo Shorter": the run starts after the place the model found
+            end = name_run(doc, i, r)
         i = after_office_words(doc, i, end, r["office_words"])    # "Ministry Ruslan Imankulov"
         i = max((k for k in title_ends if i < k < end), default=i)  # "[Minister of Water] Resources Temirlan ..."
         if end == i or not is_person_name(doc, i, end) or all(
@@ -188,6 +193,8 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
         # alone ("National", "Regional", "Health": "National Health [Information System]")
         prefix = i in title_ends or prev is not None and prev.text in r["prefix_titles"] and (
             "title_phrase_parts" in off or prev.text in r["honorifics"] or prev.text.casefold() in r["role_heads"])
+        if not prefix and "after_title_places" not in off:
+            prefix = after_title_place(doc, i, covered, title_ends, r)
         apposed = nxt is not None and nxt.text == "," and title_phrase_follows(doc, end + 1, r, ent_at)
         if (prefix or apposed) and "headline_names" not in off:
             headlines = title_case_lines(doc) if headlines is None else headlines
@@ -200,6 +207,19 @@ def find_people(doc: Doc, ents: list[Span], sources: dict, r: dict,
             found.append((i, end))
         i = end
     return found
+
+
+def after_title_place(doc: Doc, i: int, covered: dict, title_ends: set, r: dict) -> bool:
+    """(after_title_places) The name run at token i follows a title's place: "British Ambassador to Lebanon [Hugo
+    Shorter] inaugurated", "UNICEF Representative in Chad [Jane Roe] said": a title (the NER's, or a capitalised title
+    head), "to", "in" or "for", maybe "the", and a place entity that ends right before the run."""
+    place = covered.get(i - 1)
+    if place is None or place.label_ not in ("GPE", "LOC") or place.end != i:
+        return False
+    k = place.start - 1 - (place.start > 0 and doc[place.start - 1].lower_ == "the")
+    if k < 1 or doc[k].lower_ not in ("to", "in", "for"):
+        return False
+    return k in title_ends or (doc[k - 1].is_title and doc[k - 1].text.casefold() in r["role_heads"])
 
 
 def title_case_lines(doc: Doc) -> list[tuple[int, int]]:
@@ -396,7 +416,7 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("person_words", "title_phrase_parts", "headline_names", "after_learned_titles")
+HEURISTICS = ("person_words", "title_phrase_parts", "headline_names", "after_learned_titles", "after_title_places")
 
 
 @Language.factory("person_appositions", default_config={
