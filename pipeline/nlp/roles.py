@@ -247,7 +247,7 @@ def _left_modifiers(words, wents, head_i, lo, lex, allow_lower: bool):
 
 def _modifies_title(w, words, j: int, head_i: int, lex) -> bool:
     """(parsed_modifiers) The parse hangs the lower-case noun or adjective on the title's head or on a word between
-    them ("state weather forecaster", "provincial civil defence chief"): it is part of the post."""
+    them ("Union food secretary", "provincial civil defence chief"): it is part of the post."""
     if "parsed_modifiers" in lex.off or w.pos_ not in ("NOUN", "ADJ", "PROPN") or w.dep_ not in ("compound", "amod"):
         return False
     return any(w.head == words[k] for k in range(j + 1, head_i + 1))
