@@ -33,7 +33,7 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-DASHES = frozenset("-\u2013\u2014")
+DASHES = frozenset("-\u2013\u2014")   # hyphen, en and em dash: also what joins two posts in roles.py
 
 
 def is_spaced_dash(t) -> bool:

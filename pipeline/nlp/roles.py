@@ -27,6 +27,7 @@ from spacy.language import Language
 from pipeline.nlp import extensions  # noqa: F401  (registers doc._.roles / doc._.quotes)
 from pipeline.nlp.data import Rules, default_data, rules_setting, switched_off, verb_forms, word_lists
 from pipeline.nlp.extensions import doc_text, once_per_doc, token_texts
+from pipeline.nlp.line_breaks import DASHES
 from pipeline.nlp.title_roles import DEFAULT_POLICY, surname, with_learned_roles
 
 PRONOUNS = frozenset({"he", "his", "her"})   # "HE", "His Excellency": honorifics only before another (is_honorific)
@@ -41,7 +42,6 @@ ENTITY_LABELS = frozenset({"PERSON"}) | ORG_LABELS | PLACE_LABELS
 # Words that end a sentence or a clause: a title never runs across them (nor across a line break).
 HARD_STOPS = frozenset({".", ";", ":", "!", "?", "\"", "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e", "(", ")",
                         "[", "]", "|", "\u2022", "*"})
-DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
 class Ent(NamedTuple):
