@@ -290,6 +290,18 @@ def test_a_singular_storm_word_takes_one_name_not_the_places_after_it():
     assert [doc[i].text for i in sorted(storm_name_tokens(doc, R["storm_words"]))] == ["Cyclone", "Ona", "Storm", "Ona"]
 
 
+def test_a_storm_name_past_its_abbreviation_by_its_local_name_and_named_again_is_no_entity():
+    from pipeline.nlp.entity_fixups import storm_name_tokens
+    # written for this test: made-up storms
+    doc = nlp("Tropical Cyclone (TC) Ona hit Lakeland . Since TC Ona , Typhoon Rumba ( known locally as Mila ) "
+              "came . Rumba and Mila Dorn met ; Ona Smith spoke .")
+    storms = {(doc[i].text, i) for i in storm_name_tokens(doc, R["storm_words"])}
+    words = [w for w, _ in sorted(storms, key=lambda x: x[1])]
+    assert words.count("Ona") == 3 and words.count("Rumba") == 2 and words.count("Mila") == 2
+    # a later mention covers only the name's own words: "Mila Dorn" and "Ona Smith" stay whole-name candidates
+    assert not set(words) & {"Lakeland", "Since", "came", "Dorn", "Smith"}
+
+
 def test_a_place_after_on_is_where_an_office_stands_not_its_subject():
     got = _fixed("She was received at the Foreign Ministry on Capitol Hill today",
                  (5, 7, "ORG"), (8, 10, "LOC"))

@@ -392,9 +392,16 @@ def is_not_a_name(doc: Doc, start: int, end: int, label: str, r: dict, groups: b
 
 def storm_name_tokens(doc: Doc, storm_words: frozenset[str]) -> frozenset[int]:
     """Tokens of storm names, which are no entities (guidelines: names of events): the capitalised name after a
-    storm word ("Storm Daniel", "typhoon Haiyan"), its local name in brackets, and after a plural storm word the
-    whole list ("Typhoons Trami (Kristine), Kong-rey (Leon) and Usagi")."""
+    storm word ("Storm Daniel", "typhoon Haiyan", also past an abbreviation in brackets: "Tropical Cyclone (TC)
+    Evan"), its local name in brackets ("(Kristine)", "(known locally as Glenda)"), after a plural storm word
+    the whole list ("Typhoons Trami (Kristine), Kong-rey (Leon) and Usagi"), and every later mention of a name
+    so found ("Rammasun is the first typhoon")."""
     out: set[int] = set()
+    names: set[str] = set()     # the names' words, for their later mentions
+
+    def bracket_close(i: int) -> int | None:
+        return next((k for k in range(i + 1, min(i + 7, len(doc))) if doc[k].text == ")"), None)
+
     for t in doc:
         if t.lower_ not in storm_words:
             continue
@@ -406,17 +413,33 @@ def storm_name_tokens(doc: Doc, storm_words: frozenset[str]) -> frozenset[int]:
                 while j < len(doc) and not doc[j - 1].whitespace_ and (doc[j].is_alpha or doc[j].text == "-"):
                     j += 1
                 out.update(range(t.i, j))
+                names.update(x.text for x in doc[i:j] if x.is_alpha)
                 i, expect_name = j, False
-            elif w.text == "(" and not expect_name:
-                close = next((k for k in range(i + 1, min(i + 5, len(doc))) if doc[k].text == ")"), None)
-                if close is None or not all(x.text[:1].isupper() or x.text == "-" for x in doc[i + 1:close]):
+            elif w.text == "(" and expect_name:
+                # the storm word's abbreviation before the name: "Tropical Cyclone (TC) Evan"
+                close = bracket_close(i)
+                if close is None or close != i + 2 or not doc[i + 1].is_upper:
+                    break
+                i = close + 1
+            elif w.text == "(":
+                close = bracket_close(i)
+                if close is None:
+                    break
+                inner = doc[i + 1:close]
+                # the local name, alone or after "as": "(Kristine)", "(known locally as Glenda)"
+                after_as = next((k + 1 for k in range(inner.start, inner.end) if doc[k].lower_ == "as"), inner.start)
+                local = doc[after_as:close]
+                if not len(local) or not all(x.text[:1].isupper() or x.text == "-" for x in local):
                     break
                 out.update(range(i, close + 1))
+                names.update(x.text for x in local if x.is_alpha)
                 i = close + 1
             elif plural and w.text in LIST_GLUE:
                 i, expect_name = i + 1, True
             else:
                 break
+    # later mentions of the same names, token by token (a name is no entity only where all of it is covered)
+    out.update(t.i for t in doc if t.text in names)
     return frozenset(out)
 
 
