@@ -377,3 +377,19 @@ def test_a_compass_word_in_lower_case_joins_a_region_but_not_a_country():
     ents = [Ent(3, 4, "LOC", "Q15"), Ent(6, 7, "GPE", "Q912")]
     assert [(doc[e.start:e.end].text, e.label, e.kb_id) for e in directed_regions(doc, ents)] == [
         ("southern Africa", "LOC", None), ("Mali", "GPE", "Q912")]   # "southern Africa" is not Africa's id
+
+
+def test_a_place_or_person_ending_in_an_institution_head_is_the_institution():
+    # written for this test: made-up names
+    assert _fixed("He visited the Lakeland State Agrarian University today", (3, 7, "GPE")) == [
+        ("Lakeland State Agrarian University", "ORG")]
+    assert _fixed("students of the Ona Dorn School met", (3, 6, "PERSON")) == [("Ona Dorn School", "ORG")]
+    assert _fixed("at the Tamo Health Centre in Lakeland", (2, 5, "LOC"), (6, 7, "GPE")) == [
+        ("Tamo Health Centre", "ORG"), ("Lakeland", "GPE")]
+    # the head alone, or a head word inside the name, changes nothing
+    assert _fixed("the University Lakeland campus", (1, 3, "GPE")) == [("University Lakeland", "GPE")]
+    from spacy.tokens import Span
+    doc = nlp("He visited the Lakeland State Agrarian University today")
+    doc.ents = [Span(doc, 3, 7, label="GPE")]
+    off = frozenset({"institution_names"})
+    assert [e.label for e in fix_entities(doc, R, KB, off=off)] == ["GPE"]

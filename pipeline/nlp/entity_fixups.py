@@ -94,6 +94,7 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "settlement_modifiers": frozenset(org["settlement_modifiers"]),
         "org_heads": frozenset(org["org_unit_heads"]),
         "in_chain_heads": frozenset(org["in_chain_heads"]),
+        "institution_heads": frozenset(tuple(h.split()) for h in org["institution_heads"]),
         "accredited_heads": frozenset(org["accredited_heads"]),
         "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
         "posts": frozenset(t.casefold() for t in people["titles"]),
@@ -443,6 +444,15 @@ def storm_name_tokens(doc: Doc, storm_words: frozenset[str]) -> frozenset[int]:
     return frozenset(out)
 
 
+PLACE_OR_PERSON = frozenset({"GPE", "LOC", "PERSON"})
+
+
+def ends_in_institution_head(doc: Doc, start: int, end: int, heads: frozenset[tuple[str, ...]]) -> bool:
+    """ "Tashkent State Agrarian University", "Yapei Health Centre": a name the model read as a place or a
+    person that ends in an institution's head word names the institution (an ORG), not its town or founder."""
+    return any(end - start > len(h) and tuple(x.text for x in doc[end - len(h):end]) == h for h in heads)
+
+
 def is_nationality(text: str, r: dict) -> bool:
     """ "Dutch", "Tajiks": a nationality, singular or plural, is no entity (guidelines), unless a country
     is also called so ("Jersey")."""
@@ -490,6 +500,9 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             label, kb_id = relabel
             ents.append(Ent(s, t, label, kb_id, "model"))
             continue
+        if label in PLACE_OR_PERSON and "institution_names" not in off \
+                and ends_in_institution_head(doc, s, t, r["institution_heads"]):
+            label = "ORG"
         ents.append(Ent(s, t, label, None, "model"))
     if "governments" not in off:
         ents = government_mentions(doc, ents, r["demonyms"], bare="bare_government" not in off, posts=r["posts"])
@@ -835,8 +848,8 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("function_words", "kb_relabel", "titled_quote", "not_a_name", "inside_longer_name", "governments",
-              "name_chains", "venue_places", "nationalities", "group_numbers", "media_names", "storm_names",
+HEURISTICS = ("function_words", "institution_names", "kb_relabel", "titled_quote", "not_a_name",
+              "inside_longer_name", "governments", "name_chains", "venue_places", "nationalities", "group_numbers", "media_names", "storm_names",
               "bare_government", "credit_names", "directed_regions", "cut_at_verbs")
 
 
