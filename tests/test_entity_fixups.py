@@ -393,3 +393,15 @@ def test_a_place_or_person_ending_in_an_institution_head_is_the_institution():
     doc.ents = [Span(doc, 3, 7, label="GPE")]
     off = frozenset({"institution_names"})
     assert [e.label for e in fix_entities(doc, R, KB, off=off)] == ["GPE"]
+
+
+def test_a_person_right_after_a_locative_is_a_place_unless_possessive():
+    # written for this test: made-up names
+    assert _fixed("She got sick at Goma Tello last week", (4, 6, "PERSON")) == [("Goma Tello", "GPE")]
+    assert _fixed("camps in Ona Dorn were full", (2, 4, "PERSON")) == [("Ona Dorn", "GPE")]
+    assert _fixed("confidence in Ona Dorn 's work", (2, 4, "PERSON")) == [("Ona Dorn", "PERSON")]
+    assert _fixed("a message from Ona Dorn today", (3, 5, "PERSON")) == [("Ona Dorn", "PERSON")]
+    from spacy.tokens import Span
+    doc = nlp("She got sick at Goma Tello last week")
+    doc.ents = [Span(doc, 4, 6, label="PERSON")]
+    assert [e.label for e in fix_entities(doc, R, KB, off=frozenset({"place_slot_persons"}))] == ["PERSON"]

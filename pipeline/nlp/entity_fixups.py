@@ -51,7 +51,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
-from pipeline.nlp.entity_spans import is_name_like, name_head, replace_ents, token_owners
+from pipeline.nlp.entity_spans import in_locative_slot, is_name_like, name_head, replace_ents, token_owners
 from pipeline.nlp.extensions import set_source, span_key
 from pipeline.nlp.un_agencies import inside_longer_name, un_umbrella
 from pipeline.records import ENTITY_LABELS
@@ -445,6 +445,7 @@ def storm_name_tokens(doc: Doc, storm_words: frozenset[str]) -> frozenset[int]:
 
 
 PLACE_OR_PERSON = frozenset({"GPE", "LOC", "PERSON"})
+POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 
 
 def ends_in_institution_head(doc: Doc, start: int, end: int, heads: frozenset[tuple[str, ...]]) -> bool:
@@ -500,6 +501,9 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             label, kb_id = relabel
             ents.append(Ent(s, t, label, kb_id, "model"))
             continue
+        if label == "PERSON" and "place_slot_persons" not in off and in_locative_slot(doc, s) \
+                and not (t < len(doc) and doc[t].text in POSSESSIVES):
+            label = "GPE"     # "sick at Goof Gaduud Shabellow": not "confidence in Nkurunziza's competence"
         if label in PLACE_OR_PERSON and "institution_names" not in off \
                 and ends_in_institution_head(doc, s, t, r["institution_heads"]):
             label = "ORG"
@@ -848,7 +852,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("function_words", "institution_names", "kb_relabel", "titled_quote", "not_a_name",
+HEURISTICS = ("function_words", "place_slot_persons", "institution_names", "kb_relabel", "titled_quote", "not_a_name",
               "inside_longer_name", "governments", "name_chains", "venue_places", "nationalities", "group_numbers", "media_names", "storm_names",
               "bare_government", "credit_names", "directed_regions", "cut_at_verbs")
 

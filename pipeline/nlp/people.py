@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
-from pipeline.nlp.entity_spans import is_name_like, replace_ents, token_owners
+from pipeline.nlp.entity_spans import in_locative_slot, is_name_like, replace_ents, token_owners
 from pipeline.nlp.extensions import set_source, span_key, token_texts
 from pipeline.nlp.titles import SPANS_KEY as TITLES_KEY
 
@@ -318,13 +318,9 @@ def is_town_or_unknown(text: str, label: str, knowledge: KnowledgeBase) -> bool:
     return hit is None or hit.latitude is not None
 
 
-# Prepositions that put a place after them, never a person: "shelters set up in Chisinau".
-LOCATIVES = frozenset({"in", "near", "across", "throughout"})
-
-
 def in_place_slot(doc: Doc, start: int, end: int, places: dict[int, str]) -> bool:
     """ "Victoria, Seychelles": a country after a comma puts a place here; so does a locative before it ("in")."""
-    return (start > 0 and doc[start - 1].lower_ in LOCATIVES) or (
+    return in_locative_slot(doc, start) or (
         end + 1 < len(doc) and doc[end].text == "," and places.get(end + 1) == "GPE")
 
 
