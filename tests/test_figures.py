@@ -524,10 +524,19 @@ def test_others_counts_what_the_count_before_it_counted(nlp):
     ("Cameroon received 125 million CFA francs.", 125_000_000, "XAF", "125 million CFA francs"),
     ("Kenya paid 5,000 shillings to each farmer.", 5_000, "KES", "5,000 shillings"),
     ("The Republic of Moldova paid 2,000 lei to each family.", 2_000, "MDL", "2,000 lei"),
+    # FCFA before or after the number, in the franc of the country named (also with a curly apostrophe)
+    ("Cameroon will spend FCFA 17.8 billion on roads.", 17_800_000_000, "XAF", "FCFA 17.8 billion"),
+    ("In Côte d’Ivoire the plan costs 88.8 billion FCFA in all.", 88_800_000_000, "XOF", "88.8 billion FCFA"),
 ])
 def test_a_local_currency_is_money_in_the_named_country_s_currency(nlp, text, value, unit, figure_text):
     [f] = [f for f in doc_figures(nlp, text) if f["value"] == value]
     assert (f["kind"], f["unit"], f["text"], f["counted"]) == ("money", unit, figure_text, None)
+
+
+def test_a_currency_name_joined_to_the_number_by_hyphens_is_money(nlp):
+    # written for the test
+    [f] = doc_figures(nlp, "The 30 million-US-dollar project started.")
+    assert (f["kind"], f["unit"], f["value"]) == ("money", "USD", 30_000_000)
 
 
 def test_an_ambiguous_currency_with_no_country_named_stays_a_count_and_the_heuristic_switches_off(nlp):

