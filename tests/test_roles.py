@@ -496,6 +496,14 @@ def test_royal_honorifics_are_not_part_of_the_title():
     assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Queen"), ("Omar Lutz", "King")]
 
 
+def test_south_asian_honorifics_are_not_part_of_the_title():
+    # written for the test: made-up names
+    text = "Hon’ble Chief Minister Lena Marsh and Deputy Minister Shri Omar Lutz met Smt. Ana Roe."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("Omar Lutz", "PERSON"), ("Ana Roe", "PERSON"))
+    assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Chief Minister"),
+                                                         ("Omar Lutz", "Deputy Minister")]
+
+
 def test_a_modifier_before_the_owner_of_an_apposition_title():
     text = "Lena Marsh, Interim UNHCR Representative, highlighted the needs."
     got = roles_of(text, ("Lena Marsh", "PERSON"), ("UNHCR", "UN_AGENCY"))
