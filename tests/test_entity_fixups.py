@@ -405,3 +405,13 @@ def test_a_person_right_after_a_locative_is_a_place_unless_possessive():
     doc = nlp("She got sick at Goma Tello last week")
     doc.ents = [Span(doc, 4, 6, label="PERSON")]
     assert [e.label for e in fix_entities(doc, R, KB, off=frozenset({"place_slot_persons"}))] == ["PERSON"]
+
+
+def test_a_name_right_after_a_news_medium_noun_is_that_medium():
+    # written for this test: made-up media
+    assert _fixed("the newspaper Lumo reported on Thursday", (2, 3, "PERSON")) == [("Lumo", "ORG")]
+    assert _fixed("the French newspaper Le Soir said", (3, 5, "GPE")) == [("Le Soir", "ORG")]
+    # a UN body or an organization after "agency" keeps its label; so does a capitalised noun's name
+    assert _fixed("the UN agency UNHCR said", (1, 2, "UN_AGENCY"), (3, 4, "UN_AGENCY")) == [
+        ("UN", "UN_AGENCY"), ("UNHCR", "UN_AGENCY")]
+    assert _fixed("Radio Lumo said", (1, 2, "PERSON")) == [("Lumo", "PERSON")]

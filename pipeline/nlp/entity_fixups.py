@@ -102,6 +102,7 @@ def fixup_rules(org_rules: Rules, people_rules: Rules, stoplist: Rules, demonyms
         "country_names": frozenset(n.casefold() for rec in demonyms["countries"]
                                    for n in (rec["country"], *rec["names"])),
         "media_names": media_name_forms(org["media_names"]),
+        "media_nouns": frozenset(org["media_nouns"]),
         "storm_words": frozenset(w.casefold() for w in stop["storm_words"]),
     }
 
@@ -534,6 +535,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         out = settlement_names(doc, out, r)
     if "media_names" not in off:
         out = media_names(doc, out, r["media_names"])
+    if "media_appositions" not in off:
+        out = media_appositions(doc, out, r["media_nouns"])
     if "credit_names" not in off:
         out = credit_names(doc, out, r.get("common_word"))
     if "directed_regions" not in off:
@@ -554,6 +557,19 @@ def directed_regions(doc: Doc, ents: list[Ent]) -> list[Ent]:
         if e.label == "LOC" and prev is not None and prev.is_lower and DIRECTION_RE.fullmatch(prev.text) \
                 and prev.i not in taken and "\n" not in prev.whitespace_:
             e = Ent(e.start - 1, e.end, "LOC", None, "model")
+        out.append(e)
+    return out
+
+
+def media_appositions(doc: Doc, ents: list[Ent], nouns: frozenset[str]) -> list[Ent]:
+    """A name right after a lower-case noun of a news medium is that medium, an ORG: "the newspaper Noticias
+    reported" (read as a person), "the French newspaper Le Monde" (a place)."""
+    out = []
+    for e in ents:
+        prev = doc[e.start - 1] if e.start else None
+        if e.label in PLACE_OR_PERSON and e.source == "model" and prev is not None and prev.is_lower \
+                and prev.text in nouns and "\n" not in prev.whitespace_:
+            e = Ent(e.start, e.end, "ORG", None, "model")
         out.append(e)
     return out
 
@@ -853,8 +869,9 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
 HEURISTICS = ("function_words", "place_slot_persons", "institution_names", "kb_relabel", "titled_quote", "not_a_name",
-              "inside_longer_name", "governments", "name_chains", "venue_places", "nationalities", "group_numbers", "media_names", "storm_names",
-              "bare_government", "credit_names", "directed_regions", "cut_at_verbs")
+              "inside_longer_name", "governments", "name_chains", "venue_places", "nationalities", "group_numbers",
+              "media_names", "media_appositions", "storm_names", "bare_government", "credit_names", "directed_regions",
+              "cut_at_verbs")
 
 
 @Language.factory("entity_fixups", default_config={
