@@ -401,6 +401,9 @@ def test_a_person_right_after_a_locative_is_a_place_unless_possessive():
     assert _fixed("camps in Ona Dorn were full", (2, 4, "PERSON")) == [("Ona Dorn", "GPE")]
     assert _fixed("confidence in Ona Dorn 's work", (2, 4, "PERSON")) == [("Ona Dorn", "PERSON")]
     assert _fixed("a message from Ona Dorn today", (3, 5, "PERSON")) == [("Ona Dorn", "PERSON")]
+    # "of" closing a post puts a place after it, not another person
+    assert _fixed("the Deputy Mayor of Goma Tello said", (4, 6, "PERSON")) == [("Goma Tello", "GPE")]
+    assert _fixed("the words of Ona Dorn were clear", (3, 5, "PERSON")) == [("Ona Dorn", "PERSON")]
     from spacy.tokens import Span
     doc = nlp("She got sick at Goma Tello last week")
     doc.ents = [Span(doc, 4, 6, label="PERSON")]

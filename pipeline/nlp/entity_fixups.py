@@ -449,6 +449,15 @@ PLACE_OR_PERSON = frozenset({"GPE", "LOC", "PERSON"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 
 
+def in_place_slot(doc: Doc, start: int, end: int, posts: frozenset[str]) -> bool:
+    """Where only a place stands: after a locative ("sick at Goof Gaduud Shabellow"; not "confidence in
+    Nkurunziza's competence"), or after "of" closing a post ("Deputy Mayor of Grande Saline")."""
+    if end < len(doc) and doc[end].text in POSSESSIVES:
+        return False
+    return in_locative_slot(doc, start) or (start > 1 and doc[start - 1].lower_ == "of"
+                                            and doc[start - 2].lower_ in posts and "\n" not in doc[start - 1].whitespace_)
+
+
 def ends_in_institution_head(doc: Doc, start: int, end: int, heads: frozenset[tuple[str, ...]]) -> bool:
     """ "Tashkent State Agrarian University", "Yapei Health Centre": a name the model read as a place or a
     person that ends in an institution's head word names the institution (an ORG), not its town or founder."""
@@ -502,9 +511,8 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             label, kb_id = relabel
             ents.append(Ent(s, t, label, kb_id, "model"))
             continue
-        if label == "PERSON" and "place_slot_persons" not in off and in_locative_slot(doc, s) \
-                and not (t < len(doc) and doc[t].text in POSSESSIVES):
-            label = "GPE"     # "sick at Goof Gaduud Shabellow": not "confidence in Nkurunziza's competence"
+        if label == "PERSON" and "place_slot_persons" not in off and in_place_slot(doc, s, t, r["posts"]):
+            label = "GPE"
         if label in PLACE_OR_PERSON and "institution_names" not in off \
                 and ends_in_institution_head(doc, s, t, r["institution_heads"]):
             label = "ORG"
