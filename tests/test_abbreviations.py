@@ -64,6 +64,17 @@ def test_ambiguous_kb_acronym_is_trusted_once_defined(entity_nlp):
     assert any(doc._.mention_sources[f"{e.start_char}:{e.end_char}"] == "abbreviation" for e in itc)
 
 
+def test_a_known_acronym_after_a_long_form_that_is_no_entity_keeps_its_mentions(entity_nlp):
+    # written for this test: the long form read runs past the agency's name ("... Programme in Lakeland")
+    doc = entity_nlp("The United Nations Development Programme in Lakeland (UNDP) met farmers. "
+                     "Later UNDP staff visited Mongolia.")
+    undp = [e for e in doc.ents if e.text == "UNDP"]
+    assert len(undp) == 2 and all(e.label_ == "UN_AGENCY" for e in undp)
+    # an acronym the knowledge base knows, defined here as no entity, is no entity ("GEF" is a fund elsewhere)
+    doc = entity_nlp("The Generation Equality Forum (GEF) met. The GEF ended.")
+    assert not any(e.text == "GEF" for e in doc.ents)
+
+
 def test_an_acronym_spelling_a_whole_name_joins_what_the_model_cut(entity_nlp):
     # written for this test (example.org style), not from an article
     from pipeline.nlp.abbreviations import Pair, whole_long_form

@@ -218,8 +218,16 @@ def label_abbreviations(doc: Doc, heads: Heads, knowledge: KnowledgeBase, off: f
         short = [t.text for t in doc[pair.short_start:pair.short_end]]
         occ = short_form_occurrences(texts, short)
         occ_set = set(occ)
-        # the article's own definition replaces any span that is just the short form
-        ents = [e for e in ents if (e.start, e.end) not in occ_set]
+        if label is None:
+            # the long form read is no entity, but an entity inside it is the short form's own knowledge-base
+            # entry ("UN agencies, including the UN Children's Fund (UNICEF)", "United Nations Development
+            # Programme in Osh (UNDP)"): the short form keeps its spans; otherwise they go too ("GEF")
+            inner = {kbs.get(span_key(e.start_char, e.end_char)) for e in ents
+                     if e.start >= pair.long_start and e.end <= pair.long_end} - {None}
+            ents = [e for e in ents if (e.start, e.end) not in occ_set
+                    or kbs.get(span_key(e.start_char, e.end_char)) in inner]
+        else:   # the article's own definition replaces any span that is just the short form
+            ents = [e for e in ents if (e.start, e.end) not in occ_set]
         if label is None:
             # a long form that is no entity ("Science, Technology, Engineering and Math") holds
             # no model entity either
