@@ -418,3 +418,9 @@ def test_a_name_right_after_a_news_medium_noun_is_that_medium():
     assert _fixed("the UN agency UNHCR said", (1, 2, "UN_AGENCY"), (3, 4, "UN_AGENCY")) == [
         ("UN", "UN_AGENCY"), ("UNHCR", "UN_AGENCY")]
     assert _fixed("Radio Lumo said", (1, 2, "PERSON")) == [("Lumo", "PERSON")]
+
+
+def test_a_person_span_loses_leading_honorifics_and_titles_where_two_words_stay():
+    # written for this test: made-up names
+    assert _fixed("District Magistrate Shri Ona Dorn said", (2, 5, "PERSON")) == [("Ona Dorn", "PERSON")]
+    assert _fixed("Prime Minister Sheikh Mila said", (2, 4, "PERSON")) == [("Sheikh Mila", "PERSON")]

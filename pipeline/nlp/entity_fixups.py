@@ -497,6 +497,9 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             s, t = trim_edges(doc, *balance_quotes(doc, s, t))
         while label == "PERSON" and s < t and doc[s].pos_ in FUNCTION_POS and "function_words" not in off:
             s += 1      # "Later Omarkulova visited": a name never starts with an adverb or a pronoun
+        while label == "PERSON" and t - s > 2 and doc[s].text in r["person_prefix"] and "person_prefixes" not in off:
+            s += 1      # "Shri Chanchal Rana": the span excludes honorifics and titles (guidelines), where
+            #             two words stay ("Sheikh Hasina", "Princess Gibson": the word may be the name's own)
         if "cut_at_verbs" not in off:
             s, t = cut_at_verb(doc, s, t)
         if s >= t:
@@ -876,7 +879,7 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("function_words", "place_slot_persons", "institution_names", "kb_relabel", "titled_quote", "not_a_name",
+HEURISTICS = ("function_words", "person_prefixes", "place_slot_persons", "institution_names", "kb_relabel", "titled_quote", "not_a_name",
               "inside_longer_name", "governments", "name_chains", "venue_places", "nationalities", "group_numbers",
               "media_names", "media_appositions", "storm_names", "bare_government", "credit_names", "directed_regions",
               "cut_at_verbs")
