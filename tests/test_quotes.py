@@ -295,6 +295,15 @@ def test_two_straight_apostrophes_written_for_a_double_mark_open_and_close_a_quo
         ("The water has entered the districts", "Omar Vale", "said")]
 
 
+def test_a_quotation_in_single_curly_marks_is_a_quote_and_an_apostrophe_closes_nothing():
+    # written for this test: made-up names
+    text = ("According to the district administrator, Omar Vale, \u2018the money is being made available in phases "
+            "to the district.\u2019\nThe parents\u2019 union and the children\u2019s \u2018future\u2019 were discussed.")
+    assert quotes_of(text, ("Omar Vale", "PERSON")) == [
+        ("the money is being made available in phases to the district.", "Omar Vale", "According to")]
+    assert [q[0] for q in quotes_of(text.replace("\u2018the", "the"), ("Omar Vale", "PERSON"))] == []
+
+
 def speakers_in(doc) -> list[str | None]:
     return [doc.text[q["speaker_start"]:q["speaker_end"]] if q["speaker_start"] is not None else None
             for q in doc._.quotes]
