@@ -140,6 +140,11 @@ def test_a_described_body_is_a_mention_of_the_body_it_refers_to():
     doc = ruler(nlp("The UN body (UNICEF) has expressed support."))
     assert [e.text for e in doc.ents] == ["UN body", "UNICEF"]
     assert doc._.mention_kb["4:11"] == doc._.mention_kb["13:19"]
+    # possessive forms and other body nouns, in lower case only
+    doc = ruler(nlp("UNICEF said so. The U.N.'s children's agency and the UN's disaster office agreed; "
+                    "the UN's Office for Disasters did not."))
+    assert [e.text for e in doc.ents][:3] == ["UNICEF", "U.N.'s children's agency", "UN's disaster office"]
+    assert "UN's Office" not in [e.text for e in doc.ents]
 
 
 def test_a_name_matches_across_a_run_of_spaces_but_not_across_a_line_break():

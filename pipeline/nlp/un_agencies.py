@@ -105,9 +105,12 @@ def inside_longer_name(doc: Doc, start: int, end: int, non_entity_heads: frozens
     return head is not None and doc[head].text in non_entity_heads
 
 
-# "the UN agency", "the U.N. humanitarian agency", "the United Nations sexual and reproductive health agency"
-_DESCRIPTION = [{"IS_LOWER": True, "ORTH": {"NOT_IN": ["of", "in", "and", "'s", "\u2019s"]}, "OP": "{0,3}"},
-                {"LOWER": {"IN": ["agency", "body", "organization", "organisation"]}}]
+# "the UN agency", "the U.N. humanitarian agency", "the UN's migration agency", "the UN's children's agency", "the UN
+# disaster office", "the UN fund" (in lower case: "the UN Office for ..." is a name)
+_POSSESSIVE = {"ORTH": {"IN": ["'s", "\u2019s", "'", "\u2019"]}, "OP": "?"}
+_DESCRIPTION = [_POSSESSIVE,
+                {"ORTH": {"REGEX": "^(?:[a-z][a-z-]*|['\u2019]s)$", "NOT_IN": ["of", "in", "and"]}, "OP": "{0,3}"},
+                {"ORTH": {"IN": ["agency", "body", "organization", "organisation", "office", "fund", "team"]}}]
 DESCRIBED_BODY = [[{"LOWER": "the"}, {"ORTH": {"IN": ["UN", "U.N."]}}, *_DESCRIPTION],
                   [{"LOWER": "the"}, {"ORTH": "United"}, {"ORTH": "Nations"}, *_DESCRIPTION]]
 
