@@ -496,6 +496,13 @@ def test_royal_honorifics_are_not_part_of_the_title():
     assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Queen"), ("Omar Lutz", "King")]
 
 
+def test_charge_d_affaires_is_one_title():
+    # written for the test: made-up names
+    text = "“It is good,” said Lena Marsh, Charg\u00e9 d\u2019affaires of Ruritania in Lakeland."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("Ruritania", "GPE"), ("Lakeland", "GPE"))
+    assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Charg\u00e9 d\u2019affaires")]
+
+
 def test_south_asian_honorifics_are_not_part_of_the_title():
     # written for the test: made-up names
     text = "Hon’ble Chief Minister Lena Marsh and Deputy Minister Shri Omar Lutz met Smt. Ana Roe."
