@@ -496,6 +496,15 @@ def test_royal_honorifics_are_not_part_of_the_title():
     assert [(g["person"], g["title"]) for g in got] == [("Lena Marsh", "Queen"), ("Omar Lutz", "King")]
 
 
+def test_a_capitalised_title_with_its_complement_right_after_a_name_is_theirs():
+    # written for the test: made-up names
+    text = "“We came to help,” said Lena Marsh Director of the Regional Office of UNICEF."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UNICEF", "UN_AGENCY"))
+    assert [(g["person"], g["title"]) for g in got][:1] == [("Lena Marsh", "Director of the Regional Office")]
+    # with no complement, a capitalised word after a name is no title of theirs
+    assert roles_of("Lena Marsh Director visited.", ("Lena Marsh", "PERSON")) == []
+
+
 def test_charge_d_affaires_is_one_title():
     # written for the test: made-up names
     text = "“It is good,” said Lena Marsh, Charg\u00e9 d\u2019affaires of Ruritania in Lakeland."

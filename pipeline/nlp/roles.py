@@ -535,6 +535,9 @@ def titles_after(words, wents, p_last: int, lex: Lexicon, org_by_name=None, titl
             k += 1   # "Jane Roe, ...", "Jane Roe (...)", "Jane Roe as ...", "Speech by Jane Roe - UN Resident ..."
         elif first and words[k].pos_ == "VERB" and k + 1 < n and words[k + 1].lower_ == "as":
             k += 2   # "Jane Roe served as ..."
+        elif first and is_cap(words[k]) and is_head(words[k].text, lex) and k + 1 < n \
+                and words[k + 1].lower_ in ("of", "for"):
+            pass     # no comma before a title with its complement: "said John Ging Director of the Division"
         elif not first and words[k].lower_ == "and":
             k += 1   # a second post: "Ambassador of Tunisia and President of the Executive Board"
         else:
