@@ -145,6 +145,9 @@ def test_a_described_body_is_a_mention_of_the_body_it_refers_to():
                     "the UN's Office for Disasters did not."))
     assert [e.text for e in doc.ents][:3] == ["UNICEF", "U.N.'s children's agency", "UN's disaster office"]
     assert "UN's Office" not in [e.text for e in doc.ents]
+    # "the UN team" is a country team or a visiting team, not the UN as a whole: no description
+    doc = ruler(nlp("UNICEF said so. The UN team agreed."))
+    assert [e.text for e in doc.ents] == ["UNICEF", "UN"]
 
 
 def test_a_name_matches_across_a_run_of_spaces_but_not_across_a_line_break():

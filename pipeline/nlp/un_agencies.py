@@ -110,7 +110,7 @@ def inside_longer_name(doc: Doc, start: int, end: int, non_entity_heads: frozens
 _POSSESSIVE = {"ORTH": {"IN": ["'s", "\u2019s", "'", "\u2019"]}, "OP": "?"}
 _DESCRIPTION = [_POSSESSIVE,
                 {"ORTH": {"REGEX": "^(?:[a-z][a-z-]*|['\u2019]s)$", "NOT_IN": ["of", "in", "and"]}, "OP": "{0,3}"},
-                {"ORTH": {"IN": ["agency", "body", "organization", "organisation", "office", "fund", "team"]}}]
+                {"ORTH": {"IN": ["agency", "body", "organization", "organisation", "office", "fund"]}}]
 DESCRIBED_BODY = [[{"LOWER": "the"}, {"ORTH": {"IN": ["UN", "U.N."]}}, *_DESCRIPTION],
                   [{"LOWER": "the"}, {"ORTH": "United"}, {"ORTH": "Nations"}, *_DESCRIPTION]]
 
