@@ -145,6 +145,14 @@ def test_a_described_body_is_a_mention_of_the_body_it_refers_to():
                     "the UN's Office for Disasters did not."))
     assert [e.text for e in doc.ents][:3] == ["UNICEF", "U.N.'s children's agency", "UN's disaster office"]
     assert "UN's Office" not in [e.text for e in doc.ents]
+    # a description's topic picks the body: among those named ("children's": UNICEF, not WHO named last), else the
+    # one agency of that topic
+    doc = ruler(nlp("UNICEF and WHO met. The UN children's agency said so."))
+    kb = doc._.mention_kb
+    ids = {e.text: kb.get(f"{e.start_char}:{e.end_char}") for e in doc.ents}
+    assert ids["UN children's agency"] == ids["UNICEF"]
+    doc = ruler(nlp("WHO met them. The UN migration body said so."))
+    assert [doc._.mention_kb.get(f"{e.start_char}:{e.end_char}") for e in doc.ents] == ["Q7817", "un:iom"]
     # "the UN team" is a country team or a visiting team, not the UN as a whole: no description
     doc = ruler(nlp("UNICEF said so. The UN team agreed."))
     assert [e.text for e in doc.ents] == ["UNICEF", "UN"]

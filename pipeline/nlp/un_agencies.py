@@ -126,6 +126,32 @@ def un_umbrella(knowledge: KnowledgeBase | None) -> frozenset[str]:
     return _UMBRELLA[id(knowledge)]
 
 
+# Words of UN bodies' names that say what kind of body, not what about: no topic of a description.
+NAME_FORM_WORDS = frozenset({"united", "nations", "un", "the", "of", "for", "and", "on", "in", "to", "organization",
+                             "organisation", "fund", "programme", "program", "office", "agency", "international",
+                             "world", "commission", "high", "commissioner", "special", "representative", "secretary",
+                             "general", "system", "entity", "mission", "conference", "council", "department"})
+
+
+AGENCY_CATEGORIES = frozenset({"fund_programme", "specialized_agency", "related_organization"})
+
+
+def topic_stem(word: str) -> str:
+    return word.removesuffix("'s").removesuffix("\u2019s").removesuffix("s")
+
+
+def topic_index(knowledge: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """Each topic word of a UN body's name or alias, singular and without a possessive ("Children's Fund":
+    "children"), to the bodies' ids: what "the UN children's agency" or "the UN migration agency" names."""
+    index: dict[str, set[str]] = {}
+    for rec in knowledge.un_bodies:
+        for name in (rec.name, *rec.aliases):
+            for word in name.lower().replace("-", " ").split():
+                if word.isalpha() and word not in NAME_FORM_WORDS or word.endswith(("'s", "\u2019s")):
+                    index.setdefault(topic_stem(word), set()).add(rec.kb_id)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
 class UNAgencyRuler:
     def __init__(self, nlp: Language, knowledge: KnowledgeBase, org_rules: Rules, role_rules: Rules,
                  model_extent: bool):
@@ -148,6 +174,8 @@ class UNAgencyRuler:
         self.venue_words = frozenset(org_rules["un_venue_words"])
         self.descriptions = Matcher(nlp.vocab)
         self.descriptions.add("described", DESCRIBED_BODY)
+        self.topics = topic_index(knowledge)
+        self.categories = {rec.kb_id: rec.category for rec in knowledge.un_bodies}
 
     def office_of_body(self, span: Span) -> bool:
         """(model_extent) A UN_AGENCY span of the NER around a known body, ending in a name word and headed by no
@@ -178,7 +206,14 @@ class UNAgencyRuler:
             bracketed = [kb_id for s, kb_id in bodies if s == end + 1 and doc[end].text == "("]   # "the UN body (UNICEF)"
             before = [kb_id for s, kb_id in bodies if s < start]
             after = [kb_id for s, kb_id in bodies if s >= end]
-            named = (bracketed or before[-1:] or after[:1] or [self.umbrella_id])[0]
+            # its topic words pick, among the bodies named, those whose names share them ("the UN children's
+            # agency": UNICEF, not WHO named before it); an agency's topic names one agency even unnamed
+            topical = set().union(*(self.topics.get(topic_stem(t.lower_), ()) for t in doc[start:end - 1]))
+            agencies = {k for k in topical if self.categories[k] in AGENCY_CATEGORIES} \
+                if doc[end - 1].lower_ != "office" else set()
+            named = (bracketed or [k for k in before if k in topical][-1:] or [k for k in after if k in topical][:1]
+                     or (list(agencies) if len(agencies) == 1 else []) or before[-1:] or after[:1]
+                     or [self.umbrella_id])[0]
             out.append((Span(doc, start + 1, end, label=LABEL), named))
         return out
 
