@@ -51,6 +51,17 @@ def test_part_of_a_longer_name_or_a_lower_case_word_is_left_alone(finder_nlp):
     assert places(finder_nlp, "He works in Lupane Road Clinic.") == []
 
 
+def test_a_model_loc_that_is_an_administrative_unit_is_gpe(finder_nlp):
+    from spacy.tokens import Span
+    for text, (a, b), want in (("Teams went to the Tamo district on Monday.", (4, 6), "GPE"),
+                               ("Cases rose in Kuka town last week.", (3, 4), "GPE"),
+                               ("Cases rose in the Tamo valley last week.", (4, 6), "LOC")):
+        doc = finder_nlp.make_doc(text)
+        doc.ents = [Span(doc, a, b, label="LOC")]
+        assert [(e.text, e.label_) for e in finder_nlp.get_pipe("deep_place_finder")(doc).ents] == [
+            (doc[a:b].text, want)]
+
+
 def test_cues_can_be_switched_off():
     nlp = spacy.blank("en")
     nlp.add_pipe("deep_place_finder", config={"disabled": ["head"]})

