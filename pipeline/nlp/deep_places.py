@@ -13,6 +13,8 @@ candidate, and becomes a GPE only where the Doc confirms it:
 Four more cues (a known country after a comma, a place preposition, coordination with a place, a
 feature word such as "Valley") and relabelling the model's own PERSON or ORG spans were measured on
 dev_world (5 Dec, each alone and all together) and changed nothing; they were removed.
+One cue relabels the model's own spans: admin_places, a model LOC ending in an administrative unit's noun or
+right before one ("Panjekent district") is a GPE (places_deep.json `admin_heads`).
 One cue reaches beyond the candidates, once they are in:
 - open_lists: a name in a list of places is a place even where no gazetteer has it ("Binga, Chivi,
   Chipinge and Insiza"; entity_fixups.place_lists: at least two members and half of the list are
