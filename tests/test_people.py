@@ -123,3 +123,20 @@ def test_a_name_after_a_titles_place_is_a_person_and_the_switch_turns_it_off():
     assert find_people(doc, ents, {}, R, frozenset({"after_title_places"})) == []
     doc = nlp_blank("Flights to Ruritania Hugo Shorter said were late.")     # no title before the place
     assert find_people(doc, [Span(doc, 2, 3, "GPE")], {}, R) == []
+
+
+def test_an_unknown_place_of_two_name_words_that_speaks_is_a_person():
+    from spacy.tokens import Doc
+    from pipeline.nlp.people import speaking_places
+    kb = default_data("person_appositions", "kb")
+    # written for the test, parsed by hand: "Ona Dorn added that it helped ."
+    words = ["Ona", "Dorn", "added", "that", "it", "helped", "."]
+    doc = Doc(nlp.vocab, words=words, heads=[1, 2, 2, 5, 5, 2, 2],
+              deps=["compound", "nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct"])
+    assert speaking_places(doc, [Span(doc, 0, 2, "GPE")], {}, R, kb) == [(0, 2)]
+    # a rule's place, a one-word place, or a place that is no subject of a speech verb stays a place
+    assert speaking_places(doc, [Span(doc, 0, 2, "GPE")], {"0:8": "rule"}, R, kb) == []
+    assert speaking_places(doc, [Span(doc, 1, 2, "GPE")], {}, R, kb) == []
+    doc = Doc(nlp.vocab, words=["Ona", "Dorn", "grew", "fast", "."], heads=[1, 2, 2, 2, 2],
+              deps=["compound", "nsubj", "ROOT", "advmod", "punct"])
+    assert speaking_places(doc, [Span(doc, 0, 2, "GPE")], {}, R, kb) == []

@@ -17,6 +17,8 @@ see part_of_longer_name), and
   follows an honorific ("Ms. Victoria"), is that person, unless a country follows it after a comma or
   "in" or "near" stands before it ("housed in Chisinau");
   a one-word model place no gazetteer knows right before a PERSON is its first name ("Perssia Arifin Cabo");
+- speaking_places: a model place of two name words or more that no gazetteer knows and that is the subject of a
+  speech verb ("..., Bom-yon Lee added that") is a person;
 Words lists (factory settings): entities_people.json (titles, honorifics), the title
 heads of roles.json (a title phrase after a name) and the head words of entities_org.json; the knowledge base (`kb`) tells a place glued to a name.
 """
@@ -28,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.kb import KnowledgeBase, fold
-from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
+from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off, verb_forms
 from pipeline.nlp.entity_spans import in_locative_slot, is_name_like, replace_ents, token_owners
 from pipeline.nlp.extensions import set_source, span_key, token_texts
 from pipeline.nlp.titles import SPANS_KEY as TITLES_KEY
@@ -70,6 +72,7 @@ def person_rules(org: Rules, people: Rules, role_words: Rules, demonyms: Rules) 
         "title_words": title_words(people, role_words, demonyms),
         "honorifics": frozenset(people["honorifics"]),
         "role_heads": frozenset(w.casefold() for w in (*role_words["heads"], *role_words["ambiguous_heads"])),
+        "speech_forms": frozenset(verb_forms(people["speech_verbs"], people["speech_verb_forms"])),
     }
 
 
@@ -359,6 +362,22 @@ def person_word_places(doc: Doc, ents: list[Span], sources: dict, r: dict,
     return out
 
 
+def speaking_places(doc: Doc, ents: list[Span], sources: dict, r: dict, knowledge: KnowledgeBase) -> list[tuple[int, int]]:
+    """(speaking_places) A name of two words or more that the model called a place, that no gazetteer knows, and that
+    is the subject of a speech verb after it is a person: "South Korean ambassador to Jordan, Bom-yon Lee added
+    that ..." (places that speak are countries and capitals the gazetteers know: "Kyiv said")."""
+    out = []
+    for e in ents:
+        if e.label_ not in ("GPE", "LOC") or len(e) < 2 or not is_person_name(doc, e.start, e.end) \
+                or sources.get(span_key(e.start_char, e.end_char), "model") != "model":
+            continue
+        root = e.root
+        if root.dep_ == "nsubj" and root.head.i >= e.end and root.head.lower_ in r["speech_forms"] \
+                and knowledge.lookup_alias(e.text, e.label_) is None:
+            out.append((e.start, e.end))
+    return out
+
+
 def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] = frozenset()) -> Doc:
     sources = dict(doc._.mention_sources or {})
     kbs = dict(doc._.mention_kb or {})
@@ -366,6 +385,8 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
     relabelled = []
     if "person_words" not in off:
         relabelled += person_word_places(doc, ents, sources, r, knowledge)
+    if "speaking_places" not in off:
+        relabelled += [x for x in speaking_places(doc, ents, sources, r, knowledge) if x not in relabelled]
     if relabelled:
         ents = [e for e in ents if not any(e.start < b and e.end > a for a, b in relabelled)]
         ents += [Span(doc, a, b, label="PERSON") for a, b in relabelled]
@@ -412,7 +433,8 @@ def add_people(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str] 
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("person_words", "title_phrase_parts", "headline_names", "after_learned_titles", "after_title_places")
+HEURISTICS = ("person_words", "title_phrase_parts", "headline_names", "after_learned_titles", "after_title_places",
+              "speaking_places")
 
 
 @Language.factory("person_appositions", default_config={
