@@ -60,6 +60,12 @@ def test_a_model_loc_that_is_an_administrative_unit_is_gpe(finder_nlp):
         doc.ents = [Span(doc, a, b, label="LOC")]
         assert [(e.text, e.label_) for e in finder_nlp.get_pipe("deep_place_finder")(doc).ents] == [
             (doc[a:b].text, want)]
+    # a person the model read in a place slot: after "the town of", and each name of a list before a plural unit noun
+    doc = finder_nlp.make_doc("Bodies were found in the town of Kuka Dan. Heads of Tamo, Ona Dorn and Bel municipalities met.")
+    doc.ents = [Span(doc, 7, 9, label="PERSON"), Span(doc, 12, 13, label="LOC"), Span(doc, 14, 16, label="PERSON"),
+                Span(doc, 17, 18, label="GPE")]
+    got = [(e.text, e.label_) for e in finder_nlp.get_pipe("deep_place_finder")(doc).ents]
+    assert got == [("Kuka Dan", "GPE"), ("Tamo", "GPE"), ("Ona Dorn", "GPE"), ("Bel", "GPE")]
 
 
 def test_cues_can_be_switched_off():

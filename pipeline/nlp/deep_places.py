@@ -13,8 +13,9 @@ candidate, and becomes a GPE only where the Doc confirms it:
 Four more cues (a known country after a comma, a place preposition, coordination with a place, a
 feature word such as "Valley") and relabelling the model's own PERSON or ORG spans were measured on
 dev_world (5 Dec, each alone and all together) and changed nothing; they were removed.
-One cue relabels the model's own spans: admin_places, a model LOC ending in an administrative unit's noun or
-right before one ("Panjekent district") is a GPE (places_deep.json `admin_heads`).
+One cue relabels the model's own spans: admin_places, a model span an administrative unit's noun shows to be a
+place is a GPE (places_deep.json `admin_heads`): a LOC ending in one ("Panjekent district"), a LOC, PERSON or
+capitalised ORG right before one or after "the town of", and the names of a list before a plural one.
 One cue reaches beyond the candidates, once they are in:
 - open_lists: a name in a list of places is a place even where no gazetteer has it ("Binga, Chivi,
   Chipinge and Insiza"; entity_fixups.place_lists: at least two members and half of the list are
@@ -242,15 +243,36 @@ class DeepPlaceFinder:
         return doc
 
     def admin_places(self, doc: Doc) -> None:
-        """A model LOC ending in an administrative unit's noun, or right before one, is a GPE: "the Panjekent
-        district", "Kukawa town" (`admin_heads`; the annotations write such units GPE)."""
+        """A model span that an administrative unit's noun shows to be a place is a GPE (`admin_heads`; the
+        annotations write such units GPE): a LOC ending in the noun ("the Panjekent district"), a LOC, PERSON or
+        capitalised ORG right before it ("Kukawa town") or after "the <noun> of" ("the town of Aranayaka"), and
+        every name of a list before the plural noun ("heads of El Hissa, Tell Meayan and Halba municipalities")."""
         sources = doc._.mention_sources or {}
-        spans = [Span(doc, e.start, e.end, label="GPE") for e in doc.ents if e.label_ == "LOC"
-                 and sources.get(span_key(e.start_char, e.end_char), "model") == "model"
-                 and (e[-1].lower_ in self.admin_heads
-                      or (e.end < len(doc) and doc[e.end].lower_ in self.admin_heads and not doc[e.end].is_upper))]
-        if spans:
-            self.set_places(doc, spans)
+        heads = self.admin_heads
+        ents = [e for e in doc.ents if sources.get(span_key(e.start_char, e.end_char), "model") == "model"
+                and (e.label_ == "LOC" or (e.label_ in ("PERSON", "ORG") and not any(t.is_lower for t in e)))]
+        at_end = {e.end: e for e in doc.ents}
+
+        def head_at(i: int) -> bool:
+            return i < len(doc) and doc[i].lower_ in heads and not doc[i].is_upper
+
+        found = {}
+        for e in ents:
+            if (e.label_ == "LOC" and e[-1].lower_ in heads) or head_at(e.end) or (
+                    e.start >= 2 and doc[e.start - 1].lower_ == "of" and doc[e.start - 2].is_lower
+                    and doc[e.start - 2].lower_ in heads):
+                found[(e.start, e.end)] = e
+        for h in (t.i for t in doc if t.lower_ in heads and t.lower_.endswith("s") and t.is_lower):
+            k = h     # a list before a plural noun: "A, B and C districts"
+            while k in at_end and at_end[k].label_ in ("GPE", "LOC", "PERSON", "ORG"):
+                e = at_end[k]
+                if e in ents:
+                    found[(e.start, e.end)] = e
+                k = e.start
+                while k > 0 and doc[k - 1].text in (",", "and", "&"):
+                    k -= 1
+        if found:
+            self.set_places(doc, [Span(doc, a, b, label="GPE") for a, b in found])
 
     @staticmethod
     def set_places(doc: Doc, spans: list[Span]) -> None:
