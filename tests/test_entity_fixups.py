@@ -424,3 +424,16 @@ def test_a_person_span_loses_leading_honorifics_and_titles_where_two_words_stay(
     # written for this test: made-up names
     assert _fixed("District Magistrate Shri Ona Dorn said", (2, 5, "PERSON")) == [("Ona Dorn", "PERSON")]
     assert _fixed("Prime Minister Sheikh Mila said", (2, 4, "PERSON")) == [("Sheikh Mila", "PERSON")]
+
+
+def test_regions_joined_after_for_are_one_scope_but_countries_and_modified_places_stay_apart():
+    # written for this test
+    got = _fixed("the Regional Director for Europe and Central Asia , Ona Dorn , said", (4, 5, "LOC"), (6, 8, "LOC"))
+    assert got == [("Europe and Central Asia", "LOC")]
+    assert _fixed("the Director for Kenya and Uganda said", (3, 4, "GPE"), (5, 6, "GPE")) == [
+        ("Kenya", "GPE"), ("Uganda", "GPE")]
+    from spacy.tokens import Span
+    doc = nlp("food meant for Kakuma and Dadaab camps")
+    doc[6].pos_ = "NOUN"     # the tagger's reading: the places modify "camps"
+    doc.ents = [Span(doc, 3, 4, label="LOC"), Span(doc, 5, 6, label="LOC")]
+    assert [doc[e.start:e.end].text for e in fix_entities(doc, R, KB)][:2] == ["Kakuma", "Dadaab"]

@@ -552,6 +552,36 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
         out = credit_names(doc, out, r.get("common_word"))
     if "directed_regions" not in off:
         out = directed_regions(doc, out)
+    if "region_scopes" not in off:
+        out = region_scopes(doc, out)
+    return out
+
+
+def region_scopes(doc: Doc, ents: list[Ent]) -> list[Ent]:
+    """Regions joined by "and" or commas after "for" name one region, an office's scope: "Regional Director for the
+    Middle East, North Africa and Eastern Europe", "for Europe and Central Asia" (one LOC, as "Latin America and the
+    Caribbean" is); countries stay apart ("for Kenya and Uganda"), and so do places the next word is about ("for
+    Kakuma and Dadaab refugee camps")."""
+    ents = sorted(ents, key=lambda e: e.start)
+    out: list[Ent] = []
+    i = 0
+    while i < len(ents):
+        e = ents[i]
+        j = i
+        if e.label == "LOC" and e.start > 0 and doc[e.start - 1].lower_ in ("for", "the") and (
+                doc[e.start - 1].lower_ == "for" or (e.start > 1 and doc[e.start - 2].lower_ == "for")):
+            while j + 1 < len(ents) and ents[j + 1].label == "LOC" and all(
+                    t.lower_ in (",", "and", "the") for t in doc[ents[j].end:ents[j + 1].start]) \
+                    and ents[j + 1].start > ents[j].end and "\n" not in doc[ents[j].end - 1:ents[j + 1].start].text:
+                j += 1
+        nxt = doc[ents[j].end] if ents[j].end < len(doc) else None
+        modifies = nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and not (
+            j + 1 < len(ents) and ents[j + 1].start == nxt.i)   # "for Kakuma and Dadaab refugee camps", "... Affairs"
+        if j > i and not modifies and any(t.lower_ == "and" for t in doc[ents[j - 1].end:ents[j].start]):
+            out.append(Ent(e.start, ents[j].end, "LOC", None, "model"))
+        else:
+            out.extend(ents[i:j + 1])
+        i = j + 1
     return out
 
 
@@ -879,10 +909,10 @@ def apply(doc: Doc, ents: list[Ent]) -> None:
 
 
 # Each heuristic by name: `disabled` in the component's config switches it off (scripts/ablate.py).
-HEURISTICS = ("function_words", "person_prefixes", "place_slot_persons", "institution_names", "kb_relabel", "titled_quote", "not_a_name",
-              "inside_longer_name", "governments", "name_chains", "venue_places", "nationalities", "group_numbers",
-              "media_names", "media_appositions", "storm_names", "bare_government", "credit_names", "directed_regions",
-              "cut_at_verbs")
+HEURISTICS = ("function_words", "person_prefixes", "place_slot_persons", "institution_names", "kb_relabel",
+              "titled_quote", "not_a_name", "inside_longer_name", "governments", "name_chains", "venue_places",
+              "nationalities", "group_numbers", "media_names", "media_appositions", "storm_names", "bare_government",
+              "credit_names", "directed_regions", "region_scopes", "cut_at_verbs")
 
 
 @Language.factory("entity_fixups", default_config={
