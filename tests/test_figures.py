@@ -533,6 +533,12 @@ def test_a_local_currency_is_money_in_the_named_country_s_currency(nlp, text, va
     assert (f["kind"], f["unit"], f["text"], f["counted"]) == ("money", unit, figure_text, None)
 
 
+def test_a_rate_written_with_a_slash_and_a_time_word(nlp):
+    # written for the test
+    assert [(f["value"], f["unit"]) for f in doc_figures(nlp, "Winds reached 250 km/ hour and it makes 90 kg/hr.")] \
+        == [(250, "km/h"), (90, "kg/h")]
+
+
 def test_a_currency_name_joined_to_the_number_by_hyphens_is_money(nlp):
     # written for the test
     [f] = doc_figures(nlp, "The 30 million-US-dollar project started.")

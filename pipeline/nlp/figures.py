@@ -363,8 +363,9 @@ def read_unit_after(text: str, pos: int, rules: FigureRules, pats: Patterns, fus
     return None
 
 
-# "km per hour", "120 kilometres (75 miles) an hour" for both, "cubic meters per second": the time word after the unit
-PER_TIME = re.compile(r"\s*\)?\s*(?:\([^()\n]{0,40}\)\s*)?(?:per|an|a)\s+(?P<t>[a-z]+)\b")
+# "km per hour", "120 kilometres (75 miles) an hour" for both, "cubic meters per second", "km/ hour", "kg/hr": the time
+# word after the unit
+PER_TIME = re.compile(r"\s*\)?\s*(?:\([^()\n]{0,40}\)\s*)?(?:(?:per|an|a)\s+|/\s*)(?P<t>[a-z]+)\b")
 
 
 def per_time(unit: str, text: str, end: int, rules: FigureRules) -> str:
