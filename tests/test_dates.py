@@ -135,6 +135,7 @@ def test_bare_years_are_whole_years(text, expected):
     ("Classes run from 28 December 2023 to 3 January 2024.",
      ("28 December 2023 to 3 January 2024", "2023-12-28", "2024-01-03")),
     ("Growth was fast in the 1990s in the region.", ("1990s", "1990-01-01", "1999-12-31")),
+    ("A survey ran between Sept. and Oct. 2016 in the north.", ("Sept. and Oct. 2016", "2016-09-01", "2016-10-31")),
 ])
 def test_ranges(text, expected):
     assert text_dates(text) == [expected]

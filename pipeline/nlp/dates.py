@@ -132,8 +132,8 @@ def compile_patterns(rules: DateRules) -> DatePatterns:
         ("dmy_range", rf"{lead}{wd_prefix}({day})(?:\s+(?:of\s+)?({mon_any}))?{yr}{sep}{wd_prefix}({day})\s+(?:of\s+)?({mon_any}){yr}"),
         # November 25 to December 10 / June 1-3, 2023
         ("mdy_range", rf"{lead}{wd_prefix}({mon_any})\s+({day}){yr}{sep}(?:{wd_prefix}({mon_any})\s+)?({day}){yr}"),
-        # May–June 2023 / from May to July
-        ("my_range", rf"{lead}({mon_full}){yr}{sep}({mon_full}){yr}"),
+        # May–June 2023 / from May to July / between Sept. and Oct. 2016
+        ("my_range", rf"{lead}({mon_any}){yr}{sep}({mon_any}){yr}"),
         ("dmy", rf"{lead}{wd_prefix}({day})\.?\s+(?:of\s+)?({mon_any}){yr}"),   # "20. Jun 2014": day, full stop
         ("mdy", rf"{lead}{wd_prefix}({mon_any})\s+({day})(?:,?\s+({year}))?"),
         ("my", rf"{lead}({mon_any}),?\s+(?:of\s+)?({year})"),
