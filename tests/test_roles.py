@@ -505,6 +505,14 @@ def test_a_capitalised_title_with_its_complement_right_after_a_name_is_theirs():
     assert roles_of("Lena Marsh Director visited.", ("Lena Marsh", "PERSON")) == []
 
 
+def test_a_title_of_the_organisation_s_is_at_the_organization_named_before():
+    # written for the test: made-up names
+    text = ("The Lakeland Refugee Council said on Monday that it had been closed. The organisation\u2019s Ruritania "
+            "country director Lena Marsh expressed relief.")
+    got = roles_of(text, ("Lakeland Refugee Council", "ORG"), ("Ruritania", "GPE"), ("Lena Marsh", "PERSON"))
+    assert [(g["person"], g["org"]) for g in got] == [("Lena Marsh", "Lakeland Refugee Council")]
+
+
 def test_charge_d_affaires_is_one_title():
     # written for the test: made-up names
     text = "“It is good,” said Lena Marsh, Charg\u00e9 d\u2019affaires of Ruritania in Lakeland."

@@ -317,6 +317,15 @@ def _names_title_complement(run, lex: Lexicon) -> bool:
     return text in lex.title_complements or (text.startswith("the ") and text[4:] in lex.title_complements)
 
 
+def _body_referred_to(words, wents, k: int, lex: Lexicon) -> Ent | None:
+    """ "the organisation's Yemen country director": the organization named last before a possessive of an entity noun
+    at word k (the organisation is the one the article has just named)."""
+    w = words[k].lower_
+    if not (w.endswith(("'s", "\u2019s")) and w[:-2] in lex.entity_nouns) or k == 0 or words[k - 1].lower_ != "the":
+        return None
+    return next((e for e in reversed(wents[:k - 1]) if e is not None and e.label in ORG_LABELS), None)
+
+
 def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow_lower_modifiers: bool = False,
                 org_by_name=None) -> TitleParse:
     """The title whose (first) head word is `head_i`, with its org and place; `lo`/`hi` bound the words."""
@@ -324,6 +333,8 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
     # a title never starts with an article or a word of when ("the new representative")
     while t_first < head_i and (words[t_first].lower_ in ("the", "a", "an") or words[t_first].text in lex.time_words):
         t_first += 1
+    if org is None and phrase_first > 0:
+        org = _body_referred_to(words, wents, phrase_first - 1, lex)
     title_end_w = _np_right(words, wents, head_i, hi, lex)
     closed = False
     place_prep = None
