@@ -513,6 +513,13 @@ def test_a_title_of_the_organisation_s_is_at_the_organization_named_before():
     assert [(g["person"], g["org"]) for g in got] == [("Lena Marsh", "Lakeland Refugee Council")]
 
 
+def test_a_body_right_after_a_title_is_its_org():
+    # written for the test: made-up names
+    text = "He was accompanied by Lena Marsh, Country Director UNDP, and Omar Lutz."
+    got = roles_of(text, ("Lena Marsh", "PERSON"), ("UNDP", "UN_AGENCY"), ("Omar Lutz", "PERSON"))
+    assert [(g["person"], g["title"], g["org"]) for g in got] == [("Lena Marsh", "Country Director", "UNDP")]
+
+
 def test_charge_d_affaires_is_one_title():
     # written for the test: made-up names
     text = "“It is good,” said Lena Marsh, Charg\u00e9 d\u2019affaires of Ruritania in Lakeland."

@@ -339,6 +339,13 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
     closed = False
     place_prep = None
     k = title_end_w + 1
+    after = wents[k] if k < hi else None
+    if org is None and after is not None and after.label in ORG_LABELS:
+        j = k
+        while j < hi and wents[j] == after:
+            j += 1
+        if j >= len(words) or words[j].text in (",", ".", ";") or words[j].lower_ == "and":
+            org, k, closed = after, j, True    # the body right after the title: "Luca Renda, Country Director UNDP,"
     while k < hi:
         w = words[k]
         if w.lower_ not in lex.complement_prepositions or (w.lower_ == "to" and k + 1 < hi and words[k + 1].tag_ == "VB"):
