@@ -226,14 +226,13 @@ def label_abbreviations(doc: Doc, heads: Heads, knowledge: KnowledgeBase, off: f
                      if e.start >= pair.long_start and e.end <= pair.long_end} - {None}
             ents = [e for e in ents if (e.start, e.end) not in occ_set
                     or kbs.get(span_key(e.start_char, e.end_char)) in inner]
-        else:   # the article's own definition replaces any span that is just the short form
-            ents = [e for e in ents if (e.start, e.end) not in occ_set]
-        if label is None:
             # a long form that is no entity ("Science, Technology, Engineering and Math") holds
             # no model entity either
             ents = [e for e in ents if not (e.start >= pair.long_start and e.end <= pair.long_end
                                             and sources.get(span_key(e.start_char, e.end_char), "model") == "model")]
             continue
+        # the article's own definition replaces any span that is just the short form
+        ents = [e for e in ents if (e.start, e.end) not in occ_set]
         if long_span is not None:
             ents = [e for e in ents if e.end <= long_span.start or e.start >= long_span.end]
             ents.append(long_span)

@@ -50,7 +50,7 @@ from pipeline.datafiles import read_jsonl
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_fixups import Ent, place_lists
 from pipeline.nlp.entity_spans import is_name_like, replace_ents
-from pipeline.nlp.extensions import doc_text, set_source, span_key
+from pipeline.nlp.extensions import doc_text, set_source, span_key, token_texts
 from pipeline.nlp.places import _FIRST_WORD_RE, FormIndex
 from pipeline.records import ENTITY_LABELS
 
@@ -262,7 +262,7 @@ class DeepPlaceFinder:
                     e.start >= 2 and doc[e.start - 1].lower_ == "of" and doc[e.start - 2].is_lower
                     and doc[e.start - 2].lower_ in heads):
                 found[(e.start, e.end)] = e
-        for h in (t.i for t in doc if t.lower_ in heads and t.lower_.endswith("s") and t.is_lower):
+        for h in (i for i, w in enumerate(token_texts(doc)) if w in heads and w.endswith("s")):
             k = h     # a list before a plural noun: "A, B and C districts"
             while k in at_end and at_end[k].label_ in ("GPE", "LOC", "PERSON", "ORG"):
                 e = at_end[k]

@@ -52,7 +52,7 @@ from spacy.tokens import Doc, Span
 from pipeline.kb import KnowledgeBase, fold
 from pipeline.nlp.data import KB_SETTING, Rules, rules_setting, switched_off
 from pipeline.nlp.entity_spans import in_locative_slot, is_name_like, name_head, replace_ents, token_owners
-from pipeline.nlp.extensions import set_source, span_key
+from pipeline.nlp.extensions import set_source, span_key, token_texts
 from pipeline.nlp.un_agencies import inside_longer_name, un_umbrella
 from pipeline.records import ENTITY_LABELS
 
@@ -60,7 +60,8 @@ LABEL_MAP = {"FAC": "LOC"}
 OPEN_QUOTES = frozenset("“\"«„‘'")
 CLOSE_QUOTES = frozenset("”\"»“’'")
 EDGE_PUNCT = frozenset(",.;:!?()[]{}&/-–—*•|") | OPEN_QUOTES | CLOSE_QUOTES
-TRAILING_WORDS = frozenset({"and", "of", "the", "for", "to", "in", "on", "at", "with", "&", "'s", "’s", "’", "'"})
+POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+TRAILING_WORDS = frozenset({"and", "of", "the", "for", "to", "in", "on", "at", "with", "&"}) | POSSESSIVES
 NUMBER_SIGNS = frozenset({"No", "No.", "Nr", "Nr.", "N°", "№"})
 FUSED_DIGITS_RE = re.compile(r"[A-Za-z]+-?\d|\d+[A-Za-z]{2,}")
 FUNCTION_POS = frozenset({"ADV", "AUX", "CCONJ", "DET", "PRON", "SCONJ"})   # not ADP: "To Lam"
@@ -441,15 +442,15 @@ def storm_name_tokens(doc: Doc, storm_words: frozenset[str]) -> frozenset[int]:
             else:
                 break
     # later mentions of the same names, token by token (a name is no entity only where all of it is covered)
-    out.update(t.i for t in doc if t.text in names)
+    if names:
+        out.update(i for i, w in enumerate(token_texts(doc)) if w in names)
     return frozenset(out)
 
 
 PLACE_OR_PERSON = frozenset({"GPE", "LOC", "PERSON"})
-POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 
 
-def in_place_slot(doc: Doc, start: int, end: int, posts: frozenset[str]) -> bool:
+def person_in_place_slot(doc: Doc, start: int, end: int, posts: frozenset[str]) -> bool:
     """Where only a place stands: after a locative ("sick at Goof Gaduud Shabellow"; not "confidence in
     Nkurunziza's competence"), or after "of" closing a post ("Deputy Mayor of Grande Saline")."""
     if end < len(doc) and doc[end].text in POSSESSIVES:
@@ -514,7 +515,7 @@ def fix_entities(doc: Doc, r: dict, knowledge: KnowledgeBase, off: frozenset[str
             label, kb_id = relabel
             ents.append(Ent(s, t, label, kb_id, "model"))
             continue
-        if label == "PERSON" and "place_slot_persons" not in off and in_place_slot(doc, s, t, r["posts"]):
+        if label == "PERSON" and "place_slot_persons" not in off and person_in_place_slot(doc, s, t, r["posts"]):
             label = "GPE"
         if label in PLACE_OR_PERSON and "institution_names" not in off \
                 and ends_in_institution_head(doc, s, t, r["institution_heads"]):
@@ -568,8 +569,9 @@ def region_scopes(doc: Doc, ents: list[Ent]) -> list[Ent]:
     while i < len(ents):
         e = ents[i]
         j = i
-        if e.label == "LOC" and e.start > 0 and doc[e.start - 1].lower_ in ("for", "the") and (
-                doc[e.start - 1].lower_ == "for" or (e.start > 1 and doc[e.start - 2].lower_ == "for")):
+        after_for = e.start > 0 and (doc[e.start - 1].lower_ == "for" or (
+            e.start > 1 and doc[e.start - 1].lower_ == "the" and doc[e.start - 2].lower_ == "for"))
+        if e.label == "LOC" and after_for:
             while j + 1 < len(ents) and ents[j + 1].label == "LOC" and all(
                     t.lower_ in (",", "and", "the") for t in doc[ents[j].end:ents[j + 1].start]) \
                     and ents[j + 1].start > ents[j].end and "\n" not in doc[ents[j].end - 1:ents[j + 1].start].text:

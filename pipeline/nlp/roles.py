@@ -715,19 +715,22 @@ def minister_of_named_ministry(title: str, org: Ent | None, ministries: Sequence
     if org is not None or len(words) < 2:
         return title, org
     folded = [w.casefold().strip(",") for w in words]
+
+    def name_words(m: Ent) -> set[str]:
+        return set(re.findall(r"\w+", text[m.start:m.end].casefold()))
+
     if "minister" in folded[:-2] and folded[folded.index("minister") + 1] in ("of", "for"):
         # the portfolio after the rank: "Minister of Education, Science and Sports" with that ministry named
         k = folded.index("minister")
         portfolio = {w for w in folded[k + 2:] if w not in ("and", "the", "&")}
         for m in ministries:
-            name = set(re.findall(r"\w+", text[m.start:m.end].casefold()))
-            if len(portfolio & name) * 2 > len(portfolio):
+            if len(portfolio & name_words(m)) * 2 > len(portfolio):
                 return " ".join(words[:k + 1]), m
         return title, org
     if folded[-1] != "minister":
         return title, org
     def portfolio_start(m: Ent) -> int:   # the first title word the ministry's name shares, else len(words)
-        name = set(re.findall(r"\w+", text[m.start:m.end].casefold()))
+        name = name_words(m)
         return next((i for i, w in enumerate(words[:-1]) if w.casefold() in name), len(words))
     first, _, ministry = min(((portfolio_start(m), m.start, m) for m in ministries), default=(len(words), 0, None))
     return (title, org) if first == len(words) else (" ".join(words[:first] + words[-1:]), ministry)
