@@ -4,6 +4,7 @@
     python scripts/train_ner.py cv --folds 5     # cross-validation on dev_world: stock vs trained NER
     python scripts/train_ner.py curve            # learning curve: F1 against number of training documents
     python scripts/train_ner.py score --model DIR  # a trained NER alone on development sets (entities, titles)
+    python scripts/train_ner.py drop-labels --model DIR  # drop UNREAD_LABELS from a NER trained before (train does)
     python scripts/train_ner.py compare --baseline models/ner DIR DIR --candidate NAME=DIR,DIR
                                                  # recipes' seeds, whole pipeline, pooled over the unseen sets
 
@@ -48,6 +49,10 @@ WRITTEN = ROOT / "tests" / "fixtures" / "written"
 # Stock labels kept by rehearsal. FAC is not: a facility is our LOC or ORG, or nothing, as the gold says.
 REHEARSED_LABELS = ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "NORP", "EVENT",
                     "LAW", "WORK_OF_ART", "PRODUCT", "LANGUAGE")
+# Labels no component reads, dropped from the trained NER because each costs time at every token (drop_labels):
+# FAC is never predicted once fine-tuned (it is not rehearsed), PRODUCT, LAW and LANGUAGE rarely, and where they
+# would be the NER's next choice is another label nothing reads either ("Spanish": NORP for LANGUAGE).
+UNREAD_LABELS = ("FAC", "PRODUCT", "LAW", "LANGUAGE")
 SEED = 0
 TITLE = "TITLE"   # the posts of named people, for the role extractor (pipeline/nlp/title_roles.py)
 WINDOW = 80        # characters between a title and its person for the occurrence to count as the role
@@ -288,6 +293,46 @@ def base_ner(folder: Path) -> Path:
     return folder
 
 
+def drop_labels(ner, labels: Sequence[str]) -> None:
+    """Remove the NER's moves (B-, I-, L-, U-) for `labels`, with their rows of its output layer; every other
+    weight stays as it is, so the NER decides as before wherever none of those moves was its best. Why:
+    spaCy's greedy decoder tests every move's validity at every token, and on this build that test is half
+    of the NER's time (docs/scaling.md): the NER costs in proportion to its labels."""
+    import numpy
+    from thinc.api import Linear
+
+    def names() -> list[str]:      # every move, "U-" (no label) too, which Parser.move_names leaves out
+        return [ner.moves.get_class_name(i) for i in range(ner.moves.n_moves)]
+
+    before = names()
+    actions = {action: {label: freq for label, freq in freqs.items() if label not in labels}
+               for action, freqs in ner.moves.labels.items()}
+    ner.moves.initialize_actions(actions)
+    rows = [before.index(name) for name in names()]
+    upper = ner.model.get_ref("upper")
+    pruned = Linear(nO=len(rows), nI=upper.get_dim("nI"))
+    pruned.initialize()
+    pruned.set_param("W", numpy.ascontiguousarray(upper.get_param("W")[rows]))
+    pruned.set_param("b", numpy.ascontiguousarray(upper.get_param("b")[rows]))
+    ner.model.replace_node(upper, pruned)
+    ner.model.attrs["unseen_classes"] = {rows.index(c) for c in ner.model.attrs["unseen_classes"] if c in rows}
+
+
+def without_unread_labels(model_dir: Path) -> None:
+    """Drop UNREAD_LABELS from a trained NER folder (drop_labels), in place; meta.json says which."""
+    import spacy
+
+    nlp = spacy.load(model_dir)
+    ner = nlp.get_pipe("ner")
+    drop_labels(ner, UNREAD_LABELS)
+    ner.to_disk(model_dir / "ner", exclude=["vocab"])
+    meta_path = model_dir / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["labels"]["ner"] = sorted(ner.labels)
+    meta["dropped_labels"] = list(UNREAD_LABELS)
+    meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+
 def without_vectors(model_dir: Path) -> None:
     """Leave the vectors table and md's 684,830 strings out of a trained model folder: they are 42 MB
     the installed vectors package already has, and the NER's features are hashes that need no strings.
@@ -325,6 +370,7 @@ def train(train_items: list[Item], dev_items: list[Item], out: Path, epochs: int
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(tmp / "out" / "model-last", out)
+    without_unread_labels(out)
     without_vectors(out)
     return out
 
@@ -563,6 +609,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline", nargs="+", required=True, help="model folders of the shipped recipe's seeds")
     p.add_argument("--candidate", nargs="*", default=[], help="NAME=DIR,DIR,... for each recipe tried")
     p.add_argument("--roles-tolerance", type=float, default=0.005)
+    p = sub.add_parser("drop-labels", help="drop UNREAD_LABELS from a NER trained before they were dropped")
+    p.add_argument("--model", default=str(config.TRAINED_NER_DIR))
     p = sub.add_parser("score", help="a trained NER alone on development sets: entities and titles")
     p.add_argument("--model", default=str(config.TRAINED_NER_DIR))
     p.add_argument("--sets", nargs="+", default=["dev_world2", "dev_world3", "dev_world4"])
@@ -574,7 +622,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     global ALLOW_MISSING, ENTITY_REVIEW
     ALLOW_MISSING, ENTITY_REVIEW = args.allow_missing, args.entity_review
-    {"train": cmd_train, "cv": cmd_cv, "curve": cmd_curve, "score": cmd_score, "compare": cmd_compare}[args.command](args)
+    {"train": cmd_train, "cv": cmd_cv, "curve": cmd_curve, "score": cmd_score, "compare": cmd_compare,
+     "drop-labels": lambda a: without_unread_labels(Path(a.model))}[args.command](args)
     return 0
 
 

@@ -117,3 +117,52 @@ def test_a_recipe_replaces_the_baseline_only_when_every_seed_beats_every_baselin
     # entities up, roles down by more than the tolerance
     assert not train_ner.replaces_baseline([{"entities": 0.90, "roles": 0.83}, {"entities": 0.90, "roles": 0.83}],
                                            baseline)
+
+
+def _random_ner(labels):
+    import spacy
+
+    nlp = spacy.blank("en")
+    ner = nlp.add_pipe("ner")
+    for label in labels:
+        ner.add_label(label)
+    nlp.initialize()
+    upper = ner.model.get_ref("upper")
+    upper.set_param("W", upper.ops.xp.random.default_rng(0).normal(size=upper.get_param("W").shape).astype("f"))
+    return nlp, ner
+
+
+def test_dropping_labels_never_predicted_leaves_every_entity_as_it_was(tmp_path):
+    nlp, ner = _random_ner(["KEEP", "ALSO", "GONE"])
+    upper = ner.model.get_ref("upper")
+    names = [ner.moves.get_class_name(i) for i in range(ner.moves.n_moves)]
+    b = upper.get_param("b").copy()
+    b[[i for i, name in enumerate(names) if name.endswith("-GONE")]] = -1e4    # never the best move
+    upper.set_param("b", b)
+    texts = ["Words of an example text, written for this test, with several tokens in it.",
+             "Another written sentence: the moves are random, the entities too."]
+    before = [[(e.start, e.end, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
+    assert any(before), "the random weights should predict some entities"
+
+    train_ner.drop_labels(ner, ["GONE"])
+
+    assert set(ner.labels) == {"KEEP", "ALSO"}
+    assert ner.model.get_ref("upper").get_dim("nO") == ner.moves.n_moves == len(names) - 4
+    assert [[(e.start, e.end, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)] == before
+    nlp.to_disk(tmp_path / "model")             # the moves and the output layer agree once saved
+    import spacy
+    reloaded = spacy.load(tmp_path / "model")
+    assert [[(e.start, e.end, e.label_) for e in doc.ents] for doc in reloaded.pipe(texts)] == before
+
+
+def test_a_dropped_label_gives_way_to_the_next_best_move():
+    nlp, ner = _random_ner(["KEEP", "GONE"])
+    upper = ner.model.get_ref("upper")
+    names = [ner.moves.get_class_name(i) for i in range(ner.moves.n_moves)]
+    b = upper.get_param("b").copy()
+    b[[i for i, name in enumerate(names) if name == "U-GONE"]] = 1e4          # always the best move
+    upper.set_param("b", b)
+    text = "Every token here is a GONE entity until the label is dropped."
+    assert {e.label_ for e in nlp(text).ents} == {"GONE"}
+    train_ner.drop_labels(ner, ["GONE"])
+    assert "GONE" not in {e.label_ for e in nlp(text).ents}
