@@ -2,9 +2,11 @@
 the name on the next one (guidelines, "Conventions for text from other sites").
 
 spaCy's NER keeps entities that are already set and predicts around them, but it does not respect
-tokens merely preset as outside. So `line_breaks` (before the NER) holds every line-break token in a
-placeholder entity the NER cannot extend across, and `line_breaks_done` (right after it) removes them.
-One general constraint instead of splitting glued spans after the fact. A dash with a space on either side
+tokens merely preset as outside. So `line_breaks` (before the NER) marks every line-break token blocked
+(`Doc.set_ents(blocked=...)`: no entity may cover it, so none can run across it), and `line_breaks_done`
+(right after it) sets them outside again. One general constraint instead of splitting glued spans after the
+fact. Blocked rather than held in a placeholder entity: a placeholder label is four more moves the NER
+tests at every token (scripts/train_ner.py, drop_labels), blocking uses the one move spaCy keeps for it. A dash with a space on either side
 ("Wadi Khaled - Khat El Petrol", "Geneva – The UN") is held the same way: it separates names as a line does.
 
 `line_sentences` (before the parser) starts a sentence after a line that ends one (a full stop, a question
@@ -20,16 +22,12 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import token_texts
 
-PLACEHOLDER = "LINE_BREAK"
-
-
 @Language.component("line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     taken = {t.i for ent in doc.ents for t in ent}
-    holds = [Span(doc, t.i, t.i + 1, label=PLACEHOLDER) for t in doc
-             if ("\n" in t.text or is_spaced_dash(t)) and t.i not in taken]
+    holds = [Span(doc, t.i, t.i + 1) for t in doc if ("\n" in t.text or is_spaced_dash(t)) and t.i not in taken]
     if holds:
-        doc.set_ents(holds, default="unmodified")
+        doc.set_ents([], blocked=holds, default="unmodified")
     return doc
 
 
@@ -44,7 +42,7 @@ def is_spaced_dash(t) -> bool:
 
 @Language.component("line_breaks_done")
 def line_breaks_done(doc: Doc) -> Doc:
-    holds = [ent for ent in doc.ents if ent.label_ == PLACEHOLDER]
+    holds = [Span(doc, t.i, t.i + 1) for t in doc if t.ent_iob == 3 and t.ent_type == 0]    # blocked: B, no label
     if holds:
         doc.set_ents([], outside=holds, default="unmodified")
     return doc
