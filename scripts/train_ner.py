@@ -20,7 +20,8 @@ named person, for the role extractor: pipeline/nlp/titles.py) at its occurrences
 mention of its person and at least at the nearest one, where no entity covers it, and, by rehearsal, en_core_web_md's
 predictions of its other labels (DATE, CARDINAL, NORP ...) where our gold has no entity, so that the
 components reading those (dates, figures) keep working. Training goes through `spacy train` with
-configs/ner.cfg, a fixed seed and a fixed number of epochs; the last model is kept.
+configs/ner.cfg, a fixed seed and a fixed number of epochs; the last model is kept, without the moves of the labels
+no component reads (UNREAD_LABELS: each label costs the NER time at every token).
 """
 from __future__ import annotations
 
