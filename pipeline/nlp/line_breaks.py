@@ -5,9 +5,10 @@ spaCy's NER keeps entities that are already set and predicts around them, but it
 tokens merely preset as outside. So `line_breaks` (before the NER) marks every line-break token blocked
 (`Doc.set_ents(blocked=...)`: no entity may cover it, so none can run across it), and `line_breaks_done`
 (right after it) sets them outside again. One general constraint instead of splitting glued spans after the
-fact. Blocked rather than held in a placeholder entity: a placeholder label is four more moves the NER
-tests at every token (scripts/train_ner.py, drop_labels), blocking uses the one move spaCy keeps for it. A dash with a space on either side
-("Wadi Khaled - Khat El Petrol", "Geneva – The UN") is held the same way: it separates names as a line does.
+fact. Blocked rather than held in a placeholder entity: a placeholder's label is four more moves the NER
+tests at every token (scripts/train_ner.py, drop_labels); blocking uses the one move spaCy keeps for it.
+A dash with a space on either side ("Wadi Khaled - Khat El Petrol", "Geneva – The UN") is held the same way:
+it separates names as a line does.
 
 `line_sentences` (before the parser) starts a sentence after a line that ends one (a full stop, a question
 or exclamation mark, a closing quotation mark): the small parser otherwise joins a paragraph that ends in a
