@@ -341,9 +341,7 @@ def parse_title(words, wents, head_i: int, lo: int, hi: int, lex: Lexicon, allow
     k = title_end_w + 1
     after = wents[k] if k < hi else None
     if org is None and after is not None and after.label in ORG_LABELS:
-        j = k
-        while j < hi and wents[j] == after:
-            j += 1
+        j = min(entity_end(wents, k), hi)
         if j >= len(words) or words[j].text in (",", ".", ";") or words[j].lower_ == "and":
             org, k, closed = after, j, True    # the body right after the title: "Luca Renda, Country Director UNDP,"
     while k < hi:
