@@ -129,8 +129,11 @@ def _names_the_next_person(doc, title, token_ents, honorifics) -> bool:
 def _org_and_place(doc, title, person, token_ents):
     """The organization and the place nearest the title, between it and its person or within three tokens of it."""
     lo, hi = max(0, min(title.start - 3, person.end)), min(len(doc), max(title.end + 3, person.start))
+    # At equal distance the entity after the title wins, then the earlier one: "Jane Roe of Sweden UN Resident
+    # Coordinator in Kazakhstan" is at Kazakhstan, and the order never depends on the set's (hash-seeded) iteration.
     near = sorted({e for i, e in enumerate(token_ents[lo:hi], lo) if e is not None and not person.start <= i < person.end},
-                  key=lambda e: min(abs(e.start - title.end_char), abs(title.start_char - e.end)))
+                  key=lambda e: (min(abs(e.start - title.end_char), abs(title.start_char - e.end)),
+                                 e.start < title.start_char, e.start))
     org = next((e for e in near if e.label in ("ORG", "UN_AGENCY")), None)
     place = next((e for e in near if e.label in ("GPE", "LOC")), None)
     return org, place
