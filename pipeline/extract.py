@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 from collections import deque
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -242,7 +243,7 @@ def extract_batch(articles: list[dict], nlp=None, batch_size: int = config.BATCH
 
 def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = None, nlp=None,
                      batch_size: int = config.BATCH_SIZE, progress=None,
-                     stats: dict | None = None) -> Iterator[Extraction]:
+                     stats: dict | None = None, zoned: bool = True) -> Iterator[Extraction]:
     """Extractions for every article, in input order, in this process; cached ones are not recomputed
     (`pipeline.engines.local` spreads this over worker processes).
 
@@ -250,7 +251,8 @@ def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = N
     fed by a generator, so memory holds only the documents in flight; each call runs in a memory zone.
     spaCy returns documents in input order, which is what lets a plain queue pair each document with
     its article. An article longer than config.MAX_CHUNK_CHARS goes in as
-    paragraph chunks whose records are merged with their offsets.
+    paragraph chunks whose records are merged with their offsets. `zoned=False` leaves out the memory zones,
+    for a process that lives for a bounded number of articles (the local pool's workers).
 
     One bad article never stops the run: when the pipe raises, the articles it held are redone one by
     one, and each that raises again is left out of the output and listed in `stats["failed"]`
@@ -344,7 +346,8 @@ def extract_articles(articles: Iterable[dict], cache: ExtractionCache | None = N
             from pipeline.nlp.build import shared_nlp
             nlp = shared_nlp()
         try:
-            with nlp.memory_zone():   # the Docs never leave it: each becomes plain records right here
+            # the Docs never leave the zone: each becomes plain records right here
+            with nlp.memory_zone() if zoned else nullcontext():
                 for doc in nlp.pipe(feed(first), batch_size=batch_size):
                     entry, index = in_pipe.popleft()
                     entry[2].append(packed_of(doc))

@@ -1,6 +1,9 @@
 """Engines give the same extractions and tables however the work is spread: n_process and Dask."""
 import datetime as dt
 import hashlib
+import platform
+import subprocess
+import sys
 
 import pyarrow.parquet as pq
 import pytest
@@ -198,3 +201,51 @@ def test_partitions_shrink_towards_the_end_and_towards_each_renewal():
     list(extract_partitioned(arts, executor, task, (), 8, renew_after=20))
     # Shrinking towards the renewal after 20 articles, then again towards the next one for the new executor.
     assert sizes == [8, 3, 3, 2, 1, 1, 1, 1, 5, 4, 3, 2, 2, 1, 1, 1, 1]
+
+
+FAULTS_CHILD = """
+import resource, sys
+import numpy as np
+from pipeline.engines.server import keep_freed_memory
+
+if sys.argv[1] == "keep":
+    keep_freed_memory()
+
+
+def batch():   # what a partition's batches do: arrays of a few MB alive at once, then all freed
+    arrays = [np.ones(2**20) for _ in range(24)]   # 24 x 8 MB
+    del arrays
+
+
+batch()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(5):
+    batch()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt thresholds are glibc's")
+def test_a_worker_reuses_the_memory_its_last_partition_freed():
+    """glibc's default gives the freed top of the heap back to the system, and the next batch faults every page in
+    again; with the server's thresholds (inherited by the workers) the heap keeps it."""
+    def faults(mode: str) -> int:
+        out = subprocess.run([sys.executable, "-c", FAULTS_CHILD, mode], capture_output=True, text=True, check=True)
+        return int(out.stdout)
+
+    default, kept = faults("default"), faults("keep")
+    assert default > 20_000   # 80 MB of pages faulted in again over five rounds (about 60,000 on glibc 2.36)
+    assert kept < default // 20
+
+
+def test_workers_skip_memory_zones_and_give_the_same_extractions(articles):
+    """A pool worker lives for a bounded number of articles and takes no memory zone per partition: its records
+    are the zoned ones, and the words it saw stay in its vocabulary."""
+    nlp = shared_nlp()
+    fresh = [dict(articles[0], article_id="fresh", text="Quorvath Ellindune of the Marrowick Trust said 40 families "
+                                                         "in Tessaly Fen received seeds.")]
+    zoned = [e.to_dict() for e in extract_articles(fresh + articles, nlp=nlp)]
+    assert "Ellindune" not in nlp.vocab.strings
+    unzoned = [e.to_dict() for e in extract_articles(fresh + articles, nlp=nlp, zoned=False)]
+    assert unzoned == zoned
+    assert "Ellindune" in nlp.vocab.strings

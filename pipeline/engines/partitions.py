@@ -18,15 +18,16 @@ from pipeline.records import Extraction
 
 
 def extract_partition_rows(articles: list[dict], nlp, batch_size: int,
-                           cache: ExtractionCache | None = None) -> list[dict]:
+                           cache: ExtractionCache | None = None, zoned: bool = True) -> list[dict]:
     """The extractions of a partition of articles, as plain dicts, in order; an article whose extraction
     raised comes back as {"article_id", "failed": reason} (long ones are chunked). With `cache` (a worker
     that shares the caller's file system), each extraction is also written to the cache here, so the
-    caller's process does not spend its time on it while the workers wait for their next partition."""
+    caller's process does not spend its time on it while the workers wait for their next partition.
+    `zoned`: as in `extract_articles`."""
     stats: dict = {}
     done = {}
     by_id = {a["article_id"]: a for a in articles}
-    for e in extract_articles(articles, nlp=nlp, batch_size=batch_size, stats=stats):
+    for e in extract_articles(articles, nlp=nlp, batch_size=batch_size, stats=stats, zoned=zoned):
         if cache is not None:
             cache.put(by_id[e.article_id], e)
         done[e.article_id] = e.to_dict()
