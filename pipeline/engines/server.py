@@ -5,9 +5,9 @@ pipeline built in it once (`pipeline.engines.preload`).
 second core while this process reads the input; the model load is no longer a step the run waits for.
 Each worker forked from the server starts with the pipeline in memory, as a worker forked from the main
 process would, but inherits nothing the main process holds by then (parse's state, link's state of the
-articles seen so far), so a renewed pool starts as small as the first, and the server's malloc thresholds
-(`keep_freed_memory`), so a worker reuses what a partition freed. This module imports nothing heavy:
-the command line starts the server before it imports the stages.
+articles seen so far), so a renewed pool starts as small as the first. It does inherit the server's malloc
+thresholds (`keep_freed_memory`), so that it reuses the memory a partition freed. This module imports
+nothing heavy: the command line starts the server before it imports the stages.
 """
 from __future__ import annotations
 
