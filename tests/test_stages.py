@@ -259,24 +259,3 @@ def test_a_link_stage_killed_anywhere_leaves_the_old_or_the_new_tables_never_a_m
         assert manifest["row_counts"] == counts
         assert not [p.name for p in work.iterdir() if p.name.endswith(".tmp") or p.name == ".commit.json"]
     assert "old" in outcomes  # at least one kill landed before the commit
-
-
-def test_link_pauses_the_garbage_collector_and_gives_it_back_however_it_ends():
-    import gc
-
-    from pipeline.stages import _collector_paused
-
-    assert gc.isenabled()
-    with _collector_paused():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(ValueError), _collector_paused():
-        raise ValueError("a pass that fails")
-    assert gc.isenabled()
-    gc.disable()   # a caller that keeps it off finds it off
-    try:
-        with _collector_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
